@@ -1,0 +1,212 @@
+"""The `crimeplan` command line (CONTRACT.md §1)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator, List, Optional
+
+import typer
+from rich.console import Console
+
+from crimeplan.errors import BadInput, StoreBusy
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Performance reporting for police forces and Police and Crime Commissioners.")
+console = Console(stderr=False, highlight=False)
+REPORT_KINDS = ("monthly",)
+FORMATS = ("html",)
+
+
+def _month(value: str) -> dt.date:
+    try:
+        year, month = value.split("-")
+        return dt.date(int(year), int(month), 1)
+    except ValueError:
+        raise BadInput(f"--to must be a month YYYY-MM, not {value!r}", field="--to") from None
+
+
+@contextmanager
+def _progress(label: str) -> Iterator[callable]:  # type: ignore[valid-type]
+    """A spinner with the current step on a terminal; plain silence otherwise."""
+    if console.is_terminal:
+        with console.status(label) as status:
+            yield lambda msg: status.update(f"{label}: {msg}")
+    else:
+        yield lambda msg: None
+
+
+@app.command()
+def synth(
+    out: Path = typer.Option(..., "--out", help="folder for the canonical tables"),
+    seed: int = typer.Option(0, help="random seed: same seed, same files"),
+    years: int = typer.Option(9, help="financial years of history"),
+    scale: float = typer.Option(1.0, help="multiplies record volumes"),
+    to: str = typer.Option("2026-09", "--to", help="last month of data YYYY-MM"),
+    fmt: str = typer.Option("parquet", "--format", help="parquet or csv"),
+) -> None:
+    """Write the synthetic county force's canonical tables into OUT."""
+    from crimeplan.synth import generate
+
+    if fmt not in ("parquet", "csv"):
+        raise BadInput("--format must be parquet or csv", field="--format")
+    _month(to)
+    start = time.perf_counter()
+    with _progress("generating the synthetic force"):
+        written = generate(out, seed=seed, to_month=to, years=years, scale=scale, fmt=fmt)
+    for name, path in written.items():
+        console.print(f"wrote {path}")
+    console.print(f"synthetic force written in {time.perf_counter() - start:.1f} s")
+
+
+@app.command()
+def load(
+    table: str = typer.Argument(..., help="canonical table name"),
+    files: List[Path] = typer.Argument(..., help="CSV or Parquet files"),
+    store: Path = typer.Option(..., "--store", help="DuckDB store file"),
+    append: bool = typer.Option(False, "--append", help="add rows (a new month) instead of replacing"),
+    extract_date: Optional[str] = typer.Option(None, "--extract-date", help="YYYY-MM-DD; default today"),
+) -> None:
+    """Validate and load canonical files into a store as a new snapshot."""
+    from crimeplan.contract.schema import table as canonical_table
+    from crimeplan.store import Store
+
+    try:
+        canonical_table(table)
+    except KeyError as exc:
+        raise BadInput(str(exc.args[0]), field="TABLE") from None
+    extract = dt.date.fromisoformat(extract_date) if extract_date else None
+    with Store(store) as st:
+        report = st.load({table: list(files)}, append=append, extract_date=extract)
+    _print_load(report)
+
+
+def _print_load(report: object) -> None:
+    for line in report.lines():  # type: ignore[attr-defined]
+        console.print(line)
+    for q in report.quarantine_files:  # type: ignore[attr-defined]
+        console.print(f"quarantined rows written to {q}")
+    console.print(f"snapshot {report.snapshot_id} created")  # type: ignore[attr-defined]
+
+
+@app.command()
+def compute(
+    store: Path = typer.Option(..., "--store"),
+    plan: str = typer.Option(..., "--plan", help="plan file or shipped plan name"),
+    to: str = typer.Option(..., "--to", help="period end YYYY-MM"),
+    out: Path = typer.Option(..., "--out", help=".csv, .parquet or .json"),
+    snapshot: Optional[int] = typer.Option(None, "--snapshot"),
+) -> None:
+    """Compute a plan as of a month end and write the results export."""
+    from crimeplan.plans import load_plan
+    from crimeplan.results import compute as run, write_results
+    from crimeplan.store import Store
+
+    p = load_plan(plan)
+    month = _month(to)
+    if out.suffix.lower() not in (".csv", ".parquet", ".json"):
+        raise BadInput("the results file must end in .csv, .parquet or .json", file=str(out))
+    with Store(store, read_only=True) as st, _progress("computing") as say:
+        res = run(st, p, month, snapshot_id=snapshot, progress=say)
+    write_results(res.table, out)
+    console.print(f"wrote {out} ({len(res.table)} rows)")
+
+
+@app.command()
+def report(
+    kind: str = typer.Argument(..., help="monthly"),
+    store: Path = typer.Option(..., "--store"),
+    plan: str = typer.Option(..., "--plan"),
+    to: str = typer.Option(..., "--to"),
+    fmt: str = typer.Option("html", "--format", help="html"),
+    out: Path = typer.Option(..., "--out"),
+    snapshot: Optional[int] = typer.Option(None, "--snapshot"),
+) -> None:
+    """Write a report (monthly) as HTML."""
+    from crimeplan.plans import load_plan
+    from crimeplan.report.html import write_monthly
+    from crimeplan.report.monthly import build
+    from crimeplan.results import compute as run
+    from crimeplan.store import Store
+
+    if kind not in REPORT_KINDS:
+        raise BadInput(f"report kind {kind!r} is not available in this version; available: "
+                       + ", ".join(REPORT_KINDS), field="KIND")
+    if fmt not in FORMATS:
+        raise BadInput(f"format {fmt!r} is not available in this version; available: "
+                       + ", ".join(FORMATS), field="--format")
+    p = load_plan(plan)
+    month = _month(to)
+    with Store(store, read_only=True) as st, _progress("computing") as say:
+        res = run(st, p, month, snapshot_id=snapshot, progress=say)
+    write_monthly(build(res), out)
+    console.print(f"wrote {out}")
+
+
+@app.command()
+def export(
+    table: str = typer.Argument(...),
+    store: Path = typer.Option(..., "--store"),
+    out: Path = typer.Option(..., "--out", help=".csv or .parquet"),
+    snapshot: Optional[int] = typer.Option(None, "--snapshot"),
+) -> None:
+    """Write a canonical table as the store holds it, in the contract's columns."""
+    from crimeplan.store import Store
+    from crimeplan.store.duck import write_table
+
+    if out.suffix.lower() not in (".csv", ".parquet"):
+        raise BadInput("the export file must end in .csv or .parquet", file=str(out))
+    with Store(store, read_only=True) as st:
+        data = st.arrow(table, snapshot)
+    write_table(data, out)
+    console.print(f"wrote {out} ({data.num_rows} rows)")
+
+
+@app.command()
+def demo(
+    out: Path = typer.Option(Path("demo-output"), "--out"),
+    scale: float = typer.Option(1.0, help="multiplies record volumes"),
+    seed: int = typer.Option(0),
+    to: str = typer.Option("2026-09", "--to", help="last month of data YYYY-MM"),
+) -> None:
+    """Synthetic force → store → every shipped plan's results and reports, into OUT."""
+    from crimeplan.demo import run_demo
+
+    run_demo(out, scale=scale, seed=seed, to=_month(to), console=console)
+
+
+def main() -> None:
+    """Entry point: exit 2 with one clear paragraph on bad input, 1 on internal errors."""
+    try:
+        app(standalone_mode=False)
+    except BadInput as exc:
+        print(f"crimeplan: error: {exc}", file=sys.stderr)
+        sys.exit(2)
+    except StoreBusy as exc:
+        print(f"crimeplan: store busy: {exc}", file=sys.stderr)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except SystemExit:
+        raise
+    except Exception as exc:  # noqa: BLE001 - the last line of defence
+        import click
+
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            sys.exit(2)
+        if isinstance(exc, click.exceptions.Abort):
+            sys.exit(130)
+        if os.environ.get("CRIMEPLAN_DEBUG"):
+            raise
+        print(f"crimeplan: internal error: {type(exc).__name__}: {exc} "
+              "(set CRIMEPLAN_DEBUG=1 for the traceback)", file=sys.stderr)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,53 @@
+"""From numerators and denominators to a measure's value, and changes between values."""
+
+from __future__ import annotations
+
+import math
+from decimal import ROUND_HALF_UP, Decimal
+
+from crimeplan.plans.model import Measure
+
+
+def value_of(m: Measure, numerator: float | None, denominator: float | None,
+             months: int = 12, reported: float | None = None) -> float | None:
+    """The measure's value from its counts (percentages as 0-100)."""
+    if m.aggregation == "aggregate":
+        if numerator is not None and denominator and m.unit == "percent" and not math.isnan(numerator) and not math.isnan(denominator):
+            return 100.0 * numerator / denominator
+        if reported is not None and not math.isnan(reported):
+            return reported
+        return numerator if numerator is not None and not math.isnan(numerator) else None
+    if numerator is None or math.isnan(numerator):
+        return None
+    kind = m.aggregation
+    if kind in ("proportion", "share_meeting", "reoffending"):
+        return 100.0 * numerator / denominator if denominator else None
+    if kind == "mean":
+        return m.scale * numerator / denominator if denominator else None
+    if kind == "per_head":
+        return m.scale * numerator / (denominator / months) if denominator else None
+    if m.unit == "rate_per_1000":
+        return 1000.0 * numerator / denominator if denominator else None
+    return m.scale * numerator
+
+
+def round_half_up(value: float, decimals: int) -> Decimal:
+    """Round as published reports do (0.5 away from zero), not banker's rounding."""
+    return Decimal(repr(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def pct_change(previous: float | None, current: float | None) -> float | None:
+    """Percentage change from previous to current; None when previous is 0 or missing."""
+    if previous is None or current is None or previous == 0:
+        return None
+    return 100.0 * (current - previous) / previous
+
+
+def direction(m: Measure, previous: float | None, current: float | None) -> str | None:
+    """better, worse or same, as the figures read at the measure's printed precision."""
+    if previous is None or current is None:
+        return None
+    a, b = round_half_up(previous, m.decimals), round_half_up(current, m.decimals)
+    if a == b:
+        return "same"
+    return "better" if (b > a) == (m.polarity == "up") else "worse"

@@ -1,0 +1,206 @@
+"""Year-on-year comparisons: each measure × area × window against a year earlier."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any
+
+import pandas as pd
+
+from crimeplan.compare.values import direction, pct_change, value_of
+from crimeplan.engine.series import SeriesSet
+from crimeplan.engine.windows import Window, month_start, window
+from crimeplan.engine.windows import add_months
+from crimeplan.plans.model import Measure, Plan
+
+RESULT_COLUMNS = [
+    "measure_id", "area_level", "area", "period_end", "window",
+    "current_value", "previous_value",
+    "current_numerator", "current_denominator", "previous_numerator", "previous_denominator",
+    "change", "pct_change", "pp_change", "unit", "polarity", "direction",
+    "significant", "p_value", "ci_low", "ci_high", "comparable", "suppressed",
+    # extensions
+    "label", "area_of_focus", "decimals", "status", "note", "current_period", "previous_period",
+    "lag_months", "snapshot_id",
+]
+
+
+def _areas(series: SeriesSet, m: Measure, has_district: bool) -> list[tuple[str, str, list[str] | None]]:
+    """(level, area, districts) triples: force (all rows), each LPA, each district."""
+    out: list[tuple[str, str, list[str] | None]] = [("force", _force_name(series), None)]
+    if not has_district or series.areas.empty:
+        return out
+    for lpa, group in series.areas.groupby("lpa", sort=True):
+        out.append(("lpa", str(lpa), list(group["district"])))
+    for d in sorted(series.areas["district"]):
+        out.append(("district", str(d), [d]))
+    return out
+
+
+def _force_name(series: SeriesSet) -> str:
+    return str(series.areas["force"].iloc[0]) if not series.areas.empty else "force"
+
+
+def _events_breaking(series: SeriesSet, m: Measure, cur: Window, prev: Window) -> list[str]:
+    """Descriptions of recording changes that fall between the two windows' starts and end."""
+    notes = []
+    ev = series.events
+    if ev is not None and not ev.empty:
+        for rec in ev.to_dict("records"):
+            if rec["kind"] != "recording_change":
+                continue
+            scope = {s.strip() for s in str(rec["scope"]).replace(",", ";").split(";")}
+            if "*" not in scope and m.id not in scope:
+                continue
+            date = pd.Timestamp(rec["date"]).date()
+            if prev.start < date <= cur.end:
+                notes.append(f"{rec['description']} ({date.strftime('%B %Y')}): last year's figure "
+                             "is not comparable")
+    if m.not_comparable_before and prev.start < m.not_comparable_before <= cur.end:
+        notes.append(f"The measure's definition changed in {m.not_comparable_before.strftime('%B %Y')}: "
+                     "last year's figure is not comparable")
+    return notes
+
+
+def _monthly_sum(series: SeriesSet, m: Measure, w: Window, districts: list[str] | None,
+                 source_first: dt.date | None) -> tuple[float | None, float | None, str | None]:
+    if source_first is None or w.start < source_first:
+        return None, None, f"no {m.source} data before {source_first.strftime('%b %Y') if source_first else 'the extract'}"
+    mon = series.monthly
+    sel = mon[(mon.measure_id == m.id) & (mon.month >= w.start) & (mon.month <= w.last)]
+    if districts is not None:
+        sel = sel[sel.district.isin(districts)]
+    num = float(sel.numerator.sum()) if sel.numerator.notna().any() else 0.0
+    den = float(sel.denominator.sum()) if sel.denominator.notna().any() else None
+    if m.aggregation in ("count", "sum"):
+        den = None
+    return num, den, None
+
+
+def _window_lookup(series: SeriesSet, m: Measure, w: Window, level: str, area: str
+                   ) -> tuple[float | None, float | None, float | None, str | None, Window]:
+    wf = series.windows
+    sel = wf[wf.measure_id == m.id]
+    if m.aggregation == "aggregate":
+        if m.aggregate_mode == "sum":
+            part = sel[(sel.start >= w.start) & (sel.end <= w.end)]
+            if part.empty:
+                return None, None, None, "no figures for this period in the aggregates table", w
+            months = {(e.year, e.month) for e in part.end}
+            note = None if len(months) >= w.months else f"figures for {len(months)} of {w.months} months"
+            den = part.denominator.sum(min_count=1)
+            return float(part.numerator.sum()), (None if pd.isna(den) else float(den)), None, note, w
+        part = sel[sel.end <= w.end]
+        if part.empty:
+            return None, None, None, "no figures up to this period in the aggregates table", w
+        row = part.sort_values("end").iloc[-1]
+        used = Window(w.kind, month_start(row.start), month_start(row.end))
+        return (_nan_none(row.numerator), _nan_none(row.denominator), _nan_none(row.value), None, used)
+    if level == "force":
+        area = "force"
+    sel = sel[(sel.area_level == level) & (sel.area == area) & (sel.start == w.start) & (sel.end == w.end)]
+    if sel.empty:
+        return 0.0, (0.0 if m.aggregation == "reoffending" else None), None, None, w
+    row = sel.iloc[0]
+    return float(row.numerator), _nan_none(row.denominator), None, None, w
+
+
+def _nan_none(x: Any) -> float | None:
+    return None if x is None or (isinstance(x, float) and math.isnan(x)) or pd.isna(x) else float(x)
+
+
+def compare(series: SeriesSet, plan: Plan, to_month: str | dt.date) -> pd.DataFrame:
+    """The results export (CONTRACT.md §3) for a plan as of a month."""
+    from crimeplan.contract.schema import table as canonical_table
+
+    to = month_start(to_month)
+    rows: list[dict[str, Any]] = []
+    for aof, m in plan.measures():
+        base = {"measure_id": m.id, "label": m.label, "area_of_focus": aof.id, "unit": m.unit,
+                "polarity": m.polarity, "decimals": m.decimals, "lag_months": m.lag_months,
+                "suppressed": False, "snapshot_id": series.snapshot_id,
+                "significant": None, "p_value": None, "ci_low": None, "ci_high": None}
+        for kind in m.windows:
+            cur = window(kind, add_months(to, -m.lag_months))
+            prev = cur.year_earlier()
+            if m.id in series.unavailable:
+                rows.append({**base, "area_level": "force", "area": _force_name(series),
+                             "window": kind, "period_end": cur.last.strftime("%Y-%m"),
+                             "status": "unavailable", "note": series.unavailable[m.id],
+                             "comparable": False})
+                continue
+            has_district = m.source != "aggregates" and canonical_table(m.source).has_district
+            first = series.coverage.get(m.source, (None, None))[0]
+            breaks = _events_breaking(series, m, cur, prev)
+            for level, area, districts in _areas(series, m, has_district):
+                notes: list[str] = []
+                cur_used, prev_used = cur, prev
+                if m.decomposable:
+                    cn, cd, why_c = _monthly_sum(series, m, cur, districts, first)
+                    pn, pd_, why_p = _monthly_sum(series, m, prev, districts, first)
+                    cr = pr = None
+                else:
+                    cn, cd, cr, why_c, cur_used = _window_lookup(series, m, cur, level, area)
+                    target = cur_used.year_earlier() if m.aggregation == "aggregate" else prev
+                    pn, pd_, pr, why_p, prev_used = _window_lookup(series, m, target, level, area)
+                    if m.aggregation == "aggregate" and m.aggregate_mode == "latest" and prev_used.last != target.last:
+                        pn = pd_ = pr = None
+                        why_p = "no figure for the same period a year earlier"
+                if m.unit == "rate_per_1000":
+                    pop = _population(series, districts)
+                    cd = pd_ = pop
+                cv = value_of(m, cn, cd, cur_used.months, cr)
+                pv = value_of(m, pn, pd_, prev_used.months, pr)
+                if why_c:
+                    notes.append(why_c)
+                if why_p and pv is None:
+                    notes.append(f"last year: {why_p}")
+                comparable = not breaks and cv is not None and pv is not None
+                notes += breaks
+                status = "ok" if comparable else ("not_comparable" if cv is not None else "not_computable")
+                change = (cv - pv) if comparable and cv is not None and pv is not None else None
+                rows.append({
+                    **base, "area_level": level, "area": area, "window": kind,
+                    "period_end": cur_used.last.strftime("%Y-%m"),
+                    "current_period": cur_used.label(), "previous_period": prev_used.label(),
+                    "current_value": cv, "previous_value": pv if not breaks else None,
+                    "current_numerator": cn, "current_denominator": cd,
+                    "previous_numerator": pn if not breaks else None,
+                    "previous_denominator": pd_ if not breaks else None,
+                    "change": change,
+                    "pct_change": pct_change(pv, cv) if comparable and not m.is_percent else None,
+                    "pp_change": change if comparable and m.is_percent else None,
+                    "direction": direction(m, pv, cv) if comparable else None,
+                    "comparable": comparable, "status": status, "note": "; ".join(notes) or None,
+                })
+    return pd.DataFrame(rows, columns=RESULT_COLUMNS)
+
+
+def _population(series: SeriesSet, districts: list[str] | None) -> float | None:
+    a = series.areas
+    if a.empty:
+        return None
+    if districts is not None:
+        a = a[a.district.isin(districts)]
+    return float(a.population.sum())
+
+
+def monthly_values(series: SeriesSet, m: Measure, districts: list[str] | None = None) -> pd.DataFrame:
+    """A decomposable measure's value month by month (for charts): month, value, numerator, denominator."""
+    mon = series.monthly
+    sel = mon[mon.measure_id == m.id]
+    if districts is not None:
+        sel = sel[sel.district.isin(districts)]
+    g = sel.groupby("month", as_index=False)[["numerator", "denominator"]].sum(min_count=1)
+    first, last = series.coverage.get(m.source, (None, None))
+    if first is not None and last is not None:
+        months = []
+        cur = first
+        while cur <= last:
+            months.append(cur)
+            cur = add_months(cur, 1)
+        g = g.set_index("month").reindex(months).rename_axis("month").reset_index()
+        g["numerator"] = g["numerator"].fillna(0.0)
+    g["value"] = [value_of(m, n, d, 1) for n, d in zip(g.numerator, g.denominator)]
+    return g

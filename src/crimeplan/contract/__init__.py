@@ -1,0 +1,6 @@
+"""Canonical tables (CONTRACT.md §2) and their validation."""
+
+from crimeplan.contract.schema import TABLES, Column, Table, personal_columns, table
+from crimeplan.contract.validate import Checked, check_file
+
+__all__ = ["TABLES", "Checked", "Column", "Table", "check_file", "personal_columns", "table"]

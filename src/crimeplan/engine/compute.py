@@ -1,0 +1,249 @@
+"""Measures → Ibis expressions → monthly series and window figures.
+
+This is the only module that touches record-level data.  Measures that add up month by
+month (counts, proportions, means, sums, per-head figures) are computed together: one
+grouped scan per source table (and one more per extra date column a numerator is dated
+by).  Measures that do not add up (distinct ids, repeat ids, re-offending) are computed
+per window and area level.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any, Callable
+
+import ibis
+import pandas as pd
+
+from crimeplan.contract.schema import table as canonical_table
+from crimeplan.engine import derived
+from crimeplan.engine.series import MONTHLY_COLUMNS, WINDOW_COLUMNS, SeriesSet
+from crimeplan.engine.windows import Window, add_months, month_start, window
+from crimeplan.plans import expr
+from crimeplan.plans.model import Measure, Plan
+
+Progress = Callable[[str], None]
+
+
+def _cond(m: Measure, t: Any, text: str | None) -> Any:
+    if not text:
+        return t._true
+    cols = set(t.columns)
+    tree = expr.parse(text, cols)
+    return expr.to_ibis(tree, lambda name: t[name]).fill_null(False)
+
+
+def _one(cond: Any) -> Any:
+    return cond.ifelse(1, 0)
+
+
+def _monthly_aggs(m: Measure, t: Any) -> dict[str, Any]:
+    """Numerator/denominator aggregations of a decomposable measure over one table scan."""
+    f = _cond(m, t, m.filter)
+    kind = m.aggregation
+    if kind == "count":
+        return {f"{m.id}__n": _one(f).sum()}
+    if kind in ("proportion", "share_meeting"):
+        out = {f"{m.id}__d": _one(f).sum()}
+        if not m.numerator_date:
+            out[f"{m.id}__n"] = _one(f & _cond(m, t, m.numerator)).sum()
+        return out
+    value = t[m.field]
+    if kind == "mean":
+        has = f & value.notnull()
+        return {f"{m.id}__n": has.ifelse(value, 0).sum(), f"{m.id}__d": _one(has).sum()}
+    if kind == "sum":
+        return {f"{m.id}__n": (f & value.notnull()).ifelse(value, 0).sum()}
+    if kind == "per_head":
+        return {f"{m.id}__n": (f & value.notnull()).ifelse(value, 0).sum(),
+                f"{m.id}__d": _one(f).sum()}
+    raise ValueError(kind)
+
+
+def _long(frame: pd.DataFrame, measures: list[Measure], has_district: bool) -> pd.DataFrame:
+    """Wide aggregation output → rows of measure, district, month, numerator, denominator."""
+    parts = []
+    for m in measures:
+        n, d = f"{m.id}__n", f"{m.id}__d"
+        if n not in frame and d not in frame:
+            continue
+        part = pd.DataFrame({
+            "measure_id": m.id,
+            "district": frame["district"] if has_district else None,
+            "month": frame["_month"],
+            "numerator": frame[n].astype(float) if n in frame else float("nan"),
+            "denominator": frame[d].astype(float) if d in frame else float("nan"),
+        })
+        parts.append(part)
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=MONTHLY_COLUMNS)
+
+
+def _windows_needed(m: Measure, to_month: dt.date) -> list[Window]:
+    last = add_months(to_month, -m.lag_months)
+    out = []
+    for kind in m.windows:
+        w = window(kind, last)
+        out += [w, w.year_earlier()]
+    return out
+
+
+def _window_figures(m: Measure, t: Any, areas: Any, w: Window) -> list[dict[str, Any]]:
+    """A non-decomposable measure for one window at force, LPA and district level."""
+    base = t.filter((t._date >= w.start) & (t._date <= w.end))
+    base = base.filter(_cond(m, base, m.filter))
+    has_district = "district" in t.columns
+    rows: list[dict[str, Any]] = []
+    levels: list[tuple[str, list[str]]] = [("force", [])]
+    if has_district:
+        levels += [("district", ["district"]), ("lpa", ["lpa"])]
+    for level, keys in levels:
+        data = base
+        if level == "lpa":
+            data = base.join(areas.select("district", "lpa"), "district", how="inner")
+        num, den = _kind_query(m, data, t, keys)
+        frame = num.to_pandas() if den is None else num.join(den, keys, how="outer").to_pandas() if keys else pd.concat([num.to_pandas(), den.to_pandas()], axis=1)
+        for rec in frame.to_dict("records"):
+            area = rec.get(keys[0]) if keys else "force"
+            if keys and area is None:
+                continue
+            rows.append({"measure_id": m.id, "area_level": level, "area": area,
+                         "start": w.start, "end": w.end,
+                         "numerator": float(rec.get("numerator") or 0),
+                         "denominator": float(rec["denominator"]) if den is not None and rec.get("denominator") is not None else float("nan")})
+        if not keys and not rows:
+            rows.append({"measure_id": m.id, "area_level": "force", "area": "force", "start": w.start,
+                         "end": w.end, "numerator": 0.0, "denominator": float("nan")})
+    return rows
+
+
+def _agg(table: Any, keys: list[str], **metrics: Any) -> Any:
+    """Group by keys (or aggregate the whole table when there are none)."""
+    return table.group_by(keys).aggregate(**metrics) if keys else table.aggregate(**metrics)
+
+
+def _kind_query(m: Measure, data: Any, full: Any, keys: list[str]) -> tuple[Any, Any | None]:
+    fld = m.field
+    assert fld is not None
+    data = data.filter(data[fld].notnull())
+    if m.aggregation == "distinct_count":
+        return _agg(data, keys, numerator=data[fld].nunique()), None
+    if m.aggregation == "repeat_ids":
+        per_id = data.group_by([*keys, fld]).aggregate(rows=data.count())
+        per_id = per_id.filter(per_id.rows >= m.min_rows)
+        return _agg(per_id, keys, numerator=per_id.count()), None
+    if m.aggregation == "reoffending":
+        cohort = data.group_by([*keys, fld]).aggregate(first=data._date.min())
+        later = full.filter(full[fld].notnull()).select(rid=full[fld], later=full._date)
+        joined = cohort.join(later, cohort[fld] == later.rid)
+        joined = joined.filter((joined.later > joined.first)
+                               & (joined.later <= joined.first + ibis.interval(months=m.follow_up_months)))
+        re_ids = joined.select(*keys, fld).distinct()
+        num = _agg(re_ids, keys, numerator=re_ids.count())
+        den = _agg(cohort, keys, denominator=cohort.count())
+        return num, den
+    raise ValueError(m.aggregation)
+
+
+def _aggregate_rows(m: Measure, agg: Any, force: str) -> pd.DataFrame:
+    """Rows of the aggregates table for a measure, as window figures."""
+    t = agg.filter(agg.measure_id == m.id).to_pandas()
+    if t.empty:
+        return pd.DataFrame(columns=WINDOW_COLUMNS + ["value"])
+    out = pd.DataFrame({
+        "measure_id": m.id,
+        "area_level": "force",
+        "area": "force",
+        "start": pd.to_datetime(t["period_start"]).dt.date,
+        "end": pd.to_datetime(t["period_end"]).dt.date,
+        "numerator": t["numerator"].astype(float),
+        "denominator": t["denominator"].astype(float),
+        "value": t["value"].astype(float),
+    })
+    return out
+
+
+def compute_series(store: Any, plan: Plan, to_month: str | dt.date,
+                   snapshot_id: int | None = None, progress: Progress | None = None) -> SeriesSet:
+    """Compute every measure of a plan from a store snapshot into small series."""
+    say = progress or (lambda _msg: None)
+    to = month_start(to_month)
+    snap = store.snapshot(snapshot_id)
+    phys = store.physical_tables(snap.snapshot_id)
+    con = store.ibis()
+    areas_t = con.table(phys["areas"]) if "areas" in phys else None
+    areas = areas_t.to_pandas() if areas_t is not None else pd.DataFrame(columns=["district", "lpa", "force", "population"])
+    force_name = str(areas["force"].iloc[0]) if len(areas) else "force"
+
+    by_source: dict[str, list[Measure]] = defaultdict(list)
+    for _, m in plan.measures():
+        by_source[m.source].append(m)
+
+    monthly_parts: list[pd.DataFrame] = []
+    window_rows: list[dict[str, Any]] = []
+    aggregate_parts: list[pd.DataFrame] = []
+    coverage: dict[str, tuple[dt.date, dt.date]] = {}
+    unavailable: dict[str, str] = {}
+    for source, measures in by_source.items():
+        if source not in phys:
+            for m in measures:
+                unavailable[m.id] = f"the store has no {source} table"
+            continue
+        raw = con.table(phys[source])
+        if source == "aggregates":
+            for m in measures:
+                aggregate_parts.append(_aggregate_rows(m, raw, force_name))
+            continue
+        say(f"scanning {source}")
+        t = derived.prepare(source, raw)
+        span = t.aggregate(first=t._month.min(), last=t._month.max()).to_pandas()
+        if span.empty or pd.isna(span["first"].iloc[0]):
+            for m in measures:
+                unavailable[m.id] = f"the {source} table has no rows"
+            continue
+        coverage[source] = (pd.Timestamp(span["first"].iloc[0]).date(),
+                            pd.Timestamp(span["last"].iloc[0]).date())
+        has_district = canonical_table(source).has_district
+        keys = ["district", "_month"] if has_district else ["_month"]
+        t = t.filter(t._date < ibis.literal(add_months(to, 1)))
+        decomposable = [m for m in measures if m.decomposable]
+        aggs: dict[str, Any] = {}
+        for m in decomposable:
+            aggs.update(_monthly_aggs(m, t))
+        if aggs:
+            frame = t.group_by(keys).aggregate(**aggs).to_pandas()
+            monthly_parts.append(_long(frame, decomposable, has_district))
+        # numerators dated by another column (e.g. outcomes dated in the window)
+        by_date: dict[str, list[Measure]] = defaultdict(list)
+        for m in decomposable:
+            if m.numerator_date:
+                by_date[m.numerator_date].append(m)
+        for col, ms in by_date.items():
+            t2 = t.mutate(_month=derived.month_of(t, col))
+            t2 = t2.filter(t2._month.notnull())
+            frame = t2.group_by(keys).aggregate(**{
+                f"{m.id}__n": _one(_cond(m, t2, m.filter) & _cond(m, t2, m.numerator)).sum()
+                for m in ms}).to_pandas()
+            monthly_parts.append(_long(frame, ms, has_district))
+        for m in measures:
+            if m.decomposable:
+                continue
+            say(f"computing {m.id}")
+            for w in _windows_needed(m, to):
+                window_rows += _window_figures(m, t, areas_t, w)
+
+    monthly = pd.concat(monthly_parts, ignore_index=True) if monthly_parts else pd.DataFrame(columns=MONTHLY_COLUMNS)
+    if not monthly.empty:
+        monthly["month"] = pd.to_datetime(monthly["month"]).dt.date
+        # numerators and denominators that came from separate scans land on one row
+        monthly = (monthly.groupby(["measure_id", "district", "month"], dropna=False, as_index=False)
+                   .agg(numerator=("numerator", lambda s: s.sum(min_count=1)),
+                        denominator=("denominator", lambda s: s.sum(min_count=1))))
+    events = con.table(phys["events"]).to_pandas() if "events" in phys else pd.DataFrame(
+        columns=["date", "scope", "kind", "description"])
+    windows = pd.DataFrame(window_rows, columns=WINDOW_COLUMNS)
+    if aggregate_parts:
+        windows = pd.concat([windows, *aggregate_parts], ignore_index=True)
+    return SeriesSet(monthly=monthly, windows=windows, areas=areas, coverage=coverage,
+                     unavailable=unavailable, events=events, snapshot_id=snap.snapshot_id,
+                     extract_date=snap.extract_date)

@@ -1,0 +1,55 @@
+"""Columns a plan's filters may use that the engine computes from the canonical ones."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ibis
+
+from crimeplan.contract.schema import table as canonical_table
+
+# Home Office positive outcome types (CONTRACT.md §4, "Solved").
+SOLVED_OUTCOMES = (1, 2, 3, 4, 6, 7, 8)
+# The ONS "other crimes against society" groups; every other group is victim-based.
+CRIMES_AGAINST_SOCIETY = (
+    "Drug trafficking",
+    "Possession of drugs",
+    "Drug offences",
+    "Possession of weapons offences",
+    "Public order offences",
+    "Miscellaneous crimes against society",
+)
+
+
+def date_column(source: str) -> str:
+    """The column that places a row of a table in a month."""
+    col = canonical_table(source).date_column
+    if col is None:
+        raise ValueError(f"table {source} has no date column")
+    return col
+
+
+def prepare(source: str, t: Any) -> Any:
+    """Add the derived columns and `_month` (first day of the row's month) to a table."""
+    extra: dict[str, Any] = {}
+    if source == "crimes":
+        extra["solved"] = t.outcome_type.isin(SOLVED_OUTCOMES).fill_null(False)
+        extra["youth"] = (t.offender_age < 18).fill_null(False)
+        extra["victim_based"] = ~t.offence_group.isin(CRIMES_AGAINST_SOCIETY).fill_null(False)
+    elif source == "incidents":
+        extra["response_minutes"] = (
+            t.attended_at.epoch_seconds() - t.opened_at.epoch_seconds()
+        ) / 60.0
+    elif source == "casualties":
+        extra["ksi"] = t.severity.isin(("fatal", "serious")).fill_null(False)
+    col = date_column(source)
+    extra["_true"] = ibis.literal(True)
+    extra["_date"] = t[col].cast("date")
+    extra["_month"] = t[col].truncate("M").cast("date")
+    return t.mutate(**extra)
+
+
+def month_of(t: Any, column: str) -> Any:
+    """First day of the month of a date or timestamp column."""
+    return t[column].truncate("M").cast("date")
+

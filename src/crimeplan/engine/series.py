@@ -1,0 +1,31 @@
+"""What the engine hands on: small tidy frames of numerators and denominators."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+MONTHLY_COLUMNS = ["measure_id", "district", "month", "numerator", "denominator"]
+WINDOW_COLUMNS = ["measure_id", "area_level", "area", "start", "end", "numerator", "denominator"]
+
+
+@dataclass
+class SeriesSet:
+    """Monthly series (decomposable measures) and per-window figures (the rest).
+
+    `monthly` has one row per measure × district × month with rows (district None where the
+    table has no district or the row none); `windows` one row per measure × area × window.
+    `coverage` gives each source table's first and last month with data; `unavailable`
+    names the measures that could not be computed and why.
+    """
+
+    monthly: pd.DataFrame
+    windows: pd.DataFrame
+    areas: pd.DataFrame
+    coverage: dict[str, tuple[dt.date, dt.date]] = field(default_factory=dict)
+    unavailable: dict[str, str] = field(default_factory=dict)
+    events: pd.DataFrame = field(default_factory=pd.DataFrame)
+    snapshot_id: int | None = None
+    extract_date: dt.date | None = None

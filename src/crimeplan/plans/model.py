@@ -1,0 +1,154 @@
+"""Plans as typed models: plan → areas of focus (priorities) → measures."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from crimeplan.contract.schema import TABLES
+from crimeplan.plans import expr
+
+Aggregation = Literal[
+    "count",           # rows
+    "distinct_count",  # distinct values of `field`
+    "proportion",      # rows meeting `numerator` within rows meeting `filter`, as %
+    "share_meeting",   # same as proportion, read as "share meeting a standard"
+    "mean",            # mean of `field`
+    "sum",             # sum of `field`
+    "per_head",        # sum of `field` per average head (rows are person-months)
+    "repeat_ids",      # ids (`field`) with `min_rows`+ rows in the window
+    "reoffending",     # of ids in the window, share with another row within `follow_up_months`
+    "aggregate",       # figures that arrive counted (the aggregates table)
+]
+Unit = Literal["count", "percent", "rate_per_1000", "mean", "hours", "days", "seconds", "minutes",
+               "gbp_millions"]
+Window = Literal["12m", "quarter", "month", "fytd"]
+
+DECOMPOSABLE = {"count", "proportion", "share_meeting", "mean", "sum", "per_head"}
+PERCENT_KINDS = {"proportion", "share_meeting", "reoffending"}
+
+# Columns a filter may use besides the table's own: computed in the engine.
+DERIVED: dict[str, dict[str, str]] = {
+    "crimes": {"solved": "outcome is a positive outcome (types 1-4, 6-8)",
+               "youth": "offender aged under 18", "victim_based": "a victim-based offence group"},
+    "incidents": {"response_minutes": "minutes from opened_at to attended_at"},
+    "calls": {},
+    "casualties": {"ksi": "killed or seriously injured"},
+}
+
+
+class Strict(BaseModel):
+    """Models refuse unknown keys so a typo in a plan is an error, not a silent default."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Measure(Strict):
+    """One measure: where its data come from and how it is counted, shown and compared."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    label: str
+    source: str
+    filter: str | None = None
+    aggregation: Aggregation = "count"
+    field: str | None = None
+    numerator: str | None = None
+    numerator_date: str | None = None
+    min_rows: int = 2
+    follow_up_months: int = 6
+    scale: float = 1.0
+    aggregate_mode: Literal["sum", "latest"] = "latest"
+    unit: Unit = "count"
+    decimals: int = Field(default=0, ge=0, le=4)
+    polarity: Literal["up", "down"] = "down"
+    windows: list[Window] = Field(default_factory=lambda: ["12m"])
+    lag_months: int = Field(default=0, ge=0, le=24)
+    not_comparable_before: dt.date | None = None
+    footnotes: list[str] = Field(default_factory=list)
+    headline: bool = False
+    breakdown: bool = False
+    survey: bool = False
+
+    @field_validator("source")
+    @classmethod
+    def _known_source(cls, value: str) -> str:
+        if value not in TABLES:
+            raise ValueError(f"unknown source table {value!r}; known: {', '.join(sorted(TABLES))}")
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Measure:
+        cols = set(TABLES[self.source].column_names) | set(DERIVED.get(self.source, {}))
+        for text, what in ((self.filter, "filter"), (self.numerator, "numerator")):
+            if text:
+                try:
+                    expr.parse(text, cols)
+                except expr.ExprError as exc:
+                    raise ValueError(f"{what}: {exc}") from None
+        needs_field = {"distinct_count", "mean", "sum", "per_head", "repeat_ids", "reoffending"}
+        if self.aggregation in needs_field:
+            if not self.field:
+                raise ValueError(f"aggregation {self.aggregation} needs `field`")
+            if self.field not in cols:
+                raise ValueError(f"field {self.field!r} is not a column of {self.source}")
+        if self.aggregation in {"proportion", "share_meeting"} and not self.numerator:
+            raise ValueError(f"aggregation {self.aggregation} needs `numerator`")
+        if self.aggregation == "aggregate" and self.source != "aggregates":
+            raise ValueError("aggregation aggregate reads the aggregates table (source: aggregates)")
+        if self.numerator_date and self.numerator_date not in cols:
+            raise ValueError(f"numerator_date {self.numerator_date!r} is not a column of {self.source}")
+        if self.aggregation in PERCENT_KINDS and self.unit != "percent":
+            raise ValueError(f"aggregation {self.aggregation} gives a percentage: set unit: percent")
+        return self
+
+    @property
+    def decomposable(self) -> bool:
+        """Monthly numerators and denominators add up to any window."""
+        return self.aggregation in DECOMPOSABLE
+
+    @property
+    def is_percent(self) -> bool:
+        """Shown as a percentage, compared in percentage points."""
+        return self.unit == "percent"
+
+
+class AreaOfFocus(Strict):
+    """An area of focus (monthly report) or priority (Police and Crime Plan)."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    title: str
+    objective: str | None = None
+    measures: list[Measure]
+    notes: list[str] = Field(default_factory=list)
+
+
+class Plan(Strict):
+    """A plan: its title and areas of focus."""
+
+    id: str
+    title: str
+    description: str | None = None
+    areas_of_focus: list[AreaOfFocus]
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> Plan:
+        seen: set[str] = set()
+        for area in self.areas_of_focus:
+            for m in area.measures:
+                if m.id in seen:
+                    raise ValueError(f"measure id {m.id!r} appears twice")
+                seen.add(m.id)
+        return self
+
+    def measures(self) -> list[tuple[AreaOfFocus, Measure]]:
+        """Every (area of focus, measure) pair in plan order."""
+        return [(a, m) for a in self.areas_of_focus for m in a.measures]
+
+    def measure(self, measure_id: str) -> Measure:
+        """The measure with this id."""
+        for _, m in self.measures():
+            if m.id == measure_id:
+                return m
+        raise KeyError(measure_id)

@@ -1,0 +1,1 @@
+"""Reports: document models built from results, rendered to files."""

@@ -1,0 +1,272 @@
+"""The DuckDB store: every load is a snapshot, written in one transaction.
+
+Each snapshot maps every canonical table to a physical table; a load writes new physical
+tables only for the tables it touches and copies the map for the rest, so any earlier
+snapshot still reads exactly as it did.  A load that fails part-way rolls back whole.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from crimeplan._duck import arrow, rows, scalar
+from crimeplan.contract.schema import table as canonical_table
+from crimeplan.contract.validate import Checked, check_file
+from crimeplan.errors import BadInput, StoreBusy
+
+_META = """
+CREATE TABLE IF NOT EXISTS _snapshots (
+  snapshot_id INTEGER PRIMARY KEY, created_at TIMESTAMP, extract_date DATE, note VARCHAR);
+CREATE TABLE IF NOT EXISTS _snapshot_tables (
+  snapshot_id INTEGER, table_name VARCHAR, physical VARCHAR, rows BIGINT);
+CREATE TABLE IF NOT EXISTS _snapshot_files (
+  snapshot_id INTEGER, table_name VARCHAR, file VARCHAR, sha256 VARCHAR,
+  rows_read BIGINT, rows_loaded BIGINT, rows_quarantined BIGINT, mode VARCHAR);
+CREATE TABLE IF NOT EXISTS _quarantine (
+  snapshot_id INTEGER, table_name VARCHAR, file VARCHAR, row BIGINT, field VARCHAR,
+  value VARCHAR, reason VARCHAR);
+"""
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One snapshot: its id, when it was made, and the extract date of its data."""
+
+    snapshot_id: int
+    created_at: dt.datetime
+    extract_date: dt.date
+
+
+@dataclass
+class LoadReport:
+    """What a load did: the snapshot and per-file reconciliation."""
+
+    snapshot_id: int
+    files: list[Checked] = field(default_factory=list)
+    tables: dict[str, str] = field(default_factory=dict)
+    quarantine_files: list[Path] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        """One reconciliation line per file: rows read = loaded + quarantined."""
+        return [
+            f"{Path(c.file).name}: {c.rows_read} rows read = {c.rows_loaded} loaded"
+            f" + {c.rows_quarantined} quarantined"
+            for c in self.files
+        ]
+
+
+class Store:
+    """A crimeplan store in one DuckDB file."""
+
+    def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
+        self.path = Path(path)
+        if read_only and not self.path.exists():
+            raise BadInput("no such store (run `crimeplan load` or `crimeplan demo` first)",
+                           file=str(self.path))
+        try:
+            self.con = duckdb.connect(str(self.path), read_only=read_only)
+        except duckdb.IOException as exc:
+            if "lock" in str(exc).lower():
+                raise StoreBusy(f"store {self.path} is busy: another process (a load?) is "
+                                "using it; try again when it has finished") from None
+            raise BadInput(f"cannot open the store: {str(exc).splitlines()[0]}",
+                           file=str(self.path)) from None
+        if not read_only:
+            self.con.execute(_META)
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- reading ---------------------------------------------------------------------------
+    def latest_snapshot(self) -> int | None:
+        """The newest snapshot id, or None for an empty store."""
+        try:
+            return scalar(self.con, "SELECT max(snapshot_id) FROM _snapshots")  # type: ignore[no-any-return]
+        except duckdb.CatalogException:
+            return None
+
+    def snapshot(self, snapshot_id: int | None = None) -> Snapshot:
+        """The named snapshot, or the latest."""
+        sid = self.latest_snapshot() if snapshot_id is None else snapshot_id
+        found = rows(
+            self.con,
+            "SELECT snapshot_id, created_at, extract_date FROM _snapshots WHERE snapshot_id = ?",
+            [sid],
+        ) if sid is not None else []
+        if not found:
+            raise BadInput(f"the store has no snapshot {sid if sid is not None else ''}".strip(),
+                           file=str(self.path))
+        return Snapshot(*found[0])
+
+    def physical_tables(self, snapshot_id: int | None = None) -> dict[str, str]:
+        """Canonical table name → physical table, as of a snapshot."""
+        sid = self.snapshot(snapshot_id).snapshot_id
+        return dict(rows(
+            self.con, "SELECT table_name, physical FROM _snapshot_tables WHERE snapshot_id = ?", [sid]
+        ))
+
+    def arrow(self, name: str, snapshot_id: int | None = None) -> pa.Table:
+        """A canonical table as an Arrow table, in the contract's columns and load order."""
+        phys = self.physical_tables(snapshot_id)
+        if name not in phys:
+            canonical_table(name)  # unknown names raise with the list of known ones
+            raise BadInput(f"the store holds no {name} table", file=str(self.path))
+        return arrow(self.con, f'SELECT * FROM "{phys[name]}" ORDER BY __ord').drop(["__ord"])
+
+    def ibis(self) -> Any:
+        """An Ibis backend on this store's connection."""
+        import ibis
+
+        return ibis.duckdb.from_connection(self.con)
+
+    def files(self, snapshot_id: int | None = None) -> list[dict[str, Any]]:
+        """Source files loaded up to a snapshot, with checksums and reconciliation."""
+        sid = self.snapshot(snapshot_id).snapshot_id
+        return arrow(self.con, "SELECT * FROM _snapshot_files WHERE snapshot_id <= ? "
+                     "ORDER BY snapshot_id", [sid]).to_pylist()
+
+    # -- writing ---------------------------------------------------------------------------
+    def load(
+        self,
+        files: dict[str, list[Path]],
+        *,
+        append: bool = False,
+        extract_date: dt.date | None = None,
+        quarantine_dir: Path | None = None,
+        note: str = "",
+    ) -> LoadReport:
+        """Validate and load files (table → paths) as one new snapshot, all or nothing."""
+        extract = extract_date or dt.date.today()
+        prev = self.latest_snapshot()
+        prev_tables = self.physical_tables(prev) if prev is not None else {}
+        # validate everything first: nothing touches the store until all files are read
+        known: set[str] | None = None
+        checked: dict[str, list[Checked]] = {}
+        order = sorted(files, key=lambda t: t != "areas")  # areas first: districts check
+        for name in order:
+            tdef = canonical_table(name)
+            existing = None
+            if append and tdef.id_column and name in prev_tables:
+                existing = arrow(
+                    self.con, f'SELECT "{tdef.id_column}" FROM "{prev_tables[name]}"').column(0)
+            for path in files[name]:
+                if tdef.has_district and known is None:
+                    known = self._districts(checked, prev_tables)
+                c = check_file(Path(path), tdef, extract_date=extract,
+                               known_districts=known if tdef.has_district else None,
+                               existing_ids=existing)
+                checked.setdefault(name, []).append(c)
+            if name == "areas":
+                known = None
+        sid = (prev or 0) + 1
+        report = LoadReport(sid)
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            self.con.execute(
+                "INSERT INTO _snapshots VALUES (?, ?, ?, ?)",
+                [sid, dt.datetime.now().replace(microsecond=0), extract, note],
+            )
+            new_tables = dict(prev_tables)
+            for name in order:
+                phys = f"{name}__s{sid}"
+                parts = checked[name]
+                self._write_table(phys, parts, prev_tables.get(name) if append else None)
+                new_tables[name] = phys
+                for c in parts:
+                    report.files.append(c)
+                    self.con.execute(
+                        "INSERT INTO _snapshot_files VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        [sid, name, c.file, c.sha256, c.rows_read, c.rows_loaded,
+                         c.rows_quarantined, "append" if append else "replace"],
+                    )
+                    if c.rows_quarantined:
+                        q = c.quarantine
+                        self.con.register("_q", q)
+                        self.con.execute(
+                            "INSERT INTO _quarantine SELECT ?, ?, file, row, field, value, reason "
+                            "FROM _q", [sid, name])
+                        self.con.unregister("_q")
+            for name, phys in new_tables.items():
+                count = scalar(self.con, f'SELECT count(*) FROM "{phys}"')
+                self.con.execute("INSERT INTO _snapshot_tables VALUES (?, ?, ?, ?)",
+                                 [sid, name, phys, count])
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        report.tables = new_tables
+        qdir = quarantine_dir or self.path.parent / "quarantine"
+        for name in order:
+            for i, c in enumerate(checked[name]):
+                if c.rows_quarantined:
+                    qdir.mkdir(parents=True, exist_ok=True)
+                    out = qdir / f"snapshot{sid}-{name}-{i + 1}.csv"
+                    pacsv.write_csv(c.quarantine, out)
+                    report.quarantine_files.append(out)
+        return report
+
+    def _districts(self, checked: dict[str, list[Checked]], prev_tables: dict[str, str]) -> set[str] | None:
+        if "areas" in checked:
+            return {d for c in checked["areas"] for d in c.good.column("district").to_pylist()}
+        if "areas" in prev_tables:
+            return {r[0] for r in rows(self.con, f'SELECT district FROM "{prev_tables["areas"]}"')}
+        return None
+
+    def _write_table(self, phys: str, parts: list[Checked], base: str | None) -> None:
+        offset = 0
+        if base is not None:
+            self.con.execute(f'CREATE TABLE "{phys}" AS SELECT * FROM "{base}"')
+            offset = scalar(self.con, f'SELECT coalesce(max(__ord), 0) FROM "{phys}"')
+        for c in parts:
+            good = c.good.append_column("__ord", pa.array(range(offset + 1, offset + 1 + c.good.num_rows), pa.int64()))
+            offset += c.good.num_rows
+            self.con.register("_good", good)
+            if scalar(self.con,
+                      "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [phys]):
+                self.con.execute(f'INSERT INTO "{phys}" SELECT * FROM _good')
+            else:
+                self.con.execute(f'CREATE TABLE "{phys}" AS SELECT * FROM _good')
+            self.con.unregister("_good")
+
+    def quarantine(self, snapshot_id: int | None = None) -> pa.Table:
+        """Quarantined rows of one snapshot."""
+        sid = self.snapshot(snapshot_id).snapshot_id
+        return arrow(self.con,
+                     "SELECT table_name, file, row, field, value, reason FROM _quarantine "
+                     "WHERE snapshot_id = ? ORDER BY table_name, file, row", [sid])
+
+
+def write_table(data: pa.Table, out: Path) -> None:
+    """Write an Arrow table as CSV (contract text forms) or Parquet, by the file's suffix."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if out.suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        pq.write_table(data, out)
+        return
+    con = duckdb.connect()
+    con.register("t", data)
+    cols = []
+    for f in data.schema:
+        q = f'"{f.name}"'
+        if pa.types.is_timestamp(f.type):
+            cols.append(f"strftime({q}, '%Y-%m-%dT%H:%M:%S') AS {q}")
+        else:
+            cols.append(q)
+    con.execute(f"COPY (SELECT {', '.join(cols)} FROM t) TO '{out}' (HEADER, DELIMITER ',')")
+    con.close()
