@@ -7,13 +7,16 @@ class BadInput(Exception):
     """Input a user supplied is wrong; the message names file, row and field."""
 
     def __init__(self, message: str, *, file: str | None = None, row: int | None = None,
-                 field: str | None = None) -> None:
+                 field: str | None = None, line: int | None = None) -> None:
         self.file = file
         self.row = row
+        self.line = line
         self.field = field
         where = []
         if file is not None:
             where.append(f"file {file}")
+        if line is not None:
+            where.append(f"line {line}")
         if row is not None:
             where.append(f"row {row}")
         if field is not None:

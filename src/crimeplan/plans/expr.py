@@ -79,7 +79,9 @@ def _check(node: ast.AST, columns: set[str]) -> None:
 
 def names(tree: ast.expr) -> set[str]:
     """Column names a checked filter uses."""
-    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and n.id not in _CONSTS}
+    called = {id(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
+    return {n.id for n in ast.walk(tree)
+            if isinstance(n, ast.Name) and n.id not in _CONSTS and id(n) not in called}
 
 
 def to_ibis(tree: ast.expr, column: Callable[[str], Any]) -> Any:

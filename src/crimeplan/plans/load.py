@@ -57,7 +57,7 @@ def load_plan(plan: str | Path) -> Plan:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise BadInput(f"not valid YAML: {getattr(exc, 'problem', exc)}", file=str(path),
-                       row=(mark.line + 1) if mark else None) from None
+                       line=(mark.line + 1) if mark else None) from None
     if not isinstance(data, dict) or root is None:
         raise BadInput("a plan is a YAML mapping with id, title and areas_of_focus", file=str(path))
     if "priorities" in data and "areas_of_focus" not in data:
@@ -72,5 +72,5 @@ def load_plan(plan: str | Path) -> Plan:
         loc = tuple(err["loc"])
         node = _node_at(root, loc)
         dotted = ".".join(str(p) for p in loc) or "(plan)"
-        raise BadInput(f"{err['msg']}", file=str(path), row=node.start_mark.line + 1,
+        raise BadInput(f"{err['msg']}", file=str(path), line=node.start_mark.line + 1,
                        field=dotted) from None

@@ -1,0 +1,52 @@
+"""Shared helpers: write small canonical CSVs and load them into a throwaway store."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+from typing import Any, Iterable
+
+import pytest
+
+from crimeplan.contract.schema import table as canonical_table
+from crimeplan.store import Store
+
+
+def write_csv(path: Path, table: str, rows: Iterable[dict[str, Any]]) -> Path:
+    """Write rows (missing keys empty) under the contract's header for table."""
+    cols = canonical_table(table).column_names
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(cols)
+        for r in rows:
+            w.writerow(["" if r.get(c) is None else str(r[c]).lower() if isinstance(r.get(c), bool) else r[c] for c in cols])
+    return path
+
+
+AREAS = [
+    {"district": "A", "lpa": "North", "force": "Testshire", "population": 1000},
+    {"district": "B", "lpa": "North", "force": "Testshire", "population": 2000},
+    {"district": "C", "lpa": "South", "force": "Testshire", "population": 3000},
+]
+
+
+@pytest.fixture
+def make_store(tmp_path: Path):
+    """Build a store from {table: rows} and return it open."""
+    opened: list[Store] = []
+
+    def build(tables: dict[str, list[dict[str, Any]]], extract: dt.date = dt.date(2024, 6, 30)) -> Store:
+        files = {}
+        for name, rows in tables.items():
+            files[name] = [write_csv(tmp_path / f"{name}.csv", name, rows)]
+        store = Store(tmp_path / "store.duckdb")
+        report = store.load(files, extract_date=extract)
+        for c in report.files:
+            assert c.rows_quarantined == 0, c.quarantine.to_pylist()
+        opened.append(store)
+        return store
+
+    yield build
+    for s in opened:
+        s.close()
