@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 from crimeplan.store import Store
@@ -74,3 +75,30 @@ def test_results_are_computed_as_of_a_snapshot(capsys, tmp_path):
         return float(rows[0]["current_value"])
 
     assert all_crime("2") == 6 and all_crime(None) == 12 and all_crime("2") == 6
+
+
+def test_a_month_never_supplied_is_missing_not_zero(tmp_path):
+    from crimeplan.compare import compare
+    from crimeplan.engine import compute_series
+    from crimeplan.plans import load_plan
+
+    areas = write_csv(tmp_path / "areas.csv", "areas", AREAS)
+    crimes = write_csv(tmp_path / "crimes.csv", "crimes", CRIMES)  # Apr-Jun 2023 only
+    months = [dt.date(2023, m, 1) for m in range(4, 13)] + [dt.date(2024, m, 1) for m in range(1, 4)]
+    plan = load_plan("monthly-performance")
+    with Store(tmp_path / "s.duckdb") as store:
+        # every month Apr 2023-Mar 2024 supplied: the months after June are zeros
+        store.load({"areas": [areas], "crimes": [crimes]}, extract_date=dt.date(2024, 12, 31),
+                   coverage={"crimes": {"force system": months}})
+        assert store.coverage("crimes") == {"force system": set(months)}
+        full = compare(compute_series(store, plan, "2024-03"), plan, "2024-03")
+        row = full[(full.measure_id == "all_crime") & (full.area_level == "force")].iloc[0]
+        assert row.current_value == 12
+        # the same rows, but August 2023 never supplied: the 12 months cannot be computed
+        holed = [m for m in months if m != dt.date(2023, 8, 1)]
+        store.load({"crimes": [crimes]}, extract_date=dt.date(2024, 12, 31),
+                   coverage={"crimes": {"force system": holed}})
+        assert store.coverage("crimes", 1) == {"force system": set(months)}  # snapshot 1 unchanged
+        gap = compare(compute_series(store, plan, "2024-03"), plan, "2024-03")
+        row = gap[(gap.measure_id == "all_crime") & (gap.area_level == "force")].iloc[0]
+        assert pd.isna(row.current_value) and "not supplied for Aug 2023" in row.note

@@ -10,8 +10,7 @@ import pandas as pd
 
 from crimeplan.compare.values import direction, pct_change, value_of
 from crimeplan.engine.series import SeriesSet
-from crimeplan.engine.windows import Window, month_start, window
-from crimeplan.engine.windows import add_months
+from crimeplan.engine.windows import Window, add_months, month_start, window
 from crimeplan.plans.model import Measure, Plan
 
 RESULT_COLUMNS = [
@@ -63,10 +62,28 @@ def _events_breaking(series: SeriesSet, m: Measure, cur: Window, prev: Window) -
     return notes
 
 
-def _monthly_sum(series: SeriesSet, m: Measure, w: Window, districts: list[str] | None,
-                 source_first: dt.date | None) -> tuple[float | None, float | None, str | None]:
-    if source_first is None or w.start < source_first:
-        return None, None, f"no {m.source} data before {source_first.strftime('%b %Y') if source_first else 'the extract'}"
+def _gap(series: SeriesSet, m: Measure, w: Window) -> str | None:
+    """Why a window cannot be computed from the months supplied, or None."""
+    first = series.coverage.get(m.source, (None, None))[0]
+    if first is None or w.start < first:
+        return f"no {m.source} data before {first.strftime('%b %Y') if first else 'the extract'}"
+    supplied = series.supplied.get(m.source)
+    if supplied is not None:
+        months, cur = [], w.start
+        while cur <= w.last:
+            if cur not in supplied:
+                months.append(cur.strftime("%b %Y"))
+            cur = add_months(cur, 1)
+        if months:
+            return f"{m.source} data were not supplied for {', '.join(months)}"
+    return None
+
+
+def _monthly_sum(series: SeriesSet, m: Measure, w: Window, districts: list[str] | None
+                 ) -> tuple[float | None, float | None, str | None]:
+    gap = _gap(series, m, w)
+    if gap:
+        return None, None, gap
     mon = series.monthly
     sel = mon[(mon.measure_id == m.id) & (mon.month >= w.start) & (mon.month <= w.last)]
     if districts is not None:
@@ -131,19 +148,24 @@ def compare(series: SeriesSet, plan: Plan, to_month: str | dt.date) -> pd.DataFr
                              "comparable": False})
                 continue
             has_district = m.source != "aggregates" and canonical_table(m.source).has_district
-            first = series.coverage.get(m.source, (None, None))[0]
             breaks = _events_breaking(series, m, cur, prev)
             for level, area, districts in _areas(series, m, has_district):
                 notes: list[str] = []
                 cur_used, prev_used = cur, prev
                 if m.decomposable:
-                    cn, cd, why_c = _monthly_sum(series, m, cur, districts, first)
-                    pn, pd_, why_p = _monthly_sum(series, m, prev, districts, first)
+                    cn, cd, why_c = _monthly_sum(series, m, cur, districts)
+                    pn, pd_, why_p = _monthly_sum(series, m, prev, districts)
                     cr = pr = None
                 else:
                     cn, cd, cr, why_c, cur_used = _window_lookup(series, m, cur, level, area)
                     target = cur_used.year_earlier() if m.aggregation == "aggregate" else prev
                     pn, pd_, pr, why_p, prev_used = _window_lookup(series, m, target, level, area)
+                    if m.aggregation != "aggregate":
+                        why_c, why_p = _gap(series, m, cur), _gap(series, m, prev)
+                        if why_c:
+                            cn = cd = None
+                        if why_p:
+                            pn = pd_ = None
                     if m.aggregation == "aggregate" and m.aggregate_mode == "latest" and prev_used.last != target.last:
                         pn = pd_ = pr = None
                         why_p = "no figure for the same period a year earlier"

@@ -183,6 +183,7 @@ def compute_series(store: Any, plan: Plan, to_month: str | dt.date,
     window_rows: list[dict[str, Any]] = []
     aggregate_parts: list[pd.DataFrame] = []
     coverage: dict[str, tuple[dt.date, dt.date]] = {}
+    supplied: dict[str, set[dt.date]] = {}
     unavailable: dict[str, str] = {}
     for source, measures in by_source.items():
         if source not in phys:
@@ -203,6 +204,10 @@ def compute_series(store: Any, plan: Plan, to_month: str | dt.date,
             continue
         coverage[source] = (pd.Timestamp(span["first"].iloc[0]).date(),
                             pd.Timestamp(span["last"].iloc[0]).date())
+        recorded = store.coverage(source, snap.snapshot_id)
+        if recorded:
+            supplied[source] = set().union(*recorded.values())
+            coverage[source] = (min(supplied[source]), max(supplied[source]))
         has_district = canonical_table(source).has_district
         keys = ["district", "_month"] if has_district else ["_month"]
         t = t.filter(t._date < ibis.literal(add_months(to, 1)))
@@ -245,5 +250,5 @@ def compute_series(store: Any, plan: Plan, to_month: str | dt.date,
     if aggregate_parts:
         windows = pd.concat([windows, *aggregate_parts], ignore_index=True)
     return SeriesSet(monthly=monthly, windows=windows, areas=areas, coverage=coverage,
-                     unavailable=unavailable, events=events, snapshot_id=snap.snapshot_id,
+                     unavailable=unavailable, events=events, supplied=supplied, snapshot_id=snap.snapshot_id,
                      extract_date=snap.extract_date)

@@ -17,7 +17,8 @@ class SeriesSet:
 
     `monthly` has one row per measure × district × month with rows (district None where the
     table has no district or the row none); `windows` one row per measure × area × window.
-    `coverage` gives each source table's first and last month with data; `unavailable`
+    `coverage` gives each source table's first and last month with data, `supplied` the
+    months actually supplied where loads recorded them; `unavailable`
     names the measures that could not be computed and why.
     """
 
@@ -27,5 +28,7 @@ class SeriesSet:
     coverage: dict[str, tuple[dt.date, dt.date]] = field(default_factory=dict)
     unavailable: dict[str, str] = field(default_factory=dict)
     events: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # months supplied, for tables whose loads recorded coverage (others: every month in span)
+    supplied: dict[str, set[dt.date]] = field(default_factory=dict)
     snapshot_id: int | None = None
     extract_date: dt.date | None = None

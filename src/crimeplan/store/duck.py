@@ -29,6 +29,8 @@ CREATE TABLE IF NOT EXISTS _snapshot_tables (
 CREATE TABLE IF NOT EXISTS _snapshot_files (
   snapshot_id INTEGER, table_name VARCHAR, file VARCHAR, sha256 VARCHAR,
   rows_read BIGINT, rows_loaded BIGINT, rows_quarantined BIGINT, mode VARCHAR);
+CREATE TABLE IF NOT EXISTS _coverage (
+  snapshot_id INTEGER, table_name VARCHAR, source VARCHAR, month DATE);
 CREATE TABLE IF NOT EXISTS _quarantine (
   snapshot_id INTEGER, table_name VARCHAR, file VARCHAR, row BIGINT, field VARCHAR,
   value VARCHAR, reason VARCHAR);
@@ -148,8 +150,13 @@ class Store:
         extract_date: dt.date | None = None,
         quarantine_dir: Path | None = None,
         note: str = "",
+        coverage: dict[str, dict[str, list[dt.date]]] | None = None,
     ) -> LoadReport:
-        """Validate and load files (table → paths) as one new snapshot, all or nothing."""
+        """Validate and load files (table → paths) as one new snapshot, all or nothing.
+
+        `coverage` (table → source label → months supplied, as first days) records which
+        months a source covers, so a month never supplied reads as missing, not zero.
+        """
         extract = extract_date or dt.date.today()
         prev = self.latest_snapshot()
         prev_tables = self.physical_tables(prev) if prev is not None else {}
@@ -200,6 +207,7 @@ class Store:
                             "INSERT INTO _quarantine SELECT ?, ?, file, row, field, value, reason "
                             "FROM _q", [sid, name])
                         self.con.unregister("_q")
+            self._write_coverage(sid, prev, order, coverage or {}, append)
             for name, phys in new_tables.items():
                 count = scalar(self.con, f'SELECT count(*) FROM "{phys}"')
                 self.con.execute("INSERT INTO _snapshot_tables VALUES (?, ?, ?, ?)",
@@ -218,6 +226,33 @@ class Store:
                     pacsv.write_csv(c.quarantine, out)
                     report.quarantine_files.append(out)
         return report
+
+    def _write_coverage(self, sid: int, prev: int | None, loaded: list[str],
+                        coverage: dict[str, dict[str, list[dt.date]]], append: bool) -> None:
+        """Carry coverage forward; a replaced table takes its new coverage (if any)."""
+        if prev is not None:
+            keep = [t for t in self.physical_tables(prev) if t not in loaded or (append and t in coverage)]
+            if keep:
+                marks = ", ".join("?" for _ in keep)
+                self.con.execute(
+                    f"INSERT INTO _coverage SELECT ?, table_name, source, month FROM _coverage "
+                    f"WHERE snapshot_id = ? AND table_name IN ({marks})", [sid, prev, *keep])
+        for table_name, sources in coverage.items():
+            for source, months in sources.items():
+                rows = sorted({m.replace(day=1) for m in months})
+                self.con.executemany(
+                    "INSERT INTO _coverage SELECT ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM _coverage "
+                    "WHERE snapshot_id = ? AND table_name = ? AND source = ? AND month = ?)",
+                    [[sid, table_name, source, m, sid, table_name, source, m] for m in rows])
+
+    def coverage(self, table_name: str, snapshot_id: int | None = None) -> dict[str, set[dt.date]]:
+        """Months each source supplied for a table (empty when the loads recorded none)."""
+        sid = self.snapshot(snapshot_id).snapshot_id
+        out: dict[str, set[dt.date]] = {}
+        for source, month in rows(self.con, "SELECT source, month FROM _coverage WHERE snapshot_id = ? "
+                                  "AND table_name = ?", [sid, table_name]):
+            out.setdefault(source, set()).add(month)
+        return out
 
     def _districts(self, checked: dict[str, list[Checked]], prev_tables: dict[str, str]) -> set[str] | None:
         if "areas" in checked:
