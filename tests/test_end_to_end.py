@@ -125,5 +125,9 @@ def test_html_prints_the_export_figures(pipeline):
             diff = r["pp_change"] if r["unit"] == "percent" else r["pct_change"]
             expected = fmt.number(float(diff), decimals if r["unit"] == "percent" else 1) if diff else "N/A"
             assert parser.cells[(*key, "difference")] == expected
-            assert parser.cells[(*key, "direction")].lower() == r["direction"]
+            shown = parser.cells[(*key, "direction")].lower()
+            assert shown == (r["assessment"] or r["direction"])
+            assert r["assessment"] in ("", "no significant change", f"significantly {r['direction']}")
+            if r["assessment"].startswith("significantly"):
+                assert float(r["p_value"]) < 0.05 and r["significant"] == "true"
     assert checked >= 80

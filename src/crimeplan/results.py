@@ -11,6 +11,7 @@ from typing import Any, Callable
 import pandas as pd
 
 from crimeplan.compare import compare
+from crimeplan.compare.significance import add_significance
 from crimeplan.engine import SeriesSet, compute_series
 from crimeplan.errors import BadInput
 from crimeplan.plans.model import Plan
@@ -32,13 +33,7 @@ def compute(store: Any, plan: Plan, to_month: dt.date, snapshot_id: int | None =
             progress: Callable[[str], None] | None = None) -> Results:
     """Engine then comparisons (then statistics, where available) for one plan."""
     series = compute_series(store, plan, to_month, snapshot_id=snapshot_id, progress=progress)
-    table = compare(series, plan, to_month)
-    try:
-        from crimeplan.significance import add_significance
-    except ImportError:  # statistics not installed in this build
-        pass
-    else:
-        table = add_significance(table, plan)
+    table = add_significance(compare(series, plan, to_month), plan)
     return Results(plan, to_month, series, table)
 
 

@@ -21,7 +21,7 @@ RESULT_COLUMNS = [
     "significant", "p_value", "ci_low", "ci_high", "comparable", "suppressed",
     # extensions
     "label", "area_of_focus", "decimals", "status", "note", "current_period", "previous_period",
-    "lag_months", "snapshot_id",
+    "lag_months", "snapshot_id", "current_sd", "previous_sd",
 ]
 
 
@@ -93,6 +93,20 @@ def _monthly_sum(series: SeriesSet, m: Measure, w: Window, districts: list[str] 
     if m.aggregation in ("count", "sum"):
         den = None
     return num, den, None
+
+
+def _sd(series: SeriesSet, m: Measure, w: Window, districts: list[str] | None) -> float | None:
+    """Standard deviation of a mean measure's values in a window, from sums and sums of squares."""
+    if m.aggregation != "mean":
+        return None
+    mon = series.monthly
+    sel = mon[(mon.measure_id == m.id) & (mon.month >= w.start) & (mon.month <= w.last)]
+    if districts is not None:
+        sel = sel[sel.district.isin(districts)]
+    n, total, squares = sel.denominator.sum(), sel.numerator.sum(), sel.sumsq.sum()
+    if n < 2:
+        return None
+    return math.sqrt(max(squares - total * total / n, 0.0) / (n - 1)) * m.scale
 
 
 def _window_lookup(series: SeriesSet, m: Measure, w: Window, level: str, area: str
@@ -195,6 +209,8 @@ def compare(series: SeriesSet, plan: Plan, to_month: str | dt.date) -> pd.DataFr
                     "pp_change": change if comparable and m.is_percent else None,
                     "direction": direction(m, pv, cv) if comparable else None,
                     "comparable": comparable, "status": status, "note": "; ".join(notes) or None,
+                    "current_sd": _sd(series, m, cur_used, districts) if m.decomposable else None,
+                    "previous_sd": _sd(series, m, prev_used, districts) if m.decomposable else None,
                 })
     return pd.DataFrame(rows, columns=RESULT_COLUMNS)
 

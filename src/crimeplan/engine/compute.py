@@ -52,7 +52,9 @@ def _monthly_aggs(m: Measure, t: Any) -> dict[str, Any]:
     value = t[m.field]
     if kind == "mean":
         has = f & value.notnull()
-        return {f"{m.id}__n": has.ifelse(value, 0).sum(), f"{m.id}__d": _one(has).sum()}
+        # the sum of squares rides along so a mean gets its standard deviation (Welch test)
+        return {f"{m.id}__n": has.ifelse(value, 0).sum(), f"{m.id}__d": _one(has).sum(),
+                f"{m.id}__q": has.ifelse(value * value, 0).sum()}
     if kind == "sum":
         return {f"{m.id}__n": (f & value.notnull()).ifelse(value, 0).sum()}
     if kind == "per_head":
@@ -65,7 +67,7 @@ def _long(frame: pd.DataFrame, measures: list[Measure], has_district: bool) -> p
     """Wide aggregation output → rows of measure, district, month, numerator, denominator."""
     parts = []
     for m in measures:
-        n, d = f"{m.id}__n", f"{m.id}__d"
+        n, d, q = f"{m.id}__n", f"{m.id}__d", f"{m.id}__q"
         if n not in frame and d not in frame:
             continue
         part = pd.DataFrame({
@@ -74,6 +76,7 @@ def _long(frame: pd.DataFrame, measures: list[Measure], has_district: bool) -> p
             "month": frame["_month"],
             "numerator": frame[n].astype(float) if n in frame else float("nan"),
             "denominator": frame[d].astype(float) if d in frame else float("nan"),
+            "sumsq": frame[q].astype(float) if q in frame else float("nan"),
         })
         parts.append(part)
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=MONTHLY_COLUMNS)
@@ -243,7 +246,8 @@ def compute_series(store: Any, plan: Plan, to_month: str | dt.date,
         # numerators and denominators that came from separate scans land on one row
         monthly = (monthly.groupby(["measure_id", "district", "month"], dropna=False, as_index=False)
                    .agg(numerator=("numerator", lambda s: s.sum(min_count=1)),
-                        denominator=("denominator", lambda s: s.sum(min_count=1))))
+                        denominator=("denominator", lambda s: s.sum(min_count=1)),
+                        sumsq=("sumsq", lambda s: s.sum(min_count=1))))
     events = con.table(phys["events"]).to_pandas() if "events" in phys else pd.DataFrame(
         columns=["date", "scope", "kind", "description"])
     windows = pd.DataFrame(window_rows, columns=WINDOW_COLUMNS)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-MONTHLY_COLUMNS = ["measure_id", "district", "month", "numerator", "denominator"]
+MONTHLY_COLUMNS = ["measure_id", "district", "month", "numerator", "denominator", "sumsq"]
 WINDOW_COLUMNS = ["measure_id", "area_level", "area", "start", "end", "numerator", "denominator"]
 
 
@@ -16,7 +16,7 @@ class SeriesSet:
     """Monthly series (decomposable measures) and per-window figures (the rest).
 
     `monthly` has one row per measure × district × month with rows (district None where the
-    table has no district or the row none); `windows` one row per measure × area × window.
+    table has no district or the row none; `sumsq` only for means); `windows` one row per measure × area × window.
     `coverage` gives each source table's first and last month with data, `supplied` the
     months actually supplied where loads recorded them; `unavailable`
     names the measures that could not be computed and why.

@@ -249,8 +249,12 @@ class Store:
         """Months each source supplied for a table (empty when the loads recorded none)."""
         sid = self.snapshot(snapshot_id).snapshot_id
         out: dict[str, set[dt.date]] = {}
-        for source, month in rows(self.con, "SELECT source, month FROM _coverage WHERE snapshot_id = ? "
-                                  "AND table_name = ?", [sid, table_name]):
+        try:
+            found = rows(self.con, "SELECT source, month FROM _coverage WHERE snapshot_id = ? "
+                         "AND table_name = ?", [sid, table_name])
+        except duckdb.CatalogException:  # a store made before coverage was recorded
+            return out
+        for source, month in found:
             out.setdefault(source, set()).add(month)
         return out
 

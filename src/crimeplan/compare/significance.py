@@ -1,0 +1,105 @@
+"""Significance and intervals for each results row, by the measure's kind.
+
+Counts: Poisson E-test and Byar/exact Poisson interval.  Percentages: pooled two-proportion
+z test and Wilson interval.  Means: Welch's t test and t interval.  Per-head figures and
+figures that arrive without counts get no test (the columns stay empty and say why).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+
+from crimeplan import stats
+from crimeplan.plans.model import Measure, Plan
+
+COUNT_KINDS = {"count", "distinct_count", "repeat_ids"}
+PERCENT_KINDS = {"proportion", "share_meeting", "reoffending"}
+EXTRA_COLUMNS = ["test", "previous_ci_low", "previous_ci_high", "assessment"]
+
+
+def _ok(*values: Any) -> bool:
+    return all(v is not None and not (isinstance(v, float) and math.isnan(v)) for v in values)
+
+
+def test_kind(m: Measure, row: dict[str, Any]) -> str | None:
+    """Which family of test a row gets: counts, proportions, means or None."""
+    if m.aggregation in COUNT_KINDS:
+        return "counts"
+    if m.aggregation in PERCENT_KINDS:
+        return "proportions"
+    if m.aggregation == "mean":
+        return "means"
+    if m.aggregation == "aggregate":
+        if m.unit == "percent" and _ok(row.get("current_numerator"), row.get("current_denominator")):
+            return "proportions"
+        if m.unit == "count" and _ok(row.get("current_numerator")):
+            return "counts"
+    return None
+
+
+def _interval(kind: str, m: Measure, num: Any, den: Any, sd: Any) -> tuple[float | None, float | None]:
+    if kind == "counts" and _ok(num):
+        low, high = stats.count_ci(num)
+        if m.unit == "rate_per_1000" and _ok(den) and den:
+            return 1000 * low / den, 1000 * high / den
+        return m.scale * low, m.scale * high
+    if kind == "proportions" and _ok(num, den) and den:
+        low, high = stats.proportion_ci(num, den)
+        return 100 * low, 100 * high
+    if kind == "means" and _ok(num, den, sd) and den and den >= 2:
+        return stats.mean_ci(m.scale * num / den, sd, den)
+    return None, None
+
+
+def _p_value(kind: str, m: Measure, r: dict[str, Any]) -> float | None:
+    cn, cd, pn, pd_ = (r.get(k) for k in ("current_numerator", "current_denominator",
+                                          "previous_numerator", "previous_denominator"))
+    if kind == "counts" and _ok(cn, pn):
+        if m.unit == "rate_per_1000" and _ok(cd, pd_):
+            return stats.compare_counts(pn, cn, previous_exposure=pd_, current_exposure=cd)
+        return stats.compare_counts(pn, cn)
+    if kind == "proportions" and _ok(cn, cd, pn, pd_) and cd and pd_:
+        return stats.compare_proportions(pn, pd_, cn, cd)
+    if kind == "means" and _ok(cn, cd, pn, pd_, r.get("current_sd"), r.get("previous_sd")):
+        if cd >= 2 and pd_ >= 2:
+            return stats.compare_means(m.scale * pn / pd_, r["previous_sd"], pd_,
+                                       m.scale * cn / cd, r["current_sd"], cd)
+    return None
+
+
+TEST_FOR = {"counts": "compare_counts", "proportions": "compare_proportions", "means": "compare_means"}
+
+
+def add_significance(table: pd.DataFrame, plan: Plan) -> pd.DataFrame:
+    """Fill significant, p_value, ci_low, ci_high (and the previous interval, test, assessment)."""
+    records = table.to_dict("records")
+    for r in records:
+        m = plan.measure(r["measure_id"])
+        kind = test_kind(m, r)
+        r.update({"test": None, "previous_ci_low": None, "previous_ci_high": None, "assessment": None})
+        if kind is None:
+            continue
+        r["ci_low"], r["ci_high"] = _interval(kind, m, r.get("current_numerator"),
+                                              r.get("current_denominator"), r.get("current_sd"))
+        r["previous_ci_low"], r["previous_ci_high"] = _interval(
+            kind, m, r.get("previous_numerator"), r.get("previous_denominator"), r.get("previous_sd"))
+        if not r.get("comparable"):
+            continue
+        p = _p_value(kind, m, r)
+        if p is None or math.isnan(p):
+            continue
+        r["p_value"] = p
+        r["significant"] = bool(p < 0.05)
+        r["test"] = stats.TEST_NAMES[TEST_FOR[kind]]
+        if not r["significant"]:
+            r["assessment"] = "no significant change"
+        else:
+            r["assessment"] = f"significantly {r['direction']}" if r.get("direction") in ("better", "worse") else "no significant change"
+    out = pd.DataFrame.from_records(records)
+    for col in EXTRA_COLUMNS:
+        if col not in out:
+            out[col] = None
+    return out

@@ -1,0 +1,72 @@
+"""Making Data Count style XmR charts as Vega-Lite specs, with the variation icon's wording."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+from crimeplan.stats import SPCResult
+
+# NHS England Making Data Count colours
+IMPROVEMENT = "#289de0"
+CONCERN = "#fab428"
+COMMON = "#7f7f7f"
+NEUTRAL = "#361475"
+
+ICON_TEXT = {
+    "common_cause": "Common cause variation",
+    "improvement_high": "Special cause improving variation (high)",
+    "improvement_low": "Special cause improving variation (low)",
+    "concern_high": "Special cause concerning variation (high)",
+    "concern_low": "Special cause concerning variation (low)",
+    "neutral_high": "Special cause variation (high)",
+    "neutral_low": "Special cause variation (low)",
+}
+ICON_COLOUR = {"common_cause": COMMON, "improvement_high": IMPROVEMENT, "improvement_low": IMPROVEMENT,
+               "concern_high": CONCERN, "concern_low": CONCERN, "neutral_high": NEUTRAL,
+               "neutral_low": NEUTRAL}
+ICON_LETTER = {"common_cause": "", "improvement_high": "H", "improvement_low": "L", "concern_high": "H",
+               "concern_low": "L", "neutral_high": "H", "neutral_low": "L"}
+
+
+def icon_svg(icon: str, size: int = 28) -> str:
+    """A small round icon in the Making Data Count colours with H or L for the direction."""
+    colour = ICON_COLOUR[icon]
+    letter = ICON_LETTER[icon]
+    r = size / 2
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" '
+            f'viewBox="0 0 {size} {size}" role="img" aria-label="{ICON_TEXT[icon]}">'
+            f'<title>{ICON_TEXT[icon]}</title>'
+            f'<circle cx="{r}" cy="{r}" r="{r - 2}" fill="white" stroke="{colour}" stroke-width="3"/>'
+            f'<text x="{r}" y="{r + 5}" text-anchor="middle" font-family="Arial" font-size="{size / 2}" '
+            f'font-weight="bold" fill="{colour}">{letter}</text></svg>')
+
+
+def spc_spec(result: SPCResult, periods: list[dt.date], title: str, width: int = 560) -> dict[str, Any]:
+    """An XmR chart: values coloured by special cause, mean and process limits per segment."""
+    rows = []
+    for p, period in zip(result.points, periods):
+        cause = p.special_cause or "common cause"
+        rows.append({"period": period.isoformat(), "value": p.value, "mean": p.mean,
+                     "lower": p.lower_limit, "upper": p.upper_limit, "cause": cause,
+                     "segment": p.segment})
+    data = pd.DataFrame(rows)
+    x = alt.X("period:T", title=None, axis=alt.Axis(format="%b %y", labelAngle=0))
+    base = alt.Chart(data)
+    line = base.mark_line(color=COMMON, strokeWidth=1.2).encode(x=x, y=alt.Y("value:Q", title=None, scale=alt.Scale(zero=False)))
+    points = base.mark_circle(size=36, opacity=1).encode(
+        x=x, y="value:Q",
+        color=alt.Color("cause:N", title=None, scale=alt.Scale(
+            domain=["common cause", "improvement", "concern", "neutral"],
+            range=[COMMON, IMPROVEMENT, CONCERN, NEUTRAL]), legend=alt.Legend(orient="bottom")),
+        tooltip=[alt.Tooltip("period:T", format="%b %Y"), alt.Tooltip("value:Q", format=",.1f"), "cause:N"],
+    )
+    mean = base.mark_line(color="#222", strokeWidth=1).encode(x=x, y="mean:Q", detail="segment:N")
+    upper = base.mark_line(color="#888", strokeDash=[4, 3], strokeWidth=1).encode(x=x, y="upper:Q", detail="segment:N")
+    lower = base.mark_line(color="#888", strokeDash=[4, 3], strokeWidth=1).encode(x=x, y="lower:Q", detail="segment:N")
+    chart = (upper + lower + mean + line + points).properties(
+        width=width, height=170, title=alt.TitleParams(title, anchor="start", fontSize=12))
+    return chart.to_dict()

@@ -1,0 +1,198 @@
+"""Reading raw files defensively: file faults raise BadInput, row faults become quarantine rows.
+
+Every raw CSV goes through `CsvReader`: bytes are read (gzip recognised by its magic number),
+a UTF-8 byte-order mark is dropped, and the text is decoded with `surrogateescape` so that a
+stray Latin-1 byte spoils only its own row.  Each record is then checked for the faults a
+broken export really has: wrong number of fields, non-UTF-8 bytes, a line break inside a
+field (an unbalanced quote swallowing later lines), NUL bytes and absurdly long fields.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import re
+import sys
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+from crimeplan.errors import BadInput
+from crimeplan.sources._result import QRow
+
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+MAX_FIELD = 10_000  # characters; no field of these public formats comes near it
+_GZIP_MAGIC = b"\x1f\x8b"
+
+
+def expand(paths: list[Path], pattern: str, what: str) -> list[Path]:
+    """Files named by paths; a folder gives every file under it matching pattern (sorted)."""
+    out: list[Path] = []
+    for raw in paths:
+        p = Path(raw)
+        if not p.exists():
+            raise BadInput("no such file or folder", file=str(p))
+        if p.is_dir():
+            found = sorted(q for q in p.rglob("*") if re.fullmatch(pattern, q.name, re.IGNORECASE))
+            for q in found:
+                if q.is_dir():
+                    raise BadInput("this is a directory, not a file", file=str(q))
+            if not found:
+                raise BadInput(f"the folder holds no {what}", file=str(p))
+            out.extend(found)
+        else:
+            out.append(p)
+    if not out:
+        raise BadInput(f"no {what} given")
+    seen: set[Path] = set()
+    return [p for p in out if not (p.resolve() in seen or seen.add(p.resolve()))]  # type: ignore[func-returns-value]
+
+
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes, gunzipped when it is gzip; BadInput when it cannot be read."""
+    if path.is_dir():
+        raise BadInput("this is a directory, not a file", file=str(path))
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise BadInput(f"cannot read the file: {exc.strerror or exc}", file=str(path)) from None
+    if data[:2] == _GZIP_MAGIC:
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError, zlib.error) as exc:
+            raise BadInput(f"the gzip data is damaged or truncated ({exc})", file=str(path)) from None
+    return data
+
+
+def decode(data: bytes, path: Path) -> str:
+    """UTF-8 text (BOM dropped); bytes that are not UTF-8 survive as surrogates for row checks."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise BadInput("the file is UTF-16 text; save it as UTF-8", file=str(path), row=0)
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    if not data.strip():
+        raise BadInput("the file is empty (no header row)", file=str(path), row=0)
+    return data.decode("utf-8", errors="surrogateescape")
+
+
+def norm(name: str) -> str:
+    """A column name reduced for matching: `Crime ID`, `crime_id` and ` CRIME-ID` agree."""
+    return re.sub(r"[^a-z0-9]+", "_", name.strip().lower()).strip("_")
+
+
+def _bad_bytes(text: str) -> str | None:
+    """The first non-UTF-8 byte of a decoded value, as 0xNN, or None."""
+    for ch in text:
+        if "\udc80" <= ch <= "\udcff":
+            return f"0x{ord(ch) - 0xDC00:02X}"
+    return None
+
+
+def printable(value: str) -> str:
+    """A value safe to write back out (non-UTF-8 bytes shown as \\xNN)."""
+    return re.sub("[\udc80-\udcff]", lambda m: f"\\x{ord(m.group()) - 0xDC00:02X}", value)
+
+
+@dataclass
+class CsvReader:
+    """One raw CSV: its header (matched to the columns wanted) and its checked records."""
+
+    path: Path
+    required: list[str]
+    optional: list[str] = field(default_factory=list)
+    header_row: int = 0  # records before the header (title lines of ONS CSV exports)
+    label: str = ""  # how the file is named in messages and the quarantine
+
+    def __post_init__(self) -> None:
+        self.label = self.label or str(self.path)
+        self.text = decode(read_bytes(self.path), self.path)
+        self.ends_with_newline = self.text.endswith(("\n", "\r"))
+        self._buf = io.StringIO(self.text, newline="")
+        self._reader = csv.reader(self._buf, strict=False)
+        self.header = self._read_header()
+        self.index = self._match_columns()
+
+    def _read_header(self) -> list[str]:
+        try:
+            for _ in range(self.header_row):
+                next(self._reader)
+            header = next(self._reader)
+        except StopIteration:
+            raise BadInput("the file has no header row", file=self.label, row=0) from None
+        except csv.Error as exc:
+            raise BadInput(f"cannot parse the header: {exc}", file=self.label, row=0) from None
+        bad = _bad_bytes("".join(header))
+        if bad:
+            raise BadInput(f"the header is not UTF-8 text (byte {bad})", file=self.label, row=0)
+        if len(header) == 1:
+            for sep in (";", "\t", "|"):
+                if sep in header[0]:
+                    raise BadInput(f"the file uses {sep!r} between fields; expected commas",
+                                   file=self.label, row=0, field=header[0][:60])
+        return header
+
+    def _match_columns(self) -> dict[str, int]:
+        by_norm: dict[str, int] = {}
+        for i, h in enumerate(self.header):
+            by_norm.setdefault(norm(h), i)
+        index = {c: by_norm[norm(c)] for c in self.required + self.optional if norm(c) in by_norm}
+        missing = [c for c in self.required if c not in index]
+        if missing:
+            shown = ", ".join(h.strip() for h in self.header)[:300]
+            raise BadInput("required column(s) missing from the header: " + ", ".join(missing)
+                           + f" (the header has: {shown})", file=self.label, row=0, field=missing[0])
+        return index
+
+    def records(self, quarantine: list[QRow]) -> Iterator[tuple[int, dict[str, str]]]:
+        """(data row number, {wanted column: value}) for each sound record; faults to quarantine.
+
+        The caller counts what it receives; `self.rows_read` and `self.rows_faulty` count what
+        this reader saw, so read = received + faulty.
+        """
+        self.rows_read = 0
+        self.rows_faulty = 0
+        width = len(self.header)
+        row = 0
+        while True:
+            start_line = self._reader.line_num + 1
+            try:
+                rec = next(self._reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:  # pragma: no cover - non-strict readers rarely raise
+                raise BadInput(f"cannot parse the file: {exc}", file=self.label,
+                               line=self._reader.line_num) from None
+            if not rec or (len(rec) == 1 and not rec[0].strip()):
+                continue  # a blank line carries no row
+            row += 1
+            self.rows_read += 1
+            fault = self._fault(rec, width, start_line)
+            if fault:
+                self.rows_faulty += 1
+                quarantine.append(QRow(self.label, row, fault[0], printable(fault[1]), fault[2]))
+                continue
+            yield row, {c: rec[i] for c, i in self.index.items()}
+
+    def _fault(self, rec: list[str], width: int, start_line: int) -> tuple[str, str, str] | None:
+        """(field, value, reason) for the first thing wrong with a record, or None."""
+        end_line = self._reader.line_num
+        for i, value in enumerate(rec):
+            name = self.header[i] if i < width else f"column {i + 1}"
+            if "\n" in value or "\r" in value:
+                return (name, value, f"a line break inside a field (an unbalanced quote?) makes "
+                        f"lines {start_line}-{end_line} one record")
+        if len(rec) != width:
+            last = not self.ends_with_newline and self._buf.tell() >= len(self.text)
+            what = "truncated last line: " if last and len(rec) < width else ""
+            return ("*", ",".join(rec), f"{what}expected {width} fields, found {len(rec)}")
+        for i, value in enumerate(rec):
+            bad = _bad_bytes(value)
+            if bad:
+                return (self.header[i], value, f"not UTF-8 text (byte {bad}); save the file as UTF-8")
+            if "\x00" in value:
+                return (self.header[i], value, "contains a NUL byte")
+            if len(value) > MAX_FIELD:
+                return (self.header[i], value, f"field longer than {MAX_FIELD:,} characters")
+        return None

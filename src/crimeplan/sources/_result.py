@@ -1,0 +1,130 @@
+"""What every importer returns: canonical tables, its quarantine, per-file counts and coverage."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyarrow as pa
+
+from crimeplan.contract.schema import table as canonical_table
+
+QUARANTINE_COLUMNS = ["file", "row", "field", "value", "reason"]
+_ARROW = {"str": pa.string(), "int": pa.int64(), "float": pa.float64(), "date": pa.date32(),
+          "timestamp": pa.timestamp("s"), "bool": pa.bool_()}
+VALUE_LIMIT = 200  # characters of a bad value kept in the quarantine
+
+
+@dataclass(frozen=True)
+class QRow:
+    """One quarantined raw row (or cell): where it is, the field at fault, and why."""
+
+    file: str
+    row: int
+    field: str
+    value: str
+    reason: str
+
+    def as_dict(self) -> dict[str, Any]:
+        """The row as a quarantine CSV record."""
+        value = self.value if len(self.value) <= VALUE_LIMIT else self.value[:VALUE_LIMIT] + "…"
+        return {"file": self.file, "row": self.row, "field": self.field, "value": value,
+                "reason": self.reason}
+
+
+@dataclass
+class FileCount:
+    """Reconciliation of one raw file: read = mapped + quarantined + out of scope."""
+
+    file: str
+    unit: str = "rows"
+    read: int = 0
+    mapped: int = 0
+    quarantined: int = 0
+    out_of_scope: int = 0  # rows a filter left out on purpose (another force), counted
+    detail: str = ""
+
+    @property
+    def balanced(self) -> bool:
+        """Whether every unit read is accounted for."""
+        return self.read == self.mapped + self.quarantined + self.out_of_scope
+
+    def line(self) -> str:
+        """The human-readable reconciliation line."""
+        text = (f"{self.file}: {self.read} {self.unit} read = {self.mapped} mapped"
+                f" + {self.quarantined} quarantined")
+        if self.out_of_scope:
+            text += f" + {self.out_of_scope} out of scope"
+        if self.detail:
+            text += f" ({self.detail})"
+        return text
+
+
+@dataclass
+class ImportResult:
+    """An importer's output, ready for staging and loading."""
+
+    source: str
+    tables: dict[str, pa.Table] = field(default_factory=dict)
+    provenance: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    quarantine: list[QRow] = field(default_factory=list)
+    files: list[FileCount] = field(default_factory=list)
+    coverage: dict[str, dict[str, list[dt.date]]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def check(self) -> None:
+        """Raise if any file does not reconcile (a bug in the importer, never bad input)."""
+        for f in self.files:
+            if not f.balanced:
+                raise AssertionError(f"reconciliation failed: {f.line()}")
+
+
+def canonical(name: str, columns: dict[str, list[Any]]) -> pa.Table:
+    """An Arrow table with exactly the contract's columns and types (absent columns empty)."""
+    tdef = canonical_table(name)
+    lengths = {len(v) for v in columns.values()}
+    if len(lengths) > 1:
+        raise AssertionError(f"columns of unequal length for {name}: {lengths}")
+    n = lengths.pop() if lengths else 0
+    unknown = set(columns) - set(tdef.column_names)
+    if unknown:
+        raise AssertionError(f"not contract columns of {name}: {sorted(unknown)}")
+    arrays = [pa.array(columns.get(c.name, [None] * n), type=_ARROW[c.type]) for c in tdef.columns]
+    return pa.table(arrays, names=tdef.column_names)
+
+
+def month_label(d: dt.date) -> str:
+    """YYYY-MM of a date."""
+    return f"{d.year:04d}-{d.month:02d}"
+
+
+def months_between(first: dt.date, last: dt.date) -> list[dt.date]:
+    """Every month start from first to last inclusive."""
+    out, y, m = [], first.year, first.month
+    while (y, m) <= (last.year, last.month):
+        out.append(dt.date(y, m, 1))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+def month_ranges(months: list[dt.date]) -> str:
+    """Months as compact runs: 2018-01..2018-07, 2018-10."""
+    ms = sorted(set(months))
+    if not ms:
+        return "none"
+    runs: list[tuple[dt.date, dt.date]] = []
+    for m in ms:
+        if runs and months_between(runs[-1][1], m)[1:2] == [m]:
+            runs[-1] = (runs[-1][0], m)
+        else:
+            runs.append((m, m))
+    return ", ".join(month_label(a) if a == b else f"{month_label(a)}..{month_label(b)}" for a, b in runs)
+
+
+def missing_months(months: list[dt.date]) -> list[dt.date]:
+    """Months inside the span of months that were never supplied."""
+    ms = set(months)
+    if not ms:
+        return []
+    return [m for m in months_between(min(ms), max(ms)) if m not in ms]
