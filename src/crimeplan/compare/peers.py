@@ -130,21 +130,23 @@ def _split_count(c: Any, force: str) -> tuple[float, float | None]:
     return num, den
 
 
-def _population_of(population: Any, force: str) -> float | None:
+def _populations(population: Any, home: str) -> dict[str, float]:
+    """force → population from a dict, or {home: population} from a single number."""
     if population is None:
-        return None
-    if isinstance(population, Mapping):
-        if force not in population or population[force] is None:
-            return None
-        p = _number(population[force], f"population[{force!r}]")
-    else:
-        p = _number(population, "population")
-    if p <= 0:
-        raise ValueError(f"population of {force!r} must be > 0, got {p!r}")
-    return p
+        return {}
+    given = population.items() if isinstance(population, Mapping) else [(home, population)]
+    out = {}
+    for force, p in given:
+        if p is None:
+            continue
+        v = _number(p, f"population of {force!r}")
+        if v <= 0:
+            raise ValueError(f"population of {force!r} must be > 0, got {p!r}")
+        out[force] = v
+    return out
 
 
-def _denominator(force: str, value: float, unit: str, mult: float | None, population: Any,
+def _denominator(force: str, value: float, unit: str, mult: float | None, pops: Mapping[str, float],
                  counts: Mapping[str, Any]) -> tuple[float, float] | None:
     """(numerator, denominator) behind a force's value, or None when it cannot be known.
 
@@ -155,7 +157,7 @@ def _denominator(force: str, value: float, unit: str, mult: float | None, popula
         return None
     num, den = _split_count(counts[force], force)
     if mult is not None:
-        pop = _population_of(population, force)
+        pop = pops.get(force)
         if pop is None and den is not None and den > 0:
             pop = den
         if pop is None and value > 0:
@@ -193,7 +195,7 @@ def _significance(interval: tuple[float, float] | None, average: float, polarity
     return "better" if higher == (polarity == "up") else "worse"
 
 
-def _weighted_average(values: Mapping[str, float], unit: str, mult: float | None, population: Any,
+def _weighted_average(values: Mapping[str, float], unit: str, mult: float | None, pops: Mapping[str, float],
                       counts: Mapping[str, Any] | None) -> float:
     if mult is None and unit != "percent":
         raise ValueError(f"a weighted average needs a rate_per_N or percent unit, not {unit!r}")
@@ -202,7 +204,7 @@ def _weighted_average(values: Mapping[str, float], unit: str, mult: float | None
     num_total = den_total = 0.0
     missing = []
     for force, value in values.items():
-        pair = _denominator(force, value, unit, mult, population, counts)
+        pair = _denominator(force, value, unit, mult, pops, counts)
         if pair is None:
             missing.append(force)
             continue
@@ -238,23 +240,24 @@ def peer_comparison(home: str, values: Mapping[str, float], polarity: str, popul
         raise ValueError(f"unit must be a unit name, got {unit!r}")
     if home not in values:
         raise ValueError(f"the home force {home!r} is not among the MSG values")
-    vals = {str(f): _number(v, f"values[{f!r}]") for f, v in values.items()}
+    vals = {f: _number(v, f"values[{f!r}]") for f, v in values.items()}
+    pops = _populations(population, home)
     mult = _rate_multiplier(unit)
     n = len(vals)
 
     positions = {f: 1 + sum(_better(w, v, polarity) for w in vals.values()) for f, v in vals.items()}
     members = tuple(sorted((PeerMember(f, v, positions[f], f == home) for f, v in vals.items()),
-                           key=lambda m: (m.position, m.force)))
+                           key=lambda m: (m.position, str(m.force))))
     home_value, position = vals[home], positions[home]
     tq_position = math.ceil(n / 4)
     tq_value = members[tq_position - 1].value
 
     if average == "weighted":
-        avg = _weighted_average(vals, unit, mult, population, counts)
+        avg = _weighted_average(vals, unit, mult, pops, counts)
     else:
         avg = math.fsum(vals.values()) / n
 
-    home_pop = _population_of(population, home)
+    home_pop = pops.get(home)
     if mult is not None and home_pop is not None:
         change_unit, scale = "count", home_pop / mult
     elif unit == "percent":
@@ -271,7 +274,7 @@ def peer_comparison(home: str, values: Mapping[str, float], polarity: str, popul
     interval = interval_998 = None
     home_count = None
     small = False
-    pair = _denominator(home, home_value, unit, mult, population, counts or {})
+    pair = _denominator(home, home_value, unit, mult, pops, counts or {})
     if pair is not None:
         num, den = pair
         interval = _interval(num, den, unit, mult, LEVELS["95"])

@@ -91,32 +91,45 @@ def _windows_needed(m: Measure, to_month: dt.date) -> list[Window]:
     return out
 
 
-def _window_figures(m: Measure, t: Any, areas: Any, w: Window) -> list[dict[str, Any]]:
-    """A non-decomposable measure for one window at force, LPA and district level."""
-    base = t.filter((t._date >= w.start) & (t._date <= w.end))
-    base = base.filter(_cond(m, base, m.filter))
+def _window_figures(m: Measure, t: Any, areas: Any, windows: list[Window]) -> list[dict[str, Any]]:
+    """A non-decomposable measure for its windows at force, LPA and district level, in one query."""
     has_district = "district" in t.columns
-    rows: list[dict[str, Any]] = []
     levels: list[tuple[str, list[str]]] = [("force", [])]
+    span = t.filter((t._date >= min(w.start for w in windows)) & (t._date <= max(w.end for w in windows)))
+    span = span.filter(_cond(m, span, m.filter))
     if has_district:
-        levels += [("district", ["district"]), ("lpa", ["lpa"])]
-    for level, keys in levels:
-        data = base
-        if level == "lpa":
-            data = base.join(areas.select("district", "lpa"), "district", how="inner")
-        num, den = _kind_query(m, data, t, keys)
-        frame = num.to_pandas() if den is None else num.join(den, keys, how="outer").to_pandas() if keys else pd.concat([num.to_pandas(), den.to_pandas()], axis=1)
-        for rec in frame.to_dict("records"):
-            area = rec.get(keys[0]) if keys else "force"
-            if keys and area is None:
-                continue
-            rows.append({"measure_id": m.id, "area_level": level, "area": area,
-                         "start": w.start, "end": w.end,
-                         "numerator": float(rec.get("numerator") or 0),
-                         "denominator": float(rec["denominator"]) if den is not None and rec.get("denominator") is not None else float("nan")})
-        if not keys and not rows:
+        levels.append(("district", ["district"]))
+        if areas is not None:
+            levels.append(("lpa", ["lpa"]))
+            lookup = areas.select(_d=areas.district, lpa=areas.lpa)
+            span = span.left_join(lookup, span.district == lookup._d).drop("_d")
+    parts = []
+    for w in windows:
+        base = span.filter((span._date >= w.start) & (span._date <= w.end))
+        for level, keys in levels:
+            num, den = _kind_query(m, base, t, keys, w)
+            if den is not None:
+                num = num.join(den, keys, how="outer") if keys else num.cross_join(den)
+                if keys:
+                    num = num.mutate(**{keys[0]: ibis.coalesce(num[keys[0]], num[keys[0] + "_right"])})
+            else:
+                num = num.mutate(denominator=ibis.null("float64"))
+            area = num[keys[0]].cast("string") if keys else ibis.literal("force")
+            parts.append(num.select(
+                measure_id=ibis.literal(m.id), area_level=ibis.literal(level), area=area,
+                start=ibis.literal(w.start), end=ibis.literal(w.end),
+                numerator=num.numerator.cast("float64").fill_null(0.0),
+                denominator=num.denominator.cast("float64"),
+            ))
+    frame = ibis.union(*parts).to_pandas()
+    frame = frame[frame.area.notna()]
+    rows = frame.to_dict("records")
+    for w in windows:  # a window with no rows at all still has a force figure: zero
+        if not any(r["area_level"] == "force" and r["start"] == w.start and r["end"] == w.end for r in rows):
             rows.append({"measure_id": m.id, "area_level": "force", "area": "force", "start": w.start,
                          "end": w.end, "numerator": 0.0, "denominator": float("nan")})
+    for r in rows:
+        r["start"], r["end"] = pd.Timestamp(r["start"]).date(), pd.Timestamp(r["end"]).date()
     return rows
 
 
@@ -125,7 +138,7 @@ def _agg(table: Any, keys: list[str], **metrics: Any) -> Any:
     return table.group_by(keys).aggregate(**metrics) if keys else table.aggregate(**metrics)
 
 
-def _kind_query(m: Measure, data: Any, full: Any, keys: list[str]) -> tuple[Any, Any | None]:
+def _kind_query(m: Measure, data: Any, full: Any, keys: list[str], w: Window) -> tuple[Any, Any | None]:
     fld = m.field
     assert fld is not None
     data = data.filter(data[fld].notnull())
@@ -137,7 +150,9 @@ def _kind_query(m: Measure, data: Any, full: Any, keys: list[str]) -> tuple[Any,
         return _agg(per_id, keys, numerator=per_id.count()), None
     if m.aggregation == "reoffending":
         cohort = data.group_by([*keys, fld]).aggregate(first=data._date.min())
-        later = full.filter(full[fld].notnull()).select(rid=full[fld], later=full._date)
+        horizon = add_months(w.last, m.follow_up_months + 1)  # nothing later can count
+        later = full.filter(full[fld].notnull() & (full._date > w.start) & (full._date < horizon))
+        later = later.select(rid=later[fld], later=later._date)
         joined = cohort.join(later, cohort[fld] == later.rid)
         joined = joined.filter((joined.later > joined.first)
                                & (joined.later <= joined.first + ibis.interval(months=m.follow_up_months)))
@@ -237,17 +252,14 @@ def compute_series(store: Any, plan: Plan, to_month: str | dt.date,
             if m.decomposable:
                 continue
             say(f"computing {m.id}")
-            for w in _windows_needed(m, to):
-                window_rows += _window_figures(m, t, areas_t, w)
+            window_rows += _window_figures(m, t, areas_t, _windows_needed(m, to))
 
     monthly = pd.concat(monthly_parts, ignore_index=True) if monthly_parts else pd.DataFrame(columns=MONTHLY_COLUMNS)
     if not monthly.empty:
         monthly["month"] = pd.to_datetime(monthly["month"]).dt.date
         # numerators and denominators that came from separate scans land on one row
         monthly = (monthly.groupby(["measure_id", "district", "month"], dropna=False, as_index=False)
-                   .agg(numerator=("numerator", lambda s: s.sum(min_count=1)),
-                        denominator=("denominator", lambda s: s.sum(min_count=1)),
-                        sumsq=("sumsq", lambda s: s.sum(min_count=1))))
+                   [["numerator", "denominator", "sumsq"]].sum(min_count=1))
     events = con.table(phys["events"]).to_pandas() if "events" in phys else pd.DataFrame(
         columns=["date", "scope", "kind", "description"])
     windows = pd.DataFrame(window_rows, columns=WINDOW_COLUMNS)

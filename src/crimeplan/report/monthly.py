@@ -149,14 +149,14 @@ def build(results: Results, *, with_charts: bool = True) -> MonthlyReport:
                          _half_width(rec.get("ci_low"), rec.get("ci_high"))) if m.survey else None),
                 ))
             if m.headline and m.decomposable and m.id not in results.series.unavailable:
-                facts = _facts(results, m)
-                if facts is not None:
+                facts, monthly = _facts(results, m)
+                if facts is not None and (m.is_percent or m.aggregation == "count"):
                     for kp in _chosen(key_points(facts)):
                         points.append((kp.text, [notes.ref(_test_note(kp.test))] if kp.test else []))
-                    if with_charts:
-                        chart = _spc_chart(facts, m)
-                        if chart is not None:
-                            charts.append(chart)
+                if with_charts and monthly is not None:
+                    chart = _spc_chart(facts, monthly, m)
+                    if chart is not None:
+                        charts.append(chart)
             if m.breakdown and m.id not in results.series.unavailable:
                 breakdowns.append(_breakdown(table, m))
         sections.append(Section(number, aof.id, aof.title, to_label, rows, charts, breakdowns,
@@ -180,12 +180,12 @@ def _chosen(points: list[KeyPoint]) -> list[KeyPoint]:
     return points[:6]
 
 
-def _facts(results: Results, m: Any) -> SeriesFacts | None:
+def _facts(results: Results, m: Any) -> tuple[SeriesFacts | None, pd.DataFrame | None]:
     """The measure's monthly force series up to the report month, for key points and charts."""
     mv = monthly_values(results.series, m)
     mv = mv[pd.to_datetime(mv.month) <= pd.Timestamp(results.to_month)]
     if mv.empty:
-        return None
+        return None, None
     events = []
     ev = results.series.events
     if ev is not None and not ev.empty:
@@ -198,7 +198,7 @@ def _facts(results: Results, m: Any) -> SeriesFacts | None:
         months=list(mv.month), numerators=[float(x) for x in mv.numerator],
         denominators=[None if pd.isna(x) else float(x) for x in mv.denominator],
         noun=NOUNS.get(m.source, "cases"), scale=m.scale, events=events,
-    )
+    ), mv
 
 
 NOUNS = {"crimes": "offences", "incidents": "incidents", "casualties": "casualties",
@@ -206,18 +206,10 @@ NOUNS = {"crimes": "offences", "incidents": "incidents", "casualties": "casualti
 SPC_MONTHS = 36
 
 
-def _spc_chart(facts: SeriesFacts, m: Any) -> Chart | None:
+def _spc_chart(facts: SeriesFacts, monthly: pd.DataFrame, m: Any) -> Chart | None:
     """The XmR chart of the last 36 months, rebased at a recording change inside them."""
-    values, months = [], []
-    for month, num, den in zip(facts.months, facts.numerators, facts.denominators):
-        if facts.percent:
-            if not den:
-                continue
-            values.append(100.0 * num / den)
-        else:
-            values.append(facts.scale * num)
-        months.append(month)
-    values, months = values[-SPC_MONTHS:], months[-SPC_MONTHS:]
+    known = monthly[monthly.value.notna()].tail(SPC_MONTHS)
+    values, months = [float(v) for v in known.value], list(known.month)
     if len(values) < 2:
         return None
     rebase = tuple(i for date, _ in facts.events for i, mo in enumerate(months)

@@ -25,6 +25,7 @@ from crimeplan.sources._result import QRow
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 MAX_FIELD = 10_000  # characters; no field of these public formats comes near it
 _GZIP_MAGIC = b"\x1f\x8b"
+_SURROGATE = re.compile("[\udc80-\udcff]")
 
 
 def expand(paths: list[Path], pattern: str, what: str) -> list[Path]:
@@ -84,10 +85,8 @@ def norm(name: str) -> str:
 
 def _bad_bytes(text: str) -> str | None:
     """The first non-UTF-8 byte of a decoded value, as 0xNN, or None."""
-    for ch in text:
-        if "\udc80" <= ch <= "\udcff":
-            return f"0x{ord(ch) - 0xDC00:02X}"
-    return None
+    m = _SURROGATE.search(text)
+    return f"0x{ord(m.group()) - 0xDC00:02X}" if m else None
 
 
 def printable(value: str) -> str:
@@ -109,6 +108,7 @@ class CsvReader:
         self.label = self.label or str(self.path)
         self.text = decode(read_bytes(self.path), self.path)
         self.ends_with_newline = self.text.endswith(("\n", "\r"))
+        self.has_bad_bytes = _SURROGATE.search(self.text) is not None
         self._buf = io.StringIO(self.text, newline="")
         self._reader = csv.reader(self._buf, strict=False)
         self.header = self._read_header()
@@ -177,22 +177,29 @@ class CsvReader:
 
     def _fault(self, rec: list[str], width: int, start_line: int) -> tuple[str, str, str] | None:
         """(field, value, reason) for the first thing wrong with a record, or None."""
-        end_line = self._reader.line_num
-        for i, value in enumerate(rec):
-            name = self.header[i] if i < width else f"column {i + 1}"
-            if "\n" in value or "\r" in value:
-                return (name, value, f"a line break inside a field (an unbalanced quote?) makes "
-                        f"lines {start_line}-{end_line} one record")
+        joined = "\x1f".join(rec)
+        if "\n" in joined or "\r" in joined:
+            end_line = self._reader.line_num
+            for i, value in enumerate(rec):
+                if "\n" in value or "\r" in value:
+                    name = self.header[i] if i < width else f"column {i + 1}"
+                    return (name, value, "a line break inside a field (an unbalanced quote?) "
+                            f"makes lines {start_line}-{end_line} one record")
         if len(rec) != width:
             last = not self.ends_with_newline and self._buf.tell() >= len(self.text)
             what = "truncated last line: " if last and len(rec) < width else ""
             return ("*", ",".join(rec), f"{what}expected {width} fields, found {len(rec)}")
-        for i, value in enumerate(rec):
-            bad = _bad_bytes(value)
-            if bad:
-                return (self.header[i], value, f"not UTF-8 text (byte {bad}); save the file as UTF-8")
-            if "\x00" in value:
-                return (self.header[i], value, "contains a NUL byte")
-            if len(value) > MAX_FIELD:
-                return (self.header[i], value, f"field longer than {MAX_FIELD:,} characters")
+        if self.has_bad_bytes and _SURROGATE.search(joined):
+            for i, value in enumerate(rec):
+                bad = _bad_bytes(value)
+                if bad:
+                    return (self.header[i], value,
+                            f"not UTF-8 text (byte {bad}); save the file as UTF-8")
+        if "\x00" in joined:
+            i = next(i for i, v in enumerate(rec) if "\x00" in v)
+            return (self.header[i], rec[i], "contains a NUL byte")
+        if len(joined) > MAX_FIELD:
+            for i, value in enumerate(rec):
+                if len(value) > MAX_FIELD:
+                    return (self.header[i], value, f"field longer than {MAX_FIELD:,} characters")
         return None

@@ -1,0 +1,96 @@
+"""Spreadsheet-shaped tables (ONS xlsx sheets and their CSV exports) as lists of cell rows."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from crimeplan.errors import BadInput
+from crimeplan.sources._read import decode, read_bytes
+
+Cell = Any  # str, int, float or None
+MONTHS = {m: i for i, m in enumerate(
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september",
+     "october", "november", "december"], start=1)}
+UNAVAILABLE = {"..", "[x]", "[z]", "[c]", ":", "n/a"}
+SUPPRESSED = {"+", "[u]"}
+
+
+def workbook_sheets(path: Path) -> dict[str, list[list[Cell]]]:
+    """Every sheet of an xlsx workbook by its name with surrounding spaces stripped."""
+    try:
+        import openpyxl
+    except ImportError:  # pragma: no cover - openpyxl is a dependency
+        raise BadInput("reading .xlsx needs the openpyxl package (pip install openpyxl)",
+                       file=str(path)) from None
+    if path.is_dir():
+        raise BadInput("this is a directory, not a file", file=str(path))
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+        raise BadInput(f"not a readable .xlsx workbook ({type(exc).__name__}: {exc})",
+                       file=str(path)) from None
+    try:
+        return {name.strip(): [list(r) for r in wb[name].iter_rows(values_only=True)]
+                for name in wb.sheetnames}
+    except Exception as exc:  # noqa: BLE001 - a damaged sheet; openpyxl raises many kinds
+        raise BadInput(f"a sheet of the workbook cannot be read ({type(exc).__name__}: {exc})",
+                       file=str(path)) from None
+    finally:
+        wb.close()
+
+
+def csv_grid(path: Path) -> list[list[Cell]]:
+    """A CSV export of a sheet: every record as a list of strings (rows may differ in width)."""
+    text = decode(read_bytes(path), path)
+    try:
+        return [list(r) for r in csv.reader(io.StringIO(text, newline=""), strict=False)]
+    except csv.Error as exc:
+        raise BadInput(f"cannot parse the file: {exc}", file=str(path)) from None
+
+
+def label_text(cell: Cell) -> str:
+    """A header label without line breaks, footnote digits or `[note N]` tags, lower case."""
+    s = re.sub(r"\[note \d+\]", " ", str(cell or "")).replace("\n", " ").replace("–", "-")
+    s = re.sub(r"\s+", " ", s).strip().lower()
+    s = re.sub(r"(?<=[a-z)])\s?\d+(,\d+)*(?=\)|$|\s)", "", s)
+    return re.sub(r"\s+", " ", s).strip()
+
+
+def period_end(title: str, fallback: str = "") -> dt.date | None:
+    """The last day of the `year ending <Month> <year>` a table title names."""
+    for text in (title, fallback):
+        m = re.search(r"(?:year ending|ye|ending)\s*(" + "|".join(MONTHS) + r"|sep|dec|jun|mar)\w*"
+                      r"\s*(\d{2,})", str(text).lower())
+        if not m:
+            continue
+        word, digits = m.group(1), m.group(2)
+        month = next(v for k, v in MONTHS.items() if k.startswith(word[:3]))
+        year = int(digits[:4]) if digits.startswith("20") and len(digits) >= 4 else 2000 + int(digits[:2])
+        nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
+        return nxt - dt.timedelta(days=1)
+    return None
+
+
+def number(cell: Cell) -> tuple[str, float | None]:
+    """('value', x), ('unavailable', None), ('suppressed', None) or ('bad', None) for a cell."""
+    if cell is None:
+        return "unavailable", None
+    if isinstance(cell, bool):
+        return "bad", None
+    if isinstance(cell, (int, float)):
+        return "value", float(cell)
+    s = str(cell).strip().replace(",", "").replace("\u00a0", "")
+    if s.lower() in UNAVAILABLE or s == "":
+        return "unavailable", None
+    if s in SUPPRESSED:
+        return "suppressed", None
+    try:
+        return "value", float(s)
+    except ValueError:
+        return "bad", None
