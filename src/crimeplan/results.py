@@ -11,6 +11,7 @@ from typing import Any, Callable
 import pandas as pd
 
 from crimeplan.compare import compare
+from crimeplan.compare.msg import attach_msg, msg_table
 from crimeplan.compare.significance import add_significance
 from crimeplan.engine import SeriesSet, compute_series
 from crimeplan.errors import BadInput
@@ -27,6 +28,7 @@ class Results:
     to_month: dt.date
     series: SeriesSet
     table: pd.DataFrame
+    msg: pd.DataFrame
 
 
 def compute(store: Any, plan: Plan, to_month: dt.date, snapshot_id: int | None = None,
@@ -34,7 +36,10 @@ def compute(store: Any, plan: Plan, to_month: dt.date, snapshot_id: int | None =
     """Engine then comparisons (then statistics, where available) for one plan."""
     series = compute_series(store, plan, to_month, snapshot_id=snapshot_id, progress=progress)
     table = add_significance(compare(series, plan, to_month), plan)
-    return Results(plan, to_month, series, table)
+    msg = msg_table(series, plan)
+    force = str(series.areas["force"].iloc[0]) if not series.areas.empty else (plan.msg.home if plan.msg else "force")
+    table = attach_msg(table, msg, force)
+    return Results(plan, to_month, series, table, msg)
 
 
 def _text(value: Any) -> Any:

@@ -76,7 +76,10 @@ TEST_FOR = {"counts": "compare_counts", "proportions": "compare_proportions", "m
 def add_significance(table: pd.DataFrame, plan: Plan) -> pd.DataFrame:
     """Fill significant, p_value, ci_low, ci_high (and the previous interval, test, assessment)."""
     records = table.to_dict("records")
+    known = {m.id for _, m in plan.measures()}
     for r in records:
+        if r["measure_id"] not in known:
+            continue
         m = plan.measure(r["measure_id"])
         kind = test_kind(m, r)
         r.update({"test": None, "previous_ci_low": None, "previous_ci_high": None, "assessment": None})

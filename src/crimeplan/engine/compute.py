@@ -262,9 +262,19 @@ def compute_series(store: Any, plan: Plan, to_month: str | dt.date,
                    [["numerator", "denominator", "sumsq"]].sum(min_count=1))
     events = con.table(phys["events"]).to_pandas() if "events" in phys else pd.DataFrame(
         columns=["date", "scope", "kind", "description"])
+    peers = pd.DataFrame(columns=["force", "measure_id", "period_end", "numerator", "denominator",
+                                  "population", "value"])
+    if plan.msg is not None and "peers" in phys:
+        pt = con.table(phys["peers"])
+        forces = [plan.msg.home, *plan.msg.peers]
+        ids = [mm.id for mm in plan.msg.measures]
+        pt = pt.filter(pt.force.isin(forces) & pt.measure_id.isin(ids)
+                       & (pt.period_end < ibis.literal(add_months(to, 1))))
+        peers = pt.to_pandas().drop(columns=["__ord"], errors="ignore")
+        peers["period_end"] = pd.to_datetime(peers["period_end"]).dt.date
     windows = pd.DataFrame(window_rows, columns=WINDOW_COLUMNS)
     if aggregate_parts:
         windows = pd.concat([windows, *aggregate_parts], ignore_index=True)
     return SeriesSet(monthly=monthly, windows=windows, areas=areas, coverage=coverage,
-                     unavailable=unavailable, events=events, supplied=supplied, snapshot_id=snap.snapshot_id,
+                     unavailable=unavailable, events=events, supplied=supplied, peers=peers, snapshot_id=snap.snapshot_id,
                      extract_date=snap.extract_date)

@@ -30,5 +30,7 @@ class SeriesSet:
     events: pd.DataFrame = field(default_factory=pd.DataFrame)
     # months supplied, for tables whose loads recorded coverage (others: every month in span)
     supplied: dict[str, set[dt.date]] = field(default_factory=dict)
+    # the peers table's rows for the plan's Most Similar Group (small: forces × measures × periods)
+    peers: pd.DataFrame = field(default_factory=pd.DataFrame)
     snapshot_id: int | None = None
     extract_date: dt.date | None = None

@@ -124,13 +124,50 @@ class AreaOfFocus(Strict):
     notes: list[str] = Field(default_factory=list)
 
 
+class MSGMeasure(Strict):
+    """A measure compared across the Most Similar Group, from the peers table."""
+
+    id: str  # the peers table's measure_id
+    label: str
+    priority: str | None = None
+    unit: Literal["rate_per_1000", "percent", "value"] = "rate_per_1000"
+    polarity: Literal["up", "down"] = "down"
+    decimals: int = Field(default=2, ge=0, le=4)
+    aspiration: str | None = None  # e.g. "4th in MSG", "Upper quartile", "MSG average", "Best in MSG", "Target 75"
+    rank_by_value: bool = False  # print positions as "6th (where 8th is best)"
+    noun: str = "offences"
+    commentary: str | None = None
+
+    @field_validator("aspiration")
+    @classmethod
+    def _known_aspiration(cls, value: str | None) -> str | None:
+        from crimeplan.compare.peers import parse_aspiration
+
+        if value is not None:
+            try:
+                parse_aspiration(value)
+            except (ValueError, TypeError) as exc:
+                raise ValueError(f"aspiration {value!r} is not understood: {exc}") from None
+        return value
+
+
+class MSG(Strict):
+    """The force's Most Similar Group: the home force, its seven peers and what is compared."""
+
+    home: str
+    peers: list[str] = Field(min_length=1)
+    average: Literal["mean", "weighted"] = "mean"
+    measures: list[MSGMeasure]
+
+
 class Plan(Strict):
-    """A plan: its title and areas of focus."""
+    """A plan: its title, areas of focus and (optionally) its Most Similar Group comparison."""
 
     id: str
     title: str
     description: str | None = None
-    areas_of_focus: list[AreaOfFocus]
+    areas_of_focus: list[AreaOfFocus] = Field(default_factory=list)
+    msg: MSG | None = None
 
     @model_validator(mode="after")
     def _unique_ids(self) -> Plan:
