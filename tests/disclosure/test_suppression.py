@@ -49,8 +49,8 @@ def test_a_small_lpa_drags_another_lpa_with_it():
 
 
 def test_no_unsuppressed_small_count_and_no_differencing_on_many_tables():
-    for counts in itertools.product([0, 2, 5, 12], repeat=5):  # 1,024 tables
-        t = table(dict(zip(["a1", "a2", "a3", "b1", "b2"], counts)))
+    for counts in itertools.product([0, 2, 5, 12], repeat=4):  # 256 tables (b2 fixed)
+        t = table(dict(zip(["a1", "a2", "a3", "b1", "b2"], (*counts, 3))))
         out = suppress(t, AREAS, threshold=5)
         visible = out[out.current_value.notna()]
         assert not ((visible.current_value > 0) & (visible.current_value < 5)).any()
