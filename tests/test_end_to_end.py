@@ -16,40 +16,42 @@ TABLES = ["areas", "crimes", "incidents", "calls", "survey_responses", "casualti
 
 
 class Cells(HTMLParser):
-    """Collect (measure, window, field) → text from the Performance Information tables."""
+    """Collect (measure, field) → text of the first table cell that prints it, and the headings."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.row: tuple[str, str] | None = None
-        self.field: str | None = None
-        self.cells: dict[tuple[str, str, str], str] = {}
-        self.sections: list[str] = []
-        self._h2 = False
+        self.key: tuple[str, str] | None = None
+        self.cells: dict[tuple[str, str], str] = {}
+        self.headings: list[str] = []
+        self._heading = False
+        self._sup = 0
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
-        if tag == "tr" and "data-measure" in a:
-            self.row = (a["data-measure"], a["data-window"])
-        elif tag == "td" and self.row and "data-field" in a:
-            self.field = a["data-field"]
-            self.cells[(*self.row, self.field)] = ""
-        elif tag == "h2":
-            self._h2 = True
-            self.sections.append("")
+        if tag in ("td", "th") and "data-measure" in a and "data-field" in a:
+            key = (a["data-measure"], a["data-field"])
+            if key not in self.cells:
+                self.key = key
+                self.cells[key] = ""
+        elif tag in ("h1", "h2"):
+            self._heading = True
+            self.headings.append("")
+        elif tag == "sup":
+            self._sup += 1
 
     def handle_endtag(self, tag):
-        if tag == "td":
-            self.field = None
-        elif tag == "tr":
-            self.row = None
-        elif tag == "h2":
-            self._h2 = False
+        if tag in ("td", "th"):
+            self.key = None
+        elif tag in ("h1", "h2"):
+            self._heading = False
+        elif tag == "sup":
+            self._sup -= 1
 
     def handle_data(self, data):
-        if self.field and self.row:
-            self.cells[(*self.row, self.field)] += data.strip()
-        if self._h2:
-            self.sections[-1] += data.strip()
+        if self.key and not self._sup:
+            self.cells[self.key] += data.strip()
+        if self._heading:
+            self.headings[-1] += data.strip()
 
 
 @pytest.fixture(scope="module")
@@ -99,8 +101,14 @@ def test_export_has_one_row_per_measure_area_and_window(pipeline):
     _, rows, _ = pipeline
     keys = [(r["measure_id"], r["area_level"], r["area"], r["window"]) for r in rows]
     assert len(keys) == len(set(keys))
-    force = [r for r in rows if r["area_level"] == "force"]
+    force = [r for r in rows if r["area_level"] == "force" and r["status"] != "peers"]
     assert len({r["measure_id"] for r in force}) == 41
+    compared = [r for r in rows if r["msg_position"]]
+    assert len(compared) == 7  # every MSG measure of the plan, on its own row or its measure's
+    for r in compared:
+        assert 1 <= int(float(r["msg_position"])) <= int(float(r["msg_size"])) == 8
+        assert r["aspiration_met"] in ("met", "not met", "no aspiration")
+        assert r["msg_significance"] in ("better", "worse", "similar")
     assert {r["area_level"] for r in rows} == {"force", "lpa", "district"}
     lpas = {r["area"] for r in rows if r["area_level"] == "lpa"}
     assert lpas == {"North", "South", "West"}
@@ -110,22 +118,24 @@ def test_html_prints_the_export_figures(pipeline):
     _, rows, page = pipeline
     parser = Cells()
     parser.feed(page)
-    assert len([s for s in parser.sections if s[:2].rstrip(".").isdigit()]) == 8
+    sections = [h for h in parser.headings if h[:2].rstrip(".").isdigit()]
+    assert len(sections) == 8, parser.headings
     checked = 0
     for r in rows:
-        if r["area_level"] != "force":
+        if r["area_level"] != "force" or r["status"] == "peers":
             continue
-        key = (r["measure_id"], r["window"])
-        decimals = int(r["decimals"])
+        key = r["measure_id"]
+        decimals = int(float(r["decimals"]))
         for field in ("current_value", "previous_value"):
             value = float(r[field]) if r[field] else None
-            assert parser.cells[(*key, field)] == fmt.figure(value, r["unit"], decimals), (key, field)
+            assert parser.cells[(key, field)] == fmt.figure(value, r["unit"], decimals), (key, field)
             checked += 1
         if r["comparable"] == "true":
-            diff = r["pp_change"] if r["unit"] == "percent" else r["pct_change"]
-            expected = fmt.number(float(diff), decimals if r["unit"] == "percent" else 1) if diff else "N/A"
-            assert parser.cells[(*key, "difference")] == expected
-            shown = parser.cells[(*key, "direction")].lower()
+            field = "pp_change" if r["unit"] == "percent" else "pct_change"
+            expected = fmt.number(float(r[field]) if r[field] else None,
+                                  decimals if r["unit"] == "percent" else 1)  # N/A from a zero base
+            assert parser.cells[(key, field)] == expected
+            shown = parser.cells[(key, "assessment")].lower()
             assert shown == (r["assessment"] or r["direction"])
             assert r["assessment"] in ("", "no significant change", f"significantly {r['direction']}")
             if r["assessment"].startswith("significantly"):

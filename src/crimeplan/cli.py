@@ -18,8 +18,7 @@ from crimeplan.errors import BadInput, StoreBusy
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Performance reporting for police forces and Police and Crime Commissioners.")
 console = Console(stderr=False, highlight=False)
-REPORT_KINDS = ("monthly",)
-FORMATS = ("html",)
+FORMATS = ("html", "pdf", "docx", "xlsx")
 
 
 def _month(value: str) -> dt.date:
@@ -118,33 +117,70 @@ def compute(
 
 @app.command()
 def report(
-    kind: str = typer.Argument(..., help="monthly"),
+    kind: str = typer.Argument(..., help="monthly, quarterly, annual or msg"),
     store: Path = typer.Option(..., "--store"),
     plan: str = typer.Option(..., "--plan"),
     to: str = typer.Option(..., "--to"),
-    fmt: str = typer.Option("html", "--format", help="html"),
+    fmt: str = typer.Option("html", "--format", help="html, pdf, docx or xlsx"),
     out: Path = typer.Option(..., "--out"),
     snapshot: Optional[int] = typer.Option(None, "--snapshot"),
+    edition: str = typer.Option("internal", "--edition", help="internal, or public (small numbers withheld)"),
+    commentary: Optional[Path] = typer.Option(None, "--commentary", help="commentary CSV (quarterly)"),
+    author: Optional[str] = typer.Option(None, "--author"),
+    owner: Optional[str] = typer.Option(None, "--owner"),
+    version: Optional[str] = typer.Option(None, "--version"),
+    unit: Optional[str] = typer.Option(None, "--unit"),
+    sensitivity: Optional[str] = typer.Option(None, "--sensitivity"),
+    date: Optional[str] = typer.Option(None, "--date", help="the report's date as printed"),
 ) -> None:
-    """Write a report (monthly) as HTML."""
+    """Write a report (monthly, quarterly, annual, msg) as HTML, PDF, DOCX or XLSX."""
     from crimeplan.plans import load_plan
-    from crimeplan.report.html import write_monthly
-    from crimeplan.report.monthly import build
+    from crimeplan.report.build import EDITIONS, KINDS, build_document
+    from crimeplan.report.render import render
     from crimeplan.results import compute as run
     from crimeplan.store import Store
 
-    if kind not in REPORT_KINDS:
-        raise BadInput(f"report kind {kind!r} is not available in this version; available: "
-                       + ", ".join(REPORT_KINDS), field="KIND")
+    if kind not in KINDS:
+        raise BadInput(f"report kind {kind!r} is not one of: " + ", ".join(KINDS), field="KIND")
     if fmt not in FORMATS:
-        raise BadInput(f"format {fmt!r} is not available in this version; available: "
-                       + ", ".join(FORMATS), field="--format")
+        raise BadInput(f"format {fmt!r} is not one of: " + ", ".join(FORMATS), field="--format")
+    if edition not in EDITIONS:
+        raise BadInput(f"edition {edition!r} is not one of: " + ", ".join(EDITIONS), field="--edition")
+    if out.suffix.lower().lstrip(".") != fmt:
+        out = out.with_name(out.name + "." + fmt) if not out.suffix else out.with_suffix("." + fmt)
     p = load_plan(plan)
     month = _month(to)
+    overrides = {"author": author, "owner": owner, "version": version, "unit": unit,
+                 "sensitivity": sensitivity, "date": date}
     with Store(store, read_only=True) as st, _progress("computing") as say:
         res = run(st, p, month, snapshot_id=snapshot, progress=say)
-    write_monthly(build(res), out)
+    document = build_document(kind, res, edition=edition, commentary=commentary,
+                              overrides={k: v for k, v in overrides.items() if v})
+    render(document, out)
     console.print(f"wrote {out}")
+
+
+@app.command(name="import")
+def import_(
+    source: str = typer.Argument(..., help="police-uk, ons-pfa, home-office-prc or stats19"),
+    paths: List[Path] = typer.Argument(..., help="files or folders"),
+    store: Path = typer.Option(..., "--store"),
+    force: Optional[str] = typer.Option(None, "--force", help="the force, e.g. 'Essex Police'"),
+    option: List[str] = typer.Option([], "--option", help="importer option key=value (repeatable)"),
+) -> None:
+    """Bring an outside format in, mapped to the canonical tables, as a new snapshot."""
+    from crimeplan.sources.run import run_import
+
+    options = {}
+    for item in option:
+        if "=" not in item:
+            raise BadInput(f"--option takes key=value, not {item!r}", field="--option")
+        key, value = item.split("=", 1)
+        options[key.strip()] = value.strip()
+    with _progress(f"importing {source}"):
+        lines = run_import(source, list(paths), store, force=force, options=options)
+    for line in lines:
+        console.print(line)
 
 
 @app.command()

@@ -10,11 +10,17 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from crimeplan.plans import load_plan, shipped_plans
-from crimeplan.report.html import write_monthly
-from crimeplan.report.monthly import build
+from crimeplan.report.build import build_document
+from crimeplan.report.render import FORMATS, render_all
 from crimeplan.results import compute, write_results
 from crimeplan.store import Store
 
+# what the demo writes for each shipped plan: (report kind, edition, formats)
+REPORTS = {
+    "monthly-performance": [("monthly", "internal", FORMATS), ("msg", "internal", (".html",))],
+    "police-and-crime-plan": [("quarterly", "internal", FORMATS), ("annual", "internal", FORMATS),
+                              ("quarterly", "public", (".html", ".pdf"))],
+}
 TABLE_ORDER = ["areas", "crimes", "incidents", "calls", "survey_responses", "casualties",
                "workforce", "aggregates", "peers", "events"]
 
@@ -34,7 +40,7 @@ def run_demo(out: Path, *, scale: float, seed: int, to: dt.date, console: Consol
     started = time.perf_counter()
     with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
                   console=console, disable=not console.is_terminal) as bar:
-        steps = 2 + 2 * len(plans)
+        steps = 2 + len(plans) + sum(len(REPORTS.get(n, [("monthly", "internal", (".html",))])) for n in plans)
         task = bar.add_task("generating the synthetic force", total=steps)
         tables = generate(data_dir, seed=seed, to_month=to.strftime("%Y-%m"), scale=scale)
         bar.advance(task)
@@ -51,10 +57,12 @@ def run_demo(out: Path, *, scale: float, seed: int, to: dt.date, console: Consol
                 write_results(results.table, export)
                 written.append(export)
                 bar.advance(task)
-                bar.update(task, description=f"writing the {name} report")
-                page = write_monthly(build(results), out / f"{name}.html")
-                written.append(page)
-                bar.advance(task)
+                for kind, edition, formats in REPORTS.get(name, [("monthly", "internal", (".html",))]):
+                    bar.update(task, description=f"writing the {name} {kind} report ({edition})")
+                    document = build_document(kind, results, edition=edition)
+                    stem = out / (f"{name}-{kind}" + ("-public" if edition == "public" else ""))
+                    written += render_all(document, stem, formats)
+                    bar.advance(task)
     for line in report.lines():
         console.print(line)
     console.print(f"store: {store_path} (snapshot {report.snapshot_id})")

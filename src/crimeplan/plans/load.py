@@ -66,7 +66,10 @@ def load_plan(plan: str | Path) -> Plan:
             if key_node.value == "priorities":
                 key_node.value = "areas_of_focus"
     try:
-        return Plan.model_validate(data)
+        plan = Plan.model_validate(data)
+        if plan.commentary and not Path(plan.commentary).is_absolute():
+            plan = plan.model_copy(update={"commentary": str(path.parent / plan.commentary)})
+        return plan
     except ValidationError as exc:
         err = exc.errors()[0]
         loc = tuple(err["loc"])

@@ -114,13 +114,24 @@ class Measure(Strict):
         return self.unit == "percent"
 
 
+class Commitment(Strict):
+    """A "We will" commitment of a Police and Crime Plan priority, and who owns it."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    text: str
+    who: str
+    who_uncertain: bool = False
+
+
 class AreaOfFocus(Strict):
     """An area of focus (monthly report) or priority (Police and Crime Plan)."""
 
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    number: int | None = None
     title: str
     objective: str | None = None
-    measures: list[Measure]
+    measures: list[Measure] = Field(default_factory=list)
+    commitments: list[Commitment] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
 
 
@@ -168,16 +179,30 @@ class Plan(Strict):
     description: str | None = None
     areas_of_focus: list[AreaOfFocus] = Field(default_factory=list)
     msg: MSG | None = None
+    # report metadata: version, unit, author, owner, sensitivity, public_sensitivity
+    metadata: dict[str, str] = Field(default_factory=dict)
+    disclosure_threshold: int = Field(default=5, ge=1)
+    workforce: dict[str, float] = Field(default_factory=dict)
+    commentary: str | None = None  # a CSV beside the plan: commitment,quarter,text,who
 
     @model_validator(mode="after")
     def _unique_ids(self) -> Plan:
         seen: set[str] = set()
+        commitments: set[str] = set()
         for area in self.areas_of_focus:
             for m in area.measures:
                 if m.id in seen:
                     raise ValueError(f"measure id {m.id!r} appears twice")
                 seen.add(m.id)
+            for c in area.commitments:
+                if c.id in commitments:
+                    raise ValueError(f"commitment id {c.id!r} appears twice")
+                commitments.add(c.id)
         return self
+
+    def commitments(self) -> list[tuple[AreaOfFocus, Commitment]]:
+        """Every (priority, commitment) pair in plan order."""
+        return [(a, c) for a in self.areas_of_focus for c in a.commitments]
 
     def measures(self) -> list[tuple[AreaOfFocus, Measure]]:
         """Every (area of focus, measure) pair in plan order."""

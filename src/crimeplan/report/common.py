@@ -1,0 +1,170 @@
+"""Pieces every report shares: performance tables, key points and SPC figures from results."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import vl_convert as vlc
+
+from crimeplan import stats
+from crimeplan.compare import monthly_values
+from crimeplan.narrative import KeyPoint, SeriesFacts, key_points, quarterly
+from crimeplan.plans.model import AreaOfFocus, Measure
+from crimeplan.report import format as fmt
+from crimeplan.report.document import Cell, Figure, Footnotes, Table
+from crimeplan.report.spc_chart import ICON_TEXT, icon_svg, spc_spec
+from crimeplan.results import Results
+
+WINDOW_NAMES = {"12m": "12m", "quarter": "Quarter", "month": "Monthly", "fytd": "FYTD"}
+NOUNS = {"crimes": "offences", "incidents": "incidents", "casualties": "casualties",
+         "calls": "calls", "survey_responses": "responses", "workforce": "people"}
+NUMBER_FORMATS = {0: "#,##0", 1: "#,##0.0", 2: "#,##0.00", 3: "#,##0.000", 4: "#,##0.0000"}
+
+
+def number_format(decimals: int) -> str:
+    """The spreadsheet number format for a figure printed at these decimals."""
+    return NUMBER_FORMATS.get(decimals, "#,##0.00")
+
+
+def test_note(test: str) -> str:
+    """The footnote that names a significance test."""
+    return f"Significance tested at the 95% level with the {test}."
+
+
+def assessment(rec: dict[str, Any]) -> tuple[str, str | None]:
+    """The Better/Worse cell: three-state where a test ran, coloured only when significant."""
+    text = rec.get("assessment")
+    if isinstance(text, str) and text:
+        style = rec.get("direction") if text.startswith("significantly") else None
+        return text[0].upper() + text[1:], style
+    direction = rec.get("direction")
+    return ((direction or "").capitalize(), None) if isinstance(direction, str) else ("", None)
+
+
+def _figure_cell(rec: dict[str, Any], field: str, m: Measure) -> Cell:
+    value = rec.get(field)
+    shown = None if fmt.missing(value) or rec.get("suppressed") is True else float(value)
+    text = "[c]" if rec.get("suppressed") is True else fmt.figure(value, m.unit, m.decimals)
+    return Cell(text, shown, number_format(m.decimals), measure_id=m.id, field=field)
+
+
+def performance_table(results: Results, area: AreaOfFocus, notes: Footnotes, *,
+                      name: str, previous_label: str = "Last Year",
+                      current_label: str = "This Year") -> Table | None:
+    """Measure | last year | this year | Better/Worse | % or % pt. diff. for one area of focus."""
+    table = results.table
+    rows: list[list[Cell]] = []
+    for m in area.measures:
+        mine = table[(table.measure_id == m.id) & (table.area_level == "force")]
+        for rec in mine.to_dict("records"):
+            refs = [notes.ref(t) for t in m.footnotes]
+            if isinstance(rec.get("note"), str) and rec["note"]:
+                refs.append(notes.ref(f"{m.label}: {rec['note']}."))
+            if isinstance(rec.get("test"), str) and rec["test"]:
+                refs.append(notes.ref(test_note(rec["test"])))
+            if rec.get("suppressed") is True:
+                refs.append(notes.ref("[c] Figure withheld to protect confidentiality (small numbers)."))
+            label = m.label
+            if rec["window"] != "12m" or m.lag_months or m.aggregation == "aggregate":
+                label += f" ({WINDOW_NAMES.get(rec['window'], rec['window'])}: {rec.get('current_period') or rec['period_end']})"
+            text, style = assessment(rec)
+            diff_field = "pp_change" if m.unit == "percent" else "pct_change"
+            diff_value = rec.get(diff_field)
+            comparable = rec.get("comparable") is True and rec.get("suppressed") is not True
+            diff_text = fmt.difference(rec) if comparable else "N/A"
+            rows.append([
+                Cell(label, footnotes=refs, measure_id=m.id, field="label"),
+                _figure_cell(rec, "previous_value", m),
+                _figure_cell(rec, "current_value", m),
+                Cell(text, style=style, measure_id=m.id, field="assessment"),
+                Cell(diff_text, None if not comparable or fmt.missing(diff_value) else float(diff_value),
+                     number_format(m.decimals if m.unit == "percent" else 1), measure_id=m.id, field=diff_field),
+            ])
+            if m.survey and rec.get("suppressed") is not True:
+                rows.append([
+                    Cell("Confidence interval (±)", style="muted"),
+                    Cell(_half_width(rec.get("previous_ci_low"), rec.get("previous_ci_high")), style="muted"),
+                    Cell(_half_width(rec.get("ci_low"), rec.get("ci_high")), style="muted"),
+                    Cell(""), Cell(""),
+                ])
+    if not rows:
+        return None
+    return Table(name=name, header=["Measure", previous_label, current_label, "Better/ Worse",
+                                    "% or % pt. diff."], rows=rows, widths=[4.5, 1.3, 1.3, 1.8, 1.3])
+
+
+def _half_width(low: Any, high: Any) -> str:
+    if fmt.missing(low) or fmt.missing(high):
+        return ""
+    return fmt.number((float(high) - float(low)) / 2, 1) + "%"
+
+
+def series_facts(results: Results, m: Measure) -> tuple[SeriesFacts | None, pd.DataFrame | None]:
+    """A measure's monthly force series up to the report month, for key points and charts."""
+    mv = monthly_values(results.series, m)
+    mv = mv[pd.to_datetime(mv.month) <= pd.Timestamp(results.to_month)]
+    if mv.empty:
+        return None, None
+    events = []
+    ev = results.series.events
+    if ev is not None and not ev.empty:
+        for rec in ev.to_dict("records"):
+            scope = {x.strip() for x in str(rec["scope"]).replace(",", ";").split(";")}
+            if rec["kind"] == "recording_change" and ("*" in scope or m.id in scope):
+                events.append((pd.Timestamp(rec["date"]).date(), str(rec["description"])))
+    facts = SeriesFacts(
+        measure_id=m.id, label=m.label, polarity=m.polarity, percent=m.is_percent,
+        months=list(mv.month), numerators=[float(x) for x in mv.numerator],
+        denominators=[None if pd.isna(x) else float(x) for x in mv.denominator],
+        noun=NOUNS.get(m.source, "cases"), scale=m.scale, events=events)
+    return facts, mv
+
+
+def headline_key_points(results: Results, area: AreaOfFocus, notes: Footnotes) -> list[tuple[str, list[int]]]:
+    """Key points for the area's headline count and percentage measures."""
+    out: list[tuple[str, list[int]]] = []
+    for m in area.measures:
+        if not (m.headline and m.decomposable and (m.is_percent or m.aggregation == "count")):
+            continue
+        if m.id in results.series.unavailable:
+            continue
+        facts, _ = series_facts(results, m)
+        if facts is None:
+            continue
+        for kp in key_points(facts)[:6]:
+            out.append((kp.text, [notes.ref(test_note(kp.test))] if kp.test else []))
+    return out
+
+
+def spc_figure(results: Results, m: Measure, *, quarterly_points: bool, last: int | None = 36) -> Figure | None:
+    """An XmR chart of a measure (monthly, or by financial quarter) with its variation icon."""
+    facts, mv = series_facts(results, m)
+    if facts is None or mv is None:
+        return None
+    if quarterly_points:
+        if not (m.is_percent or m.aggregation in ("count", "sum")):
+            return None
+        qs = quarterly(facts.months, facts.numerators, facts.denominators, m.is_percent, m.scale)
+        periods = [q.last_month for q in qs]
+        values = [q.value for q in qs]
+        labels = [q.label for q in qs]
+        title = f"{m.label}: by quarter, with mean and process limits"
+    else:
+        known = mv[mv.value.notna()]
+        if last:
+            known = known.tail(last)
+        periods, values = list(known.month), [float(v) for v in known.value]
+        labels = [p.strftime("%b %Y") for p in periods]
+        title = f"{m.label}: monthly, with mean and process limits"
+    if len(values) < 2:
+        return None
+    rebase = tuple(i for date, _ in facts.events for i, p in enumerate(periods)
+                   if i > 0 and periods[i - 1] < date.replace(day=1) <= p)
+    result = stats.spc(values, m.polarity, rebase_at=rebase)
+    spec = spc_spec(result, periods, title)
+    icon = result.variation_icon
+    caption = f"{ICON_TEXT[icon]} ({labels[-1]})" + "".join(f" · {w}" for w in result.warnings)
+    return Figure(svg=vlc.vegalite_to_svg(spec), png=vlc.vegalite_to_png(spec, scale=2), caption=caption,
+                  icon_svg=icon_svg(icon), icon_png=vlc.svg_to_png(icon_svg(icon), scale=2),
+                  alt=f"XmR chart of {m.label}")

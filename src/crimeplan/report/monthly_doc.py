@@ -1,0 +1,107 @@
+"""The Monthly Performance Report (seeds 000 and 002) as a Document."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+
+from crimeplan.plans.model import Measure
+from crimeplan.report import format as fmt
+from crimeplan.report.common import headline_key_points, number_format, performance_table, spc_figure
+from crimeplan.report.document import (Block, BulletList, Cell, Contents, Document, Footnotes, Heading,
+                                       Paragraph, Table)
+from crimeplan.report.quarterly import metadata
+from crimeplan.report.sections import msg_blocks
+from crimeplan.results import Results
+
+
+def monthly_document(results: Results, *, edition: str = "internal", with_charts: bool = True,
+                     overrides: dict[str, str] | None = None) -> Document:
+    """Lay the results out as the seeds' Monthly Performance Report."""
+    plan = results.plan
+    notes = Footnotes()
+    month = results.to_month.strftime("%b %Y")
+    force = str(results.series.areas["force"].iloc[0]) if not results.series.areas.empty else ""
+    blocks: list[Block] = [Contents("Areas of focus"), Paragraph(
+        f"Rolling 12 months to {results.to_month.strftime('%B %Y')} against the same 12 months a year "
+        "earlier unless stated otherwise. Better/ Worse says whether a change is statistically "
+        "significant at the 95% level (the test is named in the notes); colour marks significant "
+        "changes only. Charts are XmR (statistical process control) charts in the NHS Making Data "
+        "Count style.", style="small")]
+    for number, area in enumerate(plan.areas_of_focus, start=1):
+        blocks.append(Heading(f"{number}. {area.title}", 1, area.id))
+        blocks.append(Heading("Performance Information", 2))
+        blocks.append(Paragraph(f"Data to {month} (unless stated otherwise)", style="strong"))
+        table = performance_table(results, area, notes, name=f"{number} {area.title}"[:31])
+        if table is not None:
+            blocks.append(table)
+        for m in area.measures:
+            if m.id in results.series.unavailable:
+                blocks.append(Paragraph(f"Not available: {m.label}: {results.series.unavailable[m.id]}.",
+                                        style="note"))
+        points = headline_key_points(results, area, notes)
+        if points:
+            blocks.append(BulletList(points, title="Key Points"))
+        if with_charts:
+            for m in area.measures:
+                if m.headline and m.decomposable and m.id not in results.series.unavailable:
+                    figure = spc_figure(results, m, quarterly_points=False)
+                    if figure is not None:
+                        blocks.append(figure)
+        for m in area.measures:
+            if m.breakdown and m.id not in results.series.unavailable:
+                blocks.append(breakdown_table(results.table, m))
+    if plan.msg is not None:
+        blocks += msg_blocks(results, notes)
+    meta = metadata(results, edition=edition, overrides=overrides or {})
+    meta.insert(1, ("Snapshot", f"{results.series.snapshot_id} (data extracted {results.series.extract_date})"))
+    return Document(title=f"{plan.title}: {results.to_month.strftime('%B %Y')}", subtitle=force,
+                    metadata=meta, blocks=blocks, footnotes=notes.items,
+                    sensitivity=dict(meta)["Sensitivity"])
+
+
+def breakdown_table(table: pd.DataFrame, m: Measure) -> Table:
+    """A measure by Local Policing Area: counts, or % within standard with the numbers behind it."""
+    sel = table[(table.measure_id == m.id) & (table.area_level.isin(["force", "lpa"]))
+                & (table.window == m.windows[0])]
+    if m.is_percent:
+        header = ["Area", "12m Last Year", "12m This Year", "% pt. diff.", "Meeting (this year)", "Total (this year)"]
+    else:
+        header = ["Area", "12m Last Year", "12m This Year", "Difference", "% diff."]
+    rows = []
+    for rec in sel.to_dict("records"):
+        hidden = rec.get("suppressed") is True
+        area = rec["area"] if rec["area_level"] == "lpa" else f"{rec['area']} (force)"
+        line = [Cell(area), _cell(rec, "previous_value", m.decimals, hidden, m),
+                _cell(rec, "current_value", m.decimals, hidden, m)]
+        if m.is_percent:
+            line += [_cell(rec, "pp_change", m.decimals, hidden, m), _cell(rec, "current_numerator", 0, hidden, m),
+                     _cell(rec, "current_denominator", 0, hidden, m)]
+        else:
+            line += [_cell(rec, "change", m.decimals, hidden, m), _cell(rec, "pct_change", 1, hidden, m)]
+        rows.append(line)
+    return Table(f"{m.id} by LPA"[:31], header, rows, caption=f"{m.label} by Local Policing Area")
+
+
+def _cell(rec: dict[str, Any], field: str, decimals: int, hidden: bool, m: Measure) -> Cell:
+    value = rec.get(field)
+    if hidden:
+        return Cell("[c]", measure_id=m.id, field=field)
+    if fmt.missing(value):
+        return Cell("N/A", measure_id=m.id, field=field)
+    return Cell(fmt.number(value, decimals), float(value), number_format(decimals), measure_id=m.id, field=field)
+
+
+def msg_document(results: Results, *, edition: str = "internal",
+                 overrides: dict[str, str] | None = None) -> Document:
+    """The MSG section on its own (crimeplan report msg)."""
+    notes = Footnotes()
+    blocks = msg_blocks(results, notes)
+    if not blocks:
+        blocks = [Paragraph("This plan names no Most Similar Group (add an `msg:` block), or the store "
+                            "holds no peers rows for it.")]
+    meta = metadata(results, edition=edition, overrides=overrides or {})
+    return Document(title=f"{results.plan.title}: Most Similar Group", subtitle=dt.date.today().isoformat(),
+                    metadata=meta, blocks=blocks, footnotes=notes.items, sensitivity=dict(meta)["Sensitivity"])

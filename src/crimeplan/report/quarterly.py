@@ -1,0 +1,102 @@
+"""The quarterly Police and Crime Plan update (seeds 001 and 003) as a Document."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from crimeplan.plans.commentary import Commentary, load_commentary
+from crimeplan.report.common import headline_key_points, performance_table, spc_figure
+from crimeplan.report.document import (Block, BulletList, Cell, Contents, Document, Footnotes, Heading,
+                                       PageBreak, Paragraph, Table)
+from crimeplan.report.sections import diversity_blocks, msg_blocks, quarter_label, sickness_blocks
+from crimeplan.results import Results
+
+
+def metadata(results: Results, *, edition: str, overrides: dict[str, str]) -> list[tuple[str, str]]:
+    """Date, data to, version, unit, author, owner and sensitivity, from the plan or the command line."""
+    meta = dict(results.plan.metadata)
+    meta.update({k: v for k, v in overrides.items() if v})
+    sensitivity = (meta.get("public_sensitivity", "OFFICIAL - PUBLIC") if edition == "public"
+                   else meta.get("sensitivity", "OFFICIAL"))
+    return [
+        ("Date", meta.get("date", dt.date.today().strftime("%d %B %Y"))),
+        ("Data to", results.to_month.strftime("%B %Y") + f" ({quarter_label(results.to_month)})"),
+        ("Version", meta.get("version", "1.0")),
+        ("Unit", meta.get("unit", "")),
+        ("Author", meta.get("author", "")),
+        ("Owner", meta.get("owner", "")),
+        ("Sensitivity", sensitivity),
+        ("Edition", "Public (small numbers withheld)" if edition == "public" else "Internal"),
+    ]
+
+
+def _commentary_table(results: Results, area_index: int, commentary: dict[tuple[str, str], Commentary],
+                      quarter: str, notes: Footnotes) -> Table | None:
+    area = results.plan.areas_of_focus[area_index]
+    if not area.commitments:
+        return None
+    rows = []
+    sample = False
+    for c in area.commitments:
+        found = commentary.get((c.id, quarter))
+        if found is None:
+            text, style = "No commentary supplied for this quarter.", "muted"
+        else:
+            text, style = found.text, None
+            sample = sample or found.is_sample
+        who_refs = [notes.ref("Owner reading uncertain in the source plan.")] if c.who_uncertain else []
+        rows.append([Cell(c.text), Cell(text, style=style), Cell(found.who if found and found.who else c.who,
+                                                                    footnotes=who_refs)])
+    caption = f"Commitments: updates for {quarter}"
+    if sample:
+        caption += " (SAMPLE commentary for the synthetic demo force: invented, not real updates)"
+    return Table(f"P{area.number or area_index + 1} commitments", ["We will", "Commentary", "Who"], rows,
+                 caption=caption, widths=[3.0, 5.0, 1.6])
+
+
+def quarterly_document(results: Results, *, edition: str = "internal",
+                       commentary_path: str | Path | None = None,
+                       overrides: dict[str, str] | None = None) -> Document:
+    """Lay the results out as the Police and Crime Plan quarterly update."""
+    plan = results.plan
+    notes = Footnotes()
+    quarter = quarter_label(results.to_month)
+    path = commentary_path or plan.commentary
+    commentary = load_commentary(path, plan) if path else {}
+    force = str(results.series.areas["force"].iloc[0]) if not results.series.areas.empty else ""
+    blocks: list[Block] = [Contents()]
+    blocks += msg_blocks(results, notes)
+    for i, area in enumerate(plan.areas_of_focus):
+        number = area.number or i + 1
+        blocks.append(PageBreak())
+        blocks.append(Heading(f"Priority {number} – {area.title}", 1, area.id))
+        if area.objective:
+            blocks.append(Paragraph(area.objective, style="lead"))
+        points = headline_key_points(results, area, notes)
+        if points:
+            blocks.append(BulletList(points, title="Key Points"))
+        for note in area.notes:
+            blocks.append(Paragraph(note, style="note"))
+        table = performance_table(results, area, notes, name=f"P{number} performance",
+                                  previous_label="12m Last Year", current_label="12m This Year")
+        if table is not None:
+            blocks.append(Heading("Performance", 2))
+            blocks.append(table)
+        for m in area.measures:
+            if m.headline and m.decomposable and m.id not in results.series.unavailable:
+                figure = spc_figure(results, m, quarterly_points=True)
+                if figure is not None:
+                    blocks.append(figure)
+        blocks += sickness_blocks(results, area)
+        blocks += diversity_blocks(results, area)
+        commitments = _commentary_table(results, i, commentary, quarter, notes)
+        if commitments is not None:
+            blocks.append(Heading("Commitments", 2))
+            blocks.append(commitments)
+    return Document(
+        title=plan.title, subtitle=f"{force} · {quarter}",
+        metadata=metadata(results, edition=edition, overrides=overrides or {}),
+        blocks=blocks, footnotes=notes.items,
+        sensitivity=dict(metadata(results, edition=edition, overrides=overrides or {}))["Sensitivity"],
+    )

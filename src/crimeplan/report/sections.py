@@ -1,0 +1,175 @@
+"""Sections shared by the quarterly update: the MSG comparison, sickness and workforce diversity."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+
+from crimeplan.compare import monthly_values
+from crimeplan.compare.peers import executive_summary
+from crimeplan.engine.windows import financial_quarter
+from crimeplan.plans.model import AreaOfFocus
+from crimeplan.report import format as fmt
+from crimeplan.report.common import number_format
+from crimeplan.report.document import Block, BulletList, Cell, Footnotes, Heading, Paragraph, Table
+from crimeplan.report.sparkline import sparkline_png, sparkline_svg
+from crimeplan.results import Results
+
+HMIC_CAVEAT = ("HMIC caveat: differences in position between forces in the Most Similar Group are often "
+               "not statistically significant; where the force's figure is not significantly different "
+               "from the MSG average (95% interval), its position should not be read as better or worse.")
+MONTHS = ["Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "Jan", "Feb", "Mar"]
+
+
+def _change_text(value: Any, unit: str, noun: str, already: str) -> str:
+    if fmt.missing(value):
+        return f"N/A – already {already}"
+    if unit == "count":
+        return f"{fmt.number(value, 0)} {noun}"
+    if unit == "percentage_points":
+        return f"{fmt.number(value, 1)}% points"
+    return fmt.number(value, 2)
+
+
+def _value_text(rec: dict[str, Any]) -> str:
+    if rec["unit"] == "rate_per_1000":
+        return f"{fmt.number(rec['home_value'], rec['decimals'])} per 1,000 population"
+    if rec["unit"] == "percent":
+        return f"{fmt.number(rec['home_value'], rec['decimals'])}%"
+    return fmt.number(rec["home_value"], rec["decimals"])
+
+
+def msg_blocks(results: Results, notes: Footnotes, level: int = 1) -> list[Block]:
+    """The MSG section: executive summary, the comparison table and the HMIC caveat."""
+    plan = results.plan
+    if plan.msg is None or results.msg.empty:
+        return []
+    msg = results.msg
+    nouns = {mm.id: mm.noun for mm in plan.msg.measures}
+    rank_by_value = {mm.id: mm.rank_by_value for mm in plan.msg.measures}
+    items = [(r["label"], r["aspiration_met"], r["position_change"]) for r in msg.to_dict("records")
+             if r.get("period_end") is not None]
+    blocks: list[Block] = [Heading("Most Similar Group comparison", level, "msg")]
+    blocks.append(Paragraph(
+        f"{plan.msg.home} is compared with its Most Similar Group (MSG) of {len(plan.msg.peers)} forces: "
+        + ", ".join(plan.msg.peers) + ". Position 1 is best by each measure's polarity."))
+    blocks.append(BulletList([(s, []) for s in executive_summary(items, subject=plan.msg.home)],
+                             title="Executive summary"))
+    caveat = notes.ref(HMIC_CAVEAT)
+    rows: list[list[Cell]] = []
+    for r in msg.to_dict("records"):
+        if r.get("period_end") is None:
+            rows.append([Cell(r["priority"] or ""), Cell(r["label"]), Cell("No peer data")] + [Cell("")] * 7)
+            continue
+        refs = [caveat] if r["msg_significance"] == "similar" else []
+        if r["small_numbers"]:
+            refs.append(notes.ref("Small numbers: the force's count is too low for its MSG position to mean much."))
+        position = r["msg_position_text"] if not rank_by_value.get(r["measure_id"]) else r["msg_position_text"]
+        rows.append([
+            Cell(r["priority"] or ""),
+            Cell(r["label"], measure_id=r["measure_id"], field="label"),
+            Cell(position, float(r["msg_position"]), "0", footnotes=refs, measure_id=r["measure_id"],
+                 field="msg_position"),
+            Cell("", svg=sparkline_svg(r["sparkline"], r["polarity"]), png=sparkline_png(r["sparkline"], r["polarity"]),
+                 field="sparkline"),
+            Cell(r["aspiration"], style=("better" if r["aspiration_met"] == "met" else
+                                         "worse" if r["aspiration_met"] == "not met" else None),
+                 measure_id=r["measure_id"], field="aspiration"),
+            Cell(_value_text(r), float(r["home_value"]), number_format(r["decimals"]),
+                 measure_id=r["measure_id"], field="msg_value"),
+            Cell(_change_text(r["change_to_msg_average"], r["change_unit"], nouns.get(r["measure_id"], "offences"),
+                              "better than average"),
+                 None if fmt.missing(r["change_to_msg_average"]) else float(r["change_to_msg_average"]),
+                 "#,##0" if r["change_unit"] == "count" else "0.0", measure_id=r["measure_id"],
+                 field="change_to_msg_average"),
+            Cell(_change_text(r["change_to_top_quartile"], r["change_unit"], nouns.get(r["measure_id"], "offences"),
+                              "within top quartile"),
+                 None if fmt.missing(r["change_to_top_quartile"]) else float(r["change_to_top_quartile"]),
+                 "#,##0" if r["change_unit"] == "count" else "0.0", measure_id=r["measure_id"],
+                 field="change_to_top_quartile"),
+            Cell(pd.Timestamp(r["period_end"]).strftime("%b %Y")),
+            Cell(r["commentary"] or ""),
+        ])
+    blocks.append(Table("MSG comparison", ["Priority", "Measure", "Position", "Trend (last 12)",
+                                           "Aspiration", "Value", "Change to MSG average",
+                                           "Change to top quartile", "Data to", "Commentary"],
+                        rows, widths=[1.6, 2.4, 1.0, 1.3, 1.2, 1.5, 1.5, 1.5, 0.9, 1.6]))
+    if (msg["msg_significance"] == "similar").any():
+        blocks.append(Paragraph(HMIC_CAVEAT, style="note"))
+    return blocks
+
+
+def sickness_blocks(results: Results, area: AreaOfFocus) -> list[Block]:
+    """Average hours lost per person by financial year and month, with the variance row."""
+    blocks: list[Block] = []
+    for m in area.measures:
+        if not (m.aggregation == "per_head" and m.source == "workforce" and m.unit == "hours"):
+            continue
+        if m.id in results.series.unavailable:
+            continue
+        mv = monthly_values(results.series, m)
+        mv = mv[pd.to_datetime(mv.month) <= pd.Timestamp(results.to_month)]
+        by_fy: dict[str, dict[int, float]] = {}
+        for month, value in zip(mv.month, mv.value):
+            if fmt.missing(value):
+                continue
+            fy = financial_quarter(month).split(" ")[0]
+            by_fy.setdefault(fy, {})[(month.month - 4) % 12] = float(value)
+        years = sorted(by_fy)
+        rows = [[Cell(fy)] + [_num(by_fy[fy].get(i), 2) for i in range(12)] for fy in years]
+        if len(years) >= 2:
+            this, last = by_fy[years[-1]], by_fy[years[-2]]
+            variance = [(this[i] - last[i]) if i in this and i in last else None for i in range(12)]
+            rows.append([Cell(f"{years[-1]} variance to {years[-2]}", style="strong")]
+                        + [_num(v, 2) for v in variance])
+        blocks.append(Table(f"Sickness {m.id}", ["Financial year", *MONTHS], rows,
+                            caption=f"{m.label}: average hours lost per person in each month"))
+    return blocks
+
+
+def _num(value: float | None, decimals: int) -> Cell:
+    if value is None:
+        return Cell("")
+    return Cell(fmt.number(value, decimals), value, number_format(decimals))
+
+
+def diversity_blocks(results: Results, area: AreaOfFocus) -> list[Block]:
+    """Ethnic minority employees: this year against last, % point difference, against the population."""
+    table = results.table
+    rows: list[list[Cell]] = []
+    periods: tuple[str, str] | None = None
+    for m in area.measures:
+        if not (m.source == "workforce" and m.numerator == "ethnic_minority"):
+            continue
+        rec = table[(table.measure_id == m.id) & (table.area_level == "force")]
+        if rec.empty:
+            continue
+        r = rec.iloc[0].to_dict()
+        periods = periods or (str(r.get("previous_period") or ""), str(r.get("current_period") or ""))
+        rows.append([Cell(m.label.replace("Ethnic minority employees - ", "")),
+                     _pct(r.get("previous_value"), m.id, "previous_value"),
+                     _pct(r.get("current_value"), m.id, "current_value"),
+                     _pct(r.get("pp_change"), m.id, "pp_change")])
+    if not rows:
+        return []
+    population = results.plan.workforce.get("economically_active_ethnic_minority_pct")
+    if population is not None:
+        rows.append([Cell("Ethnic minority economically active population"), Cell("-"),
+                     Cell(fmt.number(population, 2), float(population), "0.00"), Cell("-")])
+    assert periods is not None
+    return [Table("Workforce diversity", ["Ethnic minority employees", periods[0], periods[1],
+                                          "% pt. difference"], rows,
+                  caption="Ethnic minority employees (% of each group) against the economically active population")]
+
+
+def _pct(value: Any, measure_id: str, field: str) -> Cell:
+    if fmt.missing(value):
+        return Cell("N/A", measure_id=measure_id, field=field)
+    return Cell(fmt.number(value, 2), float(value), "0.00", measure_id=measure_id, field=field)
+
+
+def quarter_label(month: dt.date) -> str:
+    """The financial quarter a report month falls in, e.g. 2026/27 Q2."""
+    return financial_quarter(month)
