@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-slow bench lock clean
+.PHONY: demo test test-slow bench lock clean real-demo system-deps
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,11 +16,19 @@ $(STAMP): requirements.lock pyproject.toml
 demo: $(STAMP)
 	$(BIN)/crimeplan demo --out demo-output
 
-test: $(STAMP)
+# poppler's pdftoppm turns report pages into pictures for the PDF tests (Debian package)
+system-deps:
+	@command -v pdftoppm >/dev/null 2>&1 || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null; }
+
+test: $(STAMP) system-deps
 	$(BIN)/python -m pytest -n 2 -q
 
-test-slow: $(STAMP)
+test-slow: $(STAMP) system-deps
 	$(BIN)/python -m pytest -q -m slow
+
+real-demo: $(STAMP)
+	$(BIN)/python examples/real_demo.py --out real-demo-output
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/engine_vs_floor.py --scale 10

@@ -25,6 +25,11 @@ TABLE_ORDER = ["areas", "crimes", "incidents", "calls", "survey_responses", "cas
                "workforce", "aggregates", "peers", "events"]
 
 
+def last_march(month: dt.date) -> dt.date:
+    """The latest March on or before a month (the end of the last complete financial year)."""
+    return dt.date(month.year if month.month >= 3 else month.year - 1, 3, 1)
+
+
 def run_demo(out: Path, *, scale: float, seed: int, to: dt.date, console: Console) -> list[Path]:
     """Run the whole pipeline into out and return the files written."""
     from crimeplan.synth import generate
@@ -57,9 +62,14 @@ def run_demo(out: Path, *, scale: float, seed: int, to: dt.date, console: Consol
                 write_results(results.table, export)
                 written.append(export)
                 bar.advance(task)
+                march = None
                 for kind, edition, formats in REPORTS.get(name, [("monthly", "internal", (".html",))]):
                     bar.update(task, description=f"writing the {name} {kind} report ({edition})")
-                    document = build_document(kind, results, edition=edition)
+                    source = results
+                    if kind == "annual" and to.month != 3:  # the annual table runs to March
+                        march = march or compute(store, plan, last_march(to))
+                        source = march
+                    document = build_document(kind, source, edition=edition)
                     stem = out / (f"{name}-{kind}" + ("-public" if edition == "public" else ""))
                     written += render_all(document, stem, formats)
                     bar.advance(task)

@@ -28,6 +28,8 @@ def value_of(m: Measure, numerator: float | None, denominator: float | None,
         return m.scale * numerator / (denominator / months) if denominator else None
     if m.unit == "rate_per_1000":
         return 1000.0 * numerator / denominator if denominator else None
+    if kind == "severity_score":
+        return m.scale * numerator / denominator if denominator else None
     return m.scale * numerator
 
 

@@ -90,7 +90,7 @@ def _monthly_sum(series: SeriesSet, m: Measure, w: Window, districts: list[str] 
         sel = sel[sel.district.isin(districts)]
     num = float(sel.numerator.sum()) if sel.numerator.notna().any() else 0.0
     den = float(sel.denominator.sum()) if sel.denominator.notna().any() else None
-    if m.aggregation in ("count", "sum"):
+    if m.aggregation in ("count", "sum", "severity_score"):
         den = None
     return num, den, None
 
@@ -183,7 +183,7 @@ def compare(series: SeriesSet, plan: Plan, to_month: str | dt.date) -> pd.DataFr
                     if m.aggregation == "aggregate" and m.aggregate_mode == "latest" and prev_used.last != target.last:
                         pn = pd_ = pr = None
                         why_p = "no figure for the same period a year earlier"
-                if m.unit == "rate_per_1000":
+                if m.unit == "rate_per_1000" or m.aggregation == "severity_score":
                     pop = _population(series, districts)
                     cd = pd_ = pop
                 cv = value_of(m, cn, cd, cur_used.months, cr)

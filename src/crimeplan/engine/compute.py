@@ -44,6 +44,8 @@ def _monthly_aggs(m: Measure, t: Any) -> dict[str, Any]:
     kind = m.aggregation
     if kind == "count":
         return {f"{m.id}__n": _one(f).sum()}
+    if kind == "severity_score":
+        return {f"{m.id}__n": (f & t.severity_weight.notnull()).ifelse(t.severity_weight, 0.0).sum()}
     if kind in ("proportion", "share_meeting"):
         out = {f"{m.id}__d": _one(f).sum()}
         if not m.numerator_date:
@@ -214,7 +216,7 @@ def compute_series(store: Any, plan: Plan, to_month: str | dt.date,
                 aggregate_parts.append(_aggregate_rows(m, raw, force_name))
             continue
         say(f"scanning {source}")
-        t = derived.prepare(source, raw)
+        t = derived.prepare(source, raw, severity=any(m.aggregation == "severity_score" for m in measures))
         span = t.aggregate(first=t._month.min(), last=t._month.max()).to_pandas()
         if span.empty or pd.isna(span["first"].iloc[0]):
             for m in measures:

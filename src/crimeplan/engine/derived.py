@@ -29,8 +29,27 @@ def date_column(source: str) -> str:
     return col
 
 
-def prepare(source: str, t: Any) -> Any:
+def with_severity(t: Any) -> Any:
+    """Add `severity_weight`: the ONS crime severity weight of each crime's offence code."""
+    from crimeplan.sources.severity import shipped_weights
+
+    weights = shipped_weights().by_code
+    table = ibis.memtable({"_code": list(weights), "severity_weight": [float(w) for w in weights.values()]})
+    joined = t.left_join(table, t.offence_code.strip().upper() == table._code)
+    return joined.drop("_code")
+
+
+def severity_vintage() -> str:
+    """Which set of crime severity weights the engine uses."""
+    from crimeplan.sources.severity import VINTAGE
+
+    return VINTAGE
+
+
+def prepare(source: str, t: Any, *, severity: bool = False) -> Any:
     """Add the derived columns and `_month` (first day of the row's month) to a table."""
+    if severity:
+        t = with_severity(t)
     extra: dict[str, Any] = {}
     if source == "crimes":
         extra["solved"] = t.outcome_type.isin(SOLVED_OUTCOMES).fill_null(False)

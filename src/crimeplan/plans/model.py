@@ -21,12 +21,13 @@ Aggregation = Literal[
     "repeat_ids",      # ids (`field`) with `min_rows`+ rows in the window
     "reoffending",     # of ids in the window, share with another row within `follow_up_months`
     "aggregate",       # figures that arrive counted (the aggregates table)
+    "severity_score",  # Σ crime severity weight (by offence_code) ÷ population: the ONS CSS
 ]
 Unit = Literal["count", "percent", "rate_per_1000", "mean", "hours", "days", "seconds", "minutes",
-               "gbp_millions"]
+               "gbp_millions", "score"]
 Window = Literal["12m", "quarter", "month", "fytd"]
 
-DECOMPOSABLE = {"count", "proportion", "share_meeting", "mean", "sum", "per_head"}
+DECOMPOSABLE = {"count", "proportion", "share_meeting", "mean", "sum", "per_head", "severity_score"}
 PERCENT_KINDS = {"proportion", "share_meeting", "reoffending"}
 
 # Columns a filter may use besides the table's own: computed in the engine.
@@ -95,6 +96,8 @@ class Measure(Strict):
                 raise ValueError(f"field {self.field!r} is not a column of {self.source}")
         if self.aggregation in {"proportion", "share_meeting"} and not self.numerator:
             raise ValueError(f"aggregation {self.aggregation} needs `numerator`")
+        if self.aggregation == "severity_score" and self.source != "crimes":
+            raise ValueError("aggregation severity_score weighs crimes by offence_code (source: crimes)")
         if self.aggregation == "aggregate" and self.source != "aggregates":
             raise ValueError("aggregation aggregate reads the aggregates table (source: aggregates)")
         if self.numerator_date and self.numerator_date not in cols:
