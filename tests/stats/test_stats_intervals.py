@@ -52,7 +52,8 @@ def test_byar_matches_formula_and_tracks_exact(x: int, confidence: float) -> Non
     got = count_ci(x, confidence)
     assert got == pytest.approx((low, high), rel=1e-9)
     exact = (stats.gamma.ppf((1 - confidence) / 2, x), stats.gamma.isf((1 - confidence) / 2, x + 1))
-    assert got == pytest.approx(exact, rel=0.01)
+    # Byar's approximation is close to exact, less so in the far tails at small x
+    assert got == pytest.approx(exact, rel=0.01 if confidence <= 0.99 or x >= 100 else 0.03)
 
 
 def test_count_rule_switches_at_ten() -> None:

@@ -62,6 +62,7 @@ class Table:
     rows: list[list[Cell]]
     caption: str | None = None
     widths: list[float] | None = None  # relative column widths
+    landscape: bool | None = None  # PDF/DOCX: a landscape page of its own; None: when 17+ columns
 
 
 @dataclass

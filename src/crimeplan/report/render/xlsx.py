@@ -1,0 +1,208 @@
+"""A Document's tables as an Excel workbook (openpyxl): a cover sheet, then one sheet per table.
+
+Laid out after the Government Statistical Service guidance on releasing statistics in
+spreadsheets: each sheet starts with its title in A1, one table per sheet with a bold, frozen
+header row, numbers stored as numbers with a number format (never as text), notes referred to as
+[note N] in a Notes column and listed on the cover sheet. No formulas, no merged cells.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from crimeplan.report.document import Cell, Document, Table
+from crimeplan.report.render import _common as c
+
+COVER = "Cover"
+HEADER_ROW = 3  # A1 title, A2 a line about the sheet, then the table
+MAX_TEXT = 32767  # Excel's limit for one cell
+_BAD_SHEET = re.compile(r"[\[\]:*?/\\]")
+
+BOLD = Font(bold=True)
+TITLE = Font(bold=True, size=14)
+MUTED = Font(color=c.MUTED_TEXT)
+LINK = Font(color="0563C1", underline="single")
+FILLS = {"better": PatternFill("solid", fgColor=c.BETTER_FILL), "worse": PatternFill("solid", fgColor=c.WORSE_FILL)}
+HEAD_FILL = PatternFill("solid", fgColor=c.HEADER_FILL)
+
+
+def sheet_names(tables: list[Table]) -> list[str]:
+    """A unique sheet name for each table: from its name, at most 31 characters, none of []:*?/\\."""
+    used = {COVER.lower(), "history"}  # Excel reserves History
+    out = []
+    for k, t in enumerate(tables, 1):
+        base = re.sub(r"\s+", " ", _BAD_SHEET.sub(" ", t.name or "")).strip().strip("'").strip()
+        base = base or f"Table {k}"
+        name = base[:31].rstrip()
+        n = 2
+        while name.lower() in used:
+            suffix = f" ({n})"
+            name = base[: 31 - len(suffix)].rstrip() + suffix
+            n += 1
+        used.add(name.lower())
+        out.append(name)
+    return out
+
+
+def _text(value: str) -> str:
+    text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
+    return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
+
+
+def _put_text(cell, value: str) -> None:
+    """A string cell, kept a string even when it starts with '=' (never a formula)."""
+    cell.value = _text(value)
+    cell.data_type = "s"
+
+
+def _put(cell, src: Cell) -> None:
+    v = src.value
+    if v is not None and not isinstance(v, bool) and isinstance(v, (int, float)) and math.isfinite(v):
+        cell.value = int(v) if isinstance(v, int) else float(v)
+        cell.number_format = src.number_format or "General"
+        cell.alignment = Alignment(horizontal="right", vertical="top")
+    else:
+        _put_text(cell, src.text)
+        cell.alignment = Alignment(vertical="top", wrap_text=len(src.text) > 50 or "\n" in src.text)
+    if src.style in FILLS:
+        cell.fill = FILLS[src.style]
+    if src.style == "strong":
+        cell.font = BOLD
+    elif src.style == "muted":
+        cell.font = MUTED
+
+
+def _notes_of(row: list[Cell]) -> str:
+    seen: list[int] = []
+    for cell in row:
+        for n in cell.footnotes:
+            if n not in seen:
+                seen.append(n)
+    return " ".join(f"[note {n}]" for n in seen)
+
+
+def _table_sheet(ws, t: Table, document: Document) -> None:
+    has_notes = any(cell.footnotes for row in t.rows for cell in row)
+    ws["A1"].value = _text(t.caption or t.name)
+    ws["A1"].font = TITLE
+    line = "This worksheet contains one table."
+    if has_notes:
+        line += " The Notes column refers to the notes on the Cover sheet."
+    line += f" Sensitivity: {document.sensitivity}."
+    _put_text(ws["A2"], line)
+    header = list(t.header) + (["Notes"] if has_notes else [])
+    for j, h in enumerate(header, 1):
+        cell = ws.cell(row=HEADER_ROW, column=j)
+        _put_text(cell, h)
+        cell.font = BOLD
+        cell.fill = HEAD_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="bottom")
+    numeric = c.numeric_columns(t)
+    for i, row in enumerate(t.rows, HEADER_ROW + 1):
+        for j, src in enumerate(row, 1):
+            _put(ws.cell(row=i, column=j), src)
+        if has_notes:
+            _put_text(ws.cell(row=i, column=len(row) + 1), _notes_of(row))
+    for j, h in enumerate(header):
+        texts = [row[j].text for row in t.rows] if j < len(t.header) else [_notes_of(r) for r in t.rows]
+        longest = max([len(x) for x in texts] or [0])
+        if j < len(numeric) and numeric[j]:
+            width = max(longest + 2, min(len(h), 16), 9)
+        else:
+            width = min(max(longest + 2, min(len(h) + 2, 30), 10), 60)
+        ws.column_dimensions[get_column_letter(j + 1)].width = width
+    ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=1)
+    last = get_column_letter(len(header))
+    ws.auto_filter.ref = f"A{HEADER_ROW}:{last}{HEADER_ROW + max(len(t.rows), 1)}"
+    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if len(header) > 8 else "portrait"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.oddHeader.center.text = document.sensitivity.replace("&", "&&")
+    ws.oddFooter.center.text = document.sensitivity.replace("&", "&&")
+    ws.oddFooter.right.text = "Page &P of &N"
+
+
+def _cover(ws, document: Document, names: list[str], tables: list[Table]) -> None:
+    row = 1
+
+    def put(label: str | None, value: str | None = None, font: Font | None = None) -> None:
+        nonlocal row
+        if label is not None:
+            _put_text(ws.cell(row=row, column=1), label)
+            if font:
+                ws.cell(row=row, column=1).font = font
+        if value is not None:
+            cell = ws.cell(row=row, column=2)
+            _put_text(cell, value)
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        row += 1
+
+    put(document.title, font=TITLE)
+    if document.subtitle:
+        put(document.subtitle, font=Font(size=12))
+    put("Sensitivity", document.sensitivity, font=BOLD)
+    row += 1
+    for label, value in document.metadata:
+        put(label.rstrip(":"), value, font=BOLD)
+    row += 1
+    put("Tables", font=Font(bold=True, size=12))
+    put("Worksheet", "Table", font=BOLD)
+    ws.cell(row=row - 1, column=2).font = BOLD
+    for name, t in zip(names, tables):
+        cell = ws.cell(row=row, column=1)
+        _put_text(cell, name)
+        cell.hyperlink = f"#'{name.replace(chr(39), chr(39) * 2)}'!A1"
+        cell.font = LINK
+        _put_text(ws.cell(row=row, column=2), t.caption or t.name)
+        row += 1
+    if document.footnotes:
+        row += 1
+        put("Notes", font=Font(bold=True, size=12))
+        put("Note number", "Note text", font=BOLD)
+        ws.cell(row=row - 1, column=2).font = BOLD
+        for n, text in enumerate(document.footnotes, 1):
+            put(f"note {n}", text)
+    if document.attribution:
+        row += 1
+        put(document.attribution, font=MUTED)
+    ws.column_dimensions["A"].width = 28
+    ws.column_dimensions["B"].width = 100
+
+
+def xlsx_workbook(document: Document) -> Workbook:
+    """The openpyxl Workbook for a report (not yet saved)."""
+    c.check(document)
+    tables = document.tables()
+    names = sheet_names(tables)
+    wb = Workbook()
+    cover = wb.active
+    cover.title = COVER
+    _cover(cover, document, names, tables)
+    for name, t in zip(names, tables):
+        _table_sheet(wb.create_sheet(name), t, document)
+    props = wb.properties
+    props.title = _text(document.title)[:255]
+    props.subject = _text(document.subtitle)[:255]
+    props.keywords = _text(document.sensitivity)
+    props.creator = next((_text(v) for k, v in document.metadata
+                          if k.strip().rstrip(":").lower() == "author"), "crimeplan")
+    props.language = "en-GB"
+    return wb
+
+
+def write_xlsx(document: Document, path: Path) -> Path:
+    """Write the document's tables as an .xlsx workbook."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    xlsx_workbook(document).save(str(path))
+    return path

@@ -1,0 +1,182 @@
+"""The quarterly update and annual table as published: every figure read back from PDF, DOCX and
+XLSX equals the results export; public editions withhold small numbers; no person is named."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from crimeplan.plans import load_plan
+from crimeplan.report import format as fmt
+from crimeplan.report.build import build_document, public_results
+from crimeplan.report.render import render
+from crimeplan.results import compute
+from crimeplan.store import Store
+from crimeplan.synth import generate
+
+TABLES = ["areas", "crimes", "incidents", "calls", "survey_responses", "casualties", "workforce",
+          "aggregates", "peers", "events"]
+TO = dt.date(2026, 3, 1)
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory):
+    root = tmp_path_factory.mktemp("published")
+    files = generate(root / "data", seed=3, to_month="2026-03", years=3, scale=0.04)
+    store = Store(root / "s.duckdb")
+    store.load({t: [files[t]] for t in TABLES}, extract_date=dt.date(2026, 3, 31))
+    plan = load_plan("police-and-crime-plan")
+    results = compute(store, plan, TO)
+    out = {}
+    for kind in ("annual", "quarterly"):
+        doc = build_document(kind, results)
+        for suffix in (".pdf", ".docx", ".xlsx", ".html"):
+            out[(kind, suffix)] = render(doc, root / f"{kind}{suffix}")
+    public = build_document("quarterly", results, edition="public")
+    for suffix in (".pdf", ".html", ".docx", ".xlsx"):
+        out[("public", suffix)] = render(public, root / f"public{suffix}")
+    people = set()
+    for t, cols in (("crimes", ["victim_id", "offender_id"]), ("incidents", ["victim_id"]),
+                    ("workforce", ["person_id"])):
+        data = store.arrow(t)
+        for c in cols:
+            people |= {v for v in data.column(c).to_pylist() if v}
+    store.close()
+    return results, out, people
+
+
+def _annual_rows(results):
+    table = results.table
+    rows = []
+    for _, m in results.plan.measures():
+        sel = table[(table.measure_id == m.id) & (table.area_level == "force") & (table.window == "12m")]
+        if not sel.empty:
+            rows.append((m, sel.iloc[0].to_dict()))
+    return rows
+
+
+def _pdf_text(path: Path) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(str(path)).pages)
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def test_annual_pdf_prints_every_figure_of_the_export(published):
+    results, out, _ = published
+    text = _squash(_pdf_text(out[("annual", ".pdf")]))
+    checked = 0
+    for m, r in _annual_rows(results):
+        for field in ("previous_value", "current_value"):
+            printed = fmt.figure(r.get(field), m.unit, m.decimals)
+            if printed != "N/A":
+                assert _squash(printed) in text, (m.id, field, printed)
+                checked += 1
+    assert checked >= 30
+
+
+def test_annual_docx_table_equals_the_export(published):
+    import docx
+
+    results, out, _ = published
+    document = docx.Document(str(out[("annual", ".docx")]))
+    table = next(t for t in document.tables if "Indicator" in [c.text for c in t.rows[0].cells])
+    header = [c.text for c in table.rows[0].cells]
+    by_label = {}
+    for row in table.rows[1:]:
+        cells = [c.text for c in row.cells]
+        label = re.sub(r"[\d,\s]+$", "", cells[header.index("Indicator")]).strip()  # drop footnote marks
+        by_label[label] = cells
+    for m, r in _annual_rows(results):
+        cells = by_label[m.label]
+        assert cells[2] == fmt.figure(r.get("previous_value"), m.unit, m.decimals)
+        assert cells[3] == fmt.figure(r.get("current_value"), m.unit, m.decimals)
+
+
+def test_annual_xlsx_holds_the_export_as_numbers(published):
+    import openpyxl
+
+    results, out, _ = published
+    wb = openpyxl.load_workbook(out[("annual", ".xlsx")])
+    sheet, top = next((ws, i) for ws in wb.worksheets for i in range(1, 6)
+                      if any(c.value == "Indicator" for c in ws[i]))
+    header = [c.value for c in sheet[top]]
+    values = {}
+    for row in sheet.iter_rows(min_row=top + 1, values_only=True):
+        label = str(row[header.index("Indicator")] or "")
+        values[label] = row
+    checked = 0
+    for m, r in _annual_rows(results):
+        row = next(v for k, v in values.items() if k.startswith(m.label))
+        for col, field in ((2, "previous_value"), (3, "current_value")):
+            expected = r.get(field)
+            if fmt.missing(expected):
+                continue
+            assert isinstance(row[col], (int, float)), (m.id, row[col])
+            assert row[col] == pytest.approx(float(expected), rel=1e-12)
+            checked += 1
+    assert checked >= 30
+
+
+def test_quarterly_pdf_renders_with_bookmarks_and_figures(published):
+    from pypdf import PdfReader
+
+    results, out, _ = published
+    reader = PdfReader(str(out[("quarterly", ".pdf")]))
+    titles = [o.title for o in reader.outline if not isinstance(o, list)]
+    assert sum(t.startswith("Priority ") for t in titles) == 12
+    text = _squash(_pdf_text(out[("quarterly", ".pdf")]))
+    for m, r in _annual_rows(results):
+        printed = fmt.figure(r.get("current_value"), m.unit, m.decimals)
+        if printed != "N/A":
+            assert _squash(printed) in text, (m.id, printed)
+    if shutil.which("pdftoppm") is None:
+        pytest.fail("pdftoppm (poppler-utils) is missing: `make test` installs it")
+    pages = Path(out[("quarterly", ".pdf")]).parent / "pages"
+    pages.mkdir(exist_ok=True)
+    subprocess.run(["pdftoppm", "-png", "-r", "20", "-f", "1", "-l", "6", str(out[("quarterly", ".pdf")]),
+                    str(pages / "p")], check=True)
+    import zlib
+
+    for png in sorted(pages.glob("p-*.png")):
+        data = png.read_bytes()
+        idat = b"".join(data[i + 8:i + 8 + int.from_bytes(data[i:i + 4], "big")]
+                        for i in [m.start() - 4 for m in re.finditer(b"IDAT", data)])
+        raw = zlib.decompress(idat)
+        assert raw.count(b"\xff") < len(raw) * 0.999, f"{png.name} is blank"
+
+
+def test_public_edition_withholds_small_counts(published):
+    results, out, _ = published
+    public = public_results(results).table
+    counts = public[public.unit == "count"]
+    shown = counts[counts.current_value.notna()]
+    assert not ((shown.current_value > 0) & (shown.current_value < results.plan.disclosure_threshold)).any()
+    assert public.suppressed.any()  # at this scale some district figures are small
+    text = _pdf_text(out[("public", ".pdf")])
+    assert "OFFICIAL - PUBLIC" in text and "[c]" in text
+
+
+def test_no_identifier_of_a_person_in_any_output(published):
+    _, out, people = published
+    assert people
+    pattern = re.compile("|".join(re.escape(p) for p in sorted(people, key=len, reverse=True)[:5000]))
+    for (kind, suffix), path in out.items():
+        if suffix == ".pdf":
+            text = _pdf_text(path)
+        elif suffix in (".docx", ".xlsx"):
+            with zipfile.ZipFile(path) as z:
+                text = "".join(z.read(n).decode("utf-8", "ignore") for n in z.namelist() if n.endswith(".xml"))
+        else:
+            text = path.read_text(encoding="utf-8")
+        found = pattern.search(text)
+        assert found is None, (kind, suffix, found.group(0) if found else None)
