@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-slow bench lock clean real-demo system-deps
+.PHONY: demo test test-slow bench lock clean real-demo essex-msg system-deps
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,9 @@ test-slow: $(STAMP) system-deps
 
 real-demo: $(STAMP)
 	$(BIN)/python examples/real_demo.py --out real-demo-output
+
+essex-msg: $(STAMP)
+	$(BIN)/python examples/essex_msg.py --out essex-msg-output
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/engine_vs_floor.py --scale 10

@@ -74,6 +74,9 @@ def msg_table(series: SeriesSet, plan: Plan) -> pd.DataFrame:
             continue
         latest = periods[-1]
         result = _compare_at(mm, mine[mine.period_end == latest], home, plan.msg.average)
+        if result is None:  # the home force's figure is not available for the latest period
+            out.append({**base, "aspiration_met": None, "period_end": None})
+            continue
         previous = None
         if len(periods) > 1:
             previous = _compare_at(mm, mine[mine.period_end == periods[-2]], home, plan.msg.average)

@@ -101,7 +101,8 @@ def add_significance(table: pd.DataFrame, plan: Plan) -> pd.DataFrame:
             r["assessment"] = "no significant change"
         else:
             r["assessment"] = f"significantly {r['direction']}" if r.get("direction") in ("better", "worse") else "no significant change"
-    out = pd.DataFrame.from_records(records)
+    out = pd.DataFrame.from_records(records, columns=list(table.columns) + [
+        c for c in EXTRA_COLUMNS if c not in table.columns])
     for col in EXTRA_COLUMNS:
         if col not in out:
             out[col] = None

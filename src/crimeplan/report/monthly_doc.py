@@ -103,5 +103,9 @@ def msg_document(results: Results, *, edition: str = "internal",
         blocks = [Paragraph("This plan names no Most Similar Group (add an `msg:` block), or the store "
                             "holds no peers rows for it.")]
     meta = metadata(results, edition=edition, overrides=overrides or {})
-    return Document(title=f"{results.plan.title}: Most Similar Group", subtitle=dt.date.today().isoformat(),
+    title = results.plan.title
+    if "most similar group" not in title.lower():
+        title += ": Most Similar Group"
+    home = results.plan.msg.home if results.plan.msg else ""
+    return Document(title=title, subtitle=f"{home} · data to {results.to_month:%B %Y}",
                     metadata=meta, blocks=blocks, footnotes=notes.items, sensitivity=dict(meta)["Sensitivity"])

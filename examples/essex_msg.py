@@ -1,0 +1,61 @@
+"""Essex Police against its Most Similar Group, edition by edition, from the real ONS tables.
+
+    python examples/essex_msg.py --out essex-msg-output [--data ../shared/data/real/ons_pfa_tables]
+
+Imports the ONS Police Force Area tables (eight quarterly editions 2018-2019 and the 2025 CSVs)
+into a new store, then writes the MSG section (HTML) of plans/essex-msg.yaml for each edition:
+Essex's position among Avon and Somerset, Derbyshire, Hampshire, Hertfordshire, Leicestershire,
+Staffordshire and Sussex (the MSG named in seed 000) on total recorded crime and each offence
+group, with change required, significance and position change since the previous edition.
+Contains public sector information licensed under the Open Government Licence v3.0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from pathlib import Path
+
+from crimeplan.plans import load_plan
+from crimeplan.report.build import build_document
+from crimeplan.report.render import render
+from crimeplan.results import compute
+from crimeplan.sources.run import run_import
+from crimeplan.store import Store
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_DATA = HERE.parent.parent / "shared" / "data" / "real" / "ons_pfa_tables"
+
+
+def main() -> None:
+    """Import the editions and write one MSG page per edition."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--out", type=Path, default=Path("essex-msg-output"))
+    ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    args = ap.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    store_path = args.out / "essex.duckdb"
+    for leftover in (store_path, Path(str(store_path) + ".wal")):
+        leftover.unlink(missing_ok=True)
+    for line in run_import("ons-pfa", [args.data], store_path, force=None, options={}):
+        print(line)
+    plan = load_plan(HERE.parent / "plans" / "essex-msg.yaml")
+    with Store(store_path, read_only=True) as store:
+        periods = sorted({r[0] for r in store.con.execute(
+            f'SELECT DISTINCT period_end FROM "{store.physical_tables()["peers"]}" WHERE force = ?',
+            [plan.msg.home]).fetchall()})
+        for end in periods:
+            month = dt.date(end.year, end.month, 1)
+            results = compute(store, plan, month)
+            if results.msg.msg_position.isna().all():
+                print(f"{month:%Y-%m}: no rates per 1,000 in this edition (the 2025 CSVs give counts "
+                      "without populations), so no MSG comparison is written")
+                continue
+            page = render(build_document("msg", results), args.out / f"essex-msg-{month:%Y-%m}.html")
+            top = results.msg.iloc[0]
+            print(f"wrote {page}: total recorded crime {top.home_value:.1f} per 1,000, "
+                  f"{top.msg_position_text} of {top.msg_size} (MSG average {top.msg_average:.1f})")
+
+
+if __name__ == "__main__":
+    main()
