@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import gzip
 import hashlib
 import io
-from dataclasses import dataclass
+import re
+import zlib
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -23,6 +26,8 @@ from crimeplan.contract.schema import COMPOSITE_KEYS, Column, Table
 from crimeplan.errors import BadInput
 
 QUARANTINE_COLUMNS = ["file", "row", "field", "value", "reason"]
+MAX_VALUE = 10_000  # characters; a longer value is a broken export, not data
+_SURROGATE = re.compile("[\udc80-\udcff]")
 _SQL_TYPES = {"str": "VARCHAR", "int": "BIGINT", "float": "DOUBLE", "date": "DATE",
               "timestamp": "TIMESTAMP", "bool": "BOOLEAN"}
 
@@ -59,8 +64,12 @@ def sha256_of(path: Path) -> str:
 
 def _csv_header(path: Path) -> list[str]:
     """The header row of a CSV, refusing files that are not UTF-8 comma-separated text."""
-    with path.open("rb") as fh:
-        first = fh.readline(1 << 20)
+    opener = gzip.open if _is_gzip(path) else open
+    try:
+        with opener(path, "rb") as fh:  # type: ignore[operator]
+            first = fh.readline(1 << 20)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise BadInput(f"cannot read the file: {exc}", file=str(path), row=0) from None
     if not first.strip():
         raise BadInput("the file is empty (no header row)", file=str(path), row=0)
     if first.startswith(b"\xef\xbb\xbf"):
@@ -70,12 +79,29 @@ def _csv_header(path: Path) -> list[str]:
     except UnicodeDecodeError as exc:
         raise BadInput(f"the header is not UTF-8 text ({exc.reason} at byte {exc.start})",
                        file=str(path), row=0) from None
-    header = next(csv.reader(io.StringIO(text)))
+    try:
+        header = next(csv.reader(io.StringIO(text, newline="")))
+    except (csv.Error, StopIteration) as exc:
+        raise BadInput(f"cannot read the header: {exc}", file=str(path), row=0) from None
     return [h.strip() for h in header]
 
 
-def _read_raw(con: duckdb.DuckDBPyConnection, path: Path, table: Table) -> list[str]:
-    """Load the file into temp table raw (every column text); return its column names."""
+def _is_gzip(path: Path) -> bool:
+    with path.open("rb") as fh:
+        return fh.read(2) == b"\x1f\x8b"
+
+
+@dataclass
+class _Raw:
+    """Temp table raw: its column names, the SQL giving each row's number, rows refused on read."""
+
+    cols: list[str]
+    row_sql: str = "rowid + 1"
+    refused: list[tuple[int, str, str, str]] = field(default_factory=list)  # row, field, value, why
+
+
+def _read_raw(con: duckdb.DuckDBPyConnection, path: Path, table: Table) -> _Raw:
+    """Load the file into temp table raw (every column text)."""
     if not path.exists():
         raise BadInput("no such file", file=str(path))
     if path.is_dir():
@@ -90,23 +116,110 @@ def _read_raw(con: duckdb.DuckDBPyConnection, path: Path, table: Table) -> list[
             casts = ", ".join(f'CAST("{c}" AS VARCHAR) AS "{c}"' for c in cols)
             con.execute(f"CREATE TEMP TABLE raw AS SELECT {casts} FROM raw0")
             con.execute("DROP TABLE raw0")
+            return _Raw(cols)
         else:
-            header = _csv_header(path) if not suffix.endswith(".gz") else None
-            if header is not None and len(header) == 1 and table.column_names[0] != header[0]:
+            header = _csv_header(path)
+            if len(header) == 1 and table.column_names[0] != header[0]:
                 for sep in (";", "\t", "|"):
                     if sep in header[0]:
                         raise BadInput(f"the file uses {sep!r} between fields; the contract "
                                        "wants commas", file=str(path), row=0)
-            con.execute(
-                "CREATE TEMP TABLE raw AS SELECT * FROM read_csv(?, header=true, "
-                "all_varchar=true, delim=',', quote='\"', escape='\"', strict_mode=true, "
-                "null_padding=false, max_line_size=20000000)",
-                [str(path)],
-            )
-            cols = [r[0] for r in rows(con, "DESCRIBE raw")]
+            try:
+                con.execute(
+                    "CREATE TEMP TABLE raw AS SELECT * FROM read_csv(?, header=true, "
+                    "all_varchar=true, delim=',', quote='\"', escape='\"', strict_mode=true, "
+                    "null_padding=false, max_line_size=20000000)",
+                    [str(path)],
+                )
+                cols = [r[0] for r in rows(con, "DESCRIBE raw")]
+            except duckdb.Error:
+                cols = []
+            if [c.strip() for c in cols] != [h or c.strip() for h, c in zip(header, cols)] \
+                    or len(cols) != len(header):  # DuckDB refused a row or misread the header
+                con.execute("DROP TABLE IF EXISTS raw")
+                return _read_raw_python(con, path)
     except duckdb.Error as exc:
         raise BadInput(f"cannot read the file: {_first_line(str(exc))}", file=str(path)) from None
-    return cols
+    return _Raw(cols)
+
+
+def _read_raw_python(con: duckdb.DuckDBPyConnection, path: Path) -> _Raw:
+    """The slow, forgiving path: each broken record is refused alone, with its row number.
+
+    Used only when DuckDB's strict reader fails: a wrong number of fields (a truncated last
+    line, an extra comma, an unclosed quote that swallows the lines after it), bytes that are
+    not UTF-8, or a header it did not recognise as one.
+    """
+    data = path.read_bytes()
+    if data[:2] == b"\x1f\x8b":
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError, zlib.error) as exc:
+            raise BadInput(f"cannot read the file: {exc}", file=str(path)) from None
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    reader = csv.reader(io.StringIO(data.decode("utf-8", errors="surrogateescape"), newline=""),
+                        strict=False)
+    header = _unique([h.strip() for h in next(reader)])
+    width = len(header)
+    good: list[list[str]] = []
+    numbers: list[int] = []
+    refused: list[tuple[int, str, str, str]] = []
+    row = 0
+    while True:
+        first_line = reader.line_num + 1
+        try:
+            rec = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:  # pragma: no cover - the non-strict reader rarely raises
+            raise BadInput(f"cannot parse the file: {exc}", file=str(path), line=reader.line_num) from None
+        if not rec:
+            continue
+        row += 1
+        joined = ",".join(rec)
+        if len(rec) != width:
+            spans = reader.line_num - first_line
+            why = f"expected {width} fields, found {len(rec)}"
+            if spans:
+                why += f" (lines {first_line}-{reader.line_num} read as one record: a quote is not closed?)"
+            fld = header[len(rec)] if len(rec) < width else f"column {width + 1}"
+            refused.append((row, fld, _printable(joined), why))
+            continue
+        bad = next((i for i, v in enumerate(rec) if _SURROGATE.search(v)), None)
+        if bad is not None:
+            byte = ord(_SURROGATE.search(rec[bad]).group()) - 0xDC00  # type: ignore[union-attr]
+            refused.append((row, header[bad], _printable(rec[bad]),
+                            f"not UTF-8 text (byte 0x{byte:02X}); save the file as UTF-8"))
+            continue
+        good.append(rec)
+        numbers.append(row)
+    columns = {h: pa.array([r[i] if r[i] != "" else None for r in good], pa.string())
+               for i, h in enumerate(header)}
+    columns["__row"] = pa.array(numbers, pa.int64())
+    con.register("_raw_arrow", pa.table(columns))
+    con.execute("CREATE TEMP TABLE raw AS SELECT * FROM _raw_arrow")
+    con.unregister("_raw_arrow")
+    return _Raw(header, "__row", refused)
+
+
+def _unique(names: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for n in names:
+        k = seen.get(n, 0)
+        out.append(n if k == 0 else f"{n}_{k}")
+        seen[n] = k + 1
+    return out
+
+
+def _printable(value: str) -> str:
+    return _SURROGATE.sub(lambda m: f"\\x{ord(m.group()) - 0xDC00:02X}", value)
+
+
+def _one_line(text: str) -> str:
+    """Text with line breaks shown as \\n, so a message stays one paragraph."""
+    return text.replace("\r", "\\r").replace("\n", "\\n")
 
 
 def _first_line(text: str) -> str:
@@ -118,7 +231,10 @@ def _rule_queries(table: Table, col: Column, present: bool) -> list[tuple[str, s
     q = f'"{col.name}"'
     if not present:
         return []
-    rules: list[tuple[str, str]] = []
+    rules: list[tuple[str, str]] = [
+        (f"strpos({q}, chr(0)) > 0", "contains a NUL byte"),
+        (f"length({q}) > {MAX_VALUE}", f"value longer than {MAX_VALUE:,} characters"),
+    ]
     if col.required:
         rules.append((f"{q} IS NULL OR trim({q}) = ''", "required value is missing"))
     nonnull = f"{q} IS NOT NULL AND trim({q}) <> ''"
@@ -180,16 +296,17 @@ def check_file(
     path = Path(path)
     con = duckdb.connect()
     try:
-        cols = _read_raw(con, path, table)
+        raw = _read_raw(con, path, table)
+        cols, rowsql = raw.cols, raw.row_sql
         missing = [c.name for c in table.columns if c.required and c.name not in cols]
         if missing:
             raise BadInput(
                 "required column(s) missing from the header: " + ", ".join(missing)
-                + f" (the header has: {', '.join(cols)})",
+                + f" (the header has: {_one_line(', '.join(cols))[:300]})",
                 file=str(path), row=0, field=missing[0],
             )
         present = {c.name: c.name in cols for c in table.columns}
-        rows_read = scalar(con, "SELECT count(*) FROM raw")
+        rows_read = scalar(con, "SELECT count(*) FROM raw") + len(raw.refused)
         checks: list[tuple[str, str, str]] = []  # (field, condition, reason)
         for col in table.columns:
             for cond, reason in _rule_queries(table, col, present[col.name]):
@@ -232,10 +349,16 @@ def check_file(
                 checks.append((key[0], f'"{key[0]}" IN (SELECT i FROM existing_ids)',
                                "id already in the store (appending)"))
         parts = [
-            f"SELECT rowid + 1 AS row, '{f}' AS field, CAST(\"{f}\" AS VARCHAR) AS value, "
+            f"SELECT {rowsql} AS row, '{f}' AS field, CAST(\"{f}\" AS VARCHAR) AS value, "
             f"'{r.replace(chr(39), chr(39) * 2)}' AS reason, {i} AS rule FROM raw WHERE {cond}"
             for i, (f, cond, r) in enumerate(checks)
         ]
+        con.execute("CREATE TEMP TABLE refused (row BIGINT, field VARCHAR, value VARCHAR, "
+                    "reason VARCHAR, rule INTEGER)")
+        if raw.refused:
+            con.executemany("INSERT INTO refused VALUES (?, ?, ?, ?, -1)",
+                            [list(r) for r in raw.refused])
+        parts.append("SELECT * FROM refused")
         if parts:
             # one line per bad row: the first rule it breaks, in column order
             con.execute(
@@ -247,7 +370,7 @@ def check_file(
             con.execute("CREATE TEMP TABLE bad (row BIGINT, field VARCHAR, value VARCHAR, reason VARCHAR)")
         select = ", ".join(_typed(c, present[c.name]) for c in table.columns)
         good = arrow(
-            con, f"SELECT {select} FROM raw WHERE rowid + 1 NOT IN (SELECT row FROM bad) ORDER BY rowid"
+            con, f"SELECT {select} FROM raw WHERE {rowsql} NOT IN (SELECT row FROM bad) ORDER BY rowid"
         )
         quarantine = arrow(
             con, "SELECT ? AS file, row, field, left(value, 200) AS value, reason FROM bad ORDER BY row",

@@ -1,1 +1,10 @@
-"""Importers: outside formats (data.police.uk, ONS, Home Office, STATS19) → canonical tables."""
+"""Importers: outside formats (data.police.uk, ONS, Home Office, STATS19) → canonical tables.
+
+Each importer module has `import_files(paths, *, force, options) -> ImportResult` and reads raw
+files only; `run_import` stages the result and loads it into a store as one snapshot.
+"""
+
+from crimeplan.sources._result import FileCount, ImportResult, QRow
+from crimeplan.sources.run import IMPORTERS, importer, run_import
+
+__all__ = ["FileCount", "IMPORTERS", "ImportResult", "QRow", "importer", "run_import"]

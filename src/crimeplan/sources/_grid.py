@@ -6,12 +6,11 @@ import csv
 import datetime as dt
 import io
 import re
-import zipfile
 from pathlib import Path
 from typing import Any
 
 from crimeplan.errors import BadInput
-from crimeplan.sources._read import decode, read_bytes
+from crimeplan.sources._read import decode, one_line, read_bytes
 
 Cell = Any  # str, int, float or None
 MONTHS = {m: i for i, m in enumerate(
@@ -32,26 +31,47 @@ def workbook_sheets(path: Path) -> dict[str, list[list[Cell]]]:
         raise BadInput("this is a directory, not a file", file=str(path))
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
-        raise BadInput(f"not a readable .xlsx workbook ({type(exc).__name__}: {exc})",
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on a damaged file
+        raise BadInput(f"not a readable .xlsx workbook ({type(exc).__name__}: {one_line(str(exc))})",
                        file=str(path)) from None
     try:
         return {name.strip(): [list(r) for r in wb[name].iter_rows(values_only=True)]
                 for name in wb.sheetnames}
     except Exception as exc:  # noqa: BLE001 - a damaged sheet; openpyxl raises many kinds
-        raise BadInput(f"a sheet of the workbook cannot be read ({type(exc).__name__}: {exc})",
+        raise BadInput(f"a sheet of the workbook cannot be read ({type(exc).__name__}: "
+                       f"{one_line(str(exc))})",
                        file=str(path)) from None
     finally:
         wb.close()
 
 
-def csv_grid(path: Path) -> list[list[Cell]]:
-    """A CSV export of a sheet: every record as a list of strings (rows may differ in width)."""
+def csv_grid(path: Path) -> tuple[list[list[Cell]], bool]:
+    """A CSV export of a sheet: every record as a list of strings, and whether the last line is
+    cut short inside a quoted field (no line end and an odd number of quotes)."""
     text = decode(read_bytes(path), path)
     try:
-        return [list(r) for r in csv.reader(io.StringIO(text, newline=""), strict=False)]
-    except csv.Error as exc:
+        grid = [list(r) for r in csv.reader(io.StringIO(text, newline=""), strict=False)]
+    except csv.Error as exc:  # pragma: no cover - the non-strict reader rarely raises
         raise BadInput(f"cannot parse the file: {exc}", file=str(path)) from None
+    last = re.split(r"\r\n|\n|\r", text)[-1]
+    return grid, bool(last) and last.count('"') % 2 == 1
+
+
+def cell_fault(cells: list[Cell]) -> tuple[int, str] | None:
+    """(column, reason) for the first cell of a CSV row that no table could hold, or None."""
+    from crimeplan.sources._read import MAX_FIELD, _bad_bytes
+
+    for i, c in enumerate(cells):
+        if not isinstance(c, str):
+            continue
+        bad = _bad_bytes(c)
+        if bad:
+            return i, f"not UTF-8 text (byte {bad}); save the file as UTF-8"
+        if "\x00" in c:
+            return i, "contains a NUL byte"
+        if len(c) > MAX_FIELD:
+            return i, f"field longer than {MAX_FIELD:,} characters"
+    return None
 
 
 def label_text(cell: Cell) -> str:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Iterator
 
 from crimeplan.errors import BadInput
-from crimeplan.sources._result import QRow
+from crimeplan.sources._result import QRow, printable
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 MAX_FIELD = 10_000  # characters; no field of these public formats comes near it
@@ -35,6 +35,8 @@ def expand(paths: list[Path], pattern: str, what: str) -> list[Path]:
         p = Path(raw)
         if not p.exists():
             raise BadInput("no such file or folder", file=str(p))
+        if p.is_dir() and re.fullmatch(pattern, p.name, re.IGNORECASE) and "." in p.name:
+            raise BadInput("this is a directory, not a file", file=str(p))
         if p.is_dir():
             found = sorted(q for q in p.rglob("*") if re.fullmatch(pattern, q.name, re.IGNORECASE))
             for q in found:
@@ -89,9 +91,9 @@ def _bad_bytes(text: str) -> str | None:
     return f"0x{ord(m.group()) - 0xDC00:02X}" if m else None
 
 
-def printable(value: str) -> str:
-    """A value safe to write back out (non-UTF-8 bytes shown as \\xNN)."""
-    return re.sub("[\udc80-\udcff]", lambda m: f"\\x{ord(m.group()) - 0xDC00:02X}", value)
+def one_line(text: str) -> str:
+    """Text with line breaks shown as \\n, so that a message stays one paragraph."""
+    return printable(text).replace("\r", "\\r").replace("\n", "\\n")
 
 
 @dataclass
@@ -109,9 +111,12 @@ class CsvReader:
         self.text = decode(read_bytes(self.path), self.path)
         self.ends_with_newline = self.text.endswith(("\n", "\r"))
         self.has_bad_bytes = _SURROGATE.search(self.text) is not None
+        last = re.split(r"\r\n|\n|\r", self.text)[-1]
+        self.cut_short = bool(last) and last.count('"') % 2 == 1  # ends inside a quoted field
         self._buf = io.StringIO(self.text, newline="")
         self._reader = csv.reader(self._buf, strict=False)
         self.header = self._read_header()
+        self.names = [h.strip() or f"column {i + 1}" for i, h in enumerate(self.header)]
         self.index = self._match_columns()
 
     def _read_header(self) -> list[str]:
@@ -130,7 +135,7 @@ class CsvReader:
             for sep in (";", "\t", "|"):
                 if sep in header[0]:
                     raise BadInput(f"the file uses {sep!r} between fields; expected commas",
-                                   file=self.label, row=0, field=header[0][:60])
+                                   file=self.label, row=0, field=one_line(header[0][:60]))
         return header
 
     def _match_columns(self) -> dict[str, int]:
@@ -140,7 +145,7 @@ class CsvReader:
         index = {c: by_norm[norm(c)] for c in self.required + self.optional if norm(c) in by_norm}
         missing = [c for c in self.required if c not in index]
         if missing:
-            shown = ", ".join(h.strip() for h in self.header)[:300]
+            shown = one_line(", ".join(h.strip() for h in self.header))[:300]
             raise BadInput("required column(s) missing from the header: " + ", ".join(missing)
                            + f" (the header has: {shown})", file=self.label, row=0, field=missing[0])
         return index
@@ -182,24 +187,27 @@ class CsvReader:
             end_line = self._reader.line_num
             for i, value in enumerate(rec):
                 if "\n" in value or "\r" in value:
-                    name = self.header[i] if i < width else f"column {i + 1}"
+                    name = self.names[i] if i < width else f"column {i + 1}"
                     return (name, value, "a line break inside a field (an unbalanced quote?) "
                             f"makes lines {start_line}-{end_line} one record")
+        at_end = not self.ends_with_newline and self._buf.tell() >= len(self.text)
+        if at_end and self.cut_short:
+            return ("*", ",".join(rec), "truncated last line: it ends inside a quoted field")
         if len(rec) != width:
-            last = not self.ends_with_newline and self._buf.tell() >= len(self.text)
+            last = at_end
             what = "truncated last line: " if last and len(rec) < width else ""
             return ("*", ",".join(rec), f"{what}expected {width} fields, found {len(rec)}")
         if self.has_bad_bytes and _SURROGATE.search(joined):
             for i, value in enumerate(rec):
                 bad = _bad_bytes(value)
                 if bad:
-                    return (self.header[i], value,
+                    return (self.names[i], value,
                             f"not UTF-8 text (byte {bad}); save the file as UTF-8")
         if "\x00" in joined:
             i = next(i for i, v in enumerate(rec) if "\x00" in v)
-            return (self.header[i], rec[i], "contains a NUL byte")
+            return (self.names[i], rec[i], "contains a NUL byte")
         if len(joined) > MAX_FIELD:
             for i, value in enumerate(rec):
                 if len(value) > MAX_FIELD:
-                    return (self.header[i], value, f"field longer than {MAX_FIELD:,} characters")
+                    return (self.names[i], value, f"field longer than {MAX_FIELD:,} characters")
         return None

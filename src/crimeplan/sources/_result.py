@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,6 +15,11 @@ QUARANTINE_COLUMNS = ["file", "row", "field", "value", "reason"]
 _ARROW = {"str": pa.string(), "int": pa.int64(), "float": pa.float64(), "date": pa.date32(),
           "timestamp": pa.timestamp("s"), "bool": pa.bool_()}
 VALUE_LIMIT = 200  # characters of a bad value kept in the quarantine
+
+
+def printable(value: str) -> str:
+    """A value safe to write back out (bytes that were not UTF-8 shown as \\xNN)."""
+    return re.sub("[\udc80-\udcff]", lambda m: f"\\x{ord(m.group()) - 0xDC00:02X}", value)
 
 
 @dataclass(frozen=True)
@@ -28,7 +34,8 @@ class QRow:
 
     def as_dict(self) -> dict[str, Any]:
         """The row as a quarantine CSV record."""
-        value = self.value if len(self.value) <= VALUE_LIMIT else self.value[:VALUE_LIMIT] + "…"
+        value = printable(self.value if len(self.value) <= VALUE_LIMIT
+                          else self.value[:VALUE_LIMIT] + "…")
         return {"file": self.file, "row": self.row, "field": self.field, "value": value,
                 "reason": self.reason}
 
