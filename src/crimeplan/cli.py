@@ -86,9 +86,9 @@ def load(
 
 def _print_load(report: object) -> None:
     for line in report.lines():  # type: ignore[attr-defined]
-        console.print(line)
+        console.print(line, markup=False, highlight=False, soft_wrap=True)
     for q in report.quarantine_files:  # type: ignore[attr-defined]
-        console.print(f"quarantined rows written to {q}")
+        console.print(f"quarantined rows written to {q}", markup=False, highlight=False, soft_wrap=True)
     console.print(f"snapshot {report.snapshot_id} created")  # type: ignore[attr-defined]
 
 
@@ -180,7 +180,7 @@ def import_(
     with _progress(f"importing {source}"):
         lines = run_import(source, list(paths), store, force=force, options=options)
     for line in lines:
-        console.print(line)
+        console.print(line, markup=False, highlight=False, soft_wrap=True)
 
 
 @app.command()

@@ -167,7 +167,8 @@ def _kind_query(m: Measure, data: Any, full: Any, keys: list[str], w: Window) ->
 
 def _aggregate_rows(m: Measure, agg: Any, force: str) -> pd.DataFrame:
     """Rows of the aggregates table for a measure, as window figures."""
-    t = agg.filter(agg.measure_id == m.id).to_pandas()
+    # an aggregates table may hold other areas (regions, other forces): keep the force's own rows
+    t = agg.filter((agg.measure_id == m.id) & agg.area.isin([force, "force"])).to_pandas()
     if t.empty:
         return pd.DataFrame(columns=WINDOW_COLUMNS + ["value"])
     out = pd.DataFrame({

@@ -240,6 +240,8 @@ class Store:
         for table_name, sources in coverage.items():
             for source, months in sources.items():
                 rows = sorted({m.replace(day=1) for m in months})
+                if not rows:
+                    continue
                 self.con.executemany(
                     "INSERT INTO _coverage SELECT ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM _coverage "
                     "WHERE snapshot_id = ? AND table_name = ? AND source = ? AND month = ?)",

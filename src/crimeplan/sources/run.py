@@ -1,0 +1,254 @@
+"""`crimeplan import SOURCE PATH... --store STORE`: run an importer, stage Parquet, load one snapshot.
+
+The importer reads the raw files without touching the store.  Its canonical tables are staged
+as Parquet beside the store (`staging/import-<source>-<n>/<table>.parquet`, with the raw file
+and row of every output row in two extra columns), then `Store.load` validates and writes them
+as one snapshot in one transaction, with the months each table covers.  Quarantined rows, the
+importer's and the store's (traced back to the raw file and row), go to
+`quarantine/import-<source>-<n>.csv` beside the store.
+
+`peers` and `aggregates` are merged, not replaced: rows already in the store whose key
+(force or area, measure_id, period) the import does not supply are kept, so ONS editions,
+Home Office data and other figures can be imported one after another.  Record tables
+(crimes, incidents, areas, casualties) are replaced, as a full extract, unless
+`--option mode=append` (a new month: ids already in the store are quarantined by the store, the
+store's areas are kept, and peers/aggregates rows are added without merging).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import inspect
+import re
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from crimeplan.contract.schema import table as canonical_table
+from crimeplan.errors import BadInput
+from crimeplan.sources import home_office_prc, ons_pfa, police_uk, stats19
+from crimeplan.sources._result import (QUARANTINE_COLUMNS, ImportResult, QRow, missing_months,
+                                       month_ranges)
+
+IMPORTERS: dict[str, ModuleType] = {
+    "police-uk": police_uk,
+    "ons-pfa": ons_pfa,
+    "home-office-prc": home_office_prc,
+    "stats19": stats19,
+}
+COMMON_OPTIONS = {"mode": "replace (default) or append, for record tables",
+                  "extract_date": "YYYY-MM-DD the data was extracted (default today)"}
+_MERGE_KEYS = {"peers": ("force", "measure_id", "period_end"),
+               "aggregates": ("measure_id", "area", "period_start", "period_end")}
+
+
+def importer(source: str) -> ModuleType:
+    """The importer module for a source name, or BadInput listing the known ones."""
+    mod = IMPORTERS.get(source.replace("_", "-").lower())
+    if mod is None:
+        raise BadInput(f"unknown source {source!r}; known sources: {', '.join(IMPORTERS)}",
+                       field="SOURCE")
+    return mod
+
+
+def run_import(source: str, paths: list[Path], store: Path, *, force: str | None,
+               options: dict[str, str]) -> list[str]:
+    """Import raw files of one source into a store as a new snapshot; the summary lines."""
+    from crimeplan.store import Store
+
+    mod = importer(source)
+    opts = {k.replace("-", "_"): v for k, v in (options or {}).items()}
+    known = set(getattr(mod, "OPTIONS", {})) | set(COMMON_OPTIONS)
+    unknown = sorted(set(opts) - known)
+    if unknown:
+        raise BadInput(f"unknown option(s) {', '.join(unknown)} for {source}; known: "
+                       + ", ".join(sorted(known)), field="--option")
+    mode = opts.pop("mode", "replace")
+    if mode not in ("replace", "append"):
+        raise BadInput("--option mode must be replace or append", field="--option")
+    extract = _date(opts.pop("extract_date", None))
+    store = Path(store)
+    kwargs: dict[str, Any] = {}
+    if mod is home_office_prc and "population" not in opts:
+        kwargs["populations"] = _store_populations(store)
+    result: ImportResult = mod.import_files([Path(p) for p in paths], force=force, options=opts,
+                                            **kwargs)
+    result.check()
+    lines = [f"import {mod.SOURCE}: {len(result.files)} table(s)/file(s) read"]
+    lines += [f.line() for f in result.files]
+    lines += result.notes
+    with Store(store) as st:
+        n = _next_number(store.parent, mod.SOURCE)
+        staging = store.parent / "staging" / f"import-{mod.SOURCE}-{n}"
+        tables, prov = dict(result.tables), dict(result.provenance)
+        latest = st.latest_snapshot()
+        phys = st.physical_tables(latest) if latest is not None else {}
+        if mode == "append" and "areas" in tables and "areas" in phys:
+            tables.pop("areas")  # appending a month: the force's districts are already there
+            lines.append("areas: kept as the store has them (appending)")
+        for name in _MERGE_KEYS:
+            if mode == "replace" and name in tables and name in phys:
+                tables[name], prov[name], kept = _merge(name, st.arrow(name), tables[name], prov[name])
+                lines.append(f"{name}: {tables[name].num_rows - kept} rows from this import + "
+                             f"{kept} kept from snapshot {latest}")
+        districts = (set(tables["areas"].column("district").to_pylist()) if "areas" in tables
+                     else set(st.arrow("areas").column("district").to_pylist()) if "areas" in phys
+                     else None)
+        for name in list(tables):
+            if canonical_table(name).has_district and districts is not None:
+                tables[name], blanked = _fit_districts(tables[name], districts)
+                if blanked:
+                    lines.append(f"{name}: {blanked} rows whose district is not in the store's "
+                                 "areas kept with an empty district (force level)")
+        files = {name: [_stage(staging, name, t, prov.get(name, []))] for name, t in tables.items()}
+        load_kw: dict[str, Any] = {}
+        if "coverage" in inspect.signature(st.load).parameters:
+            load_kw["coverage"] = _merged_coverage(
+                st, {t: c for t, c in result.coverage.items() if t in tables},
+                [n for n in _MERGE_KEYS if n in phys and n in tables and mode == "replace"])
+        else:
+            lines.append("note: this store does not record coverage yet")
+        report = st.load(files, append=mode == "append", extract_date=extract,
+                         quarantine_dir=store.parent / "quarantine",
+                         note=f"import {mod.SOURCE} ({len(result.files)} inputs)", **load_kw)
+    lines += _coverage_lines(result)
+    lines += [f"store: {line}" for line in report.lines()]
+    rows = [q.as_dict() for q in result.quarantine]
+    for checked in report.files:
+        name = Path(checked.file).stem
+        for bad in checked.quarantine.to_pylist():
+            src = prov.get(name, [])
+            f, r = src[bad["row"] - 1] if 0 < bad["row"] <= len(src) else (checked.file, bad["row"])
+            rows.append({"file": f, "row": r, "field": bad["field"], "value": bad["value"],
+                         "reason": f"refused by the store: {bad['reason']}"})
+    if rows:
+        out = store.parent / "quarantine" / f"import-{mod.SOURCE}-{n}.csv"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with out.open("w", newline="", encoding="utf-8") as fh:
+            w = csv.DictWriter(fh, QUARANTINE_COLUMNS)
+            w.writeheader()
+            w.writerows(rows)
+        lines.append(f"{len(rows)} quarantined rows written to {out}")
+    lines.append(f"snapshot {report.snapshot_id} created")
+    return lines
+
+
+def _date(text: str | None) -> dt.date | None:
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise BadInput(f"extract_date must be YYYY-MM-DD, not {text!r}", field="--option") from None
+
+
+def _next_number(folder: Path, source: str) -> int:
+    used = [0]
+    for p in list((folder / "staging").glob(f"import-{source}-*")) + \
+            list((folder / "quarantine").glob(f"import-{source}-*.csv")):
+        m = re.search(r"-(\d+)(\.csv)?$", p.name)
+        if m:
+            used.append(int(m.group(1)))
+    return max(used) + 1
+
+
+def _stage(folder: Path, name: str, table: pa.Table, prov: list[tuple[str, int]]) -> Path:
+    """Write a canonical table as Parquet with the raw file and row of each row beside it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    files = [p[0] for p in prov] if len(prov) == table.num_rows else [None] * table.num_rows
+    rows = [p[1] for p in prov] if len(prov) == table.num_rows else [None] * table.num_rows
+    staged = table.append_column("_source_file", pa.array(files, pa.string())) \
+        .append_column("_source_row", pa.array(rows, pa.int64()))
+    out = folder / f"{name}.parquet"
+    pq.write_table(staged, out)
+    return out
+
+
+def _keys(t: pa.Table, cols: tuple[str, ...]) -> list[tuple[Any, ...]]:
+    return list(zip(*(t.column(c).to_pylist() for c in cols)))
+
+
+def _merge(name: str, old: pa.Table, new: pa.Table,
+           prov: list[tuple[str, int]]) -> tuple[pa.Table, list[tuple[str, int]], int]:
+    """The store's rows whose key the import does not supply, then the import's rows."""
+    cols = _MERGE_KEYS[name]
+    fresh = set(_keys(new, cols))
+    keep = [k not in fresh for k in _keys(old, cols)]
+    kept = old.filter(pa.array(keep, pa.bool_())).select(new.column_names).cast(new.schema)
+    merged = pa.concat_tables([kept, new])
+    return merged, [("store (earlier snapshot)", 0)] * kept.num_rows + list(prov), kept.num_rows
+
+
+def _fit_districts(t: pa.Table, known: set[str]) -> tuple[pa.Table, int]:
+    """Blank districts the store's areas do not know (the row stays, counted at force level)."""
+    col = t.column("district")
+    ok = pc.or_kleene(pc.is_null(col), pc.is_in(col, value_set=pa.array(sorted(known), pa.string())))
+    blanked = t.num_rows - pc.sum(pc.cast(ok, pa.int64())).as_py() if t.num_rows else 0
+    if not blanked:
+        return t, 0
+    fixed = pc.if_else(ok, col, pa.scalar(None, pa.string()))
+    return t.set_column(t.column_names.index("district"), "district", fixed), blanked
+
+
+def _merged_coverage(st: Any, coverage: dict[str, dict[str, list[dt.date]]],
+                     merged: list[str]) -> dict[str, dict[str, list[dt.date]]]:
+    """This import's coverage; for merged tables, joined with what the store already records."""
+    cov = {t: {k: sorted(set(v)) for k, v in by.items() if v} for t, by in coverage.items()}
+    if not hasattr(st, "coverage"):
+        return cov
+    for name in merged:
+        try:
+            old = st.coverage(name) or {}
+        except Exception:  # noqa: BLE001 - a store without coverage for this table
+            old = {}
+        mine = cov.setdefault(name, {})
+        for label, months in old.items():
+            mine[label] = sorted(set(mine.get(label, [])) | set(months))
+    return {t: by for t, by in cov.items() if by}
+
+
+def _coverage_lines(result: ImportResult) -> list[str]:
+    lines = []
+    for table, by_source in result.coverage.items():
+        for label, months in by_source.items():
+            if table in _MERGE_KEYS:  # periodic figures: say which periods, gaps are normal
+                lines.append(f"{table} ({label}): periods ending {month_ranges(months)}")
+                continue
+            gap = missing_months(months)
+            lines.append(f"{table} ({label}): months covered {month_ranges(months)}"
+                         + (f"; months missing {month_ranges(gap)}" if gap else ""))
+    return lines
+
+
+def _store_populations(store: Path) -> dict[tuple[str, dt.date], float]:
+    """Force populations by period end from the store's ONS peers (Table P3), if there are any."""
+    from crimeplan.errors import StoreBusy
+    from crimeplan.store import Store
+
+    if not Path(store).exists():
+        return {}
+    try:
+        with Store(store, read_only=True) as st:
+            if st.latest_snapshot() is None or "peers" not in st.physical_tables():
+                return {}
+            p = st.arrow("peers")
+    except StoreBusy:
+        return {}
+    out: dict[tuple[str, dt.date], float] = {}
+    for f, m, end, pop in zip(*(p.column(c).to_pylist() for c in
+                                ("force", "measure_id", "period_end", "population"))):
+        if m == "all_crime" and pop:
+            out[(f, end)] = float(pop)
+    return out
+
+
+def quarantine_rows(path: Path) -> list[QRow]:
+    """Read back an import quarantine CSV."""
+    with Path(path).open(encoding="utf-8") as fh:
+        return [QRow(r["file"], int(r["row"]), r["field"], r["value"], r["reason"])
+                for r in csv.DictReader(fh)]
