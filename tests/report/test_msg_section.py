@@ -68,3 +68,20 @@ def test_executive_summary_lists_exactly_the_flagged_measures(results):
     assert all(home in s or s.startswith("There is no aspiration") for s in sentences)
     table = next(b for b in doc.blocks if isinstance(b, Table) and b.name == "MSG comparison")
     assert [row[1].text for row in table.rows] == list(msg.label)
+
+
+def test_sparklines_are_pictures_in_every_format(results, tmp_path):
+    import docx
+    import openpyxl
+
+    from crimeplan.report.render import render
+
+    doc = build_document("msg", results)
+    n = len(results.msg)
+    html = render(doc, tmp_path / "m.html").read_text()
+    assert html.count("<polyline") >= n  # inline SVG
+    book = openpyxl.load_workbook(render(doc, tmp_path / "m.xlsx"))
+    sheet = next(ws for ws in book.worksheets if ws.title.startswith("MSG"))
+    assert len(sheet._images) == n
+    word = docx.Document(str(render(doc, tmp_path / "m.docx")))
+    assert len(word.inline_shapes) >= n

@@ -8,6 +8,8 @@ header row, numbers stored as numbers with a number format (never as text), note
 
 from __future__ import annotations
 
+import io
+
 import math
 import re
 from pathlib import Path
@@ -79,6 +81,17 @@ def _put(cell, src: Cell) -> None:
         cell.font = MUTED
 
 
+def _put_image(ws, png: bytes, row: int, column: int) -> None:
+    """A small picture (a sparkline) anchored in a cell, the row made tall enough for it."""
+    from openpyxl.drawing.image import Image  # needs Pillow
+
+    image = Image(io.BytesIO(png))
+    scale = 20 / image.height  # 20 px ≈ a 15-point row
+    image.width, image.height = image.width * scale, 20
+    ws.add_image(image, f"{get_column_letter(column)}{row}")
+    ws.row_dimensions[row].height = max(ws.row_dimensions[row].height or 15, 16)
+
+
 def _notes_of(row: list[Cell]) -> str:
     seen: list[int] = []
     for cell in row:
@@ -108,6 +121,8 @@ def _table_sheet(ws, t: Table, document: Document) -> None:
     for i, row in enumerate(t.rows, HEADER_ROW + 1):
         for j, src in enumerate(row, 1):
             _put(ws.cell(row=i, column=j), src)
+            if src.png:
+                _put_image(ws, src.png, i, j)
         if has_notes:
             _put_text(ws.cell(row=i, column=len(row) + 1), _notes_of(row))
     for j, h in enumerate(header):
