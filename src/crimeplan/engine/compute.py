@@ -217,7 +217,7 @@ def compute_series(store: Any, plan: Plan, to_month: str | dt.date,
                 aggregate_parts.append(_aggregate_rows(m, raw, force_name))
             continue
         say(f"scanning {source}")
-        t = derived.prepare(source, raw, severity=any(m.aggregation == "severity_score" for m in measures))
+        t = derived.prepare(source, raw)
         span = t.aggregate(first=t._month.min(), last=t._month.max()).to_pandas()
         if span.empty or pd.isna(span["first"].iloc[0]):
             for m in measures:
@@ -233,11 +233,14 @@ def compute_series(store: Any, plan: Plan, to_month: str | dt.date,
         keys = ["district", "_month"] if has_district else ["_month"]
         t = t.filter(t._date < ibis.literal(add_months(to, 1)))
         decomposable = [m for m in measures if m.decomposable]
+        # the severity weights join only the shared scan, and only when a measure needs them
+        scan = (derived.prepare(source, raw, severity=True).filter(lambda x: x._date < ibis.literal(add_months(to, 1)))
+                if any(m.aggregation == "severity_score" for m in decomposable) else t)
         aggs: dict[str, Any] = {}
         for m in decomposable:
-            aggs.update(_monthly_aggs(m, t))
+            aggs.update(_monthly_aggs(m, scan))
         if aggs:
-            frame = t.group_by(keys).aggregate(**aggs).to_pandas()
+            frame = scan.group_by(keys).aggregate(**aggs).to_pandas()
             monthly_parts.append(_long(frame, decomposable, has_district))
         # numerators dated by another column (e.g. outcomes dated in the window)
         by_date: dict[str, list[Measure]] = defaultdict(list)
