@@ -52,8 +52,8 @@ def annual_document(results: Results, *, edition: str = "internal",
             first = False
     blocks: list[Block] = [
         Heading("Performance data", 1, "performance"),
-        Paragraph(f"Police and Crime Plan indicators: the {this_label.lower()} against the "
-                  f"{last_label.lower()}. Number difference is this year minus last year (percentage "
+        Paragraph(f"Police and Crime Plan indicators: the {this_label[0].lower() + this_label[1:]} against the "
+                  f"{last_label[0].lower() + last_label[1:]}. Number difference is this year minus last year (percentage "
                   "points for rates); % difference is the change as a share of last year."),
         Table("Performance data", ["Priority", "Indicator", last_label, this_label, "Number difference",
                                    "% difference", "Further info"], rows,

@@ -92,12 +92,12 @@ def msg_blocks(results: Results, notes: Footnotes, level: int = 1) -> list[Block
             Cell(pd.Timestamp(r["period_end"]).strftime("%b %Y")),
             Cell(r["commentary"] or ""),
         ])
+    if (msg["msg_significance"] == "similar").any():  # before the table: it shares its page
+        blocks.append(Paragraph(HMIC_CAVEAT, style="note"))
     blocks.append(Table("MSG comparison", ["Priority", "Measure", "Position", "Trend (last 12)",
                                            "Aspiration", "Value", "Change to MSG average",
                                            "Change to top quartile", "Data to", "Commentary"],
                         rows, widths=[1.6, 2.4, 1.0, 1.3, 1.2, 1.5, 1.5, 1.5, 0.9, 1.6], landscape=True))
-    if (msg["msg_significance"] == "similar").any():
-        blocks.append(Paragraph(HMIC_CAVEAT, style="note"))
     return blocks
 
 
