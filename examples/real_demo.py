@@ -3,7 +3,7 @@ the Crime Severity Score, as one self-contained HTML page.
 
     .venv/bin/python examples/real_demo.py --out real-demo-output [--data DIR]
 
-DIR holds the real files (default: $CRIMEPLAN_REAL_DATA or /work/shared/data/real).  The page
+DIR holds the real files (default: $CRIMEPLAN_REAL_DATA, else shared/data/real beside the checkout).  The page
 says "missing" for months never supplied (the Essex street files have no 2018-08 or 2018-09),
 never zero, and a 12-month total over a missing month is "not computable".
 """
@@ -244,12 +244,18 @@ footer {{ margin-top: 2rem; font-size: 0.85rem; color: #555; border-top: 1px sol
 """
 
 
+def _beside_checkout() -> Path:
+    """shared/data/real beside the checkout, where the project's layout puts it."""
+    beside = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "real"
+    return beside if beside.exists() else Path("/work/shared/data/real")
+
+
 def main(argv: Iterable[str] | None = None) -> int:
     """Command line: build the page; exit 2 with one message on bad input."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", type=Path, default=Path("real-demo-output"))
     ap.add_argument("--data", type=Path,
-                    default=Path(os.environ.get("CRIMEPLAN_REAL_DATA", "/work/shared/data/real")))
+                    default=Path(os.environ.get("CRIMEPLAN_REAL_DATA", str(_beside_checkout()))))
     args = ap.parse_args(list(argv) if argv is not None else None)
     try:
         page = build(args.data, args.out)

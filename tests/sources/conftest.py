@@ -10,7 +10,18 @@ from pathlib import Path
 
 import pytest
 
-REAL = Path(os.environ.get("CRIMEPLAN_REAL_DATA", "/work/shared/data/real"))
+def _real_data() -> Path:
+    """The real files: $CRIMEPLAN_REAL_DATA, else shared/ beside the checkout (as CI lays it out)."""
+    if os.environ.get("CRIMEPLAN_REAL_DATA"):
+        return Path(os.environ["CRIMEPLAN_REAL_DATA"])
+    beside = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "real"
+    return beside if beside.exists() else Path("/work/shared/data/real")
+
+
+REAL = _real_data()
+# On CI the real data must be there: a missing copy fails instead of skipping silently.
+if os.environ.get("CI") and not (REAL / "README.md").exists():
+    raise RuntimeError(f"real public data not found at {REAL} (set CRIMEPLAN_REAL_DATA)")
 needs_real = pytest.mark.skipif(not (REAL / "README.md").exists(),
                                 reason=f"real public data not found at {REAL}")
 STREET_HEADER = ("Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,"
