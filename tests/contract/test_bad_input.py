@@ -98,3 +98,9 @@ def test_unknown_table_and_bad_month(capsys, tmp_path):
     run = run_cli(capsys, "compute", "--store", str(tmp_path / "none.duckdb"), "--plan",
                   "monthly-performance", "--to", "2024-13", "--out", str(tmp_path / "r.csv"))
     assert run.code == 2 and "Traceback" not in run.err
+
+
+def test_a_database_url_is_refused_clearly(capsys, tmp_path):
+    run = run_cli(capsys, "compute", "--store", "postgresql://localhost/force", "--plan",
+                  "monthly-performance", "--to", "2026-09", "--out", str(tmp_path / "r.csv"))
+    assert run.code == 2 and "not supported yet" in run.err and "Traceback" not in run.err

@@ -68,6 +68,9 @@ class Store:
     """A crimeplan store in one DuckDB file."""
 
     def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
+        if "://" in str(path):
+            raise BadInput("database URLs (PostgreSQL, Spark) are not supported yet: give the path of "
+                           "a DuckDB file", file=str(path), field="--store")
         self.path = Path(path)
         if read_only and not self.path.exists():
             raise BadInput("no such store (run `crimeplan load` or `crimeplan demo` first)",
