@@ -8,6 +8,7 @@ snapshot still reads exactly as it did.  A load that fails part-way rolls back w
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -68,7 +69,7 @@ class Store:
     """A crimeplan store in one DuckDB file."""
 
     def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
-        if "://" in str(path):
+        if re.match(r"^[a-z][a-z0-9+.-]*:/", str(path)):  # a URL (a Path folds its '//')
             raise BadInput("database URLs (PostgreSQL, Spark) are not supported yet: give the path of "
                            "a DuckDB file", file=str(path), field="--store")
         self.path = Path(path)
