@@ -29,6 +29,8 @@ class Results:
     series: SeriesSet
     table: pd.DataFrame
     msg: pd.DataFrame
+    # set on public editions: series with a count below it are not charted or narrated
+    disclosure_threshold: int | None = None
 
 
 def compute(store: Any, plan: Plan, to_month: dt.date, snapshot_id: int | None = None,

@@ -180,3 +180,20 @@ def test_no_identifier_of_a_person_in_any_output(published):
             text = path.read_text(encoding="utf-8")
         found = pattern.search(text)
         assert found is None, (kind, suffix, found.group(0) if found else None)
+
+
+def test_public_edition_does_not_chart_small_monthly_counts(published):
+    from crimeplan.report.document import Figure
+
+    results, _, _ = published
+    m = results.plan.measure("ksi_all")
+    monthly = results.series.monthly
+    counts = monthly[monthly.measure_id == "ksi_all"].groupby("month").numerator.sum()
+    assert ((counts > 0) & (counts < 5)).any()  # at this scale some months have 1-4 casualties
+
+    def charts(edition: str) -> set[str]:
+        doc = build_document("monthly", results, edition=edition)
+        return {b.alt for b in doc.blocks if isinstance(b, Figure)}
+
+    assert f"XmR chart of {m.label}" in charts("internal")
+    assert f"XmR chart of {m.label}" not in charts("public")

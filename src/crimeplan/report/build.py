@@ -19,7 +19,7 @@ EDITIONS = ("internal", "public")
 def public_results(results: Results) -> Results:
     """The results with small counts, and the totals that would reveal them, withheld."""
     table = suppress(results.table, results.series.areas, results.plan.disclosure_threshold)
-    return replace(results, table=table)
+    return replace(results, table=table, disclosure_threshold=results.plan.disclosure_threshold)
 
 
 def build_document(kind: str, results: Results, *, edition: str = "internal",

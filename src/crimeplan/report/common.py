@@ -132,9 +132,19 @@ def headline_key_points(results: Results, area: AreaOfFocus, notes: Footnotes) -
         facts, _ = series_facts(results, m)
         if facts is None:
             continue
+        if _withheld(results, [q.numerator for q in quarterly(facts.months, facts.numerators,
+                                                               facts.denominators, m.is_percent, m.scale)]):
+            out.append((f"{m.label}: key points withheld in this edition (small numbers).", []))
+            continue
         for kp in key_points(facts)[:6]:
             out.append((kp.text, [notes.ref(test_note(kp.test))] if kp.test else []))
     return out
+
+
+def _withheld(results: Results, counts: list[float]) -> bool:
+    """True on a public edition when a count that would be printed or plotted is small."""
+    limit = results.disclosure_threshold
+    return bool(limit) and any(0 < c < limit for c in counts if c == c)
 
 
 def spc_figure(results: Results, m: Measure, *, quarterly_points: bool, last: int | None = 36) -> Figure | None:
@@ -158,6 +168,10 @@ def spc_figure(results: Results, m: Measure, *, quarterly_points: bool, last: in
         labels = [p.strftime("%b %Y") for p in periods]
         title = f"{m.label}: monthly, with mean and process limits"
     if len(values) < 2:
+        return None
+    counts = ([q.numerator for q in qs] if quarterly_points
+              else [float(x) for x in mv.numerator.tail(len(values))])
+    if _withheld(results, counts):
         return None
     rebase = tuple(i for date, _ in facts.events for i, p in enumerate(periods)
                    if i > 0 and periods[i - 1] < date.replace(day=1) <= p)
