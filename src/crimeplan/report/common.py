@@ -9,7 +9,7 @@ import vl_convert as vlc
 
 from crimeplan import stats
 from crimeplan.compare import monthly_values
-from crimeplan.narrative import KeyPoint, SeriesFacts, key_points, quarterly
+from crimeplan.narrative import SeriesFacts, key_points, quarterly
 from crimeplan.plans.model import AreaOfFocus, Measure
 from crimeplan.report import format as fmt
 from crimeplan.report.document import Cell, Figure, Footnotes, Table
