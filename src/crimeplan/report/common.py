@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pandas as pd
@@ -141,6 +142,16 @@ def headline_key_points(results: Results, area: AreaOfFocus, notes: Footnotes) -
     return out
 
 
+def _plain(warning: str, labels: list[str]) -> str:
+    """An SPC warning in a reader's words: which periods' limits rest on too few points."""
+    found = re.match(r"segment \d+ \(points (\d+) to (\d+)\) has only (\d+) point", warning)
+    if not found:
+        return warning
+    first, last, n = (int(g) for g in found.groups())
+    return (f"the limits for {labels[first]} to {labels[last]} rest on only {n} points "
+            "(at least 13 are needed to be reliable)")
+
+
 def _withheld(results: Results, counts: list[float]) -> bool:
     """True on a public edition when a count that would be printed or plotted is small."""
     limit = results.disclosure_threshold
@@ -178,7 +189,7 @@ def spc_figure(results: Results, m: Measure, *, quarterly_points: bool, last: in
     result = stats.spc(values, m.polarity, rebase_at=rebase)
     spec = spc_spec(result, periods, title)
     icon = result.variation_icon
-    caption = f"{ICON_TEXT[icon]} ({labels[-1]})" + "".join(f" · {w}" for w in result.warnings)
+    caption = f"{ICON_TEXT[icon]} ({labels[-1]})" + "".join(f" · {_plain(w, labels)}" for w in result.warnings)
     return Figure(svg=vlc.vegalite_to_svg(spec), png=vlc.vegalite_to_png(spec, scale=2), caption=caption,
                   icon_svg=icon_svg(icon), icon_png=vlc.svg_to_png(icon_svg(icon), scale=2),
                   alt=f"XmR chart of {m.label}")
