@@ -21,9 +21,9 @@ from crimeplan.engine import compute_series
 from crimeplan.plans import load_plan
 from crimeplan.store import Store
 from crimeplan.synth import generate
+from crimeplan.contract.schema import TABLES as CONTRACT_TABLES
 
-TABLES = ["areas", "crimes", "incidents", "calls", "survey_responses", "casualties", "workforce",
-          "aggregates", "peers", "events"]
+TABLES = list(CONTRACT_TABLES)
 
 
 def main() -> None:

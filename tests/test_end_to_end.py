@@ -9,9 +9,9 @@ import pytest
 
 from crimeplan.report import format as fmt
 from tests.cli_helpers import run_cli
+from crimeplan.contract.schema import TABLES as CONTRACT_TABLES
 
-TABLES = ["areas", "crimes", "incidents", "calls", "survey_responses", "casualties", "workforce",
-          "aggregates", "peers", "events"]
+TABLES = list(CONTRACT_TABLES)
 
 
 class Cells(HTMLParser):

@@ -9,6 +9,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+from crimeplan.contract.schema import TABLES
 from crimeplan.plans import load_plan, shipped_plans
 from crimeplan.report.build import build_document
 from crimeplan.report.render import FORMATS, render_all
@@ -21,8 +22,7 @@ REPORTS = {
     "police-and-crime-plan": [("quarterly", "internal", FORMATS), ("annual", "internal", FORMATS),
                               ("quarterly", "public", (".html", ".pdf"))],
 }
-TABLE_ORDER = ["areas", "crimes", "incidents", "calls", "survey_responses", "casualties",
-               "workforce", "aggregates", "peers", "events"]
+
 
 
 def last_march(month: dt.date) -> dt.date:
@@ -52,7 +52,7 @@ def run_demo(out: Path, *, scale: float, seed: int, to: dt.date, console: Consol
         bar.update(task, description="loading into the store")
         last_day = (dt.date(to.year + (to.month // 12), to.month % 12 + 1, 1) - dt.timedelta(days=1))
         with Store(store_path) as store:
-            report = store.load({t: [tables[t]] for t in TABLE_ORDER if t in tables},
+            report = store.load({t: [tables[t]] for t in TABLES if t in tables},
                                 extract_date=last_day, note="synthetic force (crimeplan demo)")
             bar.advance(task)
             for name, plan in plans.items():

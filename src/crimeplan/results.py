@@ -39,8 +39,7 @@ def compute(store: Any, plan: Plan, to_month: dt.date, snapshot_id: int | None =
     series = compute_series(store, plan, to_month, snapshot_id=snapshot_id, progress=progress)
     table = add_significance(compare(series, plan, to_month), plan)
     msg = msg_table(series, plan)
-    force = str(series.areas["force"].iloc[0]) if not series.areas.empty else (plan.msg.home if plan.msg else "force")
-    table = attach_msg(table, msg, force)
+    table = attach_msg(table, msg, series.force or (plan.msg.home if plan.msg else "force"))
     return Results(plan, to_month, series, table, msg)
 
 

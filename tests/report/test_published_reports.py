@@ -19,9 +19,9 @@ from crimeplan.report.render import render
 from crimeplan.results import compute
 from crimeplan.store import Store
 from crimeplan.synth import generate
+from crimeplan.contract.schema import TABLES as CONTRACT_TABLES
 
-TABLES = ["areas", "crimes", "incidents", "calls", "survey_responses", "casualties", "workforce",
-          "aggregates", "peers", "events"]
+TABLES = list(CONTRACT_TABLES)
 TO = dt.date(2026, 3, 1)
 
 

@@ -15,6 +15,7 @@ from crimeplan.compare.peers import (
     position_change,
     position_text,
 )
+from crimeplan.compare.values import direction_of
 from crimeplan.engine.series import SeriesSet
 from crimeplan.plans.model import MSGMeasure, Plan
 
@@ -44,13 +45,12 @@ def _compare_at(mm: MSGMeasure, rows: pd.DataFrame, home: str, average: str) -> 
         elif mm.unit == "rate_per_1000" and pd.notna(r.population):
             counts[r.force] = (float(r.numerator), float(r.population))
     pops = {r.force: float(r.population) for r in rows.itertuples() if pd.notna(r.population)}
-    unit = mm.unit if mm.unit != "value" else "value"
     try:
-        return peer_comparison(home, values, mm.polarity, population=pops or None, unit=unit,
+        return peer_comparison(home, values, mm.polarity, population=pops or None, unit=mm.unit,
                                counts=counts or None, average=average)
     except ValueError:
         if average == "weighted":  # a member lacks counts: fall back to the plain mean
-            return peer_comparison(home, values, mm.polarity, population=pops or None, unit=unit,
+            return peer_comparison(home, values, mm.polarity, population=pops or None, unit=mm.unit,
                                    counts=counts or None, average="mean")
         raise
 
@@ -144,8 +144,7 @@ def attach_msg(table: pd.DataFrame, msg: pd.DataFrame, force_name: str) -> pd.Da
             "pct_change": (100 * change / prev) if change is not None and prev and rec["unit"] != "percent" else None,
             "pp_change": change if change is not None and rec["unit"] == "percent" else None,
             "unit": rec["unit"] if rec["unit"] != "value" else "mean", "polarity": rec["polarity"],
-            "direction": (None if change is None else "same" if change == 0 else
-                          "better" if (change > 0) == (rec["polarity"] == "up") else "worse"),
+            "direction": direction_of(rec["polarity"], rec["decimals"], prev, cur),
             "comparable": prev is not None, "suppressed": False, "decimals": rec["decimals"],
             "status": "peers", "note": "from the peers table (Most Similar Group comparison)",
             "current_numerator": rec["home_numerator"], "current_denominator": rec["home_population"],

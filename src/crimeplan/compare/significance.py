@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 
 from crimeplan import stats
+from crimeplan.compare.values import missing
 from crimeplan.plans.model import Measure, Plan
 
 COUNT_KINDS = {"count", "distinct_count", "repeat_ids"}
@@ -21,7 +22,7 @@ EXTRA_COLUMNS = ["test", "previous_ci_low", "previous_ci_high", "assessment"]
 
 
 def _ok(*values: Any) -> bool:
-    return all(v is not None and not (isinstance(v, float) and math.isnan(v)) for v in values)
+    return not any(missing(v) for v in values)
 
 
 def test_kind(m: Measure, row: dict[str, Any]) -> str | None:

@@ -33,6 +33,11 @@ def value_of(m: Measure, numerator: float | None, denominator: float | None,
     return m.scale * numerator
 
 
+def missing(value: object) -> bool:
+    """True for None and NaN."""
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
 def round_half_up(value: float, decimals: int) -> Decimal:
     """Round as published reports do (0.5 away from zero), not banker's rounding."""
     return Decimal(repr(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
@@ -47,9 +52,14 @@ def pct_change(previous: float | None, current: float | None) -> float | None:
 
 def direction(m: Measure, previous: float | None, current: float | None) -> str | None:
     """better, worse or same, as the figures read at the measure's printed precision."""
+    return direction_of(m.polarity, m.decimals, previous, current)
+
+
+def direction_of(polarity: str, decimals: int, previous: float | None, current: float | None) -> str | None:
+    """better, worse or same for a polarity, comparing the figures rounded to `decimals`."""
     if previous is None or current is None:
         return None
-    a, b = round_half_up(previous, m.decimals), round_half_up(current, m.decimals)
+    a, b = round_half_up(previous, decimals), round_half_up(current, decimals)
     if a == b:
         return "same"
-    return "better" if (b > a) == (m.polarity == "up") else "worse"
+    return "better" if (b > a) == (polarity == "up") else "worse"

@@ -27,7 +27,7 @@ RESULT_COLUMNS = [
 
 def _areas(series: SeriesSet, m: Measure, has_district: bool) -> list[tuple[str, str, list[str] | None]]:
     """(level, area, districts) triples: force (all rows), each LPA, each district."""
-    out: list[tuple[str, str, list[str] | None]] = [("force", _force_name(series), None)]
+    out: list[tuple[str, str, list[str] | None]] = [("force", series.force or "force", None)]
     if not has_district or series.areas.empty:
         return out
     for lpa, group in series.areas.groupby("lpa", sort=True):
@@ -37,25 +37,10 @@ def _areas(series: SeriesSet, m: Measure, has_district: bool) -> list[tuple[str,
     return out
 
 
-def _force_name(series: SeriesSet) -> str:
-    return str(series.areas["force"].iloc[0]) if not series.areas.empty else "force"
-
-
 def _events_breaking(series: SeriesSet, m: Measure, cur: Window, prev: Window) -> list[str]:
     """Descriptions of recording changes that fall between the two windows' starts and end."""
-    notes = []
-    ev = series.events
-    if ev is not None and not ev.empty:
-        for rec in ev.to_dict("records"):
-            if rec["kind"] != "recording_change":
-                continue
-            scope = {s.strip() for s in str(rec["scope"]).replace(",", ";").split(";")}
-            if "*" not in scope and m.id not in scope:
-                continue
-            date = pd.Timestamp(rec["date"]).date()
-            if prev.start < date <= cur.end:
-                notes.append(f"{rec['description']} ({date.strftime('%B %Y')}): last year's figure "
-                             "is not comparable")
+    notes = [f"{description} ({date.strftime('%B %Y')}): last year's figure is not comparable"
+             for date, description in series.recording_changes(m.id) if prev.start < date <= cur.end]
     if m.not_comparable_before and prev.start < m.not_comparable_before <= cur.end:
         notes.append(f"The measure's definition changed in {m.not_comparable_before.strftime('%B %Y')}: "
                      "last year's figure is not comparable")
@@ -79,15 +64,18 @@ def _gap(series: SeriesSet, m: Measure, w: Window) -> str | None:
     return None
 
 
-def _monthly_sum(series: SeriesSet, m: Measure, w: Window, districts: list[str] | None
+def _in_window(mine: pd.DataFrame, w: Window, districts: list[str] | None) -> pd.DataFrame:
+    """A measure's monthly rows inside a window (and the given districts)."""
+    sel = mine[(mine.month >= w.start) & (mine.month <= w.last)]
+    return sel if districts is None else sel[sel.district.isin(districts)]
+
+
+def _monthly_sum(series: SeriesSet, mine: pd.DataFrame, m: Measure, w: Window, districts: list[str] | None
                  ) -> tuple[float | None, float | None, str | None]:
     gap = _gap(series, m, w)
     if gap:
         return None, None, gap
-    mon = series.monthly
-    sel = mon[(mon.measure_id == m.id) & (mon.month >= w.start) & (mon.month <= w.last)]
-    if districts is not None:
-        sel = sel[sel.district.isin(districts)]
+    sel = _in_window(mine, w, districts)
     num = float(sel.numerator.sum()) if sel.numerator.notna().any() else 0.0
     den = float(sel.denominator.sum()) if sel.denominator.notna().any() else None
     if m.aggregation in ("count", "sum", "severity_score"):
@@ -95,14 +83,11 @@ def _monthly_sum(series: SeriesSet, m: Measure, w: Window, districts: list[str] 
     return num, den, None
 
 
-def _sd(series: SeriesSet, m: Measure, w: Window, districts: list[str] | None) -> float | None:
+def _sd(mine: pd.DataFrame, m: Measure, w: Window, districts: list[str] | None) -> float | None:
     """Standard deviation of a mean measure's values in a window, from sums and sums of squares."""
     if m.aggregation != "mean":
         return None
-    mon = series.monthly
-    sel = mon[(mon.measure_id == m.id) & (mon.month >= w.start) & (mon.month <= w.last)]
-    if districts is not None:
-        sel = sel[sel.district.isin(districts)]
+    sel = _in_window(mine, w, districts)
     n, total, squares = sel.denominator.sum(), sel.numerator.sum(), sel.sumsq.sum()
     if n < 2:
         return None
@@ -147,7 +132,10 @@ def compare(series: SeriesSet, plan: Plan, to_month: str | dt.date) -> pd.DataFr
 
     to = month_start(to_month)
     rows: list[dict[str, Any]] = []
+    # split the monthly series by measure once, not once per area and window
+    by_measure = dict(tuple(series.monthly.groupby("measure_id"))) if not series.monthly.empty else {}
     for aof, m in plan.measures():
+        mine = by_measure.get(m.id, series.monthly.iloc[0:0])
         base = {"measure_id": m.id, "label": m.label, "area_of_focus": aof.id, "unit": m.unit,
                 "polarity": m.polarity, "decimals": m.decimals, "lag_months": m.lag_months,
                 "suppressed": False, "snapshot_id": series.snapshot_id,
@@ -156,7 +144,7 @@ def compare(series: SeriesSet, plan: Plan, to_month: str | dt.date) -> pd.DataFr
             cur = window(kind, add_months(to, -m.lag_months))
             prev = cur.year_earlier()
             if m.id in series.unavailable:
-                rows.append({**base, "area_level": "force", "area": _force_name(series),
+                rows.append({**base, "area_level": "force", "area": series.force or "force",
                              "window": kind, "period_end": cur.last.strftime("%Y-%m"),
                              "status": "unavailable", "note": series.unavailable[m.id],
                              "comparable": False})
@@ -167,8 +155,8 @@ def compare(series: SeriesSet, plan: Plan, to_month: str | dt.date) -> pd.DataFr
                 notes: list[str] = []
                 cur_used, prev_used = cur, prev
                 if m.decomposable:
-                    cn, cd, why_c = _monthly_sum(series, m, cur, districts)
-                    pn, pd_, why_p = _monthly_sum(series, m, prev, districts)
+                    cn, cd, why_c = _monthly_sum(series, mine, m, cur, districts)
+                    pn, pd_, why_p = _monthly_sum(series, mine, m, prev, districts)
                     cr = pr = None
                 else:
                     cn, cd, cr, why_c, cur_used = _window_lookup(series, m, cur, level, area)
@@ -209,8 +197,8 @@ def compare(series: SeriesSet, plan: Plan, to_month: str | dt.date) -> pd.DataFr
                     "pp_change": change if comparable and m.is_percent else None,
                     "direction": direction(m, pv, cv) if comparable else None,
                     "comparable": comparable, "status": status, "note": "; ".join(notes) or None,
-                    "current_sd": _sd(series, m, cur_used, districts) if m.decomposable else None,
-                    "previous_sd": _sd(series, m, prev_used, districts) if m.decomposable else None,
+                    "current_sd": _sd(mine, m, cur_used, districts) if m.decomposable else None,
+                    "previous_sd": _sd(mine, m, prev_used, districts) if m.decomposable else None,
                 })
     return pd.DataFrame(rows, columns=RESULT_COLUMNS)
 

@@ -165,14 +165,12 @@ def _kind_query(m: Measure, data: Any, full: Any, keys: list[str], w: Window) ->
     raise ValueError(m.aggregation)
 
 
-def _aggregate_rows(m: Measure, agg: Any, force: str) -> pd.DataFrame:
-    """Rows of the aggregates table for a measure, as window figures."""
+def _aggregate_rows(measures: list[Measure], agg: Any, force: str) -> pd.DataFrame:
+    """Rows of the aggregates table for the plan's aggregate measures (one read), as window figures."""
     # an aggregates table may hold other areas (regions, other forces): keep the force's own rows
-    t = agg.filter((agg.measure_id == m.id) & agg.area.isin([force, "force"])).to_pandas()
-    if t.empty:
-        return pd.DataFrame(columns=WINDOW_COLUMNS + ["value"])
-    out = pd.DataFrame({
-        "measure_id": m.id,
+    t = agg.filter(agg.measure_id.isin([m.id for m in measures]) & agg.area.isin([force, "force"])).to_pandas()
+    return pd.DataFrame({
+        "measure_id": t["measure_id"],
         "area_level": "force",
         "area": "force",
         "start": pd.to_datetime(t["period_start"]).dt.date,
@@ -180,8 +178,7 @@ def _aggregate_rows(m: Measure, agg: Any, force: str) -> pd.DataFrame:
         "numerator": t["numerator"].astype(float),
         "denominator": t["denominator"].astype(float),
         "value": t["value"].astype(float),
-    })
-    return out
+    }, columns=WINDOW_COLUMNS + ["value"])
 
 
 def compute_series(store: Any, plan: Plan, to_month: str | dt.date,
@@ -194,7 +191,7 @@ def compute_series(store: Any, plan: Plan, to_month: str | dt.date,
     con = store.ibis()
     areas_t = con.table(phys["areas"]) if "areas" in phys else None
     areas = areas_t.to_pandas() if areas_t is not None else pd.DataFrame(columns=["district", "lpa", "force", "population"])
-    force_name = str(areas["force"].iloc[0]) if len(areas) else "force"
+    force = str(areas["force"].iloc[0]) if len(areas) else "force"
 
     by_source: dict[str, list[Measure]] = defaultdict(list)
     for _, m in plan.measures():
@@ -213,34 +210,37 @@ def compute_series(store: Any, plan: Plan, to_month: str | dt.date,
             continue
         raw = con.table(phys[source])
         if source == "aggregates":
-            for m in measures:
-                aggregate_parts.append(_aggregate_rows(m, raw, force_name))
+            aggregate_parts.append(_aggregate_rows(measures, raw, force))
             continue
         say(f"scanning {source}")
-        t = derived.prepare(source, raw)
-        span = t.aggregate(first=t._month.min(), last=t._month.max()).to_pandas()
-        if span.empty or pd.isna(span["first"].iloc[0]):
-            for m in measures:
-                unavailable[m.id] = f"the {source} table has no rows"
-            continue
-        coverage[source] = (pd.Timestamp(span["first"].iloc[0]).date(),
-                            pd.Timestamp(span["last"].iloc[0]).date())
-        recorded = store.coverage(source, snap.snapshot_id)
-        if recorded:
-            supplied[source] = set().union(*recorded.values())
-            coverage[source] = (min(supplied[source]), max(supplied[source]))
+        end = ibis.literal(add_months(to, 1))
+        t = derived.prepare(source, raw).filter(lambda x: x._date < end)
         has_district = canonical_table(source).has_district
         keys = ["district", "_month"] if has_district else ["_month"]
-        t = t.filter(t._date < ibis.literal(add_months(to, 1)))
         decomposable = [m for m in measures if m.decomposable]
         # the severity weights join only the shared scan, and only when a measure needs them
-        scan = (derived.prepare(source, raw, severity=True).filter(lambda x: x._date < ibis.literal(add_months(to, 1)))
+        scan = (derived.prepare(source, raw, severity=True).filter(lambda x: x._date < end)
                 if any(m.aggregation == "severity_score" for m in decomposable) else t)
         aggs: dict[str, Any] = {}
         for m in decomposable:
             aggs.update(_monthly_aggs(m, scan))
+        frame = None
         if aggs:
             frame = scan.group_by(keys).aggregate(**aggs).to_pandas()
+            months = pd.to_datetime(frame["_month"])
+        else:  # no shared scan to read the months from: ask for them
+            span = t.aggregate(first=t._month.min(), last=t._month.max()).to_pandas()
+            months = pd.to_datetime(pd.Series([span["first"].iloc[0], span["last"].iloc[0]])).dropna()
+        if months.empty:
+            for m in measures:
+                unavailable[m.id] = f"the {source} table has no rows"
+            continue
+        coverage[source] = (months.min().date(), months.max().date())
+        recorded = store.coverage(source, snap.snapshot_id)
+        if recorded:
+            supplied[source] = set().union(*recorded.values())
+            coverage[source] = (min(supplied[source]), max(supplied[source]))
+        if frame is not None:
             monthly_parts.append(_long(frame, decomposable, has_district))
         # numerators dated by another column (e.g. outcomes dated in the window)
         by_date: dict[str, list[Measure]] = defaultdict(list)

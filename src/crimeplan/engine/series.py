@@ -34,3 +34,19 @@ class SeriesSet:
     peers: pd.DataFrame = field(default_factory=pd.DataFrame)
     snapshot_id: int | None = None
     extract_date: dt.date | None = None
+
+    @property
+    def force(self) -> str | None:
+        """The force's name, from the areas table (None when no areas were loaded)."""
+        return None if self.areas.empty else str(self.areas["force"].iloc[0])
+
+    def recording_changes(self, measure_id: str) -> list[tuple[dt.date, str]]:
+        """(date, description) of each recording change whose scope names the measure or `*`."""
+        if self.events is None or self.events.empty:
+            return []
+        out = []
+        for rec in self.events.to_dict("records"):
+            scope = {s.strip() for s in str(rec["scope"]).replace(",", ";").split(";")}
+            if rec["kind"] == "recording_change" and ("*" in scope or measure_id in scope):
+                out.append((pd.Timestamp(rec["date"]).date(), str(rec["description"])))
+        return out

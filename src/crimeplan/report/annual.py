@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from crimeplan.report import format as fmt
-from crimeplan.report.common import number_format
+from crimeplan.report.common import figure_cell, metadata, number_format
 from crimeplan.report.document import Block, Cell, Document, Footnotes, Heading, Paragraph, Table
-from crimeplan.report.quarterly import metadata
 from crimeplan.results import Results
 
 
@@ -39,8 +38,8 @@ def annual_document(results: Results, *, edition: str = "internal",
             rows.append([
                 Cell(f"{area.number or i + 1}. {area.title}" if first else ""),
                 Cell(m.label, footnotes=refs, measure_id=m.id, field="label"),
-                _fig(r, "previous_value", m, hidden),
-                _fig(r, "current_value", m, hidden),
+                figure_cell(r, "previous_value", m),
+                figure_cell(r, "current_value", m),
                 Cell((fmt.number(change, m.decimals) + (" % pts" if percent else "")) if comparable else "N/A",
                      float(change) if comparable and not fmt.missing(change) else None,
                      number_format(m.decimals), measure_id=m.id, field="change"),
@@ -64,10 +63,3 @@ def annual_document(results: Results, *, edition: str = "internal",
                     subtitle=f"12 months to {month.strftime('%B %Y')}", metadata=meta, blocks=blocks,
                     footnotes=notes.items, sensitivity=dict(meta)["Sensitivity"])
 
-
-def _fig(r: dict, field: str, m, hidden: bool) -> Cell:  # type: ignore[no-untyped-def]
-    value = r.get(field)
-    if hidden:
-        return Cell("[c]", measure_id=m.id, field=field)
-    return Cell(fmt.figure(value, m.unit, m.decimals), None if fmt.missing(value) else float(value),
-                number_format(m.decimals), measure_id=m.id, field=field)

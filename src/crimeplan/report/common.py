@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -10,6 +11,7 @@ import vl_convert as vlc
 
 from crimeplan import stats
 from crimeplan.compare import monthly_values
+from crimeplan.engine.windows import financial_quarter
 from crimeplan.narrative import SeriesFacts, key_points, quarterly
 from crimeplan.plans.model import AreaOfFocus, Measure
 from crimeplan.report import format as fmt
@@ -43,11 +45,23 @@ def assessment(rec: dict[str, Any]) -> tuple[str, str | None]:
     return ((direction or "").capitalize(), None) if isinstance(direction, str) else ("", None)
 
 
-def _figure_cell(rec: dict[str, Any], field: str, m: Measure) -> Cell:
+def figure_cell(rec: dict[str, Any], field: str, m: Measure) -> Cell:
+    """A results row's figure as the measure prints it (unit, decimals), or [c] when withheld."""
     value = rec.get(field)
     shown = None if fmt.missing(value) or rec.get("suppressed") is True else float(value)
     text = "[c]" if rec.get("suppressed") is True else fmt.figure(value, m.unit, m.decimals)
     return Cell(text, shown, number_format(m.decimals), measure_id=m.id, field=field)
+
+
+def number_cell(value: Any, decimals: int, *, measure_id: str | None = None, field: str | None = None,
+                hidden: bool = False, empty: str = "N/A") -> Cell:
+    """A plain number cell: [c] when withheld, `empty` when missing."""
+    if hidden:
+        return Cell("[c]", measure_id=measure_id, field=field)
+    if fmt.missing(value):
+        return Cell(empty, measure_id=measure_id, field=field)
+    return Cell(fmt.number(value, decimals), float(value), number_format(decimals),
+                measure_id=measure_id, field=field)
 
 
 def performance_table(results: Results, area: AreaOfFocus, notes: Footnotes, *,
@@ -76,8 +90,8 @@ def performance_table(results: Results, area: AreaOfFocus, notes: Footnotes, *,
             diff_text = fmt.difference(rec) if comparable else "N/A"
             rows.append([
                 Cell(label, footnotes=refs, measure_id=m.id, field="label"),
-                _figure_cell(rec, "previous_value", m),
-                _figure_cell(rec, "current_value", m),
+                figure_cell(rec, "previous_value", m),
+                figure_cell(rec, "current_value", m),
                 Cell(text, style=style, measure_id=m.id, field="assessment"),
                 Cell(diff_text, None if not comparable or fmt.missing(diff_value) else float(diff_value),
                      number_format(m.decimals if m.unit == "percent" else 1), measure_id=m.id, field=diff_field),
@@ -107,18 +121,12 @@ def series_facts(results: Results, m: Measure) -> tuple[SeriesFacts | None, pd.D
     mv = mv[pd.to_datetime(mv.month) <= pd.Timestamp(results.to_month)]
     if mv.empty:
         return None, None
-    events = []
-    ev = results.series.events
-    if ev is not None and not ev.empty:
-        for rec in ev.to_dict("records"):
-            scope = {x.strip() for x in str(rec["scope"]).replace(",", ";").split(";")}
-            if rec["kind"] == "recording_change" and ("*" in scope or m.id in scope):
-                events.append((pd.Timestamp(rec["date"]).date(), str(rec["description"])))
     facts = SeriesFacts(
         measure_id=m.id, label=m.label, polarity=m.polarity, percent=m.is_percent,
         months=list(mv.month), numerators=[float(x) for x in mv.numerator],
         denominators=[None if pd.isna(x) else float(x) for x in mv.denominator],
-        noun=NOUNS.get(m.source, "cases"), scale=m.scale, events=events)
+        noun=NOUNS.get(m.source, "cases"), scale=m.scale,
+        events=results.series.recording_changes(m.id))
     return facts, mv
 
 
@@ -190,6 +198,24 @@ def spc_figure(results: Results, m: Measure, *, quarterly_points: bool, last: in
     spec = spc_spec(result, periods, title)
     icon = result.variation_icon
     caption = f"{ICON_TEXT[icon]} ({labels[-1]})" + "".join(f" · {_plain(w, labels)}" for w in result.warnings)
-    return Figure(svg=vlc.vegalite_to_svg(spec), png=vlc.vegalite_to_png(spec, scale=2), caption=caption,
-                  icon_svg=icon_svg(icon), icon_png=vlc.svg_to_png(icon_svg(icon), scale=2),
+    # the renderers make PNGs (for Word and Excel) from the SVGs, only when a format needs them
+    return Figure(svg=vlc.vegalite_to_svg(spec), png=None, caption=caption, icon_svg=icon_svg(icon),
                   alt=f"XmR chart of {m.label}")
+
+
+def metadata(results: Results, *, edition: str, overrides: dict[str, str]) -> list[tuple[str, str]]:
+    """Date, data to, version, unit, author, owner and sensitivity, from the plan or the command line."""
+    meta = dict(results.plan.metadata)
+    meta.update({k: v for k, v in overrides.items() if v})
+    sensitivity = (meta.get("public_sensitivity", "OFFICIAL - PUBLIC") if edition == "public"
+                   else meta.get("sensitivity", "OFFICIAL"))
+    return [
+        ("Date", meta.get("date", dt.date.today().strftime("%d %B %Y"))),
+        ("Data to", results.to_month.strftime("%B %Y") + f" ({financial_quarter(results.to_month)})"),
+        ("Version", meta.get("version", "1.0")),
+        ("Unit", meta.get("unit", "")),
+        ("Author", meta.get("author", "")),
+        ("Owner", meta.get("owner", "")),
+        ("Sensitivity", sensitivity),
+        ("Edition", "Public (small numbers withheld)" if edition == "public" else "Internal"),
+    ]

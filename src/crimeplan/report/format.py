@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
-from crimeplan.compare.values import round_half_up
+from crimeplan.compare.values import missing, round_half_up
 
 UNIT_SUFFIX = {"percent": "%", "seconds": "s", "minutes": " mins", "days": "", "hours": "",
                "gbp_millions": "", "rate_per_1000": "", "count": "", "mean": ""}
-
-
-def missing(value: Any) -> bool:
-    """True for None and NaN."""
-    return value is None or (isinstance(value, float) and math.isnan(value))
 
 
 def number(value: Any, decimals: int = 0) -> str:

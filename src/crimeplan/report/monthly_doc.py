@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
 
 import pandas as pd
 
 from crimeplan.plans.model import Measure
-from crimeplan.report import format as fmt
-from crimeplan.report.common import headline_key_points, number_format, performance_table, spc_figure
+from crimeplan.report.common import (headline_key_points, metadata, number_cell, performance_table,
+                                      spc_figure)
 from crimeplan.report.document import (Block, BulletList, Cell, Contents, Document, Footnotes, Heading,
                                        Paragraph, Table)
-from crimeplan.report.quarterly import metadata
 from crimeplan.report.sections import msg_blocks
 from crimeplan.results import Results
 
@@ -22,7 +20,6 @@ def monthly_document(results: Results, *, edition: str = "internal", with_charts
     plan = results.plan
     notes = Footnotes()
     month = results.to_month.strftime("%b %Y")
-    force = str(results.series.areas["force"].iloc[0]) if not results.series.areas.empty else ""
     blocks: list[Block] = [Contents("Areas of focus"), Paragraph(
         f"Rolling 12 months to {results.to_month.strftime('%B %Y')} against the same 12 months a year "
         "earlier unless stated otherwise. Better/ Worse says whether a change is statistically "
@@ -56,7 +53,7 @@ def monthly_document(results: Results, *, edition: str = "internal", with_charts
         blocks += msg_blocks(results, notes)
     meta = metadata(results, edition=edition, overrides=overrides or {})
     meta.insert(1, ("Snapshot", f"{results.series.snapshot_id} (data extracted {results.series.extract_date})"))
-    return Document(title=f"{plan.title}: {results.to_month.strftime('%B %Y')}", subtitle=force,
+    return Document(title=f"{plan.title}: {results.to_month.strftime('%B %Y')}", subtitle=results.series.force or "",
                     metadata=meta, blocks=blocks, footnotes=notes.items,
                     sensitivity=dict(meta)["Sensitivity"])
 
@@ -73,24 +70,18 @@ def breakdown_table(table: pd.DataFrame, m: Measure) -> Table:
     for rec in sel.to_dict("records"):
         hidden = rec.get("suppressed") is True
         area = rec["area"] if rec["area_level"] == "lpa" else f"{rec['area']} (force)"
-        line = [Cell(area), _cell(rec, "previous_value", m.decimals, hidden, m),
-                _cell(rec, "current_value", m.decimals, hidden, m)]
+
+        def cell(field: str, decimals: int) -> Cell:
+            return number_cell(rec.get(field), decimals, measure_id=m.id, field=field, hidden=hidden)
+
+        line = [Cell(area), cell("previous_value", m.decimals), cell("current_value", m.decimals)]
         if m.is_percent:
-            line += [_cell(rec, "pp_change", m.decimals, hidden, m), _cell(rec, "current_numerator", 0, hidden, m),
-                     _cell(rec, "current_denominator", 0, hidden, m)]
+            line += [cell("pp_change", m.decimals), cell("current_numerator", 0), cell("current_denominator", 0)]
         else:
-            line += [_cell(rec, "change", m.decimals, hidden, m), _cell(rec, "pct_change", 1, hidden, m)]
+            line += [cell("change", m.decimals), cell("pct_change", 1)]
         rows.append(line)
     return Table(f"{m.id} by LPA"[:31], header, rows, caption=f"{m.label} by Local Policing Area")
 
-
-def _cell(rec: dict[str, Any], field: str, decimals: int, hidden: bool, m: Measure) -> Cell:
-    value = rec.get(field)
-    if hidden:
-        return Cell("[c]", measure_id=m.id, field=field)
-    if fmt.missing(value):
-        return Cell("N/A", measure_id=m.id, field=field)
-    return Cell(fmt.number(value, decimals), float(value), number_format(decimals), measure_id=m.id, field=field)
 
 
 def msg_document(results: Results, *, edition: str = "internal",

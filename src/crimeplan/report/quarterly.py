@@ -2,33 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 from crimeplan.plans.commentary import Commentary, load_commentary
-from crimeplan.report.common import headline_key_points, performance_table, spc_figure
+from crimeplan.engine.windows import financial_quarter
+from crimeplan.report.common import headline_key_points, metadata, performance_table, spc_figure
 from crimeplan.report.document import (Block, BulletList, Cell, Contents, Document, Footnotes, Heading,
                                        PageBreak, Paragraph, Table)
-from crimeplan.report.sections import diversity_blocks, msg_blocks, quarter_label, sickness_blocks
+from crimeplan.report.sections import diversity_blocks, msg_blocks, sickness_blocks
 from crimeplan.results import Results
-
-
-def metadata(results: Results, *, edition: str, overrides: dict[str, str]) -> list[tuple[str, str]]:
-    """Date, data to, version, unit, author, owner and sensitivity, from the plan or the command line."""
-    meta = dict(results.plan.metadata)
-    meta.update({k: v for k, v in overrides.items() if v})
-    sensitivity = (meta.get("public_sensitivity", "OFFICIAL - PUBLIC") if edition == "public"
-                   else meta.get("sensitivity", "OFFICIAL"))
-    return [
-        ("Date", meta.get("date", dt.date.today().strftime("%d %B %Y"))),
-        ("Data to", results.to_month.strftime("%B %Y") + f" ({quarter_label(results.to_month)})"),
-        ("Version", meta.get("version", "1.0")),
-        ("Unit", meta.get("unit", "")),
-        ("Author", meta.get("author", "")),
-        ("Owner", meta.get("owner", "")),
-        ("Sensitivity", sensitivity),
-        ("Edition", "Public (small numbers withheld)" if edition == "public" else "Internal"),
-    ]
 
 
 def _commentary_table(results: Results, area_index: int, commentary: dict[tuple[str, str], Commentary],
@@ -61,10 +43,9 @@ def quarterly_document(results: Results, *, edition: str = "internal",
     """Lay the results out as the Police and Crime Plan quarterly update."""
     plan = results.plan
     notes = Footnotes()
-    quarter = quarter_label(results.to_month)
+    quarter = financial_quarter(results.to_month)
     path = commentary_path or plan.commentary
     commentary = load_commentary(path, plan) if path else {}
-    force = str(results.series.areas["force"].iloc[0]) if not results.series.areas.empty else ""
     blocks: list[Block] = [Contents()]
     blocks += msg_blocks(results, notes)
     for i, area in enumerate(plan.areas_of_focus):
@@ -94,9 +75,8 @@ def quarterly_document(results: Results, *, edition: str = "internal",
         if commitments is not None:
             blocks.append(Heading("Commitments", 2))
             blocks.append(commitments)
+    meta = metadata(results, edition=edition, overrides=overrides or {})
     return Document(
-        title=plan.title, subtitle=f"{force} · {quarter}",
-        metadata=metadata(results, edition=edition, overrides=overrides or {}),
-        blocks=blocks, footnotes=notes.items,
-        sensitivity=dict(metadata(results, edition=edition, overrides=overrides or {}))["Sensitivity"],
+        title=plan.title, subtitle=f"{results.series.force or ''} · {quarter}", metadata=meta,
+        blocks=blocks, footnotes=notes.items, sensitivity=dict(meta)["Sensitivity"],
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import pandas as pd
@@ -12,9 +11,9 @@ from crimeplan.compare.peers import executive_summary
 from crimeplan.engine.windows import financial_quarter
 from crimeplan.plans.model import AreaOfFocus
 from crimeplan.report import format as fmt
-from crimeplan.report.common import number_format
+from crimeplan.report.common import number_cell, number_format
 from crimeplan.report.document import Block, BulletList, Cell, Footnotes, Heading, Paragraph, Table
-from crimeplan.report.sparkline import sparkline_png, sparkline_svg
+from crimeplan.report.sparkline import sparkline_svg
 from crimeplan.results import Results
 
 HMIC_CAVEAT = ("HMIC caveat: differences in position between forces in the Most Similar Group are often "
@@ -48,7 +47,6 @@ def msg_blocks(results: Results, notes: Footnotes, level: int = 1) -> list[Block
         return []
     msg = results.msg
     nouns = {mm.id: mm.noun for mm in plan.msg.measures}
-    rank_by_value = {mm.id: mm.rank_by_value for mm in plan.msg.measures}
     items = [(r["label"], r["aspiration_met"], r["position_change"]) for r in msg.to_dict("records")
              if r.get("period_end") is not None]
     blocks: list[Block] = [Heading("Most Similar Group comparison", level, "msg")]
@@ -66,14 +64,12 @@ def msg_blocks(results: Results, notes: Footnotes, level: int = 1) -> list[Block
         refs = [caveat] if r["msg_significance"] == "similar" else []
         if r["small_numbers"]:
             refs.append(notes.ref("Small numbers: the force's count is too low for its MSG position to mean much."))
-        position = r["msg_position_text"] if not rank_by_value.get(r["measure_id"]) else r["msg_position_text"]
         rows.append([
             Cell(r["priority"] or ""),
             Cell(r["label"], measure_id=r["measure_id"], field="label"),
-            Cell(position, float(r["msg_position"]), "0", footnotes=refs, measure_id=r["measure_id"],
+            Cell(r["msg_position_text"], float(r["msg_position"]), "0", footnotes=refs, measure_id=r["measure_id"],
                  field="msg_position"),
-            Cell("", svg=sparkline_svg(r["sparkline"], r["polarity"]), png=sparkline_png(r["sparkline"], r["polarity"]),
-                 field="sparkline"),
+            Cell("", svg=sparkline_svg(r["sparkline"]), field="sparkline"),
             Cell(r["aspiration"], style=("better" if r["aspiration_met"] == "met" else
                                          "worse" if r["aspiration_met"] == "not met" else None),
                  measure_id=r["measure_id"], field="aspiration"),
@@ -118,21 +114,16 @@ def sickness_blocks(results: Results, area: AreaOfFocus) -> list[Block]:
             fy = financial_quarter(month).split(" ")[0]
             by_fy.setdefault(fy, {})[(month.month - 4) % 12] = float(value)
         years = sorted(by_fy)
-        rows = [[Cell(fy)] + [_num(by_fy[fy].get(i), 2) for i in range(12)] for fy in years]
+        rows = [[Cell(fy)] + [number_cell(by_fy[fy].get(i), 2, empty="") for i in range(12)] for fy in years]
         if len(years) >= 2:
             this, last = by_fy[years[-1]], by_fy[years[-2]]
             variance = [(this[i] - last[i]) if i in this and i in last else None for i in range(12)]
             rows.append([Cell(f"{years[-1]} variance to {years[-2]}", style="strong")]
-                        + [_num(v, 2) for v in variance])
+                        + [number_cell(v, 2, empty="") for v in variance])
         blocks.append(Table(f"Sickness {m.id}", ["Financial year", *MONTHS], rows,
                             caption=f"{m.label}: average hours lost per person in each month"))
     return blocks
 
-
-def _num(value: float | None, decimals: int) -> Cell:
-    if value is None:
-        return Cell("")
-    return Cell(fmt.number(value, decimals), value, number_format(decimals))
 
 
 def diversity_blocks(results: Results, area: AreaOfFocus) -> list[Block]:
@@ -149,9 +140,9 @@ def diversity_blocks(results: Results, area: AreaOfFocus) -> list[Block]:
         r = rec.iloc[0].to_dict()
         periods = periods or (str(r.get("previous_period") or ""), str(r.get("current_period") or ""))
         rows.append([Cell(m.label.replace("Ethnic minority employees - ", "")),
-                     _pct(r.get("previous_value"), m.id, "previous_value"),
-                     _pct(r.get("current_value"), m.id, "current_value"),
-                     _pct(r.get("pp_change"), m.id, "pp_change")])
+                     number_cell(r.get("previous_value"), 2, measure_id=m.id, field="previous_value"),
+                     number_cell(r.get("current_value"), 2, measure_id=m.id, field="current_value"),
+                     number_cell(r.get("pp_change"), 2, measure_id=m.id, field="pp_change")])
     if not rows:
         return []
     population = results.plan.workforce.get("economically_active_ethnic_minority_pct")
@@ -164,12 +155,3 @@ def diversity_blocks(results: Results, area: AreaOfFocus) -> list[Block]:
                   caption="Ethnic minority employees (% of each group) against the economically active population")]
 
 
-def _pct(value: Any, measure_id: str, field: str) -> Cell:
-    if fmt.missing(value):
-        return Cell("N/A", measure_id=measure_id, field=field)
-    return Cell(fmt.number(value, 2), float(value), "0.00", measure_id=measure_id, field=field)
-
-
-def quarter_label(month: dt.date) -> str:
-    """The financial quarter a report month falls in, e.g. 2026/27 Q2."""
-    return financial_quarter(month)

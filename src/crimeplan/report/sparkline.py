@@ -1,13 +1,11 @@
-"""Sparklines of the previous 12 data points: inline SVG, and PNG for DOCX and XLSX."""
+"""Sparklines of the previous 12 data points, as SVG (the renderers make PNGs where needed)."""
 
 from __future__ import annotations
-
-import vl_convert as vlc
 
 WIDTH, HEIGHT, PAD = 90, 24, 3
 
 
-def sparkline_svg(values: list[float], polarity: str = "down") -> str:
+def sparkline_svg(values: list[float]) -> str:
     """A tiny line chart; the last point is marked."""
     if not values:
         return ""
@@ -22,8 +20,3 @@ def sparkline_svg(values: list[float], polarity: str = "down") -> str:
             f'<polyline fill="none" stroke="#1f4e79" stroke-width="1.5" points="{path}"/>'
             f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.5" fill="#1f4e79"/></svg>')
 
-
-def sparkline_png(values: list[float], polarity: str = "down") -> bytes | None:
-    """The sparkline as PNG (for Word and Excel)."""
-    svg = sparkline_svg(values, polarity)
-    return vlc.svg_to_png(svg, scale=3) if svg else None

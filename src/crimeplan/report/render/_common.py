@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from functools import lru_cache
 
 from crimeplan.report.document import (Cell, Document, Figure, Heading, Paragraph,
                                        BulletList, Table)
@@ -189,13 +190,19 @@ def svg_size(svg: str) -> tuple[float, float] | None:
     return None
 
 
+@lru_cache(maxsize=512)
+def svg_png(svg: str, scale: float) -> bytes:
+    """An SVG as PNG, once per picture however many formats ask for it."""
+    import vl_convert as vlc
+
+    return vlc.svg_to_png(svg, scale=scale)
+
+
 def figure_png(figure: Figure) -> bytes:
     """The figure's PNG, rendered from its SVG at twice the size when the builder gave none."""
     if figure.png:
         return figure.png
-    import vl_convert as vlc
-
-    return vlc.svg_to_png(figure.svg, scale=2)
+    return svg_png(figure.svg, 2)
 
 
 def icon_png(figure: Figure) -> bytes | None:
@@ -203,9 +210,7 @@ def icon_png(figure: Figure) -> bytes | None:
     if figure.icon_png:
         return figure.icon_png
     if figure.icon_svg:
-        import vl_convert as vlc
-
-        return vlc.svg_to_png(figure.icon_svg, scale=3)
+        return svg_png(figure.icon_svg, 3)
     return None
 
 
@@ -232,7 +237,5 @@ def cell_png(cell: Cell) -> bytes | None:
     if cell.png:
         return cell.png
     if cell.svg:
-        import vl_convert as vlc
-
-        return vlc.svg_to_png(cell.svg, scale=3)
+        return svg_png(cell.svg, 3)
     return None

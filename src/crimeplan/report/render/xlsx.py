@@ -121,8 +121,9 @@ def _table_sheet(ws, t: Table, document: Document) -> None:
     for i, row in enumerate(t.rows, HEADER_ROW + 1):
         for j, src in enumerate(row, 1):
             _put(ws.cell(row=i, column=j), src)
-            if src.png:
-                _put_image(ws, src.png, i, j)
+            picture = c.cell_png(src)
+            if picture:
+                _put_image(ws, picture, i, j)
         if has_notes:
             _put_text(ws.cell(row=i, column=len(row) + 1), _notes_of(row))
     for j, h in enumerate(header):
