@@ -27,11 +27,11 @@ import statistics
 from dataclasses import dataclass
 from typing import Iterable
 
-K = 4.0
-REL_FLOOR = 0.06
+K = 5.0
+REL_FLOOR = 0.08
 MIN_HISTORY = 3
 MIN_EXPECTED = 30.0
-MIN_CHANGE = 0.25
+MIN_CHANGE = 0.3
 WINDOW = 12  # months either side
 # the column that splits a table into categories (level `category`)
 CATEGORY_COLUMNS = {"crimes": "offence_group", "incidents": "category", "calls": "channel",
