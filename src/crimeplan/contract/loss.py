@@ -9,11 +9,14 @@ month) count against the whole load's share instead.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable
 
 from crimeplan.errors import BadInput
+
+_DETAIL = re.compile(r"\s*\((?:first seen|an earlier row|e\.g\.|lines? )[^)]*\)")
 
 DEFAULT_MAX_SHARE = 0.05
 
@@ -40,7 +43,7 @@ class Tally:
         for row, fld, value, reason in refused:
             self.quarantined += 1
             self.files[file] += 1
-            key = (fld, reason)
+            key = (fld, _DETAIL.sub("", reason))  # "duplicate id (first seen in … row 7)" → one reason
             self.reasons[key] += 1
             self.examples.setdefault(key, (file, row, value))
 

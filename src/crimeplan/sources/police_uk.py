@@ -5,7 +5,8 @@ Mapping (documented in docs/importers.md):
 * `Anti-social behaviour` rows → `incidents`, category `asb`, `opened_at` the first of the
   month at 00:00, `incident_id` the Crime ID when there is one (there never is in real files),
   else `<file stem>:<row>` (deterministic for a given file).
-* every other row → `crimes`: `crime_id` = Crime ID, `recorded_date` = first day of Month,
+* every other row → `crimes`: `crime_id` = Crime ID, or `<file stem>:<row>` when the file
+  gives none (British Transport Police never do; Dorset leaves some out), `recorded_date` = first day of Month,
   `offence_group` = the ONS offence group of the police.uk Crime type (ONS_GROUPS: Drugs,
   Possession of weapons, Public order and Other crime are crimes against society), `outcome_type` from `Last outcome category` through OUTCOME_TYPES, `outcome_date`
   empty (a street file does not date its outcome) unless an outcomes file dates it.
@@ -224,7 +225,7 @@ def _read_street(path: Path, st: _State, q: list[QRow]) -> FileCount:
         st.file_months[label] = file_month
     stem = re.sub(r"\.csv(\.gz)?$", "", path.name, flags=re.IGNORECASE)
     before = len(q)
-    n_crimes = n_asb = out = noloc = 0
+    n_crimes = n_asb = out = noloc = no_id = 0
 
     def bad(row: int, fld: str, value: str, reason: str) -> None:
         q.append(QRow(label, row, fld, value, reason))
@@ -246,9 +247,9 @@ def _read_street(path: Path, st: _State, q: list[QRow]) -> FileCount:
             bad(row, "Crime type", r["Crime type"], "not a police.uk crime type")
             continue
         cid = r["Crime ID"].strip()
-        if ctype != ASB and not cid:
-            bad(row, "Crime ID", "", "required value is missing (every crime has a Crime ID)")
-            continue
+        if ctype != ASB and not cid:  # British Transport Police publish none, Dorset some
+            cid = f"{stem}:{row}"
+            no_id += 1
         seen = st.crime_at.get(cid) if ctype != ASB else None
         iid = cid or f"{stem}:{row}"
         seen_i = st.incident_ids.get(iid) if ctype == ASB else None
@@ -292,7 +293,8 @@ def _read_street(path: Path, st: _State, q: list[QRow]) -> FileCount:
     return FileCount(label, read=reader.rows_read, mapped=n_crimes + n_asb,
                      quarantined=len(q) - before,
                      detail=f"{n_crimes} crimes + {n_asb} ASB incidents; {out} outside the "
-                            f"force's districts, {noloc} with no location")
+                            f"force's districts, {noloc} with no location"
+                            + (f"; {no_id} crimes with no Crime ID given <file>:<row>" if no_id else ""))
 
 
 def _read_outcomes(path: Path, order: int, st: _State, q: list[QRow]) -> FileCount:

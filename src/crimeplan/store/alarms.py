@@ -74,12 +74,10 @@ def _label(m: dt.date) -> str:
     return f"{m.year:04d}-{m.month:02d}"
 
 
-def check_series(counts: dict[dt.date, float], months: Iterable[dt.date], *, table: str,
-                 level: str, key: str | None, only: set[dt.date] | None = None) -> list[Alarm]:
-    """Alarms for one monthly series; `months` are the supplied months (a missing count is 0).
-
-    `only` limits the months checked (default: all).
-    """
+def assess_series(counts: dict[dt.date, float], months: Iterable[dt.date],
+                  only: set[dt.date] | None = None) -> list[tuple[dt.date, float, float, float, float, int]]:
+    """(month, observed, expected, low, high, reference months) for every month big enough
+    and with history enough to be judged; `months` are the supplied months (missing count = 0)."""
     supplied = sorted(set(months))
     rates = {m: counts.get(m, 0.0) / _days(m) for m in supplied}
     out = []
@@ -97,7 +95,18 @@ def check_series(counts: dict[dt.date, float], months: Iterable[dt.date], *, tab
         mad = statistics.median(abs(r - med) for r in ref)
         sigma = max(1.4826 * mad, (med / days) ** 0.5, REL_FLOOR * med)
         low, high = max(0.0, (med - K * sigma) * days), (med + K * sigma) * days
-        observed = counts.get(m, 0.0)
+        out.append((m, counts.get(m, 0.0), expected, low, high, len(ref)))
+    return out
+
+
+def check_series(counts: dict[dt.date, float], months: Iterable[dt.date], *, table: str,
+                 level: str, key: str | None, only: set[dt.date] | None = None) -> list[Alarm]:
+    """Alarms for one monthly series; `months` are the supplied months (a missing count is 0).
+
+    `only` limits the months checked (default: all).
+    """
+    out = []
+    for m, observed, expected, low, high, n_ref in assess_series(counts, months, only):
         if low <= observed <= high or abs(observed - expected) < MIN_CHANGE * expected:
             continue
         what = table if level == "source" else f"{table} {level} {key!r}"
@@ -105,6 +114,6 @@ def check_series(counts: dict[dt.date, float], months: Iterable[dt.date], *, tab
         out.append(Alarm(
             table, m, level, key, float(observed), low, high, expected,
             f"{what} {_label(m)}: {observed:,.0f}, {abs(change):.0%} {'below' if change < 0 else 'above'}"
-            f" the {expected:,.0f} expected from {len(ref)} months around it (expected range "
+            f" the {expected:,.0f} expected from {n_ref} months around it (expected range "
             f"{low:,.0f}–{high:,.0f})"))
     return out

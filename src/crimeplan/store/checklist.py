@@ -10,6 +10,8 @@ from crimeplan._duck import rows
 from crimeplan.contract.schema import table as canonical_table
 from crimeplan.store.quality import month_column
 
+PERIODIC = ("peers", "aggregates")
+
 
 def _label(m: dt.date) -> str:
     return f"{m.year:04d}-{m.month:02d}"
@@ -60,6 +62,11 @@ def check_lines(st: Any) -> list[str]:
                                      f'FROM "{phys[name]}" WHERE "{col}" IS NOT NULL')
                 by_source = {"months with rows (no coverage recorded)": {r[0] for r in found}}
             for label, months in sorted(by_source.items()):
+                if name in PERIODIC:  # 12-month or quarterly figures: gaps between periods are normal
+                    first, last = min(months), max(months)
+                    out.append(f"  {label}: {len(months)} periods ending {_label(first)}"
+                               + (f" .. {_label(last)}" if last != first else ""))
+                    continue
                 runs, gaps = ranges(months)
                 out.append(f"  {label}: months supplied {runs}" + (f"; gaps {gaps}" if gaps else ""))
             last = st.last_complete_month(name, sid)

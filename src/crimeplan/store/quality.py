@@ -120,12 +120,18 @@ def _supplied(con: duckdb.DuckDBPyConnection, sid: int, name: str, phys: str) ->
 def table_alarms(con: duckdb.DuckDBPyConnection, name: str, phys: str,
                  supplied: set[dt.date]) -> list[Alarm]:
     """Alarms of every supplied month of one table: as a whole, by district, by category."""
+    return [a for level, key, counts in table_series(con, name, phys)
+            for a in check_series(counts, supplied, table=name, level=level, key=key)]
+
+
+def table_series(con: duckdb.DuckDBPyConnection, name: str,
+                 phys: str) -> list[tuple[str, str | None, dict[dt.date, float]]]:
+    """(level, key, monthly counts) of a table: the whole table, each district, each category."""
     col = MONTH_COLUMNS[name]
     month = f'CAST(date_trunc(\'month\', "{col}") AS DATE)'
-    out = []
     total = {m: float(n) for m, n in rows(con, f'SELECT {month}, count(*) FROM "{phys}" GROUP BY 1')
              if m is not None}
-    out += check_series(total, supplied, table=name, level="source", key=None)
+    out: list[tuple[str, str | None, dict[dt.date, float]]] = [("source", None, total)]
     splits = []
     if canonical_table(name).has_district:
         splits.append(("district", "district"))
@@ -137,8 +143,7 @@ def table_alarms(con: duckdb.DuckDBPyConnection, name: str, phys: str,
                                  f'WHERE "{by}" IS NOT NULL GROUP BY 1, 2'):
             if m is not None:
                 series.setdefault(str(k), {})[m] = float(n)
-        for k in sorted(series):
-            out += check_series(series[k], supplied, table=name, level=level, key=k)
+        out += [(level, k, series[k]) for k in sorted(series)]
     return out
 
 
