@@ -50,6 +50,7 @@ def test_a_street_file_with_excel_months_is_refused_whole(tmp_path, capsys):
     forced = run_cli(capsys, "import", "police-uk", str(march), "--store", str(store), "--force",
                      "Essex", "--option", "mode=append", "--accept-quarantine")
     assert forced.code == 0, forced.err
+    assert "not supplied, no row loaded: 2018-03" in forced.out
     with Store(store, read_only=True) as st:
         assert st.latest_snapshot() == 2
         assert st.coverage("crimes") == {"police-uk": {dt.date(2018, 1, 1), dt.date(2018, 2, 1)}}

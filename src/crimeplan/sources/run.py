@@ -139,7 +139,8 @@ def run_import(source: str, paths: list[Path], store: Path, *, force: str | None
         except BadInput:
             shutil.rmtree(staging, ignore_errors=True)  # nothing of this import is kept
             raise
-    lines += _coverage_lines(result)
+        stored = {t: st.coverage(t) for t in result.coverage if t in tables}
+    lines += _coverage_lines(result, stored)
     lines += [f"store: {line}" for line in report.lines()]
     rows = [q.as_dict() for q in result.quarantine]
     for checked in report.files:
@@ -235,16 +236,20 @@ def _merged_coverage(st: Any, coverage: dict[str, dict[str, list[dt.date]]],
     return {t: by for t, by in cov.items() if by}
 
 
-def _coverage_lines(result: ImportResult) -> list[str]:
+def _coverage_lines(result: ImportResult, stored: dict[str, dict[str, set[dt.date]]]) -> list[str]:
     lines = []
     for table, by_source in result.coverage.items():
         for label, months in by_source.items():
+            kept = stored.get(table, {}).get(label, set())
+            dropped = sorted(set(months) - kept) if table in stored else []
+            months = [m for m in months if m not in dropped]
             if table in _MERGE_KEYS:  # periodic figures: say which periods, gaps are normal
                 lines.append(f"{table} ({label}): periods ending {month_ranges(months)}")
                 continue
             gap = missing_months(months)
             lines.append(f"{table} ({label}): months covered {month_ranges(months)}"
-                         + (f"; months missing {month_ranges(gap)}" if gap else ""))
+                         + (f"; months missing {month_ranges(gap)}" if gap else "")
+                         + (f"; not supplied, no row loaded: {month_ranges(dropped)}" if dropped else ""))
     return lines
 
 
