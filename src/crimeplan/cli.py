@@ -69,6 +69,10 @@ def load(
     store: Path = typer.Option(..., "--store", help="DuckDB store file"),
     append: bool = typer.Option(False, "--append", help="add rows (a new month) instead of replacing"),
     extract_date: Optional[str] = typer.Option(None, "--extract-date", help="YYYY-MM-DD; default today"),
+    accept_quarantine: bool = typer.Option(False, "--accept-quarantine",
+                                           help="load even when a month loses rows to quarantine"),
+    max_share: float = typer.Option(0.05, "--max-quarantine-share",
+                                    help="share of a month's rows quarantine may take (default 0.05)"),
 ) -> None:
     """Validate and load canonical files into a store as a new snapshot."""
     from crimeplan.contract.schema import table as canonical_table
@@ -80,7 +84,8 @@ def load(
         raise BadInput(str(exc.args[0]), field="TABLE") from None
     extract = dt.date.fromisoformat(extract_date) if extract_date else None
     with Store(store) as st:
-        report = st.load({table: list(files)}, append=append, extract_date=extract)
+        report = st.load({table: list(files)}, append=append, extract_date=extract,
+                         accept_quarantine=accept_quarantine, max_quarantine_share=_share(max_share))
     _print_load(report)
 
 
@@ -173,6 +178,10 @@ def import_(
     store: Path = typer.Option(..., "--store"),
     force: Optional[str] = typer.Option(None, "--force", help="the force, e.g. 'Essex Police'"),
     option: List[str] = typer.Option([], "--option", help="importer option key=value (repeatable)"),
+    accept_quarantine: bool = typer.Option(False, "--accept-quarantine",
+                                           help="load even when a month loses rows to quarantine"),
+    max_share: float = typer.Option(0.05, "--max-quarantine-share",
+                                    help="share of a month's rows quarantine may take (default 0.05)"),
 ) -> None:
     """Bring an outside format in, mapped to the canonical tables, as a new snapshot."""
     from crimeplan.sources.run import run_import
@@ -184,9 +193,50 @@ def import_(
         key, value = item.split("=", 1)
         options[key.strip()] = value.strip()
     with _progress(f"importing {source}"):
-        lines = run_import(source, list(paths), store, force=force, options=options)
+        lines = run_import(source, list(paths), store, force=force, options=options,
+                           accept_quarantine=accept_quarantine, max_quarantine_share=_share(max_share))
     for line in lines:
         console.print(line, markup=False, highlight=False, soft_wrap=True)
+
+
+def _share(value: float) -> float:
+    if not 0 <= value <= 1:
+        raise BadInput(f"--max-quarantine-share must be between 0 and 1, not {value}",
+                       field="--max-quarantine-share")
+    return value
+
+
+@app.command()
+def check(store: Path = typer.Option(..., "--store")) -> None:
+    """List each source's months supplied, last complete month, carried columns and alarms."""
+    from crimeplan.store import Store
+    from crimeplan.store.checklist import check_lines
+
+    with Store(store, read_only=True) as st:
+        for line in check_lines(st):
+            console.print(line, markup=False, highlight=False, soft_wrap=True)
+
+
+@app.command()
+def accept(
+    source: str = typer.Argument(..., help="a table (crimes) or a source (police-uk)"),
+    month: str = typer.Argument(..., help="the alarmed month YYYY-MM"),
+    store: Path = typer.Option(..., "--store"),
+    reason: str = typer.Option(..., "--reason", help="why the month is accepted"),
+    by: Optional[str] = typer.Option(None, "--by", help="who accepts it (default: the OS user)"),
+) -> None:
+    """Record an analyst's acceptance of an alarmed month (who, when, why)."""
+    from crimeplan.store import Store
+
+    try:
+        m = _month(month)
+    except BadInput:
+        raise BadInput(f"MONTH must be YYYY-MM, not {month!r}", field="MONTH") from None
+    with Store(store) as st:
+        done = st.accept(source, m, reason=reason, by=by)
+    for a in done:
+        console.print(f"accepted by {a.accepted_by} at {a.accepted_at:%Y-%m-%d %H:%M}: {a.message}",
+                      markup=False, highlight=False, soft_wrap=True)
 
 
 @app.command()

@@ -66,7 +66,11 @@ def test_a_directory_is_not_a_file(capsys, tmp_path):
         "after extract", "outcome before recorded", "missing id", "negative age"])
 def test_bad_rows_are_quarantined_and_reconciled(capsys, tmp_path, bad_row, field, reason):
     text = "\n".join([HEADER, GOOD, bad_row, GOOD.replace("C1", "C3")]) + "\n"
-    run, path, store = _load(capsys, tmp_path, text)
+    # one bad row in three loses a month: refused unless the quarantine is accepted
+    (tmp_path / "refused").mkdir()
+    refused, _, _ = _load(capsys, tmp_path / "refused", text)
+    assert refused.code == 2 and "--accept-quarantine" in refused.err and reason in refused.err
+    run, path, store = _load(capsys, tmp_path, text, "--accept-quarantine")
     assert run.code == 0, run.err
     assert "3 rows read = 2 loaded + 1 quarantined" in run.out
     quarantine = tmp_path / "quarantine" / "snapshot2-crimes-1.csv"
@@ -85,7 +89,7 @@ def test_append_sends_ids_already_loaded_to_quarantine(capsys, tmp_path):
     more = tmp_path / "more.csv"
     more.write_text(HEADER + "\n" + GOOD + "\n" + GOOD.replace("C1", "C9") + "\n")
     run = run_cli(capsys, "load", "crimes", str(more), "--store", str(store), "--append",
-                  "--extract-date", "2024-12-31")
+                  "--extract-date", "2024-12-31", "--accept-quarantine")
     assert "2 rows read = 1 loaded + 1 quarantined" in run.out
     with Store(store, read_only=True) as s:
         assert s.arrow("crimes").column("crime_id").to_pylist() == ["C1", "C9"]

@@ -19,7 +19,9 @@ def test_coverage_with_a_source_that_supplied_no_months(tmp_path):
 
 def test_coverage_is_recorded_and_replaced(tmp_path):
     path = tmp_path / "crimes.csv"
-    path.write_text(text("crimes", rows("crimes")), encoding="utf-8")
+    data = rows("crimes")
+    data[2].update(recorded_date="2024-03-05", outcome_date="2024-03-06")  # rows in January and March
+    path.write_text(text("crimes", data), encoding="utf-8")
     jan, mar = dt.date(2024, 1, 1), dt.date(2024, 3, 1)
     with Store(tmp_path / "s.duckdb") as st:
         st.load({"crimes": [path]}, extract_date=dt.date(2024, 12, 31),

@@ -173,9 +173,10 @@ def test_score_of_a_store_is_not_computable_over_a_missing_month(tmp_path):
 
     areas = write_csv(tmp_path / "areas.csv", "areas", [{"district": "A", "lpa": "N", "force": "T",
                                                           "population": 1000}])
-    crimes = write_csv(tmp_path / "crimes.csv", "crimes", [
-        {"crime_id": "1", "recorded_date": "2024-01-10", "offence_code": "8N", "offence_group": "V"}])
     months = [dt.date(2023, m, 1) for m in range(7, 13)] + [dt.date(2024, m, 1) for m in (1, 2, 3, 5, 6)]
+    crimes = write_csv(tmp_path / "crimes.csv", "crimes", [  # one crime in every month supplied
+        {"crime_id": str(i), "recorded_date": m.replace(day=10).isoformat(), "offence_code": "8N",
+         "offence_group": "V"} for i, m in enumerate(months)])
     with Store(tmp_path / "s.duckdb") as st:
         st.load({"areas": [areas], "crimes": [crimes]}, extract_date=dt.date(2024, 12, 31),
                 coverage={"crimes": {"test": months}})

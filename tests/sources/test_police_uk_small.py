@@ -87,7 +87,6 @@ def test_rows_of_another_force_in_a_file_are_quarantined(tmp_path):
     (street_row("x", month="2024-13"), "Month", "not a month"),
     (street_row("x", month="2024-02"), "Month", "the file is for 2024-01"),
     (street_row("x", ctype="Jaywalking"), "Crime type", "not a police.uk crime type"),
-    (street_row(""), "Crime ID", "required value is missing"),
     (street_row("a1"), "Crime ID", "duplicate id"),
     (street_row("x")[:-30], "*", "expected 12 fields"),
 ])
@@ -99,6 +98,16 @@ def test_bad_rows_are_quarantined_with_file_row_and_field(tmp_path, row, field, 
     q = res.quarantine[0]
     assert (q.file, q.row, q.field) == (str(p), 2, field) and reason in q.reason
     assert res.files[0].read == 2 and res.files[0].mapped == 1
+
+
+def test_a_crime_without_a_crime_id_is_kept_under_its_file_and_row(tmp_path):
+    # British Transport Police publish no Crime ID at all; Dorset (2024-01) leaves 607 out
+    p = write_street(tmp_path / "2024-01-essex-street.csv", [street_row("a1"), street_row("")])
+    res = police_uk.import_files([p], force="Essex")
+    res.check()
+    assert res.quarantine == []
+    assert res.tables["crimes"].column("crime_id").to_pylist() == ["a1", "2024-01-essex-street:2"]
+    assert "1 crimes with no Crime ID given <file>:<row>" in res.files[0].line()
 
 
 def test_a_snake_case_header_is_accepted(tmp_path):

@@ -27,7 +27,8 @@ def _street(tmp_path):
 
 def test_police_uk_import_makes_one_snapshot_with_coverage_and_quarantine(tmp_path):
     store = tmp_path / "s.duckdb"
-    lines = run_import("police-uk", [_street(tmp_path)], store, force="Essex", options={})
+    lines = run_import("police-uk", [_street(tmp_path)], store, force="Essex", options={},
+                       accept_quarantine=True)  # one row in four quarantined: over the 5%
     text = "\n".join(lines)
     assert "2024-01-essex-street.csv: 4 rows read = 3 mapped + 1 quarantined" in text
     assert "outside the force's districts: 1 rows" in text
@@ -50,7 +51,7 @@ def test_police_uk_import_makes_one_snapshot_with_coverage_and_quarantine(tmp_pa
 def test_rows_the_store_refuses_are_traced_to_the_raw_file(tmp_path):
     store = tmp_path / "s.duckdb"
     lines = run_import("police-uk", [_street(tmp_path)], store, force="Essex",
-                       options={"extract_date": "2024-02-15"})
+                       options={"extract_date": "2024-02-15"}, accept_quarantine=True)
     assert "store: crimes.parquet: 3 rows read = 2 loaded + 1 quarantined" in "\n".join(lines)
     q = list(csv.DictReader((tmp_path / "quarantine" / "import-police-uk-1.csv").open()))
     refused = [r for r in q if r["reason"].startswith("refused by the store")]
@@ -110,7 +111,7 @@ def test_cli_import(capsys, tmp_path):
 
     store = tmp_path / "s.duckdb"
     run = run_cli(capsys, "import", "police-uk", str(_street(tmp_path)), "--store", str(store),
-                  "--force", "Essex")
+                  "--force", "Essex", "--accept-quarantine")
     assert run.code == 0, run.err
     assert "months missing 2024-02" in run.out and "snapshot 1 created" in run.out
     bad = run_cli(capsys, "import", "police-uk", str(tmp_path / "none"), "--store", str(store))
@@ -125,7 +126,8 @@ def test_append_a_month(tmp_path):
     run_import("police-uk", [jan], store, force="Essex", options={})
     feb = write_street(tmp_path / "2024-02-essex-street.csv",
                        [street_row("b1", month="2024-02"), street_row("a2", month="2024-02")])
-    lines = run_import("police-uk", [feb], store, force="Essex", options={"mode": "append"})
+    lines = run_import("police-uk", [feb], store, force="Essex", options={"mode": "append"},
+                       accept_quarantine=True)
     assert "areas: kept as the store has them (appending)" in lines
     assert "store: crimes.parquet: 2 rows read = 1 loaded + 1 quarantined" in "\n".join(lines)
     with Store(store, read_only=True) as st:

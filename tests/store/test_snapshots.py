@@ -92,18 +92,30 @@ def test_a_month_never_supplied_is_missing_not_zero(tmp_path):
     months = [dt.date(2023, m, 1) for m in range(4, 13)] + [dt.date(2024, m, 1) for m in range(1, 4)]
     plan = load_plan("monthly-performance")
     with Store(tmp_path / "s.duckdb") as store:
-        # every month Apr 2023-Mar 2024 supplied: the months after June are zeros
+        # every month Apr 2023-Mar 2024 said to be supplied, but only Apr-Jun have rows: a month
+        # with no loaded row is never recorded as supplied, so the 12 months are not computable
         store.load({"areas": [areas], "crimes": [crimes]}, extract_date=dt.date(2024, 12, 31),
+                   coverage={"crimes": {"force system": months}})
+        assert store.coverage("crimes") == {"force system": set(months[:3])}
+        empty = compare(compute_series(store, plan, "2024-03"), plan, "2024-03")
+        row = empty[(empty.measure_id == "all_crime") & (empty.area_level == "force")].iloc[0]
+        assert pd.isna(row.current_value) and "not supplied" in row.note
+        # one crime in each later month: now every month is supplied, and the total adds up
+        later = write_csv(tmp_path / "later.csv", "crimes", CRIMES + [
+            {**CRIMES[1], "crime_id": f"L{m.month}-{m.year}", "recorded_date": m.isoformat()}
+            for m in months[3:]])
+        store.load({"crimes": [later]}, extract_date=dt.date(2024, 12, 31),
                    coverage={"crimes": {"force system": months}})
         assert store.coverage("crimes") == {"force system": set(months)}
         full = compare(compute_series(store, plan, "2024-03"), plan, "2024-03")
         row = full[(full.measure_id == "all_crime") & (full.area_level == "force")].iloc[0]
-        assert row.current_value == 12
+        assert row.current_value == 12 + 9
+        crimes = later
         # the same rows, but August 2023 never supplied: the 12 months cannot be computed
         holed = [m for m in months if m != dt.date(2023, 8, 1)]
         store.load({"crimes": [crimes]}, extract_date=dt.date(2024, 12, 31),
                    coverage={"crimes": {"force system": holed}})
-        assert store.coverage("crimes", 1) == {"force system": set(months)}  # snapshot 1 unchanged
+        assert store.coverage("crimes", 2) == {"force system": set(months)}  # snapshot 2 unchanged
         gap = compare(compute_series(store, plan, "2024-03"), plan, "2024-03")
         row = gap[(gap.measure_id == "all_crime") & (gap.area_level == "force")].iloc[0]
         assert pd.isna(row.current_value) and "not supplied for Aug 2023" in row.note

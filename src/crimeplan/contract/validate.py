@@ -41,6 +41,8 @@ class Checked:
     rows_read: int
     good: pa.Table
     quarantine: pa.Table  # one row per rejected data row: file,row,field,value,reason
+    # the month of each quarantined row's date, aligned with `quarantine` (None: unreadable)
+    quarantine_months: list[dt.date | None] = field(default_factory=list)
 
     @property
     def rows_loaded(self) -> int:
@@ -376,8 +378,20 @@ def check_file(
             con, "SELECT ? AS file, row, field, left(value, 200) AS value, reason FROM bad ORDER BY row",
             [str(path)],
         )
+        qmonths = _quarantine_months(con, table, present, rowsql, quarantine.num_rows)
     finally:
         con.close()
     if good.num_rows + quarantine.num_rows != rows_read:
         raise AssertionError("reconciliation failed: rows read != loaded + quarantined")
-    return Checked(str(path), sha256_of(path), rows_read, good, quarantine)
+    return Checked(str(path), sha256_of(path), rows_read, good, quarantine, qmonths)
+
+
+def _quarantine_months(con: duckdb.DuckDBPyConnection, table: Table, present: dict[str, bool],
+                       rowsql: str, total: int) -> list[dt.date | None]:
+    """The month of each quarantined row's raw date, in quarantine order (None: unreadable)."""
+    dc = table.date_column
+    if not total or not dc or not present.get(dc):
+        return [None] * total
+    found = rows(con, f"SELECT TRY_CAST(left(trim(raw.\"{dc}\"), 7) || '-01' AS DATE) FROM bad "
+                      f"LEFT JOIN raw ON raw.{rowsql} = bad.row ORDER BY bad.row")
+    return [r[0] for r in found]

@@ -31,6 +31,7 @@ class QRow:
     field: str
     value: str
     reason: str
+    lost: bool = True  # False: the row is replaced by another kept row (a superseded outcome)
 
     def as_dict(self) -> dict[str, Any]:
         """The row as a quarantine CSV record."""
@@ -79,6 +80,10 @@ class ImportResult:
     files: list[FileCount] = field(default_factory=list)
     coverage: dict[str, dict[str, list[dt.date]]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    # the month every row of a file belongs to, where the importer knows it (police.uk files)
+    file_months: dict[str, dt.date] = field(default_factory=dict)
+    # the contract columns each table's source carries (the rest are empty, not zero/false)
+    carried: dict[str, set[str]] = field(default_factory=dict)
 
     def check(self) -> None:
         """Raise if any file does not reconcile (a bug in the importer, never bad input)."""

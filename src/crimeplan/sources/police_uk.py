@@ -5,9 +5,10 @@ Mapping (documented in docs/importers.md):
 * `Anti-social behaviour` rows → `incidents`, category `asb`, `opened_at` the first of the
   month at 00:00, `incident_id` the Crime ID when there is one (there never is in real files),
   else `<file stem>:<row>` (deterministic for a given file).
-* every other row → `crimes`: `crime_id` = Crime ID, `recorded_date` = first day of Month,
-  `offence_group` = the police.uk Crime type (a police.uk category, coarser than the ONS offence
-  groups), `outcome_type` from `Last outcome category` through OUTCOME_TYPES, `outcome_date`
+* every other row → `crimes`: `crime_id` = Crime ID, or `<file stem>:<row>` when the file
+  gives none (British Transport Police never do; Dorset leaves some out), `recorded_date` = first day of Month,
+  `offence_group` = the ONS offence group of the police.uk Crime type (ONS_GROUPS: Drugs,
+  Possession of weapons, Public order and Other crime are crimes against society), `outcome_type` from `Last outcome category` through OUTCOME_TYPES, `outcome_date`
   empty (a street file does not date its outcome) unless an outcomes file dates it.
 * district = the LSOA name without its trailing code (`Basildon 001A` → `Basildon`) when that
   is one of the force's districts; rows outside the force's districts and `No Location` rows
@@ -30,7 +31,9 @@ from crimeplan.sources._result import FileCount, ImportResult, QRow, canonical, 
 
 SOURCE = "police-uk"
 OPTIONS = {"lookup": "LAD→CSP→PFA lookup CSV to use instead of the shipped December 2016 one",
-           "population": "CSV with columns district,population for the areas table"}
+           "population": "CSV with columns district,population for the areas table",
+           "other_crime": "society (default: 'Other crime' is Miscellaneous crimes against "
+                          "society) or victim-based"}
 STREET_COLUMNS = ["Crime ID", "Month", "Falls within", "LSOA name", "Crime type",
                   "Last outcome category"]
 STREET_OPTIONAL = ["Reported by", "Location", "LSOA code", "Longitude", "Latitude", "Context"]
@@ -83,6 +86,32 @@ OUTCOME_TYPES: dict[str, int | None] = {
     "": None,
 }
 SOLVED = frozenset({1, 2, 3, 4, 6, 7, 8})
+# police.uk crime type → the ONS offence group name the engine uses (engine/derived.py,
+# synth/offences.py).  Where police.uk is coarser than the ONS groups, the ONS group that holds
+# it whole is used (Burglary, Robbery); "Violence and sexual offences" spans two ONS groups
+# (Violence against the person, Sexual offences), both victim-based, and keeps its name.
+# "Other crime" holds forgery, perjury and the other miscellaneous crimes against society (both
+# Home Office mappings in the real data say so): it is a crime against society, not victim-based,
+# unless --option other_crime=victim-based keeps it as "Other crime" (victim-based).
+ONS_GROUPS: dict[str, str] = {
+    "Bicycle theft": "Bicycle theft",
+    "Burglary": "Burglary",
+    "Criminal damage and arson": "Criminal damage and arson",
+    "Drugs": "Drug offences",
+    "Other crime": "Miscellaneous crimes against society",
+    "Other theft": "All other theft offences",
+    "Possession of weapons": "Possession of weapons offences",
+    "Public order": "Public order offences",
+    "Robbery": "Robbery",
+    "Shoplifting": "Shoplifting",
+    "Theft from the person": "Theft from the person",
+    "Vehicle crime": "Vehicle offences",
+    "Violence and sexual offences": "Violence and sexual offences",
+}
+# what a street file carries; outcome_date only when an outcomes file dates the outcomes
+CARRIED = {"crimes": {"crime_id", "recorded_date", "offence_group", "district", "outcome_type"},
+           "incidents": {"incident_id", "opened_at", "category", "district"},
+           "areas": {"district", "lpa", "force"}}
 _FILE_MONTH = re.compile(r"^(\d{4})-(\d{2})-(.+?)-(street|outcomes)\.csv(\.gz)?$", re.IGNORECASE)
 _LSOA = re.compile(r"^(.+?)\s+[0-9]{3}[A-Z]$")
 
@@ -148,7 +177,12 @@ def import_files(paths: list[Path], *, force: str | None = None,
     lookup = Path(options["lookup"]) if options.get("lookup") else None
     dists = _forces.districts(the_force, lookup)
     pops = _populations(Path(options["population"])) if options.get("population") else {}
+    other = options.get("other_crime", "society").strip().lower()
+    if other not in ("society", "victim-based"):
+        raise BadInput("--option other_crime must be society or victim-based", field="--option")
     state = _State(the_force, {d.name for d in dists})
+    if other == "victim-based":
+        state.groups = {**ONS_GROUPS, "Other crime": "Other crime"}
     for p in street:
         res.files.append(_read_street(p, state, res.quarantine))
     for order, p in enumerate(outcomes):
@@ -177,6 +211,8 @@ class _State:
         self.no_location = 0
         self.unknown_outcomes: Counter[str] = Counter()
         self.outcomes: dict[str, list[tuple[dt.date, int, int, str, str]]] = {}
+        self.groups = ONS_GROUPS
+        self.file_months: dict[str, dt.date] = {}
 
 
 def _read_street(path: Path, st: _State, q: list[QRow]) -> FileCount:
@@ -186,9 +222,10 @@ def _read_street(path: Path, st: _State, q: list[QRow]) -> FileCount:
     file_month = parse_month(f"{m.group(1)}-{m.group(2)}") if m else None
     if file_month:
         st.months.add(file_month)
+        st.file_months[label] = file_month
     stem = re.sub(r"\.csv(\.gz)?$", "", path.name, flags=re.IGNORECASE)
     before = len(q)
-    n_crimes = n_asb = out = noloc = 0
+    n_crimes = n_asb = out = noloc = no_id = 0
 
     def bad(row: int, fld: str, value: str, reason: str) -> None:
         q.append(QRow(label, row, fld, value, reason))
@@ -210,9 +247,9 @@ def _read_street(path: Path, st: _State, q: list[QRow]) -> FileCount:
             bad(row, "Crime type", r["Crime type"], "not a police.uk crime type")
             continue
         cid = r["Crime ID"].strip()
-        if ctype != ASB and not cid:
-            bad(row, "Crime ID", "", "required value is missing (every crime has a Crime ID)")
-            continue
+        if ctype != ASB and not cid:  # British Transport Police publish none, Dorset some
+            cid = f"{stem}:{row}"
+            no_id += 1
         seen = st.crime_at.get(cid) if ctype != ASB else None
         iid = cid or f"{stem}:{row}"
         seen_i = st.incident_ids.get(iid) if ctype == ASB else None
@@ -246,7 +283,7 @@ def _read_street(path: Path, st: _State, q: list[QRow]) -> FileCount:
         c = st.crimes
         c["crime_id"].append(cid)
         c["recorded_date"].append(month)
-        c["offence_group"].append(ctype)
+        c["offence_group"].append(st.groups[ctype])
         c["district"].append(district)
         c["outcome_type"].append(OUTCOME_TYPES.get(outcome))
         c["outcome_date"].append(None)
@@ -256,7 +293,8 @@ def _read_street(path: Path, st: _State, q: list[QRow]) -> FileCount:
     return FileCount(label, read=reader.rows_read, mapped=n_crimes + n_asb,
                      quarantined=len(q) - before,
                      detail=f"{n_crimes} crimes + {n_asb} ASB incidents; {out} outside the "
-                            f"force's districts, {noloc} with no location")
+                            f"force's districts, {noloc} with no location"
+                            + (f"; {no_id} crimes with no Crime ID given <file>:<row>" if no_id else ""))
 
 
 def _read_outcomes(path: Path, order: int, st: _State, q: list[QRow]) -> FileCount:
@@ -307,7 +345,7 @@ def _apply_outcomes(st: _State, res: ImportResult) -> None:
             st.crimes["outcome_type"][hit[0]] = otype
             st.crimes["outcome_date"][hit[0]] = latest[0] if otype is not None else None
         for o, why in rejects:
-            res.quarantine.append(QRow(o[3], o[2], "Crime ID", cid, why))
+            res.quarantine.append(QRow(o[3], o[2], "Crime ID", cid, why, lost=o is latest))
             counts[o[3]].mapped -= 1
             counts[o[3]].quarantined += 1
 
@@ -339,6 +377,12 @@ def _finish(res: ImportResult, st: _State, dists: list[_forces.District], pops: 
     })
     res.provenance["areas"] = [(src, i + 1) for i in range(len(dists))]
     months = sorted(st.months)
+    res.file_months = dict(st.file_months)
+    res.carried = {k: set(v) for k, v in CARRIED.items()}
+    if any(d is not None for d in st.crimes["outcome_date"]):
+        res.carried["crimes"].add("outcome_date")
+    if pops:
+        res.carried["areas"].add("population")
     res.coverage = {"crimes": {SOURCE: months}, "incidents": {SOURCE: months}}
     res.notes.append(f"force: {st.force.police_uk}; {len(dists)} districts from the {src}; "
                      f"lpa = Community Safety Partnership")

@@ -21,6 +21,7 @@ import csv
 import datetime as dt
 import inspect
 import re
+import shutil
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -29,9 +30,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from crimeplan.contract.loss import DEFAULT_MAX_SHARE
 from crimeplan.contract.schema import table as canonical_table
 from crimeplan.errors import BadInput
 from crimeplan.sources import home_office_prc, ons_pfa, police_uk, stats19
+from crimeplan.sources._loss import loss_check
 from crimeplan.sources._result import (QUARANTINE_COLUMNS, ImportResult, QRow, missing_months,
                                        month_ranges)
 
@@ -57,8 +60,14 @@ def importer(source: str) -> ModuleType:
 
 
 def run_import(source: str, paths: list[Path], store: Path, *, force: str | None,
-               options: dict[str, str]) -> list[str]:
-    """Import raw files of one source into a store as a new snapshot; the summary lines."""
+               options: dict[str, str], accept_quarantine: bool = False,
+               max_quarantine_share: float = DEFAULT_MAX_SHARE) -> list[str]:
+    """Import raw files of one source into a store as a new snapshot; the summary lines.
+
+    A month that would lose more than `max_quarantine_share` of its rows to quarantine (the
+    importer's or the store's) stops the import with nothing committed, unless
+    `accept_quarantine`.
+    """
     from crimeplan.store import Store
 
     mod = importer(source)
@@ -82,6 +91,9 @@ def run_import(source: str, paths: list[Path], store: Path, *, force: str | None
     lines = [f"import {mod.SOURCE}: {len(result.files)} table(s)/file(s) read"]
     lines += [f.line() for f in result.files]
     lines += result.notes
+    if not accept_quarantine:  # the importer's own quarantine first: fail before the store opens
+        loss_check(result, result.tables, result.provenance, source=mod.SOURCE,
+                   max_share=max_quarantine_share)({})
     with Store(store) as st:
         n = _next_number(store.parent, mod.SOURCE)
         staging = store.parent / "staging" / f"import-{mod.SOURCE}-{n}"
@@ -113,10 +125,22 @@ def run_import(source: str, paths: list[Path], store: Path, *, force: str | None
                 [n for n in _MERGE_KEYS if n in phys and n in tables and mode == "replace"])
         else:
             lines.append("note: this store does not record coverage yet")
-        report = st.load(files, append=mode == "append", extract_date=extract,
-                         quarantine_dir=store.parent / "quarantine",
-                         note=f"import {mod.SOURCE} ({len(result.files)} inputs)", **load_kw)
-    lines += _coverage_lines(result)
+        carried = {t: set(c) for t, c in result.carried.items() if t in tables}
+        for name in _MERGE_KEYS:  # merged tables keep what the rows kept from the store carry
+            if name in carried and name in phys and mode == "replace":
+                carried[name] |= st.carried_columns(name) or set()
+        try:
+            report = st.load(files, append=mode == "append", extract_date=extract,
+                             quarantine_dir=store.parent / "quarantine",
+                             note=f"import {mod.SOURCE} ({len(result.files)} inputs)",
+                             accept_quarantine=accept_quarantine, carried=carried,
+                             loss_check=loss_check(result, tables, prov, source=mod.SOURCE,
+                                                   max_share=max_quarantine_share), **load_kw)
+        except BadInput:
+            shutil.rmtree(staging, ignore_errors=True)  # nothing of this import is kept
+            raise
+        stored = {t: st.coverage(t) for t in result.coverage if t in tables}
+    lines += _coverage_lines(result, stored)
     lines += [f"store: {line}" for line in report.lines()]
     rows = [q.as_dict() for q in result.quarantine]
     for checked in report.files:
@@ -212,16 +236,20 @@ def _merged_coverage(st: Any, coverage: dict[str, dict[str, list[dt.date]]],
     return {t: by for t, by in cov.items() if by}
 
 
-def _coverage_lines(result: ImportResult) -> list[str]:
+def _coverage_lines(result: ImportResult, stored: dict[str, dict[str, set[dt.date]]]) -> list[str]:
     lines = []
     for table, by_source in result.coverage.items():
         for label, months in by_source.items():
+            kept = stored.get(table, {}).get(label, set())
+            dropped = sorted(set(months) - kept) if table in stored else []
+            months = [m for m in months if m not in dropped]
             if table in _MERGE_KEYS:  # periodic figures: say which periods, gaps are normal
                 lines.append(f"{table} ({label}): periods ending {month_ranges(months)}")
                 continue
             gap = missing_months(months)
             lines.append(f"{table} ({label}): months covered {month_ranges(months)}"
-                         + (f"; months missing {month_ranges(gap)}" if gap else ""))
+                         + (f"; months missing {month_ranges(gap)}" if gap else "")
+                         + (f"; not supplied, no row loaded: {month_ranges(dropped)}" if dropped else ""))
     return lines
 
 

@@ -135,6 +135,8 @@ def import_files(paths: list[Path], *, force: str | None = None,
     months = _months(options.get("months"), years)
     res.coverage = {"casualties": {SOURCE: months}}
     res.notes.append("drink_driver and drug_driver are empty: the open data does not carry them")
+    res.carried = {"casualties": {"casualty_id", "collision_id", "collision_date", "severity",
+                                  "road_user", "age", "district"}}
     return res
 
 

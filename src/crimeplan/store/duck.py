@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import duckdb
 import pyarrow as pa
@@ -21,6 +21,8 @@ from crimeplan._duck import arrow, rows, scalar
 from crimeplan.contract.schema import table as canonical_table
 from crimeplan.contract.validate import Checked, check_file
 from crimeplan.errors import BadInput, StoreBusy
+from crimeplan.store.quality import (DEFAULT_MAX_SHARE, QUALITY_META, QualityMixin, check_loss,
+                                     record_quality, supplied_only)
 
 _META = """
 CREATE TABLE IF NOT EXISTS _snapshots (
@@ -65,7 +67,7 @@ class LoadReport:
         ]
 
 
-class Store:
+class Store(QualityMixin):
     """A crimeplan store in one DuckDB file."""
 
     def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
@@ -85,7 +87,7 @@ class Store:
             raise BadInput(f"cannot open the store: {str(exc).splitlines()[0]}",
                            file=str(self.path)) from None
         if not read_only:
-            self.con.execute(_META)
+            self.con.execute(_META + QUALITY_META)
 
     def close(self) -> None:
         """Close the connection."""
@@ -155,11 +157,18 @@ class Store:
         quarantine_dir: Path | None = None,
         note: str = "",
         coverage: dict[str, dict[str, list[dt.date]]] | None = None,
+        accept_quarantine: bool = False,
+        max_quarantine_share: float = DEFAULT_MAX_SHARE,
+        loss_check: Callable[[dict[str, list[Checked]]], None] | None = None,
+        carried: dict[str, set[str]] | None = None,
     ) -> LoadReport:
         """Validate and load files (table → paths) as one new snapshot, all or nothing.
 
         `coverage` (table → source label → months supplied, as first days) records which
         months a source covers, so a month never supplied reads as missing, not zero.
+        Unless `accept_quarantine`, a month that would lose more than `max_quarantine_share` of
+        its rows to quarantine stops the load (`loss_check` replaces the rule, for importers).
+        `carried` (table → columns) is what a source declares it carries.
         """
         extract = extract_date or dt.date.today()
         prev = self.latest_snapshot()
@@ -183,6 +192,8 @@ class Store:
                 checked.setdefault(name, []).append(c)
             if name == "areas":
                 known = None
+        if not accept_quarantine:
+            (loss_check or (lambda c: check_loss(c, max_share=max_quarantine_share)))(checked)
         sid = (prev or 0) + 1
         report = LoadReport(sid)
         self.con.execute("BEGIN TRANSACTION")
@@ -211,7 +222,9 @@ class Store:
                             "INSERT INTO _quarantine SELECT ?, ?, file, row, field, value, reason "
                             "FROM _q", [sid, name])
                         self.con.unregister("_q")
-            self._write_coverage(sid, prev, order, coverage or {}, append)
+            coverage = supplied_only(self.con, {n: new_tables[n] for n in order}, coverage or {})
+            self._write_coverage(sid, prev, order, coverage, append)
+            record_quality(self.con, sid, prev, order, new_tables, append=append, carried=carried)
             for name, phys in new_tables.items():
                 count = scalar(self.con, f'SELECT count(*) FROM "{phys}"')
                 self.con.execute("INSERT INTO _snapshot_tables VALUES (?, ?, ?, ?)",
