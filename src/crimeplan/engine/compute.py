@@ -326,7 +326,8 @@ def compute_series(store: Any, plan: Plan, to_month: str | dt.date,
         windows = pd.concat([windows, *aggregate_parts], ignore_index=True)
     return SeriesSet(monthly=monthly, windows=windows, areas=areas, coverage=coverage,
                      unavailable=unavailable, events=events, supplied=supplied, peers=peers, snapshot_id=snap.snapshot_id,
-                     extract_date=snap.extract_date, last_complete=last_complete, carried=carried)
+                     extract_date=snap.extract_date, last_complete=last_complete, carried=carried,
+                     alarms=list(store.alarms(snap.snapshot_id)))
 
 
 def _last_complete(supplied: set[dt.date] | None, span: tuple[dt.date, dt.date],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
@@ -41,6 +42,8 @@ class SeriesSet:
     last_complete: dict[str, dt.date | None] = field(default_factory=dict)
     # the columns each source carries (None: not recorded, so every column counts as carried)
     carried: dict[str, set[str] | None] = field(default_factory=dict)
+    # the snapshot's data-quality alarms (store.alarms): months outside their expected range
+    alarms: list[Any] = field(default_factory=list)
 
     @property
     def force(self) -> str | None:

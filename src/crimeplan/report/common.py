@@ -12,7 +12,7 @@ import vl_convert as vlc
 from crimeplan import stats
 from crimeplan.compare.significance import NOT_TESTED
 from crimeplan.compare.states import force_values
-from crimeplan.engine.windows import financial_quarter
+from crimeplan.engine.windows import financial_quarter, month_start, window
 from crimeplan.narrative import SeriesFacts, key_points, quarterly
 from crimeplan.narrative.quarters import quarter_ordinal
 from crimeplan.plans.model import AreaOfFocus, Measure
@@ -84,6 +84,7 @@ def performance_table(results: Results, area: AreaOfFocus, notes: Footnotes, *,
                 refs.append(notes.ref(test_note(rec["test"])))
             if rec.get("suppressed") is True:
                 refs.append(notes.ref("[c] Figure withheld to protect confidentiality (small numbers)."))
+            refs += alarm_refs(results, m, rec, notes)
             label = m.label
             if rec["window"] != "12m" or m.lag_months or m.aggregation == "aggregate":
                 label += f" ({WINDOW_NAMES.get(rec['window'], rec['window'])}: {rec.get('current_period') or rec['period_end']})"
@@ -111,6 +112,27 @@ def performance_table(results: Results, area: AreaOfFocus, notes: Footnotes, *,
         return None
     return Table(name=name, header=["Measure", previous_label, current_label, "Better/ Worse",
                                     "% or % pt. diff."], rows=rows, widths=[4.5, 1.3, 1.3, 1.8, 1.3])
+
+
+def alarm_note(alarm: Any) -> str:
+    """A data-quality alarm as a footnote a reader understands, with its acceptance."""
+    where = {"source": "", "district": f" in {alarm.key}", "category": f" ({alarm.key})"}.get(alarm.level, "")
+    text = (f"Data quality: {alarm.table} for {alarm.month:%B %Y}{where} were {fmt.number(alarm.observed)}, "
+            f"outside the range expected from the months around it ({fmt.number(alarm.expected_low)} to "
+            f"{fmt.number(alarm.expected_high)})")
+    if alarm.accepted:
+        return text + f"; checked and accepted by {alarm.accepted_by}: {alarm.reason}."
+    return text + "; not yet checked by an analyst, so figures including this month may be wrong."
+
+
+def alarm_refs(results: Results, m: Measure, rec: dict[str, Any], notes: Footnotes) -> list[int]:
+    """Footnotes for the alarms of the measure's source in the months its row covers."""
+    if not results.series.alarms or not isinstance(rec.get("period_end"), str) or rec.get("window") not in WINDOW_NAMES:
+        return []
+    current = window(rec["window"], month_start(rec["period_end"]))
+    spans = [(current.start, current.last), (current.year_earlier().start, current.year_earlier().last)]
+    return [notes.ref(alarm_note(a)) for a in results.series.alarms
+            if a.table == m.source and any(lo <= a.month <= hi for lo, hi in spans)]
 
 
 def _half_width(low: Any, high: Any) -> str:

@@ -277,10 +277,6 @@ class Store(QualityMixin):
             out.setdefault(source, set()).add(month)
         return out
 
-    def carried_columns(self, table_name: str, snapshot_id: int | None = None) -> set[str] | None:
-        """The columns the table's source carries (None: not recorded)."""
-        return None
-
     def _districts(self, checked: dict[str, list[Checked]], prev_tables: dict[str, str]) -> set[str] | None:
         if "areas" in checked:
             return {d for c in checked["areas"] for d in c.good.column("district").to_pylist()}
