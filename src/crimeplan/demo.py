@@ -41,7 +41,8 @@ def run_demo(out: Path, *, scale: float, seed: int, to: dt.date, console: Consol
     for leftover in (store_path, Path(str(store_path) + ".wal")):
         leftover.unlink(missing_ok=True)
     written: list[Path] = []
-    plans = {name: load_plan(path) for name, path in sorted(shipped_plans().items())}
+    # the synthetic force's plans (police-uk is for a force's data.police.uk files: make real-demo)
+    plans = {name: load_plan(path) for name, path in sorted(shipped_plans().items()) if name in REPORTS}
     started = time.perf_counter()
     with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
                   console=console, disable=not console.is_terminal) as bar:

@@ -34,11 +34,28 @@ class MonthState:
 
 
 def missing_columns(series: SeriesSet, m: Measure) -> list[str]:
-    """The columns the measure needs that its source does not carry."""
+    """The columns (or column values) the measure needs that its source does not carry.
+
+    A source may carry only some values of a column, recorded as `column=value` (police.uk's
+    incidents are anti-social behaviour only: `category=asb`).
+    """
     carried = series.carried.get(m.source)
     if carried is None:
         return []
-    return sorted(m.needed_columns() - carried)
+    out = []
+    for col in sorted(m.needed_columns()):
+        if col in carried:
+            continue
+        partial = {c.split("=", 1)[1] for c in carried if c.startswith(col + "=")}
+        wanted = m.values_required(col)
+        if partial and wanted is not None and wanted <= partial:
+            continue
+        if partial:
+            asked = f" {', '.join(sorted(wanted))}" if wanted else ""
+            out.append(f"{col}{asked} (only {', '.join(sorted(partial))})")
+        else:
+            out.append(col)
+    return out
 
 
 def age_in_months(month: dt.date, as_at: dt.date) -> int:

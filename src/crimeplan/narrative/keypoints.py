@@ -102,14 +102,35 @@ def trend_point(s: SeriesFacts) -> KeyPoint | None:
                "since": since}
     if result.significant:
         direction = "upward" if result.pct_change_per_year > 0 else "downward"
-        what = "the odds" if s.percent else f"the number of {s.noun}"
         verb = "rising" if result.pct_change_per_year > 0 else "falling"
-        text = (f"{s.label}: a significant long-term {direction} trend since {since}, with "
-                f"{what} {verb} by {abs(result.pct_change_per_year):.1f}% a year "
-                f"(95% CI {result.ci_low:+.1f}% to {result.ci_high:+.1f}%).")
+        if s.percent:
+            # the model's yearly odds ratio, said in the measure's unit at its average level
+            level = _mean_rate(nums, dens)
+            pp = [_points_per_year(level, x) for x in
+                  (result.pct_change_per_year, result.ci_low, result.ci_high)]
+            numbers["pp_change_per_year"] = pp[0]
+            text = (f"{s.label}: a significant long-term {direction} trend since {since}, "
+                    f"{verb} by about {abs(pp[0]):.2f} percentage points a year "
+                    f"(95% CI {pp[1]:+.2f} to {pp[2]:+.2f}).")
+        else:
+            text = (f"{s.label}: a significant long-term {direction} trend since {since}, with "
+                    f"the number of {s.noun} {verb} by {abs(result.pct_change_per_year):.1f}% a year "
+                    f"(95% CI {result.ci_low:+.1f}% to {result.ci_high:+.1f}%).")
     else:
         text = f"{s.label}: no statistically significant long-term trend since {since}."
     return KeyPoint(s.measure_id, "trend", text, numbers, result.test)
+
+
+def _mean_rate(nums: list[float | None], dens: list[float | None]) -> float:
+    """The share over every month with a value (0-1)."""
+    pairs = [(n, d) for n, d in zip(nums, dens) if n is not None and d]
+    return sum(n for n, _ in pairs) / sum(d for _, d in pairs)  # type: ignore[misc]
+
+
+def _points_per_year(level: float, odds_pct: float) -> float:
+    """A yearly % change in the odds, as percentage points a year at a share of `level`."""
+    odds = level / (1 - level) * (1 + odds_pct / 100)
+    return 100 * (odds / (1 + odds) - level)
 
 
 def quarter_point(s: SeriesFacts, quarters: list[Quarter]) -> KeyPoint | None:

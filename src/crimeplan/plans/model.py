@@ -185,6 +185,28 @@ class Measure(Strict):
             out |= set(DERIVED_FROM.get(n, (n,)))
         return out
 
+    def values_required(self, column: str) -> set[str] | None:
+        """The values of `column` the filter keeps (`c == 'x'`, `c in [...]`), or None when it does not say."""
+        if not self.filter:
+            return None
+        found: set[str] | None = None
+        for node in ast.walk(ast.parse(self.filter.strip(), mode="eval").body):
+            if not (isinstance(node, ast.Compare) and len(node.ops) == 1):
+                continue
+            left, op, right = node.left, node.ops[0], node.comparators[0]
+            if isinstance(right, ast.Name) and isinstance(left, ast.Constant):
+                left, right = right, left
+            if not (isinstance(left, ast.Name) and left.id == column):
+                continue
+            if isinstance(op, ast.Eq) and isinstance(right, ast.Constant):
+                values = {str(right.value)}
+            elif isinstance(op, ast.In) and isinstance(right, (ast.List, ast.Tuple)):
+                values = {str(e.value) for e in right.elts if isinstance(e, ast.Constant)}
+            else:
+                continue
+            found = values if found is None else found | values
+        return found
+
     @property
     def is_percent(self) -> bool:
         """Shown as a percentage, compared in percentage points."""

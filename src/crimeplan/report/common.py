@@ -114,15 +114,57 @@ def performance_table(results: Results, area: AreaOfFocus, notes: Footnotes, *,
                                     "% or % pt. diff."], rows=rows, widths=[4.5, 1.3, 1.3, 1.8, 1.3])
 
 
-def alarm_note(alarm: Any) -> str:
-    """A data-quality alarm as a footnote a reader understands, with its acceptance."""
-    where = {"source": "", "district": f" in {alarm.key}", "category": f" ({alarm.key})"}.get(alarm.level, "")
-    text = (f"Data quality: {alarm.table} for {alarm.month:%B %Y}{where} were {fmt.number(alarm.observed)}, "
-            f"outside the range expected from the months around it ({fmt.number(alarm.expected_low)} to "
-            f"{fmt.number(alarm.expected_high)})")
-    if alarm.accepted:
-        return text + f"; checked and accepted by {alarm.accepted_by}: {alarm.reason}."
-    return text + "; not yet checked by an analyst, so figures including this month may be wrong."
+def alarm_notes(alarms: list[Any]) -> list[tuple[str, dt.date, str]]:
+    """One footnote per source and month with alarms: (table, month, text), in a reader's words."""
+    grouped: dict[tuple[str, dt.date], list[Any]] = {}
+    for a in alarms:
+        grouped.setdefault((a.table, a.month), []).append(a)
+    out = []
+    for (table, month), found in sorted(grouped.items()):
+        whole = [a for a in found if a.level == "source"]
+        parts = [a for a in found if a.level != "source"]
+        if whole:
+            a = whole[0]
+            text = (f"Data quality: {table} for {month:%B %Y} were {fmt.number(a.observed)}, outside the "
+                    f"range expected from the months around it ({fmt.number(a.expected_low)} to "
+                    f"{fmt.number(a.expected_high)})")
+            if parts:
+                text += f", as were {_named(parts)}"
+        else:
+            text = f"Data quality: {table} for {month:%B %Y} were outside the range expected in {_named(parts)}"
+        accepted = [a for a in found if a.accepted]
+        if accepted and len(accepted) == len(found):
+            text += f"; checked and accepted by {accepted[0].accepted_by}: {accepted[0].reason}."
+        else:
+            text += "; not yet checked by an analyst, so figures including this month may be wrong."
+        out.append((table, month, text))
+    return out
+
+
+def _named(parts: list[Any]) -> str:
+    """'3 districts (A, B, C) and 1 category (Shoplifting)'."""
+    words = []
+    for level, noun in (("district", "district"), ("category", "category")):
+        keys = sorted(str(a.key) for a in parts if a.level == level)
+        if keys:
+            plural = noun if len(keys) == 1 else ("categories" if noun == "category" else noun + "s")
+            listed = ", ".join(keys[:4]) + (f" and {len(keys) - 4} more" if len(keys) > 4 else "")
+            words.append(f"{len(keys)} {plural} ({listed})")
+    return " and ".join(words)
+
+
+def quality_blocks(results: Results) -> list[Any]:
+    """The data-quality alarms in the two years a report's windows cover, for the plan's sources."""
+    from crimeplan.engine.windows import add_months
+    from crimeplan.report.document import BulletList
+
+    sources = {m.source for _, m in results.plan.measures()}
+    since = add_months(results.to_month, -23)
+    found = [a for a in results.series.alarms
+             if a.table in sources and since <= a.month <= results.to_month]
+    if not found:
+        return []
+    return [BulletList([(text, []) for _, _, text in alarm_notes(found)], title="Data quality")]
 
 
 def alarm_refs(results: Results, m: Measure, rec: dict[str, Any], notes: Footnotes) -> list[int]:
@@ -131,8 +173,8 @@ def alarm_refs(results: Results, m: Measure, rec: dict[str, Any], notes: Footnot
         return []
     current = window(rec["window"], month_start(rec["period_end"]))
     spans = [(current.start, current.last), (current.year_earlier().start, current.year_earlier().last)]
-    return [notes.ref(alarm_note(a)) for a in results.series.alarms
-            if a.table == m.source and any(lo <= a.month <= hi for lo, hi in spans)]
+    return [notes.ref(text) for table, month, text in alarm_notes(results.series.alarms)
+            if table == m.source and any(lo <= month <= hi for lo, hi in spans)]
 
 
 def _half_width(low: Any, high: Any) -> str:
@@ -278,9 +320,11 @@ def spc_figure(results: Results, m: Measure, *, quarterly_points: bool, last: in
         counts = [float(x) for x, v in zip(shown.numerator, values) if v is not None]
         title = f"{m.label}: monthly, with mean and process limits"
         mv = shown
-    # trim leading gaps: a chart starts at its first figure
+    # a chart runs from its first figure to its last; gaps inside it are shown as gaps
     while values and values[0] is None:
         periods, values, labels = periods[1:], values[1:], labels[1:]
+    while values and values[-1] is None:
+        periods, values, labels = periods[:-1], values[:-1], labels[:-1]
     if len([v for v in values if v is not None]) < 2:
         return None
     if _withheld(results, counts):
@@ -290,8 +334,7 @@ def spc_figure(results: Results, m: Measure, *, quarterly_points: bool, last: in
     result = stats.spc(values, m.polarity, rebase_at=rebase, **spc_options(m, periods))
     spec = spc_spec(result, periods, title, labels=labels if quarterly_points else None)
     icon = result.variation_icon
-    latest = labels[-1] if values[-1] is not None else f"{labels[-1]}: no figure"
-    caption = f"{ICON_TEXT[icon]} ({latest})" + "".join(f" · {_plain(w, labels, m.spc.warning_threshold)}" for w in result.warnings)
+    caption = f"{ICON_TEXT[icon]} ({labels[-1]})" + "".join(f" · {_plain(w, labels, m.spc.warning_threshold)}" for w in result.warnings)
     held = result.baseline_indices
     if (m.spc.baseline_until or m.spc.baseline_points) and held and held[-1] < len(values) - 1:
         caption += (f" · Limits calculated from {labels[held[0]]} to {labels[held[-1]]} and held after "

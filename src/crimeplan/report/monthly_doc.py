@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import pandas as pd
 
+from crimeplan.compare.states import missing_columns
 from crimeplan.plans.model import Measure
 from crimeplan.report import format as fmt
 from crimeplan.report.common import (headline_key_points, metadata, number_cell, performance_table,
-                                      spc_figure)
+                                      quality_blocks, spc_figure)
 from crimeplan.report.document import (Block, BulletList, Cell, Contents, Document, Footnotes, Heading,
                                        Paragraph, Table)
 from crimeplan.report.sections import msg_blocks
@@ -27,6 +28,7 @@ def monthly_document(results: Results, *, edition: str = "internal", with_charts
         "significant at the 95% level (the test is named in the notes); colour marks significant "
         "changes only. Charts are XmR (statistical process control) charts in the NHS Making Data "
         "Count style." + _periods_note(results), style="small")]
+    blocks += quality_blocks(results)
     for number, area in enumerate(plan.areas_of_focus, start=1):
         blocks.append(Heading(f"{number}. {area.title}", 1, area.id))
         blocks.append(Heading("Performance Information", 2))
@@ -48,7 +50,7 @@ def monthly_document(results: Results, *, edition: str = "internal", with_charts
                     if figure is not None:
                         blocks.append(figure)
         for m in area.measures:
-            if m.breakdown and m.id not in results.series.unavailable:
+            if m.breakdown and m.id not in results.series.unavailable and not missing_columns(results.series, m):
                 blocks.append(breakdown_table(results.table, m))
     if plan.msg is not None:
         blocks += msg_blocks(results, notes)

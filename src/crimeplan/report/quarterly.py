@@ -6,7 +6,8 @@ from pathlib import Path
 
 from crimeplan.plans.commentary import Commentary, load_commentary
 from crimeplan.engine.windows import financial_quarter
-from crimeplan.report.common import headline_key_points, metadata, performance_table, spc_figure
+from crimeplan.report.common import (headline_key_points, metadata, performance_table, quality_blocks,
+                                      spc_figure)
 from crimeplan.report.document import (Block, BulletList, Cell, Contents, Document, Footnotes, Heading,
                                        PageBreak, Paragraph, Table)
 from crimeplan.report.sections import diversity_blocks, msg_blocks, sickness_blocks
@@ -47,6 +48,7 @@ def quarterly_document(results: Results, *, edition: str = "internal",
     path = commentary_path or plan.commentary
     commentary = load_commentary(path, plan) if path else {}
     blocks: list[Block] = [Contents()]
+    blocks += quality_blocks(results)
     blocks += msg_blocks(results, notes)
     for i, area in enumerate(plan.areas_of_focus):
         number = area.number or i + 1

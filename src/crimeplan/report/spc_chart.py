@@ -58,39 +58,41 @@ def spc_spec(result: SPCResult, periods: list[dt.date], title: str, width: int =
     """
     rows = []
     present = [c for c in ("improvement", "concern", "neutral") if c in result.special_causes]
+    run = 0  # a gap starts a new run, so no line joins across it
     for i, (p, period) in enumerate(zip(result.points, periods)):
         value = _number(p.value)
+        run += value is None
         rows.append({"period": period.isoformat(), "label": labels[i] if labels else period.strftime("%b %Y"),
                      "value": value, "mean": _number(p.mean), "lower": _number(p.lower_limit),
                      "upper": _number(p.upper_limit),
                      "cause": (p.special_cause or "common cause") if value is not None else None,
-                     "segment": p.segment, "gap": value is None})
+                     "segment": f"{p.segment}-{run}", "gap": value is None})
     data = pd.DataFrame(rows)
     if labels:
         x = alt.X("label:O", title=None, sort=None, axis=alt.Axis(labelAngle=-45))
     else:
         x = alt.X("period:T", title=None, axis=alt.Axis(format="%b %y", labelAngle=0))
     base = alt.Chart(data)
+    known = base.transform_filter("datum.value != null")
     y = alt.Y("value:Q", title=None, scale=alt.Scale(zero=False))
-    # nulls break the line instead of joining across a gap
-    line = base.mark_line(color=COMMON, strokeWidth=1.2, invalid=None).encode(x=x, y=y)
+    line = known.mark_line(color=COMMON, strokeWidth=1.2).encode(x=x, y=y, detail="segment:N")
     causes = ["common cause"] + [c for c in ("improvement", "concern", "neutral") if c in present]
     colours = {"common cause": COMMON, "improvement": IMPROVEMENT, "concern": CONCERN, "neutral": NEUTRAL}
-    points = base.transform_filter("datum.value != null").mark_circle(size=36, opacity=1).encode(
+    points = known.mark_circle(size=36, opacity=1).encode(
         x=x, y="value:Q",
         color=alt.Color("cause:N", title=None, scale=alt.Scale(
             domain=causes, range=[colours[c] for c in causes]), legend=alt.Legend(orient="bottom")),
         tooltip=[alt.Tooltip("label:N", title="period"), alt.Tooltip("value:Q", format=",.1f"), "cause:N"],
     )
-    limit = {"invalid": None}
-    mean = base.mark_line(color="#222", strokeWidth=1, **limit).encode(x=x, y="mean:Q", detail="segment:N")
-    upper = base.mark_line(color="#888", strokeDash=[4, 3], strokeWidth=1, **limit).encode(
+    limits = base.transform_filter("datum.mean != null")
+    mean = limits.mark_line(color="#222", strokeWidth=1).encode(x=x, y="mean:Q", detail="segment:N")
+    upper = limits.mark_line(color="#888", strokeDash=[4, 3], strokeWidth=1).encode(
         x=x, y="upper:Q", detail="segment:N")
-    lower = base.mark_line(color="#888", strokeDash=[4, 3], strokeWidth=1, **limit).encode(
+    lower = limits.mark_line(color="#888", strokeDash=[4, 3], strokeWidth=1).encode(
         x=x, y="lower:Q", detail="segment:N")
     layers = [upper, lower, mean, line, points]
-    if data["gap"].any():
-        band = base.transform_filter("datum.gap").mark_tick(color="#bbbbbb", thickness=6, size=14).encode(
+    if data["gap"].any():  # a light band where a period has no figure
+        band = base.transform_filter("datum.gap").mark_rule(color="#dddddd", strokeWidth=6).encode(
             x=x, tooltip=[alt.Tooltip("label:N", title="no figure for")])
         layers.insert(0, band)
     chart = alt.layer(*layers).properties(

@@ -110,7 +110,8 @@ ONS_GROUPS: dict[str, str] = {
 }
 # what a street file carries; outcome_date only when an outcomes file dates the outcomes
 CARRIED = {"crimes": {"crime_id", "recorded_date", "offence_group", "district", "outcome_type"},
-           "incidents": {"incident_id", "opened_at", "category", "district"},
+           # anti-social behaviour is the only category of incident police.uk publishes
+           "incidents": {"incident_id", "opened_at", "category=asb", "district"},
            "areas": {"district", "lpa", "force"}}
 _FILE_MONTH = re.compile(r"^(\d{4})-(\d{2})-(.+?)-(street|outcomes)\.csv(\.gz)?$", re.IGNORECASE)
 _LSOA = re.compile(r"^(.+?)\s+[0-9]{3}[A-Z]$")

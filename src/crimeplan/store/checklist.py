@@ -73,9 +73,12 @@ def check_lines(st: Any) -> list[str]:
             out.append(f"  last complete month: {_label(last) if last else 'none'}")
         carried = st.carried_columns(name, sid)
         if carried is not None:
-            missing = [c for c in canonical_table(name).column_names if c not in carried]
-            out.append("  carries: " + (", ".join(c for c in canonical_table(name).column_names
-                                                  if c in carried) or "nothing")
+            columns = canonical_table(name).column_names
+            partial = {c.split("=", 1)[0]: c.split("=", 1)[1] for c in carried if "=" in c}
+            missing = [c for c in columns if c not in carried and c not in partial]
+            shown = [c if c in carried else f"{c} ({partial[c]} only)" for c in columns
+                     if c in carried or c in partial]
+            out.append("  carries: " + (", ".join(shown) or "nothing")
                        + (f"; not carried: {', '.join(missing)}" if missing else ""))
     alarms = st.alarms(sid)
     accepted = sum(a.accepted for a in alarms)
