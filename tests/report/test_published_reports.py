@@ -197,3 +197,53 @@ def test_public_edition_does_not_chart_small_monthly_counts(published):
 
     assert f"XmR chart of {m.label}" in charts("internal")
     assert f"XmR chart of {m.label}" not in charts("public")
+
+
+def _number(text: str) -> float | None:
+    """A printed figure back as a number ('1,234', '16.9%', '£7.9m', '47s'); None for N/A, [c], -."""
+    cleaned = re.sub(r"[£,%\s]|m$|s$|mins$|% pts$", "", text.strip())
+    try:
+        return float(cleaned)
+    except ValueError:
+        return None
+
+
+def _decimals(text: str) -> int:
+    digits = re.sub(r"[^0-9.]", "", text)
+    return len(digits.split(".")[1]) if "." in digits else 0
+
+
+def test_every_printed_difference_follows_from_the_printed_figures(published):
+    # a reader with a calculator: in every DOCX table with a difference column, the difference
+    # printed equals the one worked out from the two figures printed beside it
+    import docx
+
+    _, out, _ = published
+    checked = 0
+    for kind in ("annual", "quarterly"):
+        d = docx.Document(str(out[(kind, ".docx")]))
+        for table in d.tables:
+            header = [c.text.strip() for c in table.rows[0].cells]
+            diffs = [h for h in header if h in ("% or % pt. diff.", "Number difference", "% difference")]
+            if not diffs:
+                continue
+            last = next(i for i, h in enumerate(header) if "Last Year" in h or h.startswith("12 months to") and i < 4)
+            this = last + 1
+            for row in table.rows[1:]:
+                cells = [c.text.strip() for c in row.cells]
+                a, b = _number(cells[last]), _number(cells[this])
+                if a is None or b is None:
+                    continue
+                places = max(_decimals(cells[last]), _decimals(cells[this]))
+                for name in diffs:
+                    shown = cells[header.index(name)]
+                    if _number(shown) is None:
+                        continue
+                    percent_point = "%" in cells[last] and name != "% difference"
+                    if name == "Number difference" or percent_point:
+                        expected = fmt.number(b - a, places)
+                    else:
+                        expected = fmt.number(100 * (b - a) / a if a else None, 1)
+                    assert re.sub(r"[%\s]|pts$", "", shown) == expected, (kind, cells)
+                    checked += 1
+    assert checked >= 40
