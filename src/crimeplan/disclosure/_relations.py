@@ -1,0 +1,125 @@
+"""The additive relations a results table prints: areas, windows and the declared parts of a total.
+
+Each relation reads total = sum of parts + remainder, row by row of the results table, for this
+year's figures and last year's alike.  The remainder is what the parts leave out of the total:
+rows with no district (force minus its LPAs), the months of a longer window outside a shorter
+one (12 months minus the financial year to date), or casualties of no declared part (KSI minus
+its road-user parts).  It is never printed, but anyone can compute it when every other member
+of the relation is shown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from crimeplan.engine.windows import month_start, window
+
+YEARS = ("current", "previous")
+# denominators that are populations: they add up over areas but not over windows or parts
+POPULATION_UNITS = {"rate_per_1000", "score"}
+
+
+@dataclass(frozen=True)
+class Relation:
+    """total = sum of parts + remainder, between rows (positions) of a results table."""
+
+    kind: str  # "area", "window" or "parts"
+    total: int
+    parts: tuple[int, ...]
+
+    @property
+    def members(self) -> tuple[int, ...]:
+        """The total and its parts."""
+        return (self.total, *self.parts)
+
+
+def figures(table: pd.DataFrame) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Per year: (n × 2 array of numerator and counted denominator, n-vector of 'has a figure')."""
+    out = {}
+    counted_den = ~table["unit"].isin(POPULATION_UNITS).to_numpy() if "unit" in table else np.ones(len(table), bool)
+    for year in YEARS:
+        num, den = (pd.to_numeric(table[c], errors="coerce").to_numpy(float) if c in table
+                    else np.full(len(table), np.nan) for c in (f"{year}_numerator", f"{year}_denominator"))
+        den = np.where(counted_den & ~np.isnan(den), den, 0.0)
+        out[year] = (np.column_stack([np.nan_to_num(num), den]), ~np.isnan(num))
+    return out
+
+
+def relations(table: pd.DataFrame, areas: pd.DataFrame, plan: Any = None) -> list[Relation]:
+    """Every additive relation between the rows of a results table (positions 0..n-1)."""
+    t = table.reset_index(drop=True)
+    additive = _additive(t, plan)
+    return _area_relations(t, areas) + _window_relations(t, additive) + _part_relations(t, plan)
+
+
+def _additive(t: pd.DataFrame, plan: Any) -> set[str]:
+    """Measures whose windows add up month by month (all of them when there is no plan)."""
+    if plan is None:
+        return set(t.measure_id)
+    return {m.id for _, m in plan.measures() if m.decomposable and m.aggregation != "aggregate"}
+
+
+def _area_relations(t: pd.DataFrame, areas: pd.DataFrame) -> list[Relation]:
+    """Force = its LPAs (+ rows with no district); each LPA = its districts."""
+    lpa_of = dict(zip(areas["district"], areas["lpa"])) if not areas.empty else {}
+    out = []
+    for _, g in t.groupby(["measure_id", "window"], sort=False):
+        force = g.index[g.area_level == "force"]
+        lpas = g[g.area_level == "lpa"]
+        districts = g[g.area_level == "district"]
+        if len(force) == 1 and not lpas.empty:
+            out.append(Relation("area", int(force[0]), tuple(int(i) for i in lpas.index)))
+        for i, lpa in zip(lpas.index, lpas.area):
+            parts = districts.index[districts.area.map(lambda d: lpa_of.get(d) == lpa)]
+            if len(parts):
+                out.append(Relation("area", int(i), tuple(int(p) for p in parts)))
+    return out
+
+
+def _span(kind: str, period_end: Any) -> tuple[Any, Any] | None:
+    try:
+        w = window(str(kind), month_start(str(period_end)))
+    except (ValueError, TypeError):
+        return None
+    return w.start, w.last
+
+
+def _window_relations(t: pd.DataFrame, additive: set[str]) -> list[Relation]:
+    """For one measure and area, a longer window = a shorter one inside it + the months between."""
+    out = []
+    sel = t[t.measure_id.isin(additive)]
+    for _, g in sel.groupby(["measure_id", "area_level", "area"], sort=False):
+        if len(g) < 2:
+            continue
+        spans = [(int(i), _span(k, p)) for i, k, p in zip(g.index, g.window, g.period_end)]
+        spans = [(i, s) for i, s in spans if s is not None]
+        for i, (si, li) in spans:
+            for j, (sj, lj) in spans:
+                inside = sj <= si and li <= lj
+                if i != j and inside and ((si, li) != (sj, lj) or i < j):
+                    out.append(Relation("window", j, (i,)))
+    return out
+
+
+def _part_relations(t: pd.DataFrame, plan: Any) -> list[Relation]:
+    """A total measure = its declared parts (+ what no part counts), in every window and area."""
+    if plan is None:
+        return []
+    splits: dict[tuple[str, str], list[str]] = {}
+    for _, m in plan.measures():
+        if m.part_of is not None:
+            splits.setdefault(m.part_of, []).append(m.id)
+    pos = {key: int(i) for i, key in zip(t.index, zip(t.measure_id, t.window, t.area_level, t.area))}
+    out = []
+    for (total, _), parts in splits.items():
+        for (mid, win, level, area), i in pos.items():
+            if mid != total:
+                continue
+            found = [pos.get((p, win, level, area)) for p in parts]
+            if found and all(f is not None for f in found):
+                out.append(Relation("parts", i, tuple(f for f in found if f is not None)))
+    return out

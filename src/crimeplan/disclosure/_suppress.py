@@ -1,0 +1,123 @@
+"""Primary and secondary suppression of a results table (see the package docstring)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from crimeplan.disclosure._exact import determined
+from crimeplan.disclosure._relations import YEARS, Relation, figures, relations
+
+EPS = 1e-9
+COUNT_COLUMNS = ("current_numerator", "previous_numerator", "current_denominator", "previous_denominator")
+# every figure of a withheld row: its counts, the values made from them and whatever is derived
+# from both years (change, % change, the test, intervals, better/worse)
+VALUE_COLUMNS = ["current_value", "previous_value", "current_numerator", "previous_numerator",
+                 "current_denominator", "previous_denominator", "change", "pct_change", "pp_change",
+                 "ci_low", "ci_high", "previous_ci_low", "previous_ci_high", "p_value",
+                 "current_sd", "previous_sd"]
+LABEL_COLUMNS = ("significant", "direction", "assessment")
+
+
+def small(values: Any, threshold: int) -> bool:
+    """True when any figure is a count from 1 to threshold - 1 (zero discloses no one)."""
+    v = np.asarray(values, dtype=float)
+    return bool(np.any((v > EPS) & (v < threshold - EPS)))
+
+
+def primary(table: pd.DataFrame, threshold: int) -> np.ndarray:
+    """Rows resting on a count below the threshold, this year or last."""
+    hide = np.zeros(len(table), dtype=bool)
+    for col in COUNT_COLUMNS:
+        if col in table:
+            v = pd.to_numeric(table[col], errors="coerce").to_numpy(float)
+            hide |= (v > EPS) & (v < threshold - EPS)
+    return hide
+
+
+def pinned_rows(table: pd.DataFrame, plan: Any) -> set[int]:
+    """Force rows of the measures charted and narrated: their figures can be summed from the chart."""
+    if plan is None:
+        return set()
+    charted = {m.id for _, m in plan.measures()
+               if m.headline and m.decomposable and (m.is_percent or m.aggregation == "count")}
+    t = table.reset_index(drop=True)
+    return {int(i) for i in t.index[t.measure_id.isin(charted) & (t.area_level == "force")]}
+
+
+def violation(rel: Relation, vals: np.ndarray, present: np.ndarray, hidden: np.ndarray,
+              threshold: int) -> bool:
+    """True when the printed members of a relation give back a withheld or small figure."""
+    if not present[list(rel.members)].all():
+        return False  # a member is not computed: nobody can use the relation
+    parts = list(rel.parts)
+    rest = vals[rel.total] - vals[parts].sum(axis=0)
+    rest_known = bool(np.all(np.abs(rest) < EPS))  # nothing outside the parts: assume a reader knows it
+    unknown = [m for m in rel.members if hidden[m]]
+    n_unknown = len(unknown) + (0 if rest_known else 1)
+    if n_unknown == 0:
+        return False
+    if n_unknown == 1:
+        return bool(unknown) or small(rest, threshold)
+    if hidden[rel.total]:
+        return False
+    shown = [p for p in parts if not hidden[p]]
+    together = vals[rel.total] - vals[shown].sum(axis=0)  # what the withheld members add up to
+    return small(together, threshold)
+
+
+def pick(rel: Relation, vals: np.ndarray, hidden: np.ndarray, pinned: set[int]) -> int | None:
+    """The member to withhold next: the smallest non-zero shown part, else the total."""
+    shown = [p for p in rel.parts if not hidden[p]]
+    if shown:
+        return min(shown, key=lambda p: (p in pinned, vals[p][0] <= EPS, vals[p][0], vals[p][1], p))
+    return None if hidden[rel.total] else rel.total
+
+
+def secondary(table: pd.DataFrame, rels: list[Relation], hidden: np.ndarray, threshold: int,
+              pinned: set[int] = frozenset()) -> np.ndarray:  # type: ignore[assignment]
+    """Withhold more rows until no relation, alone or combined, gives a withheld figure back."""
+    hidden = hidden.copy()
+    figs = figures(table)
+    while True:
+        changed = True
+        while changed:  # single relations, to a fixed point
+            changed = False
+            for rel in rels:
+                for year in YEARS:
+                    vals, present = figs[year]
+                    if violation(rel, vals, present, hidden, threshold):
+                        row = pick(rel, vals, hidden, pinned)
+                        if row is not None:
+                            hidden[row] = True
+                            changed = True
+        # relations combined: a small figure solved from several relations at once
+        leaks = determined(figs, rels, hidden, threshold)
+        more = False
+        for year, rel in leaks:
+            row = pick(rel, figs[year][0], hidden, pinned)
+            if row is not None:
+                hidden[row] = True
+                more = True
+        if not more:
+            return hidden
+
+
+def suppress(table: pd.DataFrame, areas: pd.DataFrame, threshold: int = 5, plan: Any = None) -> pd.DataFrame:
+    """The results table with small counts, and every figure that would give one back, withheld."""
+    out = table.reset_index(drop=True).copy()
+    hide = secondary(out, relations(out, areas, plan), primary(out, threshold), threshold,
+                     pinned_rows(out, plan))
+    out["suppressed"] = hide
+    for col in VALUE_COLUMNS:
+        if col in out:
+            out[col] = out[col].astype(object)
+            out.loc[hide, col] = None
+    for col in LABEL_COLUMNS:
+        if col in out:
+            out[col] = out[col].astype(object)
+            out.loc[hide, col] = None
+    out.index = table.index
+    return out
