@@ -20,8 +20,10 @@ def _small(v: np.ndarray, threshold: int) -> bool:
     return bool(np.any((v > EPS) & (v < threshold - EPS)))
 
 
-def solved_rows(rels: list[Relation], hidden: np.ndarray, vals: np.ndarray, present: np.ndarray) -> set[int]:
-    """The withheld rows that the shown rows and exact relations determine (one year's figures)."""
+def solved_rows(rels: list[Relation], hidden: np.ndarray, vals: np.ndarray, present: np.ndarray,
+                wanted: set[int] | None = None) -> set[int]:
+    """The withheld rows that the shown rows and exact relations determine (one year's figures);
+    only among the groups of relations holding a `wanted` row, when given."""
     equations: list[Relation] = []
     for rel in rels:
         members = list(rel.members)
@@ -53,6 +55,8 @@ def solved_rows(rels: list[Relation], hidden: np.ndarray, vals: np.ndarray, pres
     out: set[int] = set()
     for eqs in groups.values():
         rows = sorted({m for rel in eqs for m in rel.members if hidden[m]})
+        if wanted is not None and wanted.isdisjoint(rows):
+            continue
         local = {m: j for j, m in enumerate(rows)}
         a = np.zeros((len(eqs), len(rows)))
         for i, rel in enumerate(eqs):
@@ -61,9 +65,9 @@ def solved_rows(rels: list[Relation], hidden: np.ndarray, vals: np.ndarray, pres
             for p in rel.parts:
                 if hidden[p]:
                     a[i, local[p]] -= 1.0
-        _, s, vt = np.linalg.svd(a)
-        rank = int(np.sum(s > 1e-9))
-        null = vt[rank:]
+        # the null space of A is that of AᵀA: eigenvectors with eigenvalue (near) zero
+        eigenvalues, vectors = np.linalg.eigh(a.T @ a)
+        null = vectors[:, eigenvalues < 1e-9].T
         for m, j in local.items():
             if null.shape[0] == 0 or np.max(np.abs(null[:, j])) < 1e-8:
                 out.add(m)
@@ -76,7 +80,12 @@ def determined(figs: dict[str, tuple[np.ndarray, np.ndarray]], rels: list[Relati
     leaks: list[tuple[str, Relation]] = []
     for year in YEARS:
         vals, present = figs[year]
-        solved = solved_rows(rels, hidden, vals, present)
+        wanted = {int(i) for i in np.flatnonzero(hidden) if _small(vals[i], threshold)}
+        for rel in rels:
+            rest = vals[rel.total] - vals[list(rel.parts)].sum(axis=0)
+            if _small(rest, threshold):
+                wanted |= {m for m in rel.members if hidden[m]}
+        solved = solved_rows(rels, hidden, vals, present, wanted)
         for row in sorted(solved):
             if not _small(vals[row], threshold):
                 continue

@@ -51,7 +51,8 @@ def figures(table: pd.DataFrame) -> dict[str, tuple[np.ndarray, np.ndarray]]:
 
 def relations(table: pd.DataFrame, areas: pd.DataFrame, plan: Any = None) -> list[Relation]:
     """Every additive relation between the rows of a results table (positions 0..n-1)."""
-    t = table.reset_index(drop=True)
+    keys = ["measure_id", "window", "period_end", "area_level", "area"]
+    t = table.reset_index(drop=True)[[k for k in keys if k in table]]
     additive = _additive(t, plan)
     return _area_relations(t, areas) + _window_relations(t, additive) + _part_relations(t, plan)
 
@@ -66,17 +67,24 @@ def _additive(t: pd.DataFrame, plan: Any) -> set[str]:
 def _area_relations(t: pd.DataFrame, areas: pd.DataFrame) -> list[Relation]:
     """Force = its LPAs (+ rows with no district); each LPA = its districts."""
     lpa_of = dict(zip(areas["district"], areas["lpa"])) if not areas.empty else {}
+    force: dict[tuple[str, str], int] = {}
+    lpas: dict[tuple[str, str], dict[str, int]] = {}
+    districts: dict[tuple[str, str, str], list[int]] = {}
+    for i, mid, win, level, area in zip(t.index, t.measure_id, t.window, t.area_level, t.area):
+        if level == "force":
+            force[(mid, win)] = int(i)
+        elif level == "lpa":
+            lpas.setdefault((mid, win), {})[area] = int(i)
+        elif level == "district" and area in lpa_of:
+            districts.setdefault((mid, win, lpa_of[area]), []).append(int(i))
     out = []
-    for _, g in t.groupby(["measure_id", "window"], sort=False):
-        force = g.index[g.area_level == "force"]
-        lpas = g[g.area_level == "lpa"]
-        districts = g[g.area_level == "district"]
-        if len(force) == 1 and not lpas.empty:
-            out.append(Relation("area", int(force[0]), tuple(int(i) for i in lpas.index)))
-        for i, lpa in zip(lpas.index, lpas.area):
-            parts = districts.index[districts.area.map(lambda d: lpa_of.get(d) == lpa)]
-            if len(parts):
-                out.append(Relation("area", int(i), tuple(int(p) for p in parts)))
+    for key, by_name in lpas.items():
+        if key in force:
+            out.append(Relation("area", force[key], tuple(by_name.values())))
+        for name, i in by_name.items():
+            parts = districts.get((*key, name))
+            if parts:
+                out.append(Relation("area", i, tuple(parts)))
     return out
 
 
@@ -90,7 +98,9 @@ def _span(kind: str, period_end: Any) -> tuple[Any, Any] | None:
 
 def _window_relations(t: pd.DataFrame, additive: set[str]) -> list[Relation]:
     """For one measure and area, a longer window = a shorter one inside it + the months between."""
-    out = []
+    out: list[Relation] = []
+    if "period_end" not in t:
+        return out
     sel = t[t.measure_id.isin(additive)]
     for _, g in sel.groupby(["measure_id", "area_level", "area"], sort=False):
         if len(g) < 2:
