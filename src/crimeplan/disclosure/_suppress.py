@@ -77,7 +77,7 @@ def pick(rel: Relation, vals: np.ndarray, hidden: np.ndarray, pinned: set[int]) 
 
 
 def secondary(table: pd.DataFrame, rels: list[Relation], hidden: np.ndarray, threshold: int,
-              pinned: set[int] = frozenset()) -> np.ndarray:  # type: ignore[assignment]
+              pinned: frozenset[int] | set[int] = frozenset()) -> np.ndarray:
     """Withhold more rows until no relation, alone or combined, gives a withheld figure back."""
     hidden = hidden.copy()
     figs = figures(table)
