@@ -130,3 +130,24 @@ def test_a_withheld_row_withholds_its_change_and_test():
                 "assessment", "current_numerator", "previous_numerator"):
         assert out[col] is None, col
     assert out["suppressed"]
+
+
+def test_a_withheld_lpa_does_not_hide_behind_many_rows_without_a_district():
+    # force 150 = North 3 + South 97 + 50 with no district: the 50 might be published elsewhere,
+    # so North is protected as if it were known: South is withheld too
+    table = pd.DataFrame([row("c", "force", "F", 150, 150), row("c", "lpa", "North", 3, 50),
+                          row("c", "lpa", "South", 97, 50)])
+    p = plan({"id": "c", "source": "crimes"})
+    after = suppress(table, AREAS, plan=p)
+    assert shown(after, "c", area="North") is None and shown(after, "c", area="South") is None
+    assert shown(after, "c", area="F") == 150
+
+
+def test_a_part_alone_is_protected_by_what_its_total_leaves_out():
+    # KSI 77 of which 3 children: the 74 adults are printed nowhere, so 77 stays and 3 is safe
+    p = plan({"id": "ksi_all", "filter": "ksi"},
+             {"id": "ksi_children", "filter": "ksi and age <= 17", "parts_of": "ksi_all by age"})
+    table = pd.DataFrame([row("ksi_all", "force", "F", 77, 80), row("ksi_children", "force", "F", 3, 9)])
+    after = suppress(table, AREAS, plan=p)
+    assert shown(after, "ksi_all") == 77 and shown(after, "ksi_children") is None
+    assert small_recoveries(table, after, p) == []

@@ -3,8 +3,9 @@
 Given the figures a public edition prints (the rows of its results table not withheld) and the
 relations between them, the reader subtracts: a relation with one unknown member gives it
 back, and every figure won is used again in the other relations until nothing more comes.
-Where a relation's remainder is nothing (KSI = fatal + serious; an LPA = its districts; no row
-without a district) the reader is assumed to know it — the pessimistic reader.  A remainder
+Where a relation's remainder is nothing (KSI = fatal + serious; an LPA = its districts), or is
+the records with no district and not a small count, the reader is assumed to know it — the
+pessimistic reader (`remainder_known`).  A remainder
 that is not nothing is worked out when every member is known, and withheld members whose total
 is known are worked out as a group.
 """
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from crimeplan.disclosure._relations import YEARS, Relation, figures
+from crimeplan.disclosure._relations import YEARS, Relation, figures, remainder_known
 
 EPS = 1e-9
 
@@ -32,21 +33,23 @@ class Recovery:
     values: tuple[float, float]  # numerator and (counted) denominator
 
 
-def exact_relations(table: pd.DataFrame, rels: list[Relation]) -> set[tuple[int, str]]:
-    """(relation index, year) pairs whose remainder is nothing, from the full (unwithheld) table."""
+def exact_relations(table: pd.DataFrame, rels: list[Relation], threshold: int = 5
+                    ) -> dict[tuple[int, str], np.ndarray]:
+    """The remainders a reader is taken to know, by (relation index, year), from the full table."""
     figs = figures(table.reset_index(drop=True))
-    out = set()
+    out = {}
     for i, rel in enumerate(rels):
         for year in YEARS:
             vals, present = figs[year]
             if present[list(rel.members)].all():
                 rest = vals[rel.total] - vals[list(rel.parts)].sum(axis=0)
-                if np.all(np.abs(rest) < EPS):
-                    out.add((i, year))
+                if remainder_known(rel, rest, threshold):
+                    out[(i, year)] = rest
     return out
 
 
-def attack(public: pd.DataFrame, rels: list[Relation], exact: set[tuple[int, str]]) -> list[Recovery]:
+def attack(public: pd.DataFrame, rels: list[Relation], exact: dict[tuple[int, str], np.ndarray]
+           ) -> list[Recovery]:
     """Everything a reader can work out from a public table's printed figures by subtraction."""
     figs = figures(public.reset_index(drop=True))
     found: list[Recovery] = []
@@ -62,8 +65,8 @@ def attack(public: pd.DataFrame, rels: list[Relation], exact: set[tuple[int, str
                 is_exact = (i, year) in exact
                 if is_exact and len(unknown) == 1:
                     m = unknown[0]
-                    rest = sum((known[p] for p in rel.parts if p != m), np.zeros(2))
-                    value = rest if m == rel.total else known[rel.total] - rest
+                    others = sum((known[p] for p in rel.parts if p != m), np.zeros(2)) + exact[(i, year)]
+                    value = others if m == rel.total else known[rel.total] - others
                     known[m] = value
                     found.append(Recovery("row", year, (m,), rel, (float(value[0]), float(value[1]))))
                     changed = True
@@ -72,7 +75,8 @@ def attack(public: pd.DataFrame, rels: list[Relation], exact: set[tuple[int, str
                     done.add(("remainder", i))
                     found.append(Recovery("remainder", year, (), rel, (float(value[0]), float(value[1]))))
                 elif is_exact and len(unknown) > 1 and rel.total not in unknown and ("group", i) not in done:
-                    value = known[rel.total] - sum((known[p] for p in rel.parts if p in known), np.zeros(2))
+                    value = (known[rel.total] - sum((known[p] for p in rel.parts if p in known), np.zeros(2))
+                             - exact[(i, year)])
                     done.add(("group", i))
                     found.append(Recovery("group", year, tuple(unknown), rel,
                                           (float(value[0]), float(value[1]))))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from crimeplan.disclosure._relations import YEARS, Relation
+from crimeplan.disclosure._relations import YEARS, Relation, remainder_known
 
 EPS = 1e-9
 
@@ -21,7 +21,7 @@ def _small(v: np.ndarray, threshold: int) -> bool:
 
 
 def solved_rows(rels: list[Relation], hidden: np.ndarray, vals: np.ndarray, present: np.ndarray,
-                wanted: set[int] | None = None) -> set[int]:
+                wanted: set[int] | None = None, threshold: int = 5) -> set[int]:
     """The withheld rows that the shown rows and exact relations determine (one year's figures);
     only among the groups of relations holding a `wanted` row, when given."""
     equations: list[Relation] = []
@@ -30,7 +30,7 @@ def solved_rows(rels: list[Relation], hidden: np.ndarray, vals: np.ndarray, pres
         if not present[members].all() or not hidden[members].any():
             continue
         rest = vals[rel.total] - vals[list(rel.parts)].sum(axis=0)
-        if np.all(np.abs(rest) < EPS):
+        if remainder_known(rel, rest, threshold):
             equations.append(rel)
     if not equations:
         return set()
@@ -85,7 +85,7 @@ def determined(figs: dict[str, tuple[np.ndarray, np.ndarray]], rels: list[Relati
             rest = vals[rel.total] - vals[list(rel.parts)].sum(axis=0)
             if _small(rest, threshold):
                 wanted |= {m for m in rel.members if hidden[m]}
-        solved = solved_rows(rels, hidden, vals, present, wanted)
+        solved = solved_rows(rels, hidden, vals, present, wanted, threshold)
         for row in sorted(solved):
             if not _small(vals[row], threshold):
                 continue

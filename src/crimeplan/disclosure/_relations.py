@@ -37,6 +37,22 @@ class Relation:
         return (self.total, *self.parts)
 
 
+def remainder_known(rel: Relation, rest: np.ndarray, threshold: int) -> bool:
+    """Whether a reader is taken to know a relation's remainder (the pessimistic reader).
+
+    Nothing over (KSI = fatal + serious; an LPA = its districts) is known.  Between areas, the
+    records with no district are taken as known unless they are themselves a small count (then
+    they are protected like a withheld figure): they may be published elsewhere, and this keeps a
+    single withheld LPA from hiding behind them.  Between windows and between measures a
+    remainder (the months between two windows, casualties of no declared part) is printed
+    nowhere and protects the figures around it.
+    """
+    if bool(np.all(np.abs(rest) < 1e-9)):
+        return True
+    small = bool(np.any((rest > 1e-9) & (rest < threshold - 1e-9)))
+    return rel.kind == "area" and not small
+
+
 def figures(table: pd.DataFrame) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """Per year: (n × 2 array of numerator and counted denominator, n-vector of 'has a figure')."""
     out = {}

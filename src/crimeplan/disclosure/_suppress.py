@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from crimeplan.disclosure._exact import determined
-from crimeplan.disclosure._relations import YEARS, Relation, figures, relations
+from crimeplan.disclosure._relations import YEARS, Relation, figures, relations, remainder_known
 
 EPS = 1e-9
 COUNT_COLUMNS = ("current_numerator", "previous_numerator", "current_denominator", "previous_denominator")
@@ -54,7 +54,7 @@ def violation(rel: Relation, vals: np.ndarray, present: np.ndarray, hidden: np.n
         return False  # a member is not computed: nobody can use the relation
     parts = list(rel.parts)
     rest = vals[rel.total] - vals[parts].sum(axis=0)
-    rest_known = bool(np.all(np.abs(rest) < EPS))  # nothing outside the parts: assume a reader knows it
+    rest_known = remainder_known(rel, rest, threshold)
     unknown = [m for m in rel.members if hidden[m]]
     n_unknown = len(unknown) + (0 if rest_known else 1)
     if n_unknown == 0:
@@ -65,6 +65,8 @@ def violation(rel: Relation, vals: np.ndarray, present: np.ndarray, hidden: np.n
         return False
     shown = [p for p in parts if not hidden[p]]
     together = vals[rel.total] - vals[shown].sum(axis=0)  # what the withheld members add up to
+    if rest_known:
+        together = together - rest
     return small(together, threshold)
 
 
