@@ -74,12 +74,13 @@ def solved_rows(rels: list[Relation], hidden: np.ndarray, vals: np.ndarray, pres
     return out
 
 
-def determined(figs: dict[str, tuple[np.ndarray, np.ndarray]], rels: list[Relation], hidden: np.ndarray,
-               threshold: int) -> list[tuple[str, Relation]]:
+def determined(figs: dict[str, tuple[np.ndarray, np.ndarray]], rels: list[Relation],
+               hidden_by_year: dict[str, np.ndarray], threshold: int) -> list[tuple[str, Relation]]:
     """(year, relation to widen) for each small figure the relations together give back."""
     leaks: list[tuple[str, Relation]] = []
     for year in YEARS:
         vals, present = figs[year]
+        hidden = hidden_by_year[year]
         wanted = {int(i) for i in np.flatnonzero(hidden) if _small(vals[i], threshold)}
         for rel in rels:
             rest = vals[rel.total] - vals[list(rel.parts)].sum(axis=0)

@@ -11,7 +11,6 @@ from crimeplan.disclosure._exact import determined
 from crimeplan.disclosure._relations import YEARS, Relation, figures, relations, remainder_known
 
 EPS = 1e-9
-COUNT_COLUMNS = ("current_numerator", "previous_numerator", "current_denominator", "previous_denominator")
 # every figure of a withheld row: its counts, the values made from them and whatever is derived
 # from both years (change, % change, the test, intervals, better/worse)
 VALUE_COLUMNS = ["current_value", "previous_value", "current_numerator", "previous_numerator",
@@ -27,14 +26,23 @@ def small(values: Any, threshold: int) -> bool:
     return bool(np.any((v > EPS) & (v < threshold - EPS)))
 
 
+def primary_by_year(table: pd.DataFrame, threshold: int) -> dict[str, np.ndarray]:
+    """Per year: the rows whose count (numerator or denominator) that year is below the threshold."""
+    out = {}
+    for year in YEARS:
+        hide = np.zeros(len(table), dtype=bool)
+        for col in (f"{year}_numerator", f"{year}_denominator"):
+            if col in table:
+                v = pd.to_numeric(table[col], errors="coerce").to_numpy(float)
+                hide |= (v > EPS) & (v < threshold - EPS)
+        out[year] = hide
+    return out
+
+
 def primary(table: pd.DataFrame, threshold: int) -> np.ndarray:
     """Rows resting on a count below the threshold, this year or last."""
-    hide = np.zeros(len(table), dtype=bool)
-    for col in COUNT_COLUMNS:
-        if col in table:
-            v = pd.to_numeric(table[col], errors="coerce").to_numpy(float)
-            hide |= (v > EPS) & (v < threshold - EPS)
-    return hide
+    by_year = primary_by_year(table, threshold)
+    return by_year["current"] | by_year["previous"]
 
 
 def pinned_rows(table: pd.DataFrame, plan: Any) -> set[int]:
@@ -70,19 +78,36 @@ def violation(rel: Relation, vals: np.ndarray, present: np.ndarray, hidden: np.n
     return small(together, threshold)
 
 
-def pick(rel: Relation, vals: np.ndarray, hidden: np.ndarray, pinned: set[int]) -> int | None:
-    """The member to withhold next: the smallest non-zero shown part, else the total."""
+def pick(rel: Relation, vals: np.ndarray, hidden: np.ndarray, pinned: set[int] | frozenset[int],
+         withheld: np.ndarray | None = None) -> int | None:
+    """The member to withhold next: a part already withheld for the other year (it costs nothing),
+    else the smallest non-zero shown part, else the total."""
+    withheld = hidden if withheld is None else withheld
     shown = [p for p in rel.parts if not hidden[p]]
     if shown:
-        return min(shown, key=lambda p: (p in pinned, vals[p][0] <= EPS, vals[p][0], vals[p][1], p))
+        return min(shown, key=lambda p: (p in pinned, not withheld[p], vals[p][0] <= EPS, vals[p][0], vals[p][1], p))
     return None if hidden[rel.total] else rel.total
 
 
-def secondary(table: pd.DataFrame, rels: list[Relation], hidden: np.ndarray, threshold: int,
-              pinned: frozenset[int] | set[int] = frozenset()) -> np.ndarray:
-    """Withhold more rows until no relation, alone or combined, gives a withheld figure back."""
-    hidden = hidden.copy()
+def secondary(table: pd.DataFrame, rels: list[Relation], hidden: np.ndarray | dict[str, np.ndarray],
+              threshold: int, pinned: frozenset[int] | set[int] = frozenset()) -> np.ndarray:
+    """Withhold more rows until no relation, alone or combined, gives a withheld figure back.
+
+    `hidden` says which rows are withheld for each year's sake (one array: for both).  A row
+    withheld only for last year's small count is, this year, as good as printed: nothing this
+    year needs protecting in it, and a reader who works it out learns no small count.
+    """
+    by_year = {y: (hidden[y] if isinstance(hidden, dict) else hidden).copy() for y in YEARS}
     figs = figures(table)
+
+    def withhold(year: str, rel: Relation) -> bool:
+        withheld = by_year["current"] | by_year["previous"]
+        row = pick(rel, figs[year][0], by_year[year], pinned, withheld)
+        if row is None:
+            return False
+        by_year[year][row] = True
+        return True
+
     while True:
         changed = True
         while changed:  # single relations, to a fixed point
@@ -90,27 +115,20 @@ def secondary(table: pd.DataFrame, rels: list[Relation], hidden: np.ndarray, thr
             for rel in rels:
                 for year in YEARS:
                     vals, present = figs[year]
-                    if violation(rel, vals, present, hidden, threshold):
-                        row = pick(rel, vals, hidden, pinned)
-                        if row is not None:
-                            hidden[row] = True
-                            changed = True
+                    if violation(rel, vals, present, by_year[year], threshold):
+                        changed = withhold(year, rel) or changed
         # relations combined: a small figure solved from several relations at once
-        leaks = determined(figs, rels, hidden, threshold)
         more = False
-        for year, rel in leaks:
-            row = pick(rel, figs[year][0], hidden, pinned)
-            if row is not None:
-                hidden[row] = True
-                more = True
+        for year, rel in determined(figs, rels, by_year, threshold):
+            more = withhold(year, rel) or more
         if not more:
-            return hidden
+            return by_year["current"] | by_year["previous"]
 
 
 def suppress(table: pd.DataFrame, areas: pd.DataFrame, threshold: int = 5, plan: Any = None) -> pd.DataFrame:
     """The results table with small counts, and every figure that would give one back, withheld."""
     out = table.reset_index(drop=True).copy()
-    hide = secondary(out, relations(out, areas, plan), primary(out, threshold), threshold,
+    hide = secondary(out, relations(out, areas, plan), primary_by_year(out, threshold), threshold,
                      pinned_rows(out, plan))
     out["suppressed"] = hide
     for col in VALUE_COLUMNS:
