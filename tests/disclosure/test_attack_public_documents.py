@@ -6,7 +6,10 @@ shipped plan and with the same plans showing 12 months, financial year to date, 
 month for every count. The reader knows every figure the public results table prints, every
 relation between them (areas, windows, declared parts) and, pessimistically, which relations
 leave nothing over; it subtracts until nothing more comes, then a second reader solves all the
-relations at once. Neither may recover a withheld row exactly, nor any count from 1 to 4.
+relations at once. Neither may recover a count from 1 to 4: not a withheld figure, not a remainder
+printed nowhere (no-district records, the months between two windows), not a group of withheld
+figures. (A figure withheld only for the other year's small count may come back for this year:
+it holds no small count.)
 """
 
 from __future__ import annotations

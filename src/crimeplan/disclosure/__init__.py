@@ -9,8 +9,10 @@ the months between (12 months ⊃ financial year to date ⊃ quarter ⊃ month);
 its declared parts (`parts_of` in the plan) plus whatever no part counts.  Wherever a relation
 would give back a withheld figure (it has a single unknown), or a small remainder (no-district
 rows, the months between two windows), or withheld figures that add up to a small count, the
-smallest non-zero shown part is withheld too.  This repeats until no relation, alone or combined
-with the others (`_exact`), gives anything back.  `attack` is the reader who tries.
+smallest non-zero shown part is withheld too.  Each year is protected for its own sake (a row
+withheld for last year's small count is, this year, as good as printed).  This repeats until no
+relation, alone or combined with the others (`_exact`), gives a small count back.  `attack` is
+the reader who tries.
 """
 
 from crimeplan.disclosure._attack import Recovery, attack
