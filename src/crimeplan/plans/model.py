@@ -30,6 +30,8 @@ Window = Literal["12m", "quarter", "month", "fytd"]
 
 DECOMPOSABLE = {"count", "proportion", "share_meeting", "mean", "sum", "per_head", "severity_score"}
 PERCENT_KINDS = {"proportion", "share_meeting", "reoffending"}
+# kinds whose parts add up to their total (a count of rows; a proportion's numerator and denominator)
+ADDITIVE = {"count", "proportion", "share_meeting", "sum"}
 
 # Columns a filter may use besides the table's own: computed in the engine.
 DERIVED: dict[str, dict[str, str]] = {
@@ -111,6 +113,9 @@ class Measure(Strict):
     headline: bool = False
     breakdown: bool = False
     survey: bool = False
+    # disclosure control: this measure is one part of another measure's total ("ksi_all"), in a
+    # named split when the total has several ("ksi_all by road_user"); see Plan._parts_of
+    parts_of: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_]*( by [a-z][a-z0-9_]*)?$")
 
     @field_validator("source")
     @classmethod
@@ -208,6 +213,14 @@ class Measure(Strict):
         return found
 
     @property
+    def part_of(self) -> tuple[str, str] | None:
+        """(total measure id, split name) when this measure is declared a part of a total."""
+        if not self.parts_of:
+            return None
+        total, _, split = self.parts_of.partition(" by ")
+        return total, split
+
+    @property
     def is_percent(self) -> bool:
         """Shown as a percentage, compared in percentage points."""
         return self.unit == "percent"
@@ -297,6 +310,37 @@ class Plan(Strict):
                 if c.id in commitments:
                     raise ValueError(f"commitment id {c.id!r} appears twice")
                 commitments.add(c.id)
+        return self
+
+    @model_validator(mode="after")
+    def _parts_of(self) -> Plan:
+        """A part and its total count the same things the same way, over the same windows."""
+        by_id = {m.id: m for _, m in self.measures()}
+        for m in by_id.values():
+            if m.part_of is None:
+                continue
+            total_id = m.part_of[0]
+            total = by_id.get(total_id)
+            where = f"measure {m.id!r}: parts_of {total_id!r}"
+            if total is None or total_id == m.id:
+                raise ValueError(f"{where} names no other measure of this plan")
+            if m.aggregation not in ADDITIVE or total.aggregation != m.aggregation:
+                raise ValueError(f"{where}: a part and its total must both be counts (or proportions of "
+                                 f"the same numerator), not {m.aggregation} and {total.aggregation}")
+            same = {"source": (m.source, total.source), "unit": (m.unit, total.unit),
+                    "windows": (sorted(m.windows), sorted(total.windows)),
+                    "lag_months": (m.lag_months, total.lag_months), "numerator": (m.numerator, total.numerator),
+                    "field": (m.field, total.field)}
+            for name, (mine, theirs) in same.items():
+                if mine != theirs:
+                    raise ValueError(f"{where}: {name} differs ({mine!r} against {theirs!r})")
+            seen: set[str] = {m.id}
+            cur: Measure | None = total
+            while cur is not None and cur.part_of is not None:  # a chain of totals must end
+                if cur.id in seen:
+                    raise ValueError(f"{where}: parts_of goes round in a circle")
+                seen.add(cur.id)
+                cur = by_id.get(cur.part_of[0])
         return self
 
     def commitments(self) -> list[tuple[AreaOfFocus, Commitment]]:

@@ -18,7 +18,8 @@ EDITIONS = ("internal", "public")
 
 def public_results(results: Results) -> Results:
     """The results with small counts, and the totals that would reveal them, withheld."""
-    table = suppress(results.table, results.series.areas, results.plan.disclosure_threshold)
+    table = suppress(results.table, results.series.areas, results.plan.disclosure_threshold,
+                     plan=results.plan)
     return replace(results, table=table, disclosure_threshold=results.plan.disclosure_threshold)
 
 

@@ -212,7 +212,7 @@ def headline_key_points(results: Results, area: AreaOfFocus, notes: Footnotes) -
         if facts is None:
             continue
         if _withheld(results, [q.numerator for q in quarterly(facts.months, facts.numerators,
-                                                               facts.denominators, m.is_percent, m.scale)]):
+                                                               facts.denominators, m.is_percent, m.scale)], m):
             out.append((f"{m.label}: key points withheld in this edition (small numbers).", []))
             continue
         for kp in key_points(facts)[:6]:
@@ -230,10 +230,18 @@ def _plain(warning: str, labels: list[str], threshold: int = 13) -> str:
             f"(at least {threshold} are needed to be reliable)")
 
 
-def _withheld(results: Results, counts: list[float]) -> bool:
-    """True on a public edition when a count that would be printed or plotted is small."""
+def _withheld(results: Results, counts: list[float], m: Measure | None = None) -> bool:
+    """True on a public edition when a count that would be printed or plotted is small, or when
+    disclosure control withheld the measure's force figures (a chart would give them back)."""
     limit = results.disclosure_threshold
-    return bool(limit) and any(0 < c < limit for c in counts if c == c)
+    if not limit:
+        return False
+    if m is not None:
+        t = results.table
+        rows = t[(t.measure_id == m.id) & (t.area_level == "force")]
+        if (rows.suppressed == True).any():  # noqa: E712 - a column of objects
+            return True
+    return any(0 < c < limit for c in counts if c == c)
 
 
 def _quarter_points(facts: SeriesFacts, m: Measure) -> tuple[list[dt.date], list[float | None], list[str],
@@ -327,7 +335,7 @@ def spc_figure(results: Results, m: Measure, *, quarterly_points: bool, last: in
         periods, values, labels = periods[:-1], values[:-1], labels[:-1]
     if len([v for v in values if v is not None]) < 2:
         return None
-    if _withheld(results, counts):
+    if _withheld(results, counts, m):
         return None
     rebase = tuple(i for date, _ in facts.events for i, p in enumerate(periods)
                    if i > 0 and periods[i - 1] < date.replace(day=1) <= p)
