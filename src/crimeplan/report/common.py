@@ -286,7 +286,7 @@ def _month_list(months: list[dt.date]) -> str:
     if len(months) == 1:
         return months[0].strftime("%b %Y")
     if len(months) > 3:
-        return f"{len(months)} months, {months[0]:%b %Y} to {months[-1]:%b %Y}"
+        return f"the {len(months)} months {months[0]:%b %Y} to {months[-1]:%b %Y}"
     return ", ".join(f"{mo:%b %Y}" for mo in months[:-1]) + f" and {months[-1]:%b %Y}"
 
 
@@ -345,8 +345,7 @@ def spc_figure(results: Results, m: Measure, *, quarterly_points: bool, last: in
     caption = f"{ICON_TEXT[icon]} ({labels[-1]})" + "".join(f" · {_plain(w, labels, m.spc.warning_threshold)}" for w in result.warnings)
     held = result.baseline_indices
     if (m.spc.baseline_until or m.spc.baseline_points) and held and held[-1] < len(values) - 1:
-        caption += (f" · Limits calculated from {labels[held[0]]} to {labels[held[-1]]} and held after "
-                    "(fixed baseline)")
+        caption += f" · Limits calculated up to {labels[held[-1]]} and held since (fixed baseline)"
     gaps = _gaps_text(mv[mv.month >= periods[0]] if not quarterly_points else mv, m)
     if gaps:
         caption += f" · {gaps[0].upper() + gaps[1:]}"

@@ -69,7 +69,9 @@ def spc_spec(result: SPCResult, periods: list[dt.date], title: str, width: int =
                      "segment": f"{p.segment}-{run}", "gap": value is None})
     data = pd.DataFrame(rows)
     if labels:
-        x = alt.X("label:O", title=None, sort=None, axis=alt.Axis(labelAngle=-45))
+        # one label a year (its first quarter) keeps a long quarterly axis readable
+        x = alt.X("label:O", title=None, sort=None, axis=alt.Axis(
+            labelAngle=0, labelExpr="indexof(datum.label, 'Q1') >= 0 ? datum.label : ''"))
     else:
         x = alt.X("period:T", title=None, axis=alt.Axis(format="%b %y", labelAngle=0))
     base = alt.Chart(data)
