@@ -132,10 +132,15 @@ def test_html_prints_the_export_figures(pipeline):
             assert parser.cells[(key, field)] == fmt.figure(value, r["unit"], decimals), (key, field)
             checked += 1
         if r["comparable"] == "true":
+            # the difference a reader works out with a calculator from the two printed figures
             field = "pp_change" if r["unit"] == "percent" else "pct_change"
-            expected = fmt.number(float(r[field]) if r[field] else None,
-                                  decimals if r["unit"] == "percent" else 1)  # N/A from a zero base
-            assert parser.cells[(key, field)] == expected
+            printed = [float(parser.cells[(key, f)].rstrip("%smin ").lstrip("£").replace(",", ""))
+                       for f in ("previous_value", "current_value")]
+            if r["unit"] == "percent":
+                expected = fmt.number(printed[1] - printed[0], decimals)
+            else:  # N/A from a zero base
+                expected = fmt.number(100 * (printed[1] - printed[0]) / printed[0] if printed[0] else None, 1)
+            assert parser.cells[(key, field)] == expected, (key, printed)
             shown = parser.cells[(key, "assessment")].lower()
             assert shown == (r["assessment"] or r["direction"])
             assert r["assessment"] in ("", "no significant change", f"significantly {r['direction']}")

@@ -155,6 +155,12 @@ def report(
         out = out.with_name(out.name + "." + fmt) if not out.suffix else out.with_suffix("." + fmt)
     p = load_plan(plan)
     month = _month(to)
+    if kind == "quarterly" and month.month % 3:
+        from crimeplan.narrative.quarters import last_quarter_end
+
+        raise BadInput(f"the quarterly update describes a whole financial quarter: --to must be the last "
+                       f"month of one (March, June, September or December); the latest before {to} is "
+                       f"{last_quarter_end(month):%Y-%m}", field="--to")
     overrides = {"author": author, "owner": owner, "version": version, "unit": unit,
                  "sensitivity": sensitivity, "date": date}
     with Store(store, read_only=True) as st, _progress("computing") as say:
@@ -237,17 +243,34 @@ def accept(
 
 @app.command()
 def export(
-    table: str = typer.Argument(...),
-    store: Path = typer.Option(..., "--store"),
+    table: str = typer.Argument(..., help="a canonical table (crimes, incidents, calls, survey_responses, "
+                                          "casualties, workforce, areas, aggregates, peers, events), or "
+                                          "`series`: a plan's monthly series with each month's state"),
+    store: Path = typer.Option(..., "--store", help="the store (a DuckDB file)"),
     out: Path = typer.Option(..., "--out", help=".csv or .parquet"),
-    snapshot: Optional[int] = typer.Option(None, "--snapshot"),
+    snapshot: Optional[int] = typer.Option(None, "--snapshot", help="an earlier snapshot (default: the latest)"),
+    plan: Optional[str] = typer.Option(None, "--plan", help="with `series`: plan file or shipped plan name"),
+    to: Optional[str] = typer.Option(None, "--to", help="with `series`: the last month YYYY-MM"),
 ) -> None:
-    """Write a canonical table as the store holds it, in the contract's columns."""
+    """Write a canonical table as the store holds it, or a plan's monthly series (`export series`)."""
     from crimeplan.store import Store
     from crimeplan.store.duck import write_table
 
     if out.suffix.lower() not in (".csv", ".parquet"):
         raise BadInput("the export file must end in .csv or .parquet", file=str(out))
+    if table == "series":
+        from crimeplan.plans import load_plan
+        from crimeplan.results import compute as run, series_table
+
+        if not plan or not to:
+            raise BadInput("`export series` needs --plan and --to", field="--plan/--to")
+        p, month = load_plan(plan), _month(to)
+        with Store(store, read_only=True) as st, _progress("computing") as say:
+            res = run(st, p, month, snapshot_id=snapshot, progress=say)
+        data = series_table(res.monthly)
+        write_table(data, out)
+        console.print(f"wrote {out} ({data.num_rows} rows)")
+        return
     with Store(store, read_only=True) as st:
         data = st.arrow(table, snapshot)
     write_table(data, out)

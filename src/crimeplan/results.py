@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import Any, Callable
 
 import pandas as pd
+import pyarrow as pa
 
-from crimeplan.compare import compare
+from crimeplan.compare import compare, monthly_series
 from crimeplan.compare.msg import attach_msg, msg_table
 from crimeplan.compare.significance import add_significance
 from crimeplan.engine import SeriesSet, compute_series
@@ -29,6 +30,8 @@ class Results:
     series: SeriesSet
     table: pd.DataFrame
     msg: pd.DataFrame
+    # one row per measure × area × month with its state (CONTRACT.md §1 `export series`)
+    monthly: pd.DataFrame
     # set on public editions: series with a count below it are not charted or narrated
     disclosure_threshold: int | None = None
 
@@ -37,10 +40,38 @@ def compute(store: Any, plan: Plan, to_month: dt.date, snapshot_id: int | None =
             progress: Callable[[str], None] | None = None) -> Results:
     """Engine then comparisons (then statistics, where available) for one plan."""
     series = compute_series(store, plan, to_month, snapshot_id=snapshot_id, progress=progress)
+    check_period(series, plan, to_month)
     table = add_significance(compare(series, plan, to_month), plan)
     msg = msg_table(series, plan)
     table = attach_msg(table, msg, series.force or (plan.msg.home if plan.msg else "force"))
-    return Results(plan, to_month, series, table, msg)
+    return Results(plan, to_month, series, table, msg, monthly_series(series, plan, to_month))
+
+
+RECORD_SOURCES = ("crimes", "incidents", "calls", "survey_responses", "casualties", "workforce")
+
+
+def check_period(series: SeriesSet, plan: Plan, to_month: dt.date) -> None:
+    """Refuse a period past the data: when --to is after every record source's last complete month."""
+    sources = sorted({m.source for _, m in plan.measures() if m.source in RECORD_SOURCES})
+    if not sources:
+        return
+    lasts = {s: series.last_complete.get(s) for s in sources}
+    if any(last is not None and to_month <= last for last in lasts.values()):
+        return
+    named = "; ".join(f"{s}: {last:%Y-%m}" if last else f"{s}: none" for s, last in lasts.items())
+    raise BadInput(f"--to {to_month:%Y-%m} is past the data in the store: no source the plan reads has a "
+                   f"complete month that late (last complete month of each: {named}). Give --to on or "
+                   "before the last complete month, or load the missing months first", field="--to")
+
+
+def series_table(monthly: pd.DataFrame) -> pa.Table:
+    """The series export: months as YYYY-MM; value empty unless the state is `value`."""
+    frame = monthly.copy()
+    frame["month"] = [m.strftime("%Y-%m") for m in frame["month"]]
+    for col in ("numerator", "denominator", "value"):
+        frame[col] = frame[col].astype("float64")
+    frame["age_months"] = frame["age_months"].astype("Int64")
+    return pa.Table.from_pandas(frame, preserve_index=False)
 
 
 def _text(value: Any) -> Any:

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 
 import pytest
 
 
-def _hand_limits(xs: Sequence[float]) -> dict[str, float]:
-    """Return mean, screened mean moving range and the XmR lines, in plain Python arithmetic."""
-    mean = sum(xs) / len(xs)
-    ranges = [abs(b - a) for a, b in zip(xs, xs[1:])]
-    raw = sum(ranges) / len(ranges)
-    kept = [r for r in ranges if r <= 3.267 * raw]
-    mmr = sum(kept) / len(kept)
+def _hand_limits(xs: Sequence[float | None], screen: bool = True) -> dict[str, float]:
+    """Return mean, (screened) mean moving range and the XmR lines, in plain Python arithmetic.
+
+    None marks a missing value: it is left out of the mean, and so is every moving range beside it.
+    """
+    known = [x for x in xs if x is not None]
+    mean = sum(known) / len(known) if known else math.nan
+    ranges = [abs(b - a) for a, b in zip(xs, xs[1:]) if a is not None and b is not None]
+    raw = sum(ranges) / len(ranges) if ranges else math.nan
+    kept = [r for r in ranges if r <= 3.267 * raw] if screen else ranges
+    mmr = sum(kept) / len(kept) if kept else math.nan
     return {
         "mean": mean,
         "mmr": mmr,
@@ -25,6 +30,6 @@ def _hand_limits(xs: Sequence[float]) -> dict[str, float]:
 
 
 @pytest.fixture
-def hand_limits() -> Callable[[Sequence[float]], dict[str, float]]:
+def hand_limits() -> Callable[..., dict[str, float]]:
     """Provide the hand XmR calculation."""
     return _hand_limits

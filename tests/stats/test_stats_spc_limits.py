@@ -101,7 +101,7 @@ def test_degenerate_segments() -> None:
     "kwargs",
     [
         {"values": [], "polarity": "up"},
-        {"values": [1, 2, float("nan")], "polarity": "up"},
+        {"values": [1, 2, float("inf")], "polarity": "up"},
         {"values": [1, 2, 3], "polarity": "higher"},
         {"values": [1, 2, 3], "polarity": "up", "rebase_at": [0]},
         {"values": [1, 2, 3], "polarity": "up", "rebase_at": [3]},

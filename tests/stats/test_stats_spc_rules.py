@@ -46,8 +46,9 @@ def test_rule_2_a_falling_run_and_a_shared_turning_point() -> None:
     values = BASE * 4 + [7, 8, 9, 10, 11, 12, 13, 12, 11, 10, 9, 8, 7] + BASE * 4
     points = spc(values, "up").points
     assert fired(values) == {i: "trend" for i in range(12, 25)}
-    # The peak ends the rising run and starts the falling one: it keeps the run it ends.
-    assert [p.direction for p in points[12:25]] == ["high"] * 7 + ["low"] * 6
+    # The peak ends the rising run and starts the falling one: it takes the new (falling) run's
+    # direction, as NHSRplotthedots 0.2 does (R/ptd_calculate_point_type.R, "use right side").
+    assert [p.direction for p in points[12:25]] == ["high"] * 6 + ["low"] * 7
     assert points[20].special_cause == "concern"
 
 
@@ -59,11 +60,11 @@ def test_rule_2_direction_follows_the_trend_not_the_side_of_the_mean() -> None:
 
 
 def test_rule_3_two_of_three_beyond_two_sigma(hand_limits) -> None:
-    values = BASE * 4 + [13.5, 10, 13.5] + BASE * 4
+    values = BASE * 4 + [13.5, 11, 13.5] + BASE * 4
     lim = hand_limits(values)
-    assert lim["upper_2sigma"] < 13.5 < lim["upper_limit"]
+    assert lim["upper_2sigma"] < 13.5 < lim["upper_limit"] and lim["mean"] < 11
     assert fired(values) == {12: "two_of_three", 14: "two_of_three"}  # the middle point is not flagged
-    low = BASE * 4 + [6.5, 10, 6.5] + BASE * 4
+    low = BASE * 4 + [6.5, 9.5, 6.5] + BASE * 4
     lim = hand_limits(low)
     assert lim["lower_limit"] < 6.5 < lim["lower_2sigma"]
     assert fired(low, "down") == {12: "two_of_three", 14: "two_of_three"}
@@ -75,8 +76,18 @@ def test_rule_3_needs_both_points_within_three_and_on_one_side() -> None:
     assert fired(BASE * 4 + [13.5, 6.5] + BASE * 4) == {}
 
 
+def test_rule_3_needs_the_whole_window_on_one_side_of_the_mean(hand_limits) -> None:
+    # The middle point (10) is below the mean (10.26): NHSRplotthedots flags nothing (issue #143,
+    # tests/testthat/test-ptd_calculate_point_type.R, "opposite sides of the mean").
+    values = BASE * 4 + [13.5, 10, 13.5] + BASE * 4
+    lim = hand_limits(values)
+    assert 10 < lim["mean"] and lim["upper_2sigma"] < 13.5 < lim["upper_limit"]
+    assert fired(values) == {}
+    assert fired(BASE * 4 + [13.5, 13.5, 11] + BASE * 4) == {12: "two_of_three", 13: "two_of_three"}
+
+
 def test_rule_3_counts_a_point_beyond_the_limits() -> None:
-    assert fired(BASE * 4 + [18, 13.5] + BASE * 4) == {12: "outside_limits", 13: "two_of_three"}
+    assert fired(BASE * 4 + [11, 18, 13.5] + BASE * 4) == {13: "outside_limits", 14: "two_of_three"}
 
 
 # Mean exactly 10: twelve points above (+0.5, +1.5) balance twelve below (-0.5, -1.5).

@@ -65,9 +65,14 @@ def test_results_are_computed_as_of_a_snapshot(capsys, tmp_path):
     second = write_csv(tmp_path / "c2.csv", "crimes", CRIMES)  # a re-run extract replaces the rows
     run_cli(capsys, "load", "crimes", str(second), "--store", store, "--extract-date", "2024-12-31")
 
+    plan = tmp_path / "plan.yaml"
+    plan.write_text("id: q\ntitle: Q\nareas_of_focus:\n- id: a\n  title: A\n  measures:\n"
+                    "  - {id: all_crime, label: All crime, source: crimes, windows: [quarter]}\n")
+
     def all_crime(snapshot: str | None) -> float:
         out = tmp_path / f"r{snapshot}.csv"
-        args = ["compute", "--store", store, "--plan", "monthly-performance", "--to", "2024-03", "--out", str(out)]
+        # the crimes run Apr-Jun 2023: the quarter to June 2023 is the period they cover
+        args = ["compute", "--store", store, "--plan", str(plan), "--to", "2023-06", "--out", str(out)]
         if snapshot:
             args += ["--snapshot", snapshot]
         assert run_cli(capsys, *args).code == 0

@@ -15,6 +15,7 @@ from crimeplan.compare.peers import (
     position_change,
     position_text,
 )
+from crimeplan.compare.significance import NOT_TESTED
 from crimeplan.compare.values import direction_of
 from crimeplan.engine.series import SeriesSet
 from crimeplan.plans.model import MSGMeasure, Plan
@@ -147,6 +148,8 @@ def attach_msg(table: pd.DataFrame, msg: pd.DataFrame, force_name: str) -> pd.Da
             "direction": direction_of(rec["polarity"], rec["decimals"], prev, cur),
             "comparable": prev is not None, "suppressed": False, "decimals": rec["decimals"],
             "status": "peers", "note": "from the peers table (Most Similar Group comparison)",
+            "test": (NOT_TESTED + "a figure from the peers table, without the counts behind it")
+            if prev is not None else None,
             "current_numerator": rec["home_numerator"], "current_denominator": rec["home_population"],
             **values,
         })

@@ -72,6 +72,26 @@ def _p_value(kind: str, m: Measure, r: dict[str, Any]) -> float | None:
 
 
 TEST_FOR = {"counts": "compare_counts", "proportions": "compare_proportions", "means": "compare_means"}
+NOT_TESTED = "not tested: "
+
+
+def why_untested(m: Measure | None, r: dict[str, Any]) -> str:
+    """The `test` value of a comparable row no test applies to: why, in a reader's words."""
+    if r.get("status") == "peers":
+        return NOT_TESTED + "a figure from the peers table, without the counts behind it"
+    if m is None:
+        return NOT_TESTED + "no counts behind the figures"
+    if m.aggregation == "severity_score":
+        return NOT_TESTED + "a weighted score has no simple count distribution to test"
+    if m.aggregation == "per_head":
+        return NOT_TESTED + "an average per person over person-months, not counts"
+    if m.aggregation == "sum":
+        return NOT_TESTED + "a total of amounts, not a count of events"
+    if m.aggregation == "aggregate":
+        return NOT_TESTED + "the figure arrived already counted, without the counts behind it"
+    if m.aggregation == "mean":
+        return NOT_TESTED + "too few values for a t test"
+    return NOT_TESTED + "a count of zero or no counts in one year"
 
 
 def add_significance(table: pd.DataFrame, plan: Plan) -> pd.DataFrame:
@@ -80,11 +100,15 @@ def add_significance(table: pd.DataFrame, plan: Plan) -> pd.DataFrame:
     known = {m.id for _, m in plan.measures()}
     for r in records:
         if r["measure_id"] not in known:
+            if r.get("comparable") is True and missing(r.get("test")):
+                r["test"] = why_untested(None, r)
             continue
         m = plan.measure(r["measure_id"])
         kind = test_kind(m, r)
         r.update({"test": None, "previous_ci_low": None, "previous_ci_high": None, "assessment": None})
         if kind is None:
+            if r.get("comparable") is True:
+                r["test"] = why_untested(m, r)
             continue
         r["ci_low"], r["ci_high"] = _interval(kind, m, r.get("current_numerator"),
                                               r.get("current_denominator"), r.get("current_sd"))
@@ -94,6 +118,7 @@ def add_significance(table: pd.DataFrame, plan: Plan) -> pd.DataFrame:
             continue
         p = _p_value(kind, m, r)
         if p is None or math.isnan(p):
+            r["test"] = why_untested(m, r)
             continue
         r["p_value"] = p
         r["significant"] = bool(p < 0.05)

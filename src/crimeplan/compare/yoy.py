@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 
+from crimeplan.compare.states import missing_columns, window_gap
 from crimeplan.compare.values import direction, pct_change, value_of
 from crimeplan.engine.series import SeriesSet
 from crimeplan.engine.windows import Window, add_months, month_start, window
@@ -39,29 +40,8 @@ def _areas(series: SeriesSet, m: Measure, has_district: bool) -> list[tuple[str,
 
 def _events_breaking(series: SeriesSet, m: Measure, cur: Window, prev: Window) -> list[str]:
     """Descriptions of recording changes that fall between the two windows' starts and end."""
-    notes = [f"{description} ({date.strftime('%B %Y')}): last year's figure is not comparable"
-             for date, description in series.recording_changes(m.id) if prev.start < date <= cur.end]
-    if m.not_comparable_before and prev.start < m.not_comparable_before <= cur.end:
-        notes.append(f"The measure's definition changed in {m.not_comparable_before.strftime('%B %Y')}: "
-                     "last year's figure is not comparable")
-    return notes
-
-
-def _gap(series: SeriesSet, m: Measure, w: Window) -> str | None:
-    """Why a window cannot be computed from the months supplied, or None."""
-    first = series.coverage.get(m.source, (None, None))[0]
-    if first is None or w.start < first:
-        return f"no {m.source} data before {first.strftime('%b %Y') if first else 'the extract'}"
-    supplied = series.supplied.get(m.source)
-    if supplied is not None:
-        months, cur = [], w.start
-        while cur <= w.last:
-            if cur not in supplied:
-                months.append(cur.strftime("%b %Y"))
-            cur = add_months(cur, 1)
-        if months:
-            return f"{m.source} data were not supplied for {', '.join(months)}"
-    return None
+    return [f"{description} ({date.strftime('%B %Y')}): last year's figure is not comparable"
+            for date, description in series.recording_changes(m.id) if prev.start < date <= cur.end]
 
 
 def _in_window(mine: pd.DataFrame, w: Window, districts: list[str] | None) -> pd.DataFrame:
@@ -70,13 +50,15 @@ def _in_window(mine: pd.DataFrame, w: Window, districts: list[str] | None) -> pd
     return sel if districts is None else sel[sel.district.isin(districts)]
 
 
-def _monthly_sum(series: SeriesSet, mine: pd.DataFrame, m: Measure, w: Window, districts: list[str] | None
-                 ) -> tuple[float | None, float | None, str | None]:
-    gap = _gap(series, m, w)
+def _monthly_sum(series: SeriesSet, mine: pd.DataFrame, m: Measure, w: Window, districts: list[str] | None,
+                 to: dt.date, *, previous: bool = False) -> tuple[float | None, float | None, str | None]:
+    gap = window_gap(series, m, w, to)
     if gap:
         return None, None, gap
     sel = _in_window(mine, w, districts)
-    num = float(sel.numerator.sum()) if sel.numerator.notna().any() else 0.0
+    # like for like: last year's numerator as it stood at the same age as this year's
+    column = sel.numerator_lfl if previous and m.event_date and series.extract_date else sel.numerator
+    num = float(column.sum()) if column.notna().any() else 0.0
     den = float(sel.denominator.sum()) if sel.denominator.notna().any() else None
     if m.aggregation in ("count", "sum", "severity_score"):
         den = None
@@ -143,10 +125,14 @@ def compare(series: SeriesSet, plan: Plan, to_month: str | dt.date) -> pd.DataFr
         for kind in m.windows:
             cur = window(kind, add_months(to, -m.lag_months))
             prev = cur.year_earlier()
-            if m.id in series.unavailable:
+            not_carried = missing_columns(series, m) if m.source != "aggregates" else []
+            if m.id in series.unavailable or not_carried:
                 rows.append({**base, "area_level": "force", "area": series.force or "force",
                              "window": kind, "period_end": cur.last.strftime("%Y-%m"),
-                             "status": "unavailable", "note": series.unavailable[m.id],
+                             "current_period": cur.label(), "previous_period": prev.label(),
+                             "status": "not_carried" if not_carried else "unavailable",
+                             "note": (f"not available from this source: it does not carry "
+                                      f"{', '.join(not_carried)}") if not_carried else series.unavailable[m.id],
                              "comparable": False})
                 continue
             has_district = m.source != "aggregates" and canonical_table(m.source).has_district
@@ -155,15 +141,15 @@ def compare(series: SeriesSet, plan: Plan, to_month: str | dt.date) -> pd.DataFr
                 notes: list[str] = []
                 cur_used, prev_used = cur, prev
                 if m.decomposable:
-                    cn, cd, why_c = _monthly_sum(series, mine, m, cur, districts)
-                    pn, pd_, why_p = _monthly_sum(series, mine, m, prev, districts)
+                    cn, cd, why_c = _monthly_sum(series, mine, m, cur, districts, to)
+                    pn, pd_, why_p = _monthly_sum(series, mine, m, prev, districts, to, previous=True)
                     cr = pr = None
                 else:
                     cn, cd, cr, why_c, cur_used = _window_lookup(series, m, cur, level, area)
                     target = cur_used.year_earlier() if m.aggregation == "aggregate" else prev
                     pn, pd_, pr, why_p, prev_used = _window_lookup(series, m, target, level, area)
                     if m.aggregation != "aggregate":
-                        why_c, why_p = _gap(series, m, cur), _gap(series, m, prev)
+                        why_c, why_p = window_gap(series, m, cur, to), window_gap(series, m, prev, to)
                         if why_c:
                             cn = cd = None
                         if why_p:
@@ -210,23 +196,3 @@ def _population(series: SeriesSet, districts: list[str] | None) -> float | None:
     if districts is not None:
         a = a[a.district.isin(districts)]
     return float(a.population.sum())
-
-
-def monthly_values(series: SeriesSet, m: Measure, districts: list[str] | None = None) -> pd.DataFrame:
-    """A decomposable measure's value month by month (for charts): month, value, numerator, denominator."""
-    mon = series.monthly
-    sel = mon[mon.measure_id == m.id]
-    if districts is not None:
-        sel = sel[sel.district.isin(districts)]
-    g = sel.groupby("month", as_index=False)[["numerator", "denominator"]].sum(min_count=1)
-    first, last = series.coverage.get(m.source, (None, None))
-    if first is not None and last is not None:
-        months = []
-        cur = first
-        while cur <= last:
-            months.append(cur)
-            cur = add_months(cur, 1)
-        g = g.set_index("month").reindex(months).rename_axis("month").reset_index()
-        g["numerator"] = g["numerator"].fillna(0.0)
-    g["value"] = [value_of(m, n, d, 1) for n, d in zip(g.numerator, g.denominator)]
-    return g

@@ -19,7 +19,7 @@ import pandas as pd
 from crimeplan.contract.schema import table as canonical_table
 from crimeplan.engine import derived
 from crimeplan.engine.series import MONTHLY_COLUMNS, WINDOW_COLUMNS, SeriesSet
-from crimeplan.engine.windows import Window, add_months, month_start, window
+from crimeplan.engine.windows import Window, add_months, month_end, month_start, window
 from crimeplan.plans import expr
 from crimeplan.plans.model import Measure, Plan
 
@@ -38,7 +38,18 @@ def _one(cond: Any) -> Any:
     return cond.ifelse(1, 0)
 
 
-def _monthly_aggs(m: Measure, t: Any) -> dict[str, Any]:
+def like_for_like_cutoff(m: Measure, to_month: dt.date, as_at: dt.date) -> dt.date:
+    """The last day a later event may be dated to count in last year's window (CONTRACT.md §4).
+
+    Last year's window is counted as it stood at the same age as this year's: events dated up to
+    its end plus the time from this year's end to the extract date.
+    """
+    current_end = month_end(add_months(to_month, -m.lag_months))
+    previous_end = month_end(add_months(to_month, -m.lag_months - 12))
+    return previous_end + (as_at - current_end)
+
+
+def _monthly_aggs(m: Measure, t: Any, cutoff: dt.date | None = None) -> dict[str, Any]:
     """Numerator/denominator aggregations of a decomposable measure over one table scan."""
     f = _cond(m, t, m.filter)
     kind = m.aggregation
@@ -49,7 +60,15 @@ def _monthly_aggs(m: Measure, t: Any) -> dict[str, Any]:
     if kind in ("proportion", "share_meeting"):
         out = {f"{m.id}__d": _one(f).sum()}
         if not m.numerator_date:
-            out[f"{m.id}__n"] = _one(f & _cond(m, t, m.numerator)).sum()
+            hit = f & _cond(m, t, m.numerator)
+            out[f"{m.id}__n"] = _one(hit).sum()
+            if m.event_date and cutoff is not None:
+                event = t[m.event_date].cast("date")
+                # like for like: last year's numerator as it stood at the same age
+                out[f"{m.id}__l"] = _one(hit & (event <= ibis.literal(cutoff)).fill_null(False)).sum()
+                # each month at a fixed age: events within mature_after_months of its end
+                aged_by = t._month + ibis.interval(months=m.mature_after_months + 1)
+                out[f"{m.id}__a"] = _one(hit & (event < aged_by).fill_null(False)).sum()
         return out
     value = t[m.field]
     if kind == "mean":
@@ -72,6 +91,7 @@ def _long(frame: pd.DataFrame, measures: list[Measure], has_district: bool) -> p
         n, d, q = f"{m.id}__n", f"{m.id}__d", f"{m.id}__q"
         if n not in frame and d not in frame:
             continue
+        lfl, aged = f"{m.id}__l", f"{m.id}__a"
         part = pd.DataFrame({
             "measure_id": m.id,
             "district": frame["district"] if has_district else None,
@@ -79,24 +99,35 @@ def _long(frame: pd.DataFrame, measures: list[Measure], has_district: bool) -> p
             "numerator": frame[n].astype(float) if n in frame else float("nan"),
             "denominator": frame[d].astype(float) if d in frame else float("nan"),
             "sumsq": frame[q].astype(float) if q in frame else float("nan"),
+            "numerator_lfl": frame[lfl].astype(float) if lfl in frame else float("nan"),
+            "numerator_aged": frame[aged].astype(float) if aged in frame else float("nan"),
         })
         parts.append(part)
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=MONTHLY_COLUMNS)
 
 
-def _windows_needed(m: Measure, to_month: dt.date) -> list[Window]:
+def _windows_needed(m: Measure, to_month: dt.date, as_at: dt.date | None
+                    ) -> list[tuple[Window, dt.date | None]]:
+    """Each window the measure shows and the same window a year earlier, with the date later
+    events are counted to (like for like for the earlier one; None: everything loaded)."""
     last = add_months(to_month, -m.lag_months)
+    cutoff = None
+    if m.matures and as_at is not None:
+        # the current window's later events stop at the data's end (the end of --to at most)
+        cutoff = like_for_like_cutoff(m, to_month, min(as_at, month_end(to_month)))
     out = []
     for kind in m.windows:
         w = window(kind, last)
-        out += [w, w.year_earlier()]
+        out += [(w, None), (w.year_earlier(), cutoff)]
     return out
 
 
-def _window_figures(m: Measure, t: Any, areas: Any, windows: list[Window]) -> list[dict[str, Any]]:
+def _window_figures(m: Measure, t: Any, areas: Any, needed: list[tuple[Window, dt.date | None]]
+                    ) -> list[dict[str, Any]]:
     """A non-decomposable measure for its windows at force, LPA and district level, in one query."""
     has_district = "district" in t.columns
     levels: list[tuple[str, list[str]]] = [("force", [])]
+    windows = [w for w, _ in needed]
     span = t.filter((t._date >= min(w.start for w in windows)) & (t._date <= max(w.end for w in windows)))
     span = span.filter(_cond(m, span, m.filter))
     if has_district:
@@ -106,10 +137,10 @@ def _window_figures(m: Measure, t: Any, areas: Any, windows: list[Window]) -> li
             lookup = areas.select(_d=areas.district, lpa=areas.lpa)
             span = span.left_join(lookup, span.district == lookup._d).drop("_d")
     parts = []
-    for w in windows:
+    for w, cutoff in needed:
         base = span.filter((span._date >= w.start) & (span._date <= w.end))
         for level, keys in levels:
-            num, den = _kind_query(m, base, t, keys, w)
+            num, den = _kind_query(m, base, t, keys, w, cutoff)
             if den is not None:
                 num = num.join(den, keys, how="outer") if keys else num.cross_join(den)
                 if keys:
@@ -140,7 +171,8 @@ def _agg(table: Any, keys: list[str], **metrics: Any) -> Any:
     return table.group_by(keys).aggregate(**metrics) if keys else table.aggregate(**metrics)
 
 
-def _kind_query(m: Measure, data: Any, full: Any, keys: list[str], w: Window) -> tuple[Any, Any | None]:
+def _kind_query(m: Measure, data: Any, full: Any, keys: list[str], w: Window,
+                cutoff: dt.date | None = None) -> tuple[Any, Any | None]:
     fld = m.field
     assert fld is not None
     data = data.filter(data[fld].notnull())
@@ -154,6 +186,8 @@ def _kind_query(m: Measure, data: Any, full: Any, keys: list[str], w: Window) ->
         cohort = data.group_by([*keys, fld]).aggregate(first=data._date.min())
         horizon = add_months(w.last, m.follow_up_months + 1)  # nothing later can count
         later = full.filter(full[fld].notnull() & (full._date > w.start) & (full._date < horizon))
+        if cutoff is not None:  # like for like: only what had happened at the same age
+            later = later.filter(later._date <= ibis.literal(cutoff))
         later = later.select(rid=later[fld], later=later._date)
         joined = cohort.join(later, cohort[fld] == later.rid)
         joined = joined.filter((joined.later > joined.first)
@@ -187,6 +221,7 @@ def compute_series(store: Any, plan: Plan, to_month: str | dt.date,
     say = progress or (lambda _msg: None)
     to = month_start(to_month)
     snap = store.snapshot(snapshot_id)
+    as_at = snap.extract_date
     phys = store.physical_tables(snap.snapshot_id)
     con = store.ibis()
     areas_t = con.table(phys["areas"]) if "areas" in phys else None
@@ -202,6 +237,8 @@ def compute_series(store: Any, plan: Plan, to_month: str | dt.date,
     aggregate_parts: list[pd.DataFrame] = []
     coverage: dict[str, tuple[dt.date, dt.date]] = {}
     supplied: dict[str, set[dt.date]] = {}
+    last_complete: dict[str, dt.date | None] = {}
+    carried: dict[str, set[str] | None] = {}
     unavailable: dict[str, str] = {}
     for source, measures in by_source.items():
         if source not in phys:
@@ -223,7 +260,7 @@ def compute_series(store: Any, plan: Plan, to_month: str | dt.date,
                 if any(m.aggregation == "severity_score" for m in decomposable) else t)
         aggs: dict[str, Any] = {}
         for m in decomposable:
-            aggs.update(_monthly_aggs(m, scan))
+            aggs.update(_monthly_aggs(m, scan, like_for_like_cutoff(m, to, as_at) if as_at else None))
         frame = None
         if aggs:
             frame = scan.group_by(keys).aggregate(**aggs).to_pandas()
@@ -235,11 +272,17 @@ def compute_series(store: Any, plan: Plan, to_month: str | dt.date,
             for m in measures:
                 unavailable[m.id] = f"the {source} table has no rows"
             continue
-        coverage[source] = (months.min().date(), months.max().date())
+        # the table's own last month (past --to too): a month with no rows inside the span is a
+        # true zero; months after the last row were not supplied
+        whole = derived.prepare(source, raw)
+        last_row = pd.Timestamp(whole.aggregate(last=whole._month.max()).to_pandas()["last"].iloc[0])
+        coverage[source] = (months.min().date(), max(months.max(), last_row).date())
         recorded = store.coverage(source, snap.snapshot_id)
         if recorded:
             supplied[source] = set().union(*recorded.values())
             coverage[source] = (min(supplied[source]), max(supplied[source]))
+        last_complete[source] = _last_complete(supplied.get(source), coverage[source], as_at)
+        carried[source] = store.carried_columns(source, snap.snapshot_id)
         if frame is not None:
             monthly_parts.append(_long(frame, decomposable, has_district))
         # numerators dated by another column (e.g. outcomes dated in the window)
@@ -258,14 +301,14 @@ def compute_series(store: Any, plan: Plan, to_month: str | dt.date,
             if m.decomposable:
                 continue
             say(f"computing {m.id}")
-            window_rows += _window_figures(m, t, areas_t, _windows_needed(m, to))
+            window_rows += _window_figures(m, t, areas_t, _windows_needed(m, to, as_at))
 
     monthly = pd.concat(monthly_parts, ignore_index=True) if monthly_parts else pd.DataFrame(columns=MONTHLY_COLUMNS)
     if not monthly.empty:
         monthly["month"] = pd.to_datetime(monthly["month"]).dt.date
         # numerators and denominators that came from separate scans land on one row
         monthly = (monthly.groupby(["measure_id", "district", "month"], dropna=False, as_index=False)
-                   [["numerator", "denominator", "sumsq"]].sum(min_count=1))
+                   [["numerator", "denominator", "sumsq", "numerator_lfl", "numerator_aged"]].sum(min_count=1))
     events = con.table(phys["events"]).to_pandas() if "events" in phys else pd.DataFrame(
         columns=["date", "scope", "kind", "description"])
     peers = pd.DataFrame(columns=["force", "measure_id", "period_end", "numerator", "denominator",
@@ -283,4 +326,19 @@ def compute_series(store: Any, plan: Plan, to_month: str | dt.date,
         windows = pd.concat([windows, *aggregate_parts], ignore_index=True)
     return SeriesSet(monthly=monthly, windows=windows, areas=areas, coverage=coverage,
                      unavailable=unavailable, events=events, supplied=supplied, peers=peers, snapshot_id=snap.snapshot_id,
-                     extract_date=snap.extract_date)
+                     extract_date=snap.extract_date, last_complete=last_complete, carried=carried,
+                     alarms=list(store.alarms(snap.snapshot_id)))
+
+
+def _last_complete(supplied: set[dt.date] | None, span: tuple[dt.date, dt.date],
+                   as_at: dt.date | None) -> dt.date | None:
+    """The last month supplied whose end is on or before the extract date."""
+    if supplied is not None:
+        months = sorted(supplied)
+    else:
+        months, cur = [], span[0]
+        while cur <= span[1]:
+            months.append(cur)
+            cur = add_months(cur, 1)
+    complete = [m for m in months if as_at is None or month_end(m) <= as_at]
+    return complete[-1] if complete else None

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
-MONTHLY_COLUMNS = ["measure_id", "district", "month", "numerator", "denominator", "sumsq"]
+# numerator_lfl: the numerator as it stood at last year's like-for-like cut-off (measures whose
+# numerator waits for a later event); numerator_aged: each month's numerator at a fixed age
+MONTHLY_COLUMNS = ["measure_id", "district", "month", "numerator", "denominator", "sumsq",
+                   "numerator_lfl", "numerator_aged"]
 WINDOW_COLUMNS = ["measure_id", "area_level", "area", "start", "end", "numerator", "denominator"]
 
 
@@ -34,6 +38,12 @@ class SeriesSet:
     peers: pd.DataFrame = field(default_factory=pd.DataFrame)
     snapshot_id: int | None = None
     extract_date: dt.date | None = None
+    # each source table's last complete month (supplied, and ended by the extract date)
+    last_complete: dict[str, dt.date | None] = field(default_factory=dict)
+    # the columns each source carries (None: not recorded, so every column counts as carried)
+    carried: dict[str, set[str] | None] = field(default_factory=dict)
+    # the snapshot's data-quality alarms (store.alarms): months outside their expected range
+    alarms: list[Any] = field(default_factory=list)
 
     @property
     def force(self) -> str | None:

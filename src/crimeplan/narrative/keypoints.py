@@ -9,10 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from crimeplan import stats
-from crimeplan.narrative.quarters import Quarter, quarterly
+from crimeplan.narrative.quarters import Quarter, last_quarter_end, quarter_ordinal, quarterly
 
 # Below this many events in either period a non-significant change is put down to low numbers.
 LOW_NUMBERS = 50
@@ -31,18 +31,32 @@ class KeyPoint:
 
 @dataclass
 class SeriesFacts:
-    """What the narrative needs about one measure: its monthly series and how to read it."""
+    """What the narrative needs about one measure: its monthly series and how to read it.
+
+    A month with no value (not supplied, provisional, not applicable) has numerator None: it is
+    never narrated, and no claim spans it.
+    """
 
     measure_id: str
     label: str
     polarity: str
     percent: bool
     months: list[dt.date]
-    numerators: list[float]
+    numerators: list[float | None]
     denominators: list[float | None]
     noun: str = "offences"
     scale: float = 1.0
     events: list[tuple[dt.date, str]] = field(default_factory=list)
+    # the report's month: key points speak of the latest financial quarter ending by it
+    period_end: dt.date | None = None
+    # the measure's SPC options for a chart over given months (fixed baseline, screening)
+    spc_options: Callable[[list[dt.date]], dict[str, Any]] = field(default=lambda months: {})
+
+    @property
+    def target_quarter(self) -> int | None:
+        """The running number of the quarter the key points describe."""
+        end = self.period_end or (self.months[-1] if self.months else None)
+        return None if end is None else quarter_ordinal(last_quarter_end(end))
 
 
 def _fmt(value: float, percent: bool) -> str:
@@ -50,6 +64,8 @@ def _fmt(value: float, percent: bool) -> str:
 
 
 def _change_words(a: float, b: float, percent: bool) -> str:
+    # worked from the figures as printed beside it (1 dp for percentages, whole counts)
+    a, b = (round(a, 1), round(b, 1)) if percent else (round(a), round(b))
     if percent:
         diff = b - a
         word = "increased" if diff > 0 else "decreased"
@@ -72,8 +88,9 @@ def trend_point(s: SeriesFacts) -> KeyPoint | None:
     nums = s.numerators[start:]
     dens = s.denominators[start:]
     if s.percent:
-        if any(d is None or d <= 0 for d in dens):
+        if any(n is not None and (d is None or d <= 0) for n, d in zip(nums, dens)):
             return None
+        dens = [d if n is not None else None for n, d in zip(nums, dens)]
         result = stats.trend(nums, 12, kind="proportion", denominators=dens)
     else:
         result = stats.trend(nums, 12, kind="count")
@@ -97,9 +114,11 @@ def trend_point(s: SeriesFacts) -> KeyPoint | None:
 
 def quarter_point(s: SeriesFacts, quarters: list[Quarter]) -> KeyPoint | None:
     """The latest complete quarter against the same quarter a year earlier, tested."""
-    if len(quarters) < 5:
-        return None
-    last, year_ago = quarters[-1], quarters[-5]
+    by_ordinal = {q.ordinal: q for q in quarters}
+    target = s.target_quarter
+    if target is None or target not in by_ordinal or target - 4 not in by_ordinal:
+        return None  # the stated quarter, or the same quarter a year earlier, has no figure
+    last, year_ago = by_ordinal[target], by_ordinal[target - 4]
     if s.percent:
         p = stats.compare_proportions(year_ago.numerator, year_ago.denominator, last.numerator, last.denominator)
         test = stats.TEST_NAMES["compare_proportions"]
@@ -122,8 +141,20 @@ def quarter_point(s: SeriesFacts, quarters: list[Quarter]) -> KeyPoint | None:
     return KeyPoint(s.measure_id, "quarter", head + tail, numbers, test)
 
 
+def _latest_run(s: SeriesFacts, quarters: list[Quarter]) -> list[Quarter]:
+    """The unbroken run of quarters that ends with the stated quarter (empty when it has no figure)."""
+    by_ordinal = {q.ordinal: q for q in quarters}
+    target = s.target_quarter
+    run: list[Quarter] = []
+    while target is not None and target in by_ordinal:
+        run.insert(0, by_ordinal[target])
+        target -= 1
+    return run
+
+
 def run_point(s: SeriesFacts, quarters: list[Quarter]) -> KeyPoint | None:
     """A run of rises or falls over the latest quarters (three or more)."""
+    quarters = _latest_run(s, quarters)
     if len(quarters) < 4:
         return None
     values = [q.value for q in quarters]
@@ -145,12 +176,16 @@ def run_point(s: SeriesFacts, quarters: list[Quarter]) -> KeyPoint | None:
 
 def extreme_point(s: SeriesFacts, quarters: list[Quarter]) -> KeyPoint | None:
     """The latest quarter is the highest or lowest on record, or since some earlier quarter."""
+    run = _latest_run(s, quarters)
+    # "on record" only when no quarter since the series began lacks a figure
+    whole = len(run) == len([q for q in quarters if q.ordinal <= (s.target_quarter or 0)])
+    quarters = run
     if len(quarters) < 8:
         return None
     last = quarters[-1]
     earlier = quarters[:-1]
     for word, better in (("lowest", lambda a, b: a < b), ("highest", lambda a, b: a > b)):
-        if all(better(last.value, q.value) for q in earlier):
+        if whole and all(better(last.value, q.value) for q in earlier):
             text = f"{s.label}: {last.label} is the {word} quarter on record ({_fmt(last.value, s.percent)})."
             return KeyPoint(s.measure_id, "extreme", text, {"quarter": last.label, "word": word,
                                                              "value": last.value, "since": None})
@@ -168,11 +203,13 @@ def extreme_point(s: SeriesFacts, quarters: list[Quarter]) -> KeyPoint | None:
     return None
 
 
-def special_cause_point(s: SeriesFacts, values: list[float], months: list[dt.date]) -> KeyPoint | None:
-    """A special cause on the latest month of the XmR chart."""
-    if len(values) < 13:
+def special_cause_point(s: SeriesFacts, values: list[float | None], months: list[dt.date]) -> KeyPoint | None:
+    """A special cause on the latest month of the XmR chart (only when that month has a value)."""
+    if len([v for v in values if v is not None]) < 13 or values[-1] is None:
         return None
-    result = stats.spc(values, s.polarity)
+    if s.period_end is not None and months[-1] != s.period_end.replace(day=1):
+        return None
+    result = stats.spc(values, s.polarity, **s.spc_options(months))
     last = result.points[-1]
     if last.rule is None:
         return None
@@ -201,18 +238,20 @@ def event_points(s: SeriesFacts) -> list[KeyPoint]:
 def key_points(s: SeriesFacts) -> list[KeyPoint]:
     """All key points for one measure, most important first."""
     quarters = quarterly(s.months, s.numerators, s.denominators, s.percent, s.scale)
-    values = [q for q in (_monthly_value(s, i) for i in range(len(s.months)))]
+    values = [_monthly_value(s, i) for i in range(len(s.months))]
     points: list[KeyPoint | None] = [
         quarter_point(s, quarters),
         trend_point(s),
         run_point(s, quarters),
         extreme_point(s, quarters),
-        special_cause_point(s, [v for v in values if v is not None][-36:], s.months[-36:]),
+        special_cause_point(s, values[-36:], s.months[-36:]),
     ]
     return [p for p in points if p is not None] + event_points(s)
 
 
 def _monthly_value(s: SeriesFacts, i: int) -> float | None:
+    if s.numerators[i] is None:
+        return None
     if s.percent:
         d = s.denominators[i]
         return 100.0 * s.numerators[i] / d if d else None

@@ -8,6 +8,21 @@ from dataclasses import dataclass
 from crimeplan.engine.windows import financial_quarter
 
 
+def quarter_ordinal(month: dt.date) -> int:
+    """A running number of the financial quarter a month falls in (consecutive quarters differ by 1)."""
+    fy = month.year if month.month >= 4 else month.year - 1
+    return fy * 4 + (month.month - 4) % 12 // 3
+
+
+def last_quarter_end(month: dt.date) -> dt.date:
+    """The first day of the last month of the latest financial quarter that ends on or before `month`."""
+    back = month.month % 3  # quarters end in March, June, September and December
+    year, mon = month.year, month.month - back
+    if mon <= 0:
+        year, mon = year - 1, mon + 12
+    return dt.date(year, mon, 1)
+
+
 @dataclass(frozen=True)
 class Quarter:
     """A complete financial quarter: label, numerator, denominator and value."""
@@ -18,20 +33,25 @@ class Quarter:
     denominator: float | None
     value: float
 
+    @property
+    def ordinal(self) -> int:
+        """The quarter's running number (see `quarter_ordinal`)."""
+        return quarter_ordinal(self.last_month)
 
-def quarterly(months: list[dt.date], numerators: list[float], denominators: list[float | None],
+
+def quarterly(months: list[dt.date], numerators: list[float | None], denominators: list[float | None],
               percent: bool, scale: float = 1.0) -> list[Quarter]:
-    """Complete financial quarters (April-June = Q1) from monthly numerators/denominators."""
+    """Financial quarters (April-June = Q1) whose three months all have values; others are left out."""
     groups: dict[str, list[int]] = {}
     for i, m in enumerate(months):
         groups.setdefault(financial_quarter(m), []).append(i)
     out = []
     for label, idx in groups.items():
-        if len(idx) != 3:
-            continue
-        num = sum(numerators[i] for i in idx)
+        if len(idx) != 3 or any(numerators[i] is None for i in idx):
+            continue  # a month not supplied, provisional or not applicable: no quarter figure
+        num = float(sum(numerators[i] for i in idx))  # type: ignore[misc]
         dens = [denominators[i] for i in idx]
-        den = None if any(d is None for d in dens) else float(sum(dens))  # type: ignore[misc]
+        den = None if any(d is None for d in dens) else float(sum(dens))  # type: ignore[arg-type]
         if percent:
             if not den:
                 continue

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 from typing import Literal
 
@@ -38,12 +39,44 @@ DERIVED: dict[str, dict[str, str]] = {
     "calls": {},
     "casualties": {"ksi": "killed or seriously injured"},
 }
+# The canonical columns each derived column is computed from (a source that lacks them lacks it).
+DERIVED_FROM: dict[str, tuple[str, ...]] = {
+    "solved": ("outcome_type",), "youth": ("offender_age",), "victim_based": ("offence_group",),
+    "response_minutes": ("opened_at", "attended_at"), "ksi": ("severity",),
+}
+# A numerator that reads these columns is dated by a later event: the outcome (CONTRACT.md §4).
+LATER_EVENT_DATE: dict[str, str] = {"solved": "outcome_date", "outcome_type": "outcome_date",
+                                    "outcome_date": "outcome_date"}
+
+
+def _names(text: str) -> set[str]:
+    """The names a filter text uses (it was checked when the plan was read)."""
+    return expr.names(ast.parse(text.strip(), mode="eval").body)
 
 
 class Strict(BaseModel):
     """Models refuse unknown keys so a typo in a plan is an error, not a silent default."""
 
     model_config = ConfigDict(extra="forbid")
+
+
+class SPCOptions(Strict):
+    """How a measure's XmR charts are drawn (NHS Making Data Count options)."""
+
+    # limits from the months up to this one (e.g. the plan's start), held while new data arrive
+    baseline_until: dt.date | None = None
+    # or: limits from the first N points of the chart, held after them
+    baseline_points: int | None = Field(default=None, ge=2)
+    # leave out moving ranges above 3.267 × their mean when calculating limits (off = the Excel tool)
+    screen_outliers: bool = True
+    # warn when limits rest on fewer points than this
+    warning_threshold: int = Field(default=13, ge=0)
+
+    @model_validator(mode="after")
+    def _one_baseline(self) -> SPCOptions:
+        if self.baseline_until is not None and self.baseline_points is not None:
+            raise ValueError("give baseline_until or baseline_points, not both")
+        return self
 
 
 class Measure(Strict):
@@ -67,6 +100,13 @@ class Measure(Strict):
     windows: list[Window] = Field(default_factory=lambda: ["12m"])
     lag_months: int = Field(default=0, ge=0, le=24)
     not_comparable_before: dt.date | None = None
+    # the column dating the later event a numerator waits for (e.g. outcome_date); found from the
+    # numerator when not given, so a solved rate is always compared like for like
+    matures_by: str | None = None
+    # monthly points count events within this many months of the month's end; younger months
+    # are provisional (left out of SPC limits, trends and "on record" claims)
+    mature_after_months: int = Field(default=6, ge=0, le=36)
+    spc: SPCOptions = Field(default_factory=SPCOptions)
     footnotes: list[str] = Field(default_factory=list)
     headline: bool = False
     breakdown: bool = False
@@ -102,6 +142,8 @@ class Measure(Strict):
             raise ValueError("aggregation aggregate reads the aggregates table (source: aggregates)")
         if self.numerator_date and self.numerator_date not in cols:
             raise ValueError(f"numerator_date {self.numerator_date!r} is not a column of {self.source}")
+        if self.matures_by and self.matures_by not in cols:
+            raise ValueError(f"matures_by {self.matures_by!r} is not a column of {self.source}")
         if self.aggregation in PERCENT_KINDS and self.unit != "percent":
             raise ValueError(f"aggregation {self.aggregation} gives a percentage: set unit: percent")
         return self
@@ -110,6 +152,38 @@ class Measure(Strict):
     def decomposable(self) -> bool:
         """Monthly numerators and denominators add up to any window."""
         return self.aggregation in DECOMPOSABLE
+
+    @property
+    def event_date(self) -> str | None:
+        """The column dating the later event the numerator waits for, or None (see `matures_by`)."""
+        if self.matures_by:
+            return self.matures_by
+        if self.numerator_date or not self.numerator or self.source != "crimes":
+            return None
+        names = _names(self.numerator)
+        dated = sorted({LATER_EVENT_DATE[n] for n in names if n in LATER_EVENT_DATE})
+        return dated[0] if dated else None
+
+    @property
+    def matures(self) -> bool:
+        """The numerator is dated by a later event: re-offending, or an outcome by the extract date."""
+        return self.aggregation == "reoffending" or self.event_date is not None
+
+    def needed_columns(self) -> set[str]:
+        """The canonical columns this measure reads (derived columns traced to their sources)."""
+        names: set[str] = set()
+        for text in (self.filter, self.numerator):
+            if text:
+                names |= _names(text)
+        for col in (self.field, self.numerator_date, self.event_date):
+            if col:
+                names.add(col)
+        if self.aggregation == "severity_score":
+            names.add("offence_code")
+        out: set[str] = set()
+        for n in names:
+            out |= set(DERIVED_FROM.get(n, (n,)))
+        return out
 
     @property
     def is_percent(self) -> bool:

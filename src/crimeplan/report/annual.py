@@ -32,7 +32,9 @@ def annual_document(results: Results, *, edition: str = "internal",
             if hidden:
                 refs.append(notes.ref("[c] Figure withheld to protect confidentiality (small numbers)."))
             comparable = r.get("comparable") is True and not hidden
-            change = r.get("change")
+            # differences worked from the printed figures, so a reader's calculator agrees
+            change = fmt.printed_change(r.get("previous_value"), r.get("current_value"), m.decimals)
+            pct = fmt.printed_pct_change(r.get("previous_value"), r.get("current_value"), m.decimals)
             percent = m.unit == "percent"
             further = r.get("assessment") if isinstance(r.get("assessment"), str) else ""
             rows.append([
@@ -43,8 +45,8 @@ def annual_document(results: Results, *, edition: str = "internal",
                 Cell((fmt.number(change, m.decimals) + (" % pts" if percent else "")) if comparable else "N/A",
                      float(change) if comparable and not fmt.missing(change) else None,
                      number_format(m.decimals), measure_id=m.id, field="change"),
-                Cell("-" if percent or not comparable else fmt.number(r.get("pct_change"), 1) + "%",
-                     None if percent or not comparable or fmt.missing(r.get("pct_change")) else float(r["pct_change"]),
+                Cell("-" if percent or not comparable else fmt.number(pct, 1) + "%",
+                     None if percent or not comparable or fmt.missing(pct) else float(pct),
                      "0.0", measure_id=m.id, field="pct_change"),
                 Cell(further[:1].upper() + further[1:] if further else ""),
             ])

@@ -10,9 +10,11 @@ import pandas as pd
 import vl_convert as vlc
 
 from crimeplan import stats
-from crimeplan.compare import monthly_values
-from crimeplan.engine.windows import financial_quarter
+from crimeplan.compare.significance import NOT_TESTED
+from crimeplan.compare.states import force_values
+from crimeplan.engine.windows import financial_quarter, month_start, window
 from crimeplan.narrative import SeriesFacts, key_points, quarterly
+from crimeplan.narrative.quarters import quarter_ordinal
 from crimeplan.plans.model import AreaOfFocus, Measure
 from crimeplan.report import format as fmt
 from crimeplan.report.document import Cell, Figure, Footnotes, Table
@@ -31,7 +33,9 @@ def number_format(decimals: int) -> str:
 
 
 def test_note(test: str) -> str:
-    """The footnote that names a significance test."""
+    """The footnote that names a significance test, or says why none applies."""
+    if test.startswith(NOT_TESTED):
+        return f"Not tested for significance: {test[len(NOT_TESTED):]}."
     return f"Significance tested at the 95% level with the {test}."
 
 
@@ -80,12 +84,13 @@ def performance_table(results: Results, area: AreaOfFocus, notes: Footnotes, *,
                 refs.append(notes.ref(test_note(rec["test"])))
             if rec.get("suppressed") is True:
                 refs.append(notes.ref("[c] Figure withheld to protect confidentiality (small numbers)."))
+            refs += alarm_refs(results, m, rec, notes)
             label = m.label
             if rec["window"] != "12m" or m.lag_months or m.aggregation == "aggregate":
                 label += f" ({WINDOW_NAMES.get(rec['window'], rec['window'])}: {rec.get('current_period') or rec['period_end']})"
             text, style = assessment(rec)
             diff_field = "pp_change" if m.unit == "percent" else "pct_change"
-            diff_value = rec.get(diff_field)
+            diff_value = fmt.difference_value(rec)
             comparable = rec.get("comparable") is True and rec.get("suppressed") is not True
             diff_text = fmt.difference(rec) if comparable else "N/A"
             rows.append([
@@ -109,6 +114,27 @@ def performance_table(results: Results, area: AreaOfFocus, notes: Footnotes, *,
                                     "% or % pt. diff."], rows=rows, widths=[4.5, 1.3, 1.3, 1.8, 1.3])
 
 
+def alarm_note(alarm: Any) -> str:
+    """A data-quality alarm as a footnote a reader understands, with its acceptance."""
+    where = {"source": "", "district": f" in {alarm.key}", "category": f" ({alarm.key})"}.get(alarm.level, "")
+    text = (f"Data quality: {alarm.table} for {alarm.month:%B %Y}{where} were {fmt.number(alarm.observed)}, "
+            f"outside the range expected from the months around it ({fmt.number(alarm.expected_low)} to "
+            f"{fmt.number(alarm.expected_high)})")
+    if alarm.accepted:
+        return text + f"; checked and accepted by {alarm.accepted_by}: {alarm.reason}."
+    return text + "; not yet checked by an analyst, so figures including this month may be wrong."
+
+
+def alarm_refs(results: Results, m: Measure, rec: dict[str, Any], notes: Footnotes) -> list[int]:
+    """Footnotes for the alarms of the measure's source in the months its row covers."""
+    if not results.series.alarms or not isinstance(rec.get("period_end"), str) or rec.get("window") not in WINDOW_NAMES:
+        return []
+    current = window(rec["window"], month_start(rec["period_end"]))
+    spans = [(current.start, current.last), (current.year_earlier().start, current.year_earlier().last)]
+    return [notes.ref(alarm_note(a)) for a in results.series.alarms
+            if a.table == m.source and any(lo <= a.month <= hi for lo, hi in spans)]
+
+
 def _half_width(low: Any, high: Any) -> str:
     if fmt.missing(low) or fmt.missing(high):
         return ""
@@ -116,17 +142,19 @@ def _half_width(low: Any, high: Any) -> str:
 
 
 def series_facts(results: Results, m: Measure) -> tuple[SeriesFacts | None, pd.DataFrame | None]:
-    """A measure's monthly force series up to the report month, for key points and charts."""
-    mv = monthly_values(results.series, m)
-    mv = mv[pd.to_datetime(mv.month) <= pd.Timestamp(results.to_month)]
-    if mv.empty:
+    """A measure's monthly force series with states, up to the report month, for key points and charts."""
+    mv = force_values(results.monthly, m.id)
+    if mv.empty or not (mv.state == "value").any():
         return None, None
+    valued = mv.state == "value"
     facts = SeriesFacts(
         measure_id=m.id, label=m.label, polarity=m.polarity, percent=m.is_percent,
-        months=list(mv.month), numerators=[float(x) for x in mv.numerator],
-        denominators=[None if pd.isna(x) else float(x) for x in mv.denominator],
+        months=list(mv.month),
+        numerators=[float(n) if ok else None for n, ok in zip(mv.numerator, valued)],
+        denominators=[None if pd.isna(d) or not ok else float(d) for d, ok in zip(mv.denominator, valued)],
         noun=NOUNS.get(m.source, "cases"), scale=m.scale,
-        events=results.series.recording_changes(m.id))
+        events=results.series.recording_changes(m.id), period_end=results.to_month,
+        spc_options=lambda months: spc_options(m, months))
     return facts, mv
 
 
@@ -150,14 +178,14 @@ def headline_key_points(results: Results, area: AreaOfFocus, notes: Footnotes) -
     return out
 
 
-def _plain(warning: str, labels: list[str]) -> str:
+def _plain(warning: str, labels: list[str], threshold: int = 13) -> str:
     """An SPC warning in a reader's words: which periods' limits rest on too few points."""
     found = re.match(r"segment \d+ \(points (\d+) to (\d+)\) has only (\d+) point", warning)
     if not found:
         return warning
     first, last, n = (int(g) for g in found.groups())
     return (f"the limits for {labels[first]} to {labels[last]} rest on only {n} points "
-            "(at least 13 are needed to be reliable)")
+            f"(at least {threshold} are needed to be reliable)")
 
 
 def _withheld(results: Results, counts: list[float]) -> bool:
@@ -166,38 +194,111 @@ def _withheld(results: Results, counts: list[float]) -> bool:
     return bool(limit) and any(0 < c < limit for c in counts if c == c)
 
 
+def _quarter_points(facts: SeriesFacts, m: Measure) -> tuple[list[dt.date], list[float | None], list[str],
+                                                              list[float]]:
+    """Every financial quarter from the first to the stated one: value, or None where it has no figure."""
+    qs = {q.ordinal: q for q in quarterly(facts.months, facts.numerators, facts.denominators,
+                                          m.is_percent, m.scale)}
+    target = facts.target_quarter
+    first = quarter_ordinal(facts.months[0])
+    if not qs or target is None:
+        return [], [], [], []
+    periods, values, labels, counts = [], [], [], []
+    for o in range(min(first, min(qs)), target + 1):
+        fy, q = divmod(o, 4)
+        periods.append(dt.date(fy + (1 if q == 3 else 0), (q * 3 + 6) % 12 or 12, 1))
+        labels.append(f"{fy}/{str(fy + 1)[-2:]} Q{q + 1}")
+        values.append(qs[o].value if o in qs else None)
+        if o in qs:
+            counts.append(qs[o].numerator)
+    return periods, values, labels, counts
+
+
+def _gaps_text(mv: pd.DataFrame, m: Measure) -> str:
+    """What the chart leaves out and why, in a reader's words."""
+    parts = []
+    for state, words in (("not_supplied", "no data supplied"), ("not_applicable", "before the definition changed")):
+        months = list(mv.month[mv.state == state])
+        if months:
+            parts.append(f"no figure for {_month_list(months)} ({words})")
+    provisional = list(mv.month[mv.state == "provisional"])
+    if provisional:
+        if m.event_date:
+            parts.append(f"each month counts outcomes within {m.mature_after_months} months of its end; "
+                         f"{_month_list(provisional)} are provisional (fewer than {m.mature_after_months} "
+                         "months of outcomes so far) and not shown")
+        else:
+            parts.append(f"{_month_list(provisional)} are provisional and not shown")
+    return "; ".join(parts)
+
+
+def _month_list(months: list[dt.date]) -> str:
+    if len(months) == 1:
+        return months[0].strftime("%b %Y")
+    if len(months) > 3:
+        return f"{len(months)} months, {months[0]:%b %Y} to {months[-1]:%b %Y}"
+    return ", ".join(f"{mo:%b %Y}" for mo in months[:-1]) + f" and {months[-1]:%b %Y}"
+
+
+def spc_options(m: Measure, periods: list[dt.date]) -> dict[str, Any]:
+    """The measure's Making Data Count options for a chart over these periods (first days of months)."""
+    options: dict[str, Any] = {"screen_outliers": m.spc.screen_outliers,
+                               "warning_threshold": m.spc.warning_threshold}
+    if m.spc.baseline_points:
+        options["fix_after_n_points"] = m.spc.baseline_points
+    elif m.spc.baseline_until is not None:
+        until = m.spc.baseline_until.replace(day=1)
+        after = [i for i, p in enumerate(periods) if p > until]
+        index = after[0] if after else len(periods)
+        if index >= 2:  # a baseline needs two points; before the chart starts there is none
+            options["fix_before_index"] = index
+    return options
+
+
 def spc_figure(results: Results, m: Measure, *, quarterly_points: bool, last: int | None = 36) -> Figure | None:
-    """An XmR chart of a measure (monthly, or by financial quarter) with its variation icon."""
+    """An XmR chart of a measure (monthly, or by financial quarter) with its variation icon.
+
+    Months with no value (not supplied, provisional, not applicable) are gaps: no point, a break
+    in the line, and no part in the limits.
+    """
     facts, mv = series_facts(results, m)
     if facts is None or mv is None:
         return None
     if quarterly_points:
         if not (m.is_percent or m.aggregation in ("count", "sum")):
             return None
-        qs = quarterly(facts.months, facts.numerators, facts.denominators, m.is_percent, m.scale)
-        periods = [q.last_month for q in qs]
-        values = [q.value for q in qs]
-        labels = [q.label for q in qs]
+        periods, values, labels, counts = _quarter_points(facts, m)
         title = f"{m.label}: by quarter, with mean and process limits"
     else:
-        known = mv[mv.value.notna()]
-        if last:
-            known = known.tail(last)
-        periods, values = list(known.month), [float(v) for v in known.value]
+        shown = mv.tail(last) if last else mv
+        periods = list(shown.month)
+        values = [float(v) if state == "value" and not pd.isna(v) else None
+                  for v, state in zip(shown.value, shown.state)]
         labels = [p.strftime("%b %Y") for p in periods]
+        counts = [float(x) for x, v in zip(shown.numerator, values) if v is not None]
         title = f"{m.label}: monthly, with mean and process limits"
-    if len(values) < 2:
+        mv = shown
+    # trim leading gaps: a chart starts at its first figure
+    while values and values[0] is None:
+        periods, values, labels = periods[1:], values[1:], labels[1:]
+    if len([v for v in values if v is not None]) < 2:
         return None
-    counts = ([q.numerator for q in qs] if quarterly_points
-              else [float(x) for x in mv.numerator.tail(len(values))])
     if _withheld(results, counts):
         return None
     rebase = tuple(i for date, _ in facts.events for i, p in enumerate(periods)
                    if i > 0 and periods[i - 1] < date.replace(day=1) <= p)
-    result = stats.spc(values, m.polarity, rebase_at=rebase)
-    spec = spc_spec(result, periods, title)
+    result = stats.spc(values, m.polarity, rebase_at=rebase, **spc_options(m, periods))
+    spec = spc_spec(result, periods, title, labels=labels if quarterly_points else None)
     icon = result.variation_icon
-    caption = f"{ICON_TEXT[icon]} ({labels[-1]})" + "".join(f" · {_plain(w, labels)}" for w in result.warnings)
+    latest = labels[-1] if values[-1] is not None else f"{labels[-1]}: no figure"
+    caption = f"{ICON_TEXT[icon]} ({latest})" + "".join(f" · {_plain(w, labels, m.spc.warning_threshold)}" for w in result.warnings)
+    held = result.baseline_indices
+    if (m.spc.baseline_until or m.spc.baseline_points) and held and held[-1] < len(values) - 1:
+        caption += (f" · Limits calculated from {labels[held[0]]} to {labels[held[-1]]} and held after "
+                    "(fixed baseline)")
+    gaps = _gaps_text(mv[mv.month >= periods[0]] if not quarterly_points else mv, m)
+    if gaps:
+        caption += f" · {gaps[0].upper() + gaps[1:]}"
     # the renderers make PNGs (for Word and Excel) from the SVGs, only when a format needs them
     return Figure(svg=vlc.vegalite_to_svg(spec), png=None, caption=caption, icon_svg=icon_svg(icon),
                   alt=f"XmR chart of {m.label}")

@@ -28,8 +28,37 @@ def figure(value: Any, unit: str, decimals: int) -> str:
     return text + UNIT_SUFFIX.get(unit, "")
 
 
-def difference(row: dict[str, Any]) -> str:
-    """The '% or % pt. diff.' column: % change (1 dp) or % point change (measure's decimals)."""
+def shown(value: Any, decimals: int) -> float | None:
+    """A figure as the reader sees it: rounded half up at its printed decimals."""
+    if missing(value):
+        return None
+    return float(round_half_up(float(value), decimals))
+
+
+def printed_change(previous: Any, current: Any, decimals: int) -> float | None:
+    """This year minus last year, worked from the figures as printed (what a calculator gives)."""
+    a, b = shown(previous, decimals), shown(current, decimals)
+    return None if a is None or b is None else round(b - a, decimals)
+
+
+def printed_pct_change(previous: Any, current: Any, decimals: int) -> float | None:
+    """The % change worked from the figures as printed; None from zero."""
+    a, b = shown(previous, decimals), shown(current, decimals)
+    if a is None or b is None or a == 0:
+        return None
+    return 100.0 * (b - a) / a
+
+
+def difference_value(row: dict[str, Any]) -> float | None:
+    """The '% or % pt. diff.' figure, from the printed figures beside it."""
+    decimals = int(row.get("decimals") or 0)
     if row.get("unit") == "percent":
-        return number(row.get("pp_change"), int(row.get("decimals") or 0))
-    return number(row.get("pct_change"), 1)
+        return printed_change(row.get("previous_value"), row.get("current_value"), decimals)
+    return printed_pct_change(row.get("previous_value"), row.get("current_value"), decimals)
+
+
+def difference(row: dict[str, Any]) -> str:
+    """The '% or % pt. diff.' column: % change (1 dp) or % point change (measure's decimals),
+    worked from the printed figures so a reader's calculator agrees."""
+    decimals = int(row.get("decimals") or 0) if row.get("unit") == "percent" else 1
+    return number(difference_value(row), decimals)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from crimeplan.plans.model import Measure
+from crimeplan.report import format as fmt
 from crimeplan.report.common import (headline_key_points, metadata, number_cell, performance_table,
                                       spc_figure)
 from crimeplan.report.document import (Block, BulletList, Cell, Contents, Document, Footnotes, Heading,
@@ -25,7 +26,7 @@ def monthly_document(results: Results, *, edition: str = "internal", with_charts
         "earlier unless stated otherwise. Better/ Worse says whether a change is statistically "
         "significant at the 95% level (the test is named in the notes); colour marks significant "
         "changes only. Charts are XmR (statistical process control) charts in the NHS Making Data "
-        "Count style.", style="small")]
+        "Count style." + _periods_note(results), style="small")]
     for number, area in enumerate(plan.areas_of_focus, start=1):
         blocks.append(Heading(f"{number}. {area.title}", 1, area.id))
         blocks.append(Heading("Performance Information", 2))
@@ -58,6 +59,18 @@ def monthly_document(results: Results, *, edition: str = "internal", with_charts
                     sensitivity=dict(meta)["Sensitivity"])
 
 
+def _periods_note(results: Results) -> str:
+    """Say which period each part of the report describes when they differ."""
+    from crimeplan.engine.windows import financial_quarter
+    from crimeplan.narrative.quarters import last_quarter_end
+
+    quarter_end = last_quarter_end(results.to_month)
+    if quarter_end == results.to_month:
+        return ""
+    return (f" Key points compare whole financial quarters: the latest is {financial_quarter(quarter_end)}"
+            f" (to {quarter_end:%B %Y}); the tables run to {results.to_month:%B %Y}.")
+
+
 def breakdown_table(table: pd.DataFrame, m: Measure) -> Table:
     """A measure by Local Policing Area: counts, or % within standard with the numbers behind it."""
     sel = table[(table.measure_id == m.id) & (table.area_level.isin(["force", "lpa"]))
@@ -75,10 +88,17 @@ def breakdown_table(table: pd.DataFrame, m: Measure) -> Table:
             return number_cell(rec.get(field), decimals, measure_id=m.id, field=field, hidden=hidden)
 
         line = [Cell(area), cell("previous_value", m.decimals), cell("current_value", m.decimals)]
+        # differences worked from the printed figures, so a reader's calculator agrees
+        change = fmt.printed_change(rec.get("previous_value"), rec.get("current_value"), m.decimals)
+        pct = fmt.printed_pct_change(rec.get("previous_value"), rec.get("current_value"), m.decimals)
+        if rec.get("comparable") is not True:
+            change = pct = None
         if m.is_percent:
-            line += [cell("pp_change", m.decimals), cell("current_numerator", 0), cell("current_denominator", 0)]
+            line += [number_cell(change, m.decimals, measure_id=m.id, field="pp_change", hidden=hidden),
+                     cell("current_numerator", 0), cell("current_denominator", 0)]
         else:
-            line += [cell("change", m.decimals), cell("pct_change", 1)]
+            line += [number_cell(change, m.decimals, measure_id=m.id, field="change", hidden=hidden),
+                     number_cell(pct, 1, measure_id=m.id, field="pct_change", hidden=hidden)]
         rows.append(line)
     return Table(f"{m.id} by LPA"[:31], header, rows, caption=f"{m.label} by Local Policing Area")
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pandas as pd
 
-from crimeplan.compare import monthly_values
+from crimeplan.compare.states import force_values
 from crimeplan.compare.peers import executive_summary
 from crimeplan.engine.windows import financial_quarter
 from crimeplan.plans.model import AreaOfFocus
@@ -105,11 +105,10 @@ def sickness_blocks(results: Results, area: AreaOfFocus) -> list[Block]:
             continue
         if m.id in results.series.unavailable:
             continue
-        mv = monthly_values(results.series, m)
-        mv = mv[pd.to_datetime(mv.month) <= pd.Timestamp(results.to_month)]
+        mv = force_values(results.monthly, m.id)
         by_fy: dict[str, dict[int, float]] = {}
-        for month, value in zip(mv.month, mv.value):
-            if fmt.missing(value):
+        for month, value, state in zip(mv.month, mv.value, mv.state):
+            if state != "value" or fmt.missing(value):
                 continue
             fy = financial_quarter(month).split(" ")[0]
             by_fy.setdefault(fy, {})[(month.month - 4) % 12] = float(value)
@@ -117,7 +116,8 @@ def sickness_blocks(results: Results, area: AreaOfFocus) -> list[Block]:
         rows = [[Cell(fy)] + [number_cell(by_fy[fy].get(i), 2, empty="") for i in range(12)] for fy in years]
         if len(years) >= 2:
             this, last = by_fy[years[-1]], by_fy[years[-2]]
-            variance = [(this[i] - last[i]) if i in this and i in last else None for i in range(12)]
+            variance = [fmt.printed_change(last[i], this[i], 2) if i in this and i in last else None
+                        for i in range(12)]
             rows.append([Cell(f"{years[-1]} variance to {years[-2]}", style="strong")]
                         + [number_cell(v, 2, empty="") for v in variance])
         blocks.append(Table(f"Sickness {m.id}", ["Financial year", *MONTHS], rows,
@@ -142,7 +142,8 @@ def diversity_blocks(results: Results, area: AreaOfFocus) -> list[Block]:
         rows.append([Cell(m.label.replace("Ethnic minority employees - ", "")),
                      number_cell(r.get("previous_value"), 2, measure_id=m.id, field="previous_value"),
                      number_cell(r.get("current_value"), 2, measure_id=m.id, field="current_value"),
-                     number_cell(r.get("pp_change"), 2, measure_id=m.id, field="pp_change")])
+                     number_cell(fmt.printed_change(r.get("previous_value"), r.get("current_value"), 2)
+                                 if r.get("comparable") is True else None, 2, measure_id=m.id, field="pp_change")])
     if not rows:
         return []
     population = results.plan.workforce.get("economically_active_ethnic_minority_pct")

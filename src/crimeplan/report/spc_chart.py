@@ -45,28 +45,54 @@ def icon_svg(icon: str, size: int = 28) -> str:
             f'font-weight="bold" fill="{colour}">{letter}</text></svg>')
 
 
-def spc_spec(result: SPCResult, periods: list[dt.date], title: str, width: int = 560) -> dict[str, Any]:
-    """An XmR chart: values coloured by special cause, mean and process limits per segment."""
+def _number(x: float | None) -> float | None:
+    return None if x is None or x != x else float(x)
+
+
+def spc_spec(result: SPCResult, periods: list[dt.date], title: str, width: int = 560,
+             labels: list[str] | None = None) -> dict[str, Any]:
+    """An XmR chart: values coloured by special cause, mean and process limits per segment.
+
+    A period with no value is a gap (the line breaks there and a grey band marks it); with
+    `labels` the x axis reads them (e.g. financial quarters) instead of dates.
+    """
     rows = []
-    for p, period in zip(result.points, periods):
-        cause = p.special_cause or "common cause"
-        rows.append({"period": period.isoformat(), "value": p.value, "mean": p.mean,
-                     "lower": p.lower_limit, "upper": p.upper_limit, "cause": cause,
-                     "segment": p.segment})
+    present = [c for c in ("improvement", "concern", "neutral") if c in result.special_causes]
+    for i, (p, period) in enumerate(zip(result.points, periods)):
+        value = _number(p.value)
+        rows.append({"period": period.isoformat(), "label": labels[i] if labels else period.strftime("%b %Y"),
+                     "value": value, "mean": _number(p.mean), "lower": _number(p.lower_limit),
+                     "upper": _number(p.upper_limit),
+                     "cause": (p.special_cause or "common cause") if value is not None else None,
+                     "segment": p.segment, "gap": value is None})
     data = pd.DataFrame(rows)
-    x = alt.X("period:T", title=None, axis=alt.Axis(format="%b %y", labelAngle=0))
+    if labels:
+        x = alt.X("label:O", title=None, sort=None, axis=alt.Axis(labelAngle=-45))
+    else:
+        x = alt.X("period:T", title=None, axis=alt.Axis(format="%b %y", labelAngle=0))
     base = alt.Chart(data)
-    line = base.mark_line(color=COMMON, strokeWidth=1.2).encode(x=x, y=alt.Y("value:Q", title=None, scale=alt.Scale(zero=False)))
-    points = base.mark_circle(size=36, opacity=1).encode(
+    y = alt.Y("value:Q", title=None, scale=alt.Scale(zero=False))
+    # nulls break the line instead of joining across a gap
+    line = base.mark_line(color=COMMON, strokeWidth=1.2, invalid=None).encode(x=x, y=y)
+    causes = ["common cause"] + [c for c in ("improvement", "concern", "neutral") if c in present]
+    colours = {"common cause": COMMON, "improvement": IMPROVEMENT, "concern": CONCERN, "neutral": NEUTRAL}
+    points = base.transform_filter("datum.value != null").mark_circle(size=36, opacity=1).encode(
         x=x, y="value:Q",
         color=alt.Color("cause:N", title=None, scale=alt.Scale(
-            domain=["common cause", "improvement", "concern", "neutral"],
-            range=[COMMON, IMPROVEMENT, CONCERN, NEUTRAL]), legend=alt.Legend(orient="bottom")),
-        tooltip=[alt.Tooltip("period:T", format="%b %Y"), alt.Tooltip("value:Q", format=",.1f"), "cause:N"],
+            domain=causes, range=[colours[c] for c in causes]), legend=alt.Legend(orient="bottom")),
+        tooltip=[alt.Tooltip("label:N", title="period"), alt.Tooltip("value:Q", format=",.1f"), "cause:N"],
     )
-    mean = base.mark_line(color="#222", strokeWidth=1).encode(x=x, y="mean:Q", detail="segment:N")
-    upper = base.mark_line(color="#888", strokeDash=[4, 3], strokeWidth=1).encode(x=x, y="upper:Q", detail="segment:N")
-    lower = base.mark_line(color="#888", strokeDash=[4, 3], strokeWidth=1).encode(x=x, y="lower:Q", detail="segment:N")
-    chart = (upper + lower + mean + line + points).properties(
+    limit = {"invalid": None}
+    mean = base.mark_line(color="#222", strokeWidth=1, **limit).encode(x=x, y="mean:Q", detail="segment:N")
+    upper = base.mark_line(color="#888", strokeDash=[4, 3], strokeWidth=1, **limit).encode(
+        x=x, y="upper:Q", detail="segment:N")
+    lower = base.mark_line(color="#888", strokeDash=[4, 3], strokeWidth=1, **limit).encode(
+        x=x, y="lower:Q", detail="segment:N")
+    layers = [upper, lower, mean, line, points]
+    if data["gap"].any():
+        band = base.transform_filter("datum.gap").mark_tick(color="#bbbbbb", thickness=6, size=14).encode(
+            x=x, tooltip=[alt.Tooltip("label:N", title="no figure for")])
+        layers.insert(0, band)
+    chart = alt.layer(*layers).properties(
         width=width, height=170, title=alt.TitleParams(title, anchor="start", fontSize=12))
     return chart.to_dict()

@@ -25,19 +25,22 @@ class SegmentLimits:
     upper_2sigma: float
 
 
-def mean_moving_range(values: np.ndarray) -> float:
-    """Return the mean moving range after screening out ranges above 3.267 × the unscreened mean."""
-    if values.size < 2:
-        return math.nan
+def mean_moving_range(values: np.ndarray, screen: bool = True) -> float:
+    """Return the mean moving range, skipping ranges next to a missing value, optionally screened."""
     mr = np.abs(np.diff(values))
-    kept = mr[mr <= SCREEN_FACTOR * mr.mean()]
-    return float(kept.mean())
+    mr = mr[~np.isnan(mr)]  # a range beside a missing value is itself missing
+    if mr.size == 0:
+        return math.nan
+    if screen:
+        mr = mr[mr <= SCREEN_FACTOR * mr.mean()]
+    return float(mr.mean())
 
 
-def segment_limits(values: np.ndarray) -> SegmentLimits:
-    """Return the centre line, process limits and 2-sigma lines of one segment."""
-    centre = float(values.mean())
-    mmr = mean_moving_range(values)
+def segment_limits(baseline: np.ndarray, screen: bool = True) -> SegmentLimits:
+    """Return the centre line, process limits and 2-sigma lines from a segment's baseline values."""
+    known = baseline[~np.isnan(baseline)]
+    centre = float(known.mean()) if known.size else math.nan
+    mmr = mean_moving_range(baseline, screen)
     width = LIMIT_FACTOR * mmr
     near = 2.0 / 3.0 * width
     return SegmentLimits(centre, mmr, centre - width, centre + width, centre - near, centre + near)

@@ -38,6 +38,8 @@ class SPCPoint:
     rule: str | None
     direction: Literal["high", "low"] | None
     special_cause: Literal["improvement", "concern", "neutral"] | None
+    #: True when this point's value entered its segment's limits (the baseline); never for a missing point.
+    baseline: bool = True
 
 
 @dataclass(frozen=True)
@@ -52,11 +54,20 @@ class SPCResult:
     target: float | None
     rebase_at: tuple[int, ...]
     run_length: int
+    fix_after_n_points: int | None = None
+    fix_before_index: int | None = None
+    screen_outliers: bool = True
+    warning_threshold: int = 13
 
     @property
     def values(self) -> tuple[float, ...]:
         """Return the plotted values in order."""
         return tuple(p.value for p in self.points)
+
+    @property
+    def baseline_indices(self) -> tuple[int, ...]:
+        """Return the indices of the points whose values formed the limits."""
+        return tuple(p.index for p in self.points if p.baseline)
 
     @property
     def rules(self) -> tuple[str | None, ...]:

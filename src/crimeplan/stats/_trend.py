@@ -119,13 +119,23 @@ def trend(
     denominators: Sequence[float] | None = None,
 ) -> TrendResult:
     """Return the yearly % change (counts: rate ratio; proportions: odds ratio) from a seasonal quasi-GLM."""
+    # a missing value (None or NaN: a month never supplied) is left out of the fit; the points
+    # around it keep their places in time and season
     if kind not in _TESTS:
         raise ValueError(f"kind must be 'count' or 'proportion', got {kind!r}")
     if isinstance(periods_per_year, bool) or not isinstance(periods_per_year, (int, np.integer)):
         raise ValueError(f"periods_per_year must be an integer, got {periods_per_year!r}")
     if periods_per_year < 1:
         raise ValueError("periods_per_year must be >= 1")
-    y = as_finite_array(values, "values")
+    raw = np.array([math.nan if v is None else float(v) for v in values], dtype=float)
+    present = ~np.isnan(raw)
+    if denominators is not None:
+        dens = np.array([math.nan if d is None else float(d) for d in denominators], dtype=float)
+        if dens.shape != raw.shape:
+            raise ValueError("denominators must have the same length as values")
+        present &= ~np.isnan(dens)
+        denominators = list(dens[present])
+    y = as_finite_array(raw[present], "values")
     endog, family, weights, reason = _prepare(y, kind, denominators)
     n = int(y.size)
     needed = max(MIN_POINTS, 2 * int(periods_per_year))
@@ -133,7 +143,7 @@ def trend(
         return _unestimated(n, kind, f"not enough data: {n} periods, need at least {needed}")
     if reason is not None:
         return _unestimated(n, kind, f"no trend can be estimated: {reason}")
-    exog = _design(n, int(periods_per_year))
+    exog = _design(raw.size, int(periods_per_year))[present]
     slope, se, df, dispersion = _fit_slope(endog, exog, family, weights, kind)
     if math.isfinite(slope) and 0 <= dispersion < _EXACT:
         return _exact_fit(slope, n, kind)

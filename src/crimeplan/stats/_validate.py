@@ -46,3 +46,19 @@ def as_finite_array(values: Iterable[float], name: str) -> np.ndarray:
     if not np.all(np.isfinite(arr)):
         raise ValueError(f"{name} must not contain NaN or infinite values")
     return arr
+
+
+def _missing(value: object) -> bool:
+    """Return True for None and for pandas' NA, which float() refuses."""
+    return value is None or type(value).__name__ == "NAType"
+
+
+def as_array_with_missing(values: Iterable[float | None], name: str) -> np.ndarray:
+    """Return values as a 1-D float array with None and NaN as NaN, raising ValueError on inf."""
+    items = values if isinstance(values, np.ndarray) else [math.nan if _missing(v) else v for v in values]
+    arr = np.asarray(items, dtype=float)
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be a one-dimensional sequence of numbers")
+    if np.any(np.isinf(arr)):
+        raise ValueError(f"{name} must not contain infinite values (a missing value is None or NaN)")
+    return arr

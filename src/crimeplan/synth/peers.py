@@ -48,7 +48,25 @@ def home_monthly(
         "asb_incidents": monthly_counts(frame, asb_day),
         "ksi_all": monthly_counts(frame, ksi_day),
         "solved": monthly_counts(frame, crimes.day, np.isin(crimes.outcome_type, SOLVED_TYPES)),
+        "solved_by_month": _solved_by_month(frame, crimes),
     }
+
+
+def _solved_by_month(frame: Frame, crimes: CrimeArrays) -> np.ndarray:
+    """Solved crimes by recorded month (rows) and outcome month (columns)."""
+    n = len(frame.months)
+    solved = np.isin(crimes.outcome_type, SOLVED_TYPES)
+    rec = month_index_of(frame, crimes.day[solved])
+    out = np.minimum(month_index_of(frame, crimes.outcome_day[solved]), n - 1)
+    matrix = np.zeros((n, n), dtype=np.int64)
+    np.add.at(matrix, (rec, out), 1)
+    return matrix
+
+
+def _solved_as_published(matrix: np.ndarray, q_idx: np.ndarray) -> np.ndarray:
+    """Each period's solved count as published at its end: crimes of its 12 months with an
+    outcome by then, so every period (and every force) is compared at the same age."""
+    return np.array([matrix[k - 11: k + 1, : k + 1].sum() for k in q_idx], dtype=np.int64)
 
 
 def peers_table(frame: Frame, seed: int, monthly: dict[str, np.ndarray]) -> pa.Table:
@@ -56,8 +74,11 @@ def peers_table(frame: Frame, seed: int, monthly: dict[str, np.ndarray]) -> pa.T
     rng = rng_for(seed, "peers")
     q_idx = np.array([k for k, (_, m) in enumerate(frame.months) if m % 3 == 0 and k >= 11], dtype=np.int64)
     ends = [month_end(*frame.months[k]) for k in q_idx]
-    roll = {k: np.convolve(v, np.ones(12, dtype=np.int64))[11 : len(v)] for k, v in monthly.items()}
+    roll = {k: np.convolve(v, np.ones(12, dtype=np.int64))[11 : len(v)] for k, v in monthly.items()
+            if k != "solved_by_month"}
     home = {k: v[q_idx - 11] for k, v in roll.items()}
+    if "solved_by_month" in monthly:
+        home["solved"] = _solved_as_published(monthly["solved_by_month"], q_idx)
     years = np.array([(day_number(e) - frame.start_day) / 365.25 for e in ends])
     cols: dict[str, list] = {c: [] for c in ("force", "measure_id", "period_end", "numerator",
                                               "denominator", "population", "value")}

@@ -1,0 +1,202 @@
+"""A state for every monthly value (CONTRACT.md §4): a value, or the reason there is none.
+
+`value` (a true zero included), `not_supplied`, `not_carried`, `provisional`, `not_applicable`,
+`suppressed`.  Everything after the engine reads months through here, so no reason ever
+becomes a zero: windows over a month that is not supplied, not carried or not applicable are
+not computable; charts, SPC, trends and key points use `value` months only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+
+from crimeplan.compare.values import value_of
+from crimeplan.engine.series import SeriesSet
+from crimeplan.engine.windows import Window, add_months, month_end, month_start
+from crimeplan.plans.model import Measure, Plan
+
+STATES = ("value", "not_supplied", "not_carried", "provisional", "not_applicable", "suppressed")
+# a window containing one of these months has no figure
+BREAKS_WINDOW = ("not_supplied", "not_carried", "not_applicable")
+SERIES_COLUMNS = ["measure_id", "area_level", "area", "month", "numerator", "denominator", "value",
+                  "state", "reason", "age_months"]
+
+
+@dataclass(frozen=True)
+class MonthState:
+    """One month of a measure: its state and, when it is not a value, why."""
+
+    state: str
+    reason: str | None = None
+
+
+def missing_columns(series: SeriesSet, m: Measure) -> list[str]:
+    """The columns the measure needs that its source does not carry."""
+    carried = series.carried.get(m.source)
+    if carried is None:
+        return []
+    return sorted(m.needed_columns() - carried)
+
+
+def age_in_months(month: dt.date, as_at: dt.date) -> int:
+    """Whole months from the end of `month` to the extract date (0: it ended less than a month ago)."""
+    k = (as_at.year * 12 + as_at.month) - (month.year * 12 + month.month)
+    return k if as_at == month_end(as_at) else k - 1
+
+
+def month_state(series: SeriesSet, m: Measure, month: dt.date, to_month: dt.date) -> MonthState:
+    """The state of one month of a measure's series (the same for every area)."""
+    missing = missing_columns(series, m)
+    if missing:
+        return MonthState("not_carried", f"the {m.source} source does not carry {', '.join(missing)}")
+    first = series.coverage.get(m.source, (None, None))[0]
+    if first is None or month < first:
+        since = f"before {first:%b %Y}" if first else "at all"
+        return MonthState("not_supplied", f"no {m.source} data {since}")
+    supplied = series.supplied.get(m.source)
+    if supplied is not None and month not in supplied:
+        return MonthState("not_supplied", f"{m.source} data were not supplied for {month:%b %Y}")
+    last = series.last_complete.get(m.source)
+    if last is None or month > last:
+        upto = f"the last complete month supplied is {last:%b %Y}" if last else "no complete month supplied"
+        return MonthState("not_supplied", f"{m.source} data for {month:%b %Y} are not in the store ({upto})")
+    if m.not_comparable_before and month < month_start(m.not_comparable_before):
+        return MonthState("not_applicable", f"the measure's definition changed in "
+                                            f"{m.not_comparable_before:%B %Y}")
+    if m.lag_months and month > add_months(to_month, -m.lag_months):
+        return MonthState("provisional", f"shown {m.lag_months} months in arrears")
+    if m.event_date and series.extract_date is not None:
+        if month_end(add_months(month, m.mature_after_months)) > series.extract_date:
+            return MonthState("provisional", f"fewer than {m.mature_after_months} months of outcomes")
+    return MonthState("value")
+
+
+def window_gap(series: SeriesSet, m: Measure, w: Window, to_month: dt.date) -> str | None:
+    """Why a window has no figure (a month in it not supplied, not carried or not applicable)."""
+    reasons: dict[str, list[dt.date]] = {}
+    cur = w.start
+    while cur <= w.last:
+        s = month_state(series, m, cur, to_month)
+        if s.state in BREAKS_WINDOW:
+            if s.state == "not_carried":
+                return s.reason
+            key = "not_applicable" if s.state == "not_applicable" else "not_supplied"
+            reasons.setdefault(key, []).append(cur)
+        cur = add_months(cur, 1)
+    if not reasons:
+        return None
+    parts = []
+    if "not_supplied" in reasons:
+        months = reasons["not_supplied"]
+        first = series.coverage.get(m.source, (None, None))[0]
+        if first is None or months[0] < first and months[-1] < first:
+            return f"no {m.source} data before {first.strftime('%b %Y') if first else 'the extract'}"
+        parts.append(f"{m.source} data were not supplied for {_months_text(months)}")
+    if "not_applicable" in reasons and m.not_comparable_before:
+        parts.append(f"the measure's definition changed in {m.not_comparable_before:%B %Y}")
+    return "; ".join(parts)
+
+
+def _months_text(months: list[dt.date]) -> str:
+    if len(months) > 4:
+        return f"{len(months)} months ({months[0]:%b %Y} to {months[-1]:%b %Y})"
+    return ", ".join(m.strftime("%b %Y") for m in months)
+
+
+def _populations(series: SeriesSet) -> dict[tuple[str, str], float]:
+    a = series.areas
+    if a.empty:
+        return {}
+    out = {("force", series.force or "force"): float(a.population.sum())}
+    for lpa, g in a.groupby("lpa"):
+        out[("lpa", str(lpa))] = float(g.population.sum())
+    for d, pop in zip(a.district, a.population):
+        out[("district", str(d))] = float(pop)
+    return out
+
+
+def monthly_series(series: SeriesSet, plan: Plan, to_month: dt.date) -> pd.DataFrame:
+    """One row per decomposable measure × area × month up to `to_month`, each with its state.
+
+    A measure whose numerator waits for a later event (an outcome) counts each month at a fixed
+    age (`mature_after_months`); younger months are provisional and carry the count so far.
+    """
+    to = month_start(to_month)
+    frames = []
+    lpa_of = dict(zip(series.areas.district, series.areas.lpa)) if not series.areas.empty else {}
+    pops = _populations(series)
+    by_measure = dict(tuple(series.monthly.groupby("measure_id"))) if not series.monthly.empty else {}
+    for _, m in plan.measures():
+        if not m.decomposable or (m.id in series.unavailable and not missing_columns(series, m)):
+            continue
+        first = series.coverage.get(m.source, (None, None))[0]
+        if first is None:
+            continue
+        months = []
+        cur = first
+        while cur <= to:
+            months.append(cur)
+            cur = add_months(cur, 1)
+        states = {mo: month_state(series, m, mo, to) for mo in months}
+        mine = by_measure.get(m.id)
+        if mine is None or mine.empty:
+            mine = pd.DataFrame(columns=series.monthly.columns)
+        mine = mine[mine.month <= to].copy()
+        aged = m.event_date is not None
+        mine["num"] = mine["numerator_aged"] if aged else mine["numerator"]
+        mine["num_so_far"] = mine["numerator"]
+        mine["lpa"] = mine["district"].map(lpa_of)
+        levels = [("force", None), ("lpa", "lpa"), ("district", "district")] if lpa_of else [("force", None)]
+        for level, key in levels:
+            if key is None:
+                g = mine.groupby("month")[["num", "num_so_far", "denominator"]].sum(min_count=1)
+                groups = {series.force or "force": g}
+            else:
+                sel = mine[mine[key].notna()]
+                groups = {str(a): gg.groupby("month")[["num", "num_so_far", "denominator"]].sum(min_count=1)
+                          for a, gg in sel.groupby(key)}
+                names = (sorted(set(lpa_of.values())) if level == "lpa" else sorted(lpa_of))
+                for name in names:
+                    groups.setdefault(str(name), pd.DataFrame(columns=["num", "num_so_far", "denominator"]))
+            for area, g in groups.items():
+                frames.append(_rows(m, level, area, months, states, g, pops.get((level, area)),
+                                    series.extract_date))
+    if not frames:
+        return pd.DataFrame(columns=SERIES_COLUMNS)
+    return pd.concat(frames, ignore_index=True)[SERIES_COLUMNS]
+
+
+def _rows(m: Measure, level: str, area: str, months: list[dt.date], states: dict[dt.date, MonthState],
+          g: pd.DataFrame, population: float | None, as_at: dt.date | None) -> pd.DataFrame:
+    """The rows of one measure and area."""
+    g = g.reindex(months)
+    out = []
+    for month, rec in zip(months, g.itertuples()):
+        s = states[month]
+        num = rec.num_so_far if s.state == "provisional" else rec.num
+        num = None if pd.isna(num) else float(num)
+        den = None if pd.isna(rec.denominator) else float(rec.denominator)
+        if s.state in ("value", "provisional") and num is None:
+            num = 0.0  # a supplied month with no rows: a true zero
+        if m.unit == "rate_per_1000" or m.aggregation == "severity_score":
+            den = population
+        if m.aggregation in ("count", "sum") and m.unit != "rate_per_1000":
+            den = None
+        if s.state in BREAKS_WINDOW:
+            num = den = None
+        value = value_of(m, num, den, 1) if s.state == "value" else None
+        out.append((m.id, level, area, month, num, den, value, s.state, s.reason,
+                    age_in_months(month, as_at) if as_at else None))
+    return pd.DataFrame(out, columns=SERIES_COLUMNS)
+
+
+def force_values(frame: pd.DataFrame, measure_id: str, area_level: str = "force",
+                 area: str | None = None) -> pd.DataFrame:
+    """One measure's rows at one area (the force by default), in month order."""
+    sel = frame[(frame.measure_id == measure_id) & (frame.area_level == area_level)]
+    if area is not None:
+        sel = sel[sel.area == area]
+    return sel.sort_values("month").reset_index(drop=True)
