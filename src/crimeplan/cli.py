@@ -232,6 +232,8 @@ def accept(
         m = _month(month)
     except BadInput:
         raise BadInput(f"MONTH must be YYYY-MM, not {month!r}", field="MONTH") from None
+    if not Path(store).exists():
+        raise BadInput("no such store", file=str(store), field="--store")
     with Store(store) as st:
         done = st.accept(source, m, reason=reason, by=by)
     for a in done:

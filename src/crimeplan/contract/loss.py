@@ -107,7 +107,7 @@ def tally_checked(parts: Iterable[object], *, date_column: str | None) -> dict[d
     for c in parts:
         good = c.good  # type: ignore[attr-defined]
         if date_column and good.num_rows:
-            for item in pc.value_counts(_month_array(good.column(date_column))).to_pylist():
+            for item in pc.value_counts(month_array(good.column(date_column))).to_pylist():
                 out.setdefault(item["values"], Tally(item["values"])).add(item["counts"])
         elif good.num_rows:
             out.setdefault(None, Tally(None)).add(good.num_rows)
@@ -121,7 +121,8 @@ def tally_checked(parts: Iterable[object], *, date_column: str | None) -> dict[d
     return out
 
 
-def _month_array(col: object) -> object:
+def month_array(col: object) -> object:
+    """First day of the month of each date or timestamp in an Arrow column."""
     import pyarrow as pa
     import pyarrow.compute as pc
 

@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 import pyarrow as pa
 
-from crimeplan.contract.loss import Tally, _month_array, judge
+from crimeplan.contract.loss import Tally, month_array, judge
 from crimeplan.sources._result import ImportResult
 from crimeplan.store.alarms import MONTH_COLUMNS
 
@@ -42,13 +42,15 @@ def loss_check(result: ImportResult, tables: dict[str, pa.Table],
             if m is None:
                 t.add(1)
             t.add(0, q.file, [(q.row, q.field, q.value, q.reason)])
+        staged: Counter[str] = Counter()
         for name, t in tables.items():  # rows of other files: by the month of their date
             col = MONTH_COLUMNS.get(name) or ("period_end" if name in ("peers", "aggregates") else None)
             src = prov.get(name, [])
             if len(src) != t.num_rows:
                 continue
-            ms = (_month_array(t.column(col)).to_pylist() if col and t.num_rows else [None] * t.num_rows)
+            ms = (month_array(t.column(col)).to_pylist() if col and t.num_rows else [None] * t.num_rows)
             counted = Counter(m for (f, _), m in zip(src, ms) if f in raw and f not in months)
+            staged.update(f for f, _ in src)
             for m, n in counted.items():
                 tally(m).add(n)
             for c in checked.get(name, []):
@@ -59,6 +61,9 @@ def loss_check(result: ImportResult, tables: dict[str, pa.Table],
                     m = months.get(f, qmonth) if f in raw else qmonth
                     tally(m).add(0, f, [(r, bad["field"], bad["value"],
                                          f"refused by the store: {bad['reason']}")])
+        for f in result.files:  # files whose rows change others' (outcomes): the whole load's
+            if f.file not in months and not staged[f.file]:
+                tally(None).add(f.mapped)
         judge(tallies, max_share=max_share, what=f"import {source}")
 
     return check

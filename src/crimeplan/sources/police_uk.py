@@ -330,23 +330,25 @@ def _apply_outcomes(st: _State, res: ImportResult) -> None:
     for cid, found in st.outcomes.items():
         found.sort()
         latest = found[-1]
-        rejects: list[tuple[tuple[dt.date, int, int, str, str], str]] = []
+        # (row, reason, lost): superseded outcomes and outcomes of crimes from other months are
+        # not rows lost from a month (the quarantine share rule does not count them)
+        rejects: list[tuple[tuple[dt.date, int, int, str, str], str, bool]] = []
         for o in found[:-1]:
             same = o[0] == latest[0] and o[4] == latest[4]
             rejects.append((o, f"{'duplicate of' if same else 'superseded by'} the outcome in "
-                               f"{latest[3]} row {latest[2]} (the latest outcome is kept)"))
+                               f"{latest[3]} row {latest[2]} (the latest outcome is kept)", False))
         hit = st.crime_at.get(cid)
         if hit is None:
-            rejects.append((latest, "crime not in the street files imported"))
+            rejects.append((latest, "crime not in the street files imported", False))
         elif latest[0] < st.crimes["recorded_date"][hit[0]]:
             rejects.append((latest, "outcome month before the crime's month "
-                                    f"{month_label(st.crimes['recorded_date'][hit[0]])}"))
+                                    f"{month_label(st.crimes['recorded_date'][hit[0]])}", True))
         else:
             otype = OUTCOME_TYPES[latest[4]]
             st.crimes["outcome_type"][hit[0]] = otype
             st.crimes["outcome_date"][hit[0]] = latest[0] if otype is not None else None
-        for o, why in rejects:
-            res.quarantine.append(QRow(o[3], o[2], "Crime ID", cid, why, lost=o is latest))
+        for o, why, lost in rejects:
+            res.quarantine.append(QRow(o[3], o[2], "Crime ID", cid, why, lost=lost))
             counts[o[3]].mapped -= 1
             counts[o[3]].quarantined += 1
 

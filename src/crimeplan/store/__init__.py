@@ -1,5 +1,6 @@
 """Snapshots of the canonical tables in an embedded DuckDB file."""
 
+from crimeplan.store.alarms import Alarm
 from crimeplan.store.duck import LoadReport, Snapshot, Store
 
-__all__ = ["LoadReport", "Snapshot", "Store"]
+__all__ = ["Alarm", "LoadReport", "Snapshot", "Store"]

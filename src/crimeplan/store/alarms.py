@@ -22,6 +22,7 @@ Method (docs/loading-data.md, "Data-quality alarms"):
 from __future__ import annotations
 
 import calendar
+import math
 import datetime as dt
 import statistics
 from dataclasses import dataclass
@@ -115,5 +116,5 @@ def check_series(counts: dict[dt.date, float], months: Iterable[dt.date], *, tab
             table, m, level, key, float(observed), low, high, expected,
             f"{what} {_label(m)}: {observed:,.0f}, {abs(change):.0%} {'below' if change < 0 else 'above'}"
             f" the {expected:,.0f} expected from {n_ref} months around it (expected range "
-            f"{low:,.0f}–{high:,.0f})"))
+            f"{math.ceil(low):,}–{math.floor(high):,})"))  # the whole counts inside the range
     return out
