@@ -247,3 +247,23 @@ def test_every_printed_difference_follows_from_the_printed_figures(published):
                     assert re.sub(r"[%\s]|pts$", "", shown) == expected, (kind, cells)
                     checked += 1
     assert checked >= 40
+
+
+def test_public_edition_prints_no_internal_or_sample_text(published):
+    _, out, _ = published
+    for suffix in (".html", ".docx"):
+        path = out[("public", suffix)]
+        if suffix == ".docx":
+            import docx
+
+            d = docx.Document(str(path))
+            text = "\n".join([p.text for p in d.paragraphs]
+                             + [c.text for t in d.tables for row in t.rows for c in row.cells])
+        else:
+            text = path.read_text(encoding="utf-8")
+        for internal in ("[SAMPLE]", "SAMPLE commentary", "No commentary supplied",
+                         "Owner reading uncertain", "not carried by the canonical tables"):
+            assert internal not in text, (suffix, internal)
+        assert "No update this quarter." in text
+    internal_html = out[("quarterly", ".html")].read_text(encoding="utf-8")
+    assert "Owner reading uncertain" not in internal_html  # a transcription note, in no edition

@@ -360,7 +360,7 @@ def metadata(results: Results, *, edition: str, overrides: dict[str, str]) -> li
     meta.update({k: v for k, v in overrides.items() if v})
     sensitivity = (meta.get("public_sensitivity", "OFFICIAL - PUBLIC") if edition == "public"
                    else meta.get("sensitivity", "OFFICIAL"))
-    return [
+    rows = [
         ("Date", meta.get("date", dt.date.today().strftime("%d %B %Y"))),
         ("Data to", results.to_month.strftime("%B %Y") + f" ({financial_quarter(results.to_month)})"),
         ("Version", meta.get("version", "1.0")),
@@ -370,3 +370,4 @@ def metadata(results: Results, *, edition: str, overrides: dict[str, str]) -> li
         ("Sensitivity", sensitivity),
         ("Edition", "Public (small numbers withheld)" if edition == "public" else "Internal"),
     ]
+    return [(k, v) for k, v in rows if v]  # an empty label is not printed

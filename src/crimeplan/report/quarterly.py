@@ -15,7 +15,8 @@ from crimeplan.results import Results
 
 
 def _commentary_table(results: Results, area_index: int, commentary: dict[tuple[str, str], Commentary],
-                      quarter: str, notes: Footnotes) -> Table | None:
+                      quarter: str, notes: Footnotes, *, public: bool = False) -> Table | None:
+    """We will | Commentary | Who. A public edition prints no sample text and no internal prompt."""
     area = results.plan.areas_of_focus[area_index]
     if not area.commitments:
         return None
@@ -23,14 +24,16 @@ def _commentary_table(results: Results, area_index: int, commentary: dict[tuple[
     sample = False
     for c in area.commitments:
         found = commentary.get((c.id, quarter))
+        if found is not None and found.is_sample and public:
+            found = None  # invented demo text is never published
         if found is None:
-            text, style = "No commentary supplied for this quarter.", "muted"
+            text = "No update this quarter." if public else "No commentary supplied for this quarter."
+            style = "muted"
         else:
             text, style = found.text, None
             sample = sample or found.is_sample
-        who_refs = [notes.ref("Owner reading uncertain in the source plan.")] if c.who_uncertain else []
-        rows.append([Cell(c.text), Cell(text, style=style), Cell(found.who if found and found.who else c.who,
-                                                                    footnotes=who_refs)])
+        # `who_uncertain` is a note about the plan's transcription, never printed
+        rows.append([Cell(c.text), Cell(text, style=style), Cell(found.who if found and found.who else c.who)])
     caption = f"Commitments: updates for {quarter}"
     if sample:
         caption += " (SAMPLE commentary for the synthetic demo force: invented, not real updates)"
@@ -59,8 +62,9 @@ def quarterly_document(results: Results, *, edition: str = "internal",
         points = headline_key_points(results, area, notes)
         if points:
             blocks.append(BulletList(points, title="Key Points"))
-        for note in area.notes:
-            blocks.append(Paragraph(note, style="note"))
+        if edition != "public":  # plan notes are for the analysts, not the public
+            for note in area.notes:
+                blocks.append(Paragraph(note, style="note"))
         table = performance_table(results, area, notes, name=f"P{number} performance",
                                   previous_label="12m Last Year", current_label="12m This Year")
         if table is not None:
@@ -73,7 +77,7 @@ def quarterly_document(results: Results, *, edition: str = "internal",
                     blocks.append(figure)
         blocks += sickness_blocks(results, area)
         blocks += diversity_blocks(results, area)
-        commitments = _commentary_table(results, i, commentary, quarter, notes)
+        commitments = _commentary_table(results, i, commentary, quarter, notes, public=edition == "public")
         if commitments is not None:
             blocks.append(Heading("Commitments", 2))
             blocks.append(commitments)
