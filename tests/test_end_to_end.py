@@ -147,3 +147,18 @@ def test_html_prints_the_export_figures(pipeline):
             if r["assessment"].startswith("significantly"):
                 assert float(r["p_value"]) < 0.05 and r["significant"] == "true"
     assert checked >= 80
+
+
+def test_every_comparable_row_names_its_test_or_why_none_applies(pipeline):
+    _, rows, _ = pipeline
+    comparable = [r for r in rows if r["comparable"] == "true"]
+    assert len(comparable) > 100
+    for r in comparable:
+        assert r["test"], (r["measure_id"], r["area_level"], r["window"])
+        if r["test"].startswith("not tested: "):
+            assert r["p_value"] == "" and r["significant"] == ""
+        else:
+            assert r["p_value"] != "" and r["significant"] in ("true", "false")
+    untested = {r["measure_id"] for r in comparable if r["test"].startswith("not tested")}
+    # the Crime Severity Score, per-head sickness, money and peer-only rows have no test, and say so
+    assert {"crime_severity_score", "savings_gbp_m"} <= untested

@@ -155,16 +155,16 @@ def report(
         out = out.with_name(out.name + "." + fmt) if not out.suffix else out.with_suffix("." + fmt)
     p = load_plan(plan)
     month = _month(to)
+    overrides = {"author": author, "owner": owner, "version": version, "unit": unit,
+                 "sensitivity": sensitivity, "date": date}
+    with Store(store, read_only=True) as st, _progress("computing") as say:
+        res = run(st, p, month, snapshot_id=snapshot, progress=say)  # past the data: exit 2 first
     if kind == "quarterly" and month.month % 3:
         from crimeplan.narrative.quarters import last_quarter_end
 
         raise BadInput(f"the quarterly update describes a whole financial quarter: --to must be the last "
                        f"month of one (March, June, September or December); the latest before {to} is "
                        f"{last_quarter_end(month):%Y-%m}", field="--to")
-    overrides = {"author": author, "owner": owner, "version": version, "unit": unit,
-                 "sensitivity": sensitivity, "date": date}
-    with Store(store, read_only=True) as st, _progress("computing") as say:
-        res = run(st, p, month, snapshot_id=snapshot, progress=say)
     document = build_document(kind, res, edition=edition, commentary=commentary,
                               overrides={k: v for k, v in overrides.items() if v})
     render(document, out)

@@ -267,3 +267,27 @@ def test_public_edition_prints_no_internal_or_sample_text(published):
         assert "No update this quarter." in text
     internal_html = out[("quarterly", ".html")].read_text(encoding="utf-8")
     assert "Owner reading uncertain" not in internal_html  # a transcription note, in no edition
+
+
+def test_xlsx_differences_are_the_differences_of_the_figures_shown(published):
+    # in the annual sheet a reader sees each figure at its number format; the difference beside
+    # it is the difference of what is shown, not of the unrounded figures
+    import openpyxl
+
+    _, out, _ = published
+    wb = openpyxl.load_workbook(out[("annual", ".xlsx")])
+    sheet, top = next((ws, i) for ws in wb.worksheets for i in range(1, 6)
+                      if any(c.value == "Indicator" for c in ws[i]))
+    header = [c.value for c in sheet[top]]
+    diff_col = header.index("Number difference")
+    checked = 0
+    for row in sheet.iter_rows(min_row=top + 1):
+        last, this, diff = row[2], row[3], row[diff_col]
+        if not all(isinstance(c.value, (int, float)) for c in (last, this, diff)):
+            continue
+        fmt_text = last.number_format
+        places = len(fmt_text.split(".")[1].rstrip('"%')) if "." in fmt_text else 0
+        shown = [float(fmt.round_half_up(c.value, places)) for c in (last, this)]
+        assert diff.value == pytest.approx(shown[1] - shown[0], abs=1e-9), (row[1].value, shown, diff.value)
+        checked += 1
+    assert checked >= 20
