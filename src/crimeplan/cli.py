@@ -13,6 +13,7 @@ from typing import Iterator, List, Optional
 import typer
 from rich.console import Console
 
+from crimeplan._atomic import atomic_output
 from crimeplan.errors import BadInput, StoreBusy
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -24,9 +25,25 @@ FORMATS = ("html", "pdf", "docx", "xlsx")
 def _month(value: str) -> dt.date:
     try:
         year, month = value.split("-")
-        return dt.date(int(year), int(month), 1)
+        out = dt.date(int(year), int(month), 1)
     except ValueError:
         raise BadInput(f"--to must be a month YYYY-MM, not {value!r}", field="--to") from None
+    if not 1900 <= out.year <= 2200:
+        raise BadInput(f"--to {value!r} is not a plausible month (years 1900-2200)", field="--to")
+    return out
+
+
+def _day(value: str | None, option: str) -> dt.date | None:
+    """A YYYY-MM-DD option (None when not given), or bad input naming the option."""
+    if value is None:
+        return None
+    try:
+        out = dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise BadInput(f"{option} must be a date YYYY-MM-DD, not {value!r}", field=option) from None
+    if not 1900 <= out.year <= 2200:
+        raise BadInput(f"{option} {value!r} is not a plausible date (years 1900-2200)", field=option)
+    return out
 
 
 @contextmanager
@@ -69,6 +86,10 @@ def load(
     store: Path = typer.Option(..., "--store", help="DuckDB store file"),
     append: bool = typer.Option(False, "--append", help="add rows (a new month) instead of replacing"),
     extract_date: Optional[str] = typer.Option(None, "--extract-date", help="YYYY-MM-DD; default today"),
+    allow_overlap: bool = typer.Option(False, "--allow-overlap",
+                                       help="let files repeat ids of earlier files (repeats are quarantined)"),
+    min_date: Optional[str] = typer.Option(None, "--min-date",
+                                           help="earliest plausible date YYYY-MM-DD; default 1990-01-01"),
 ) -> None:
     """Validate and load canonical files into a store as a new snapshot."""
     from crimeplan.contract.schema import table as canonical_table
@@ -78,9 +99,11 @@ def load(
         canonical_table(table)
     except KeyError as exc:
         raise BadInput(str(exc.args[0]), field="TABLE") from None
-    extract = dt.date.fromisoformat(extract_date) if extract_date else None
+    extract = _day(extract_date, "--extract-date")
+    earliest = _day(min_date, "--min-date")
     with Store(store) as st:
-        report = st.load({table: list(files)}, append=append, extract_date=extract)
+        report = st.load({table: list(files)}, append=append, extract_date=extract,
+                         allow_overlap=allow_overlap, min_date=earliest)
     _print_load(report)
 
 
@@ -111,7 +134,8 @@ def compute(
         raise BadInput("the results file must end in .csv, .parquet or .json", file=str(out))
     with Store(store, read_only=True) as st, _progress("computing") as say:
         res = run(st, p, month, snapshot_id=snapshot, progress=say)
-    write_results(res.table, out)
+    with atomic_output(out) as tmp:
+        write_results(res.table, tmp)
     console.print(f"wrote {out} ({len(res.table)} rows)")
 
 
@@ -156,7 +180,8 @@ def report(
         res = run(st, p, month, snapshot_id=snapshot, progress=say)
     document = build_document(kind, res, edition=edition, commentary=commentary,
                               overrides={k: v for k, v in overrides.items() if v})
-    render(document, out)
+    with atomic_output(out) as tmp:
+        render(document, tmp)
     console.print(f"wrote {out}")
 
 

@@ -20,7 +20,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import inspect
+import io
 import re
+import shutil
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -29,11 +31,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from crimeplan._atomic import write_private
 from crimeplan.contract.schema import table as canonical_table
 from crimeplan.errors import BadInput
 from crimeplan.sources import home_office_prc, ons_pfa, police_uk, stats19
 from crimeplan.sources._result import (QUARANTINE_COLUMNS, ImportResult, QRow, missing_months,
-                                       month_ranges)
+                                       month_ranges, printable)
 
 IMPORTERS: dict[str, ModuleType] = {
     "police-uk": police_uk,
@@ -79,6 +82,7 @@ def run_import(source: str, paths: list[Path], store: Path, *, force: str | None
     result: ImportResult = mod.import_files([Path(p) for p in paths], force=force, options=opts,
                                             **kwargs)
     result.check()
+    _refuse_empty(result, source, force)
     lines = [f"import {mod.SOURCE}: {len(result.files)} table(s)/file(s) read"]
     lines += [f.line() for f in result.files]
     lines += result.notes
@@ -86,6 +90,9 @@ def run_import(source: str, paths: list[Path], store: Path, *, force: str | None
         n = _next_number(store.parent, mod.SOURCE)
         staging = store.parent / "staging" / f"import-{mod.SOURCE}-{n}"
         tables, prov = dict(result.tables), dict(result.provenance)
+        for name in [k for k, t in tables.items() if t.num_rows == 0]:
+            tables.pop(name)  # no rows is no evidence: the store's table stays as it was
+            lines.append(f"{name}: no rows in this import; the store's {name} left as it was")
         latest = st.latest_snapshot()
         phys = st.physical_tables(latest) if latest is not None else {}
         if mode == "append" and "areas" in tables and "areas" in phys:
@@ -105,19 +112,52 @@ def run_import(source: str, paths: list[Path], store: Path, *, force: str | None
                 if blanked:
                     lines.append(f"{name}: {blanked} rows whose district is not in the store's "
                                  "areas kept with an empty district (force level)")
-        files = {name: [_stage(staging, name, t, prov.get(name, []))] for name, t in tables.items()}
-        load_kw: dict[str, Any] = {}
-        if "coverage" in inspect.signature(st.load).parameters:
-            load_kw["coverage"] = _merged_coverage(
-                st, {t: c for t, c in result.coverage.items() if t in tables},
-                [n for n in _MERGE_KEYS if n in phys and n in tables and mode == "replace"])
-        else:
-            lines.append("note: this store does not record coverage yet")
-        report = st.load(files, append=mode == "append", extract_date=extract,
-                         quarantine_dir=store.parent / "quarantine",
-                         note=f"import {mod.SOURCE} ({len(result.files)} inputs)", **load_kw)
+        try:
+            report = _load_staged(st, staging, tables, prov, result, phys, mode, extract,
+                                  store, mod.SOURCE, lines)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)  # nothing of a failed import stays
+            raise
     lines += _coverage_lines(result)
     lines += [f"store: {line}" for line in report.lines()]
+    lines += _write_quarantine(result, report, prov, store, mod.SOURCE, n)
+    lines.append(f"snapshot {report.snapshot_id} created")
+    return [printable(line) for line in lines]
+
+
+def _refuse_empty(result: ImportResult, source: str, force: str | None) -> None:
+    """An import whose record tables hold no row would replace data with nothing: refuse it."""
+    if any(t.num_rows for name, t in result.tables.items() if name != "areas"):
+        return
+    hint = f" (is --force {force!r} the force these files are for?)" if force else ""
+    raise BadInput(f"the {source} files yield no row to load{hint}; nothing was changed",
+                   file=", ".join(f.file for f in result.files)[:300] or None)
+
+
+def _load_staged(st: Any, staging: Path, tables: dict[str, pa.Table],
+                 prov: dict[str, list[tuple[str, int]]], result: ImportResult,
+                 phys: dict[str, str], mode: str, extract: dt.date | None, store: Path,
+                 source: str, lines: list[str]) -> Any:
+    """Stage the tables as Parquet and load them as one snapshot."""
+    files = {name: [_stage(staging, name, t, prov.get(name, []))] for name, t in tables.items()}
+    load_kw: dict[str, Any] = {}
+    if "coverage" in inspect.signature(st.load).parameters:
+        load_kw["coverage"] = _merged_coverage(
+            st, {t: c for t, c in result.coverage.items() if t in tables},
+            [n for n in _MERGE_KEYS if n in phys and n in tables and mode == "replace"])
+    else:
+        lines.append("note: this store does not record coverage yet")
+    return st.load(files, append=mode == "append", extract_date=extract,
+                   quarantine_dir=store.parent / "quarantine",
+                   note=f"import {source} ({len(result.files)} inputs)", **load_kw)
+
+
+def _write_quarantine(result: ImportResult, report: Any, prov: dict[str, list[tuple[str, int]]],
+                      store: Path, source: str, n: int) -> list[str]:
+    """Write both quarantines (owner-readable only: they hold personal data); the summary line.
+
+    Runs after the commit, so it must not fail on odd text: values are made printable.
+    """
     rows = [q.as_dict() for q in result.quarantine]
     for checked in report.files:
         name = Path(checked.file).stem
@@ -126,16 +166,16 @@ def run_import(source: str, paths: list[Path], store: Path, *, force: str | None
             f, r = src[bad["row"] - 1] if 0 < bad["row"] <= len(src) else (checked.file, bad["row"])
             rows.append({"file": f, "row": r, "field": bad["field"], "value": bad["value"],
                          "reason": f"refused by the store: {bad['reason']}"})
-    if rows:
-        out = store.parent / "quarantine" / f"import-{mod.SOURCE}-{n}.csv"
-        out.parent.mkdir(parents=True, exist_ok=True)
-        with out.open("w", newline="", encoding="utf-8") as fh:
-            w = csv.DictWriter(fh, QUARANTINE_COLUMNS)
-            w.writeheader()
-            w.writerows(rows)
-        lines.append(f"{len(rows)} quarantined rows written to {out}")
-    lines.append(f"snapshot {report.snapshot_id} created")
-    return lines
+    if not rows:
+        return []
+    out = store.parent / "quarantine" / f"import-{source}-{n}.csv"
+    out.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    buf = io.StringIO(newline="")
+    w = csv.DictWriter(buf, QUARANTINE_COLUMNS)
+    w.writeheader()
+    w.writerows({k: printable(v) if isinstance(v, str) else v for k, v in r.items()} for r in rows)
+    write_private(out, buf.getvalue().encode("utf-8", errors="backslashreplace"))
+    return [f"{len(rows)} quarantined rows written to {out}"]
 
 
 def _date(text: str | None) -> dt.date | None:
@@ -165,7 +205,9 @@ def _stage(folder: Path, name: str, table: pa.Table, prov: list[tuple[str, int]]
     staged = table.append_column("_source_file", pa.array(files, pa.string())) \
         .append_column("_source_row", pa.array(rows, pa.int64()))
     out = folder / f"{name}.parquet"
-    pq.write_table(staged, out)
+    buf = pa.BufferOutputStream()
+    pq.write_table(staged, buf)
+    write_private(out, buf.getvalue().to_pybytes())  # whole rows: owner-readable only
     return out
 
 
