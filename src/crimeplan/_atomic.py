@@ -59,3 +59,23 @@ def write_private(path: Path, data: bytes) -> None:
     finally:
         if tmp.exists():
             tmp.unlink()
+
+
+def check_private_dir(folder: Path, what: str) -> None:
+    """Refuse (bad input) a folder that could not be created or written later, before any commit.
+
+    Quarantine and staging folders are written beside the store; finding out after a commit
+    that they cannot be would leave a committed snapshot behind an error exit.
+    """
+    folder = Path(folder)
+    if folder.exists():
+        if not folder.is_dir():
+            raise BadInput(f"the {what} folder beside the store is not a folder; move it away",
+                           file=str(folder))
+        ok = os.access(folder, os.W_OK | os.X_OK)
+    else:
+        parent = next((p for p in folder.parents if p.exists()), None)
+        ok = parent is not None and parent.is_dir() and os.access(parent, os.W_OK | os.X_OK)
+    if not ok:
+        raise BadInput(f"the {what} folder beside the store cannot be written; nothing was changed",
+                       file=str(folder))

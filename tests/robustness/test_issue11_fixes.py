@@ -313,3 +313,59 @@ def test_home_office_population_option_with_the_ons_file(capsys, tmp_path):
     assert peer["numerator"] == pytest.approx(numerator) == pytest.approx(57114.26495)
     assert peer["population"] == 1_832_800
     assert peer["value"] == pytest.approx(numerator / 1_832_800)
+
+
+# -- an import either commits and exits 0, or changes nothing ----------------------------------
+def test_ons_csv_with_non_utf8_bytes_in_a_header_commits_and_exits_0(tmp_path):
+    src = next(s for s in SOURCES if s.name == "ons-pfa")
+    (path,) = write(src, tmp_path)
+    data = path.read_bytes()
+    path.write_bytes(data.replace(b"Homicide", b"\xff\xfeHomicide", 1))
+    store = tmp_path / "s.duckdb"
+    run = subprocess.run([sys.executable, "-m", "crimeplan.cli", "import", "ons-pfa", str(path),
+                          "--store", str(store)], capture_output=True, text=True, timeout=120,
+                         env=dict(os.environ, LANG="C.UTF-8", PYTHONIOENCODING="utf-8"))
+    assert run.returncode == 0, run.stderr
+    assert "columns not read: \\xFF\\xFEHomicide" in run.stdout
+    assert _snapshot(store) == 1
+
+
+@pytest.mark.parametrize("command", ["load", "import"])
+def test_an_unwritable_quarantine_folder_is_found_before_the_commit(capsys, tmp_path, command):
+    (tmp_path / "quarantine").write_text("not a folder")
+    store = tmp_path / "s.duckdb"
+    if command == "load":
+        path = tmp_path / "crimes.csv"
+        data = rows("crimes", 2)
+        data[1]["recorded_date"] = "bad"
+        path.write_text(text("crimes", data), encoding="utf-8")
+        run = run_cli(capsys, "load", "crimes", str(path), "--store", str(store), *EXTRACT)
+    else:
+        src = next(s for s in SOURCES if s.name == "home-office-prc")
+        raw = tmp_path / "raw"
+        raw.mkdir()
+        (path,) = write(src, raw)
+        path.write_text(path.read_text() + "9,2017/18,1,Essex,Assault,V,W,8N,x,X\n")
+        run = run_cli(capsys, "import", "home-office-prc", str(path), "--store", str(store))
+    assert run.code == 2, run.out + run.err
+    assert "quarantine folder" in run.err and run.err.count("\n") == 1
+    assert not store.exists() or _snapshot(store) is None
+    assert not (tmp_path / "staging").exists() or not list((tmp_path / "staging").iterdir())
+
+
+def test_a_quarantine_file_that_fails_after_the_commit_is_a_warning(tmp_path, monkeypatch):
+    import crimeplan.store.duck as duck
+
+    def fail(path, data):  # type: ignore[no-untyped-def]
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(duck, "write_private", fail)
+    path = tmp_path / "crimes.csv"
+    data = rows("crimes", 2)
+    data[1]["recorded_date"] = "bad"
+    path.write_text(text("crimes", data), encoding="utf-8")
+    with Store(tmp_path / "s.duckdb") as st:
+        report = st.load({"crimes": [path]}, extract_date=__import__("datetime").date(2024, 12, 31))
+        assert st.latest_snapshot() == 1 and st.quarantine().num_rows == 1
+    assert report.quarantine_files == []
+    assert "No space left on device" in report.lines()[-1] and "in the store" in report.lines()[-1]

@@ -31,7 +31,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from crimeplan._atomic import write_private
+from crimeplan._atomic import check_private_dir, write_private
 from crimeplan.contract.schema import table as canonical_table
 from crimeplan.errors import BadInput
 from crimeplan.sources import home_office_prc, ons_pfa, police_uk, stats19
@@ -86,6 +86,8 @@ def run_import(source: str, paths: list[Path], store: Path, *, force: str | None
     lines = [f"import {mod.SOURCE}: {len(result.files)} table(s)/file(s) read"]
     lines += [f.line() for f in result.files]
     lines += result.notes
+    check_private_dir(store.parent / "staging", "staging")
+    check_private_dir(store.parent / "quarantine", "quarantine")
     with Store(store) as st:
         n = _next_number(store.parent, mod.SOURCE)
         staging = store.parent / "staging" / f"import-{mod.SOURCE}-{n}"
@@ -118,11 +120,19 @@ def run_import(source: str, paths: list[Path], store: Path, *, force: str | None
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)  # nothing of a failed import stays
             raise
-    lines += _coverage_lines(result)
-    lines += [f"store: {line}" for line in report.lines()]
-    lines += _write_quarantine(result, report, prov, store, mod.SOURCE, n)
+    # committed: what follows only reports, and must not turn a done import into an error
+    try:
+        lines += _coverage_lines(result)
+        lines += [f"store: {line}" for line in report.lines()]
+    except Exception as exc:  # noqa: BLE001 - a summary fault after the commit is said, not raised
+        lines.append(f"warning: the summary could not be completed ({type(exc).__name__}: {exc})")
+    try:
+        lines += _write_quarantine(result, report, prov, store, mod.SOURCE, n)
+    except Exception as exc:  # noqa: BLE001 - as above: the store's _quarantine holds the rows
+        lines.append(f"warning: the import's quarantine file was not written ({exc}); the rows the "
+                     f"store refused are in snapshot {report.snapshot_id}'s quarantine")
     lines.append(f"snapshot {report.snapshot_id} created")
-    return [printable(line) for line in lines]
+    return [printable(str(line)) for line in lines]
 
 
 def _refuse_empty(result: ImportResult, source: str, force: str | None) -> None:

@@ -17,7 +17,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from crimeplan._atomic import write_private
+from crimeplan._atomic import check_private_dir, write_private
 from crimeplan._duck import arrow, rows, scalar
 from crimeplan.contract.schema import table as canonical_table
 from crimeplan.contract.validate import Checked, check_file
@@ -56,6 +56,7 @@ class LoadReport:
     files: list[Checked] = field(default_factory=list)
     tables: dict[str, str] = field(default_factory=dict)
     quarantine_files: list[Path] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # after the commit: said, never raised
 
     def lines(self) -> list[str]:
         """One reconciliation line per file: rows read = loaded + quarantined."""
@@ -63,7 +64,7 @@ class LoadReport:
             f"{Path(c.file).name}: {c.rows_read} rows read = {c.rows_loaded} loaded"
             f" + {c.rows_quarantined} quarantined"
             for c in self.files
-        ]
+        ] + self.warnings
 
 
 class Store:
@@ -204,6 +205,9 @@ class Store:
                 known = None
         sid = (prev or 0) + 1
         report = LoadReport(sid)
+        qdir = quarantine_dir or self.path.parent / "quarantine"
+        if any(c.rows_quarantined for parts in checked.values() for c in parts):
+            check_private_dir(qdir, "quarantine")  # before the commit, not after it
         self.con.execute("BEGIN TRANSACTION")
         try:
             self.con.execute(
@@ -240,16 +244,20 @@ class Store:
             self.con.execute("ROLLBACK")
             raise
         report.tables = new_tables
-        qdir = quarantine_dir or self.path.parent / "quarantine"
+        # committed: from here nothing may fail (the rows are in _quarantine whatever happens)
         for name in order:
             for i, c in enumerate(checked[name]):
                 if c.rows_quarantined:
-                    qdir.mkdir(parents=True, exist_ok=True, mode=0o700)
                     out = qdir / f"snapshot{sid}-{name}-{i + 1}.csv"
-                    buf = pa.BufferOutputStream()
-                    pacsv.write_csv(c.quarantine, buf)
-                    write_private(out, buf.getvalue().to_pybytes())  # personal data: owner only
-                    report.quarantine_files.append(out)
+                    try:
+                        qdir.mkdir(parents=True, exist_ok=True, mode=0o700)
+                        buf = pa.BufferOutputStream()
+                        pacsv.write_csv(c.quarantine, buf)
+                        write_private(out, buf.getvalue().to_pybytes())  # personal data: owner only
+                        report.quarantine_files.append(out)
+                    except (OSError, pa.ArrowException) as exc:
+                        report.warnings.append(f"warning: quarantine file {out} not written ({exc}); "
+                                               f"its rows are in the store (snapshot {sid})")
         return report
 
     def _write_coverage(self, sid: int, prev: int | None, loaded: list[str],
