@@ -71,6 +71,13 @@ def synth(
     if fmt not in ("parquet", "csv"):
         raise BadInput("--format must be parquet or csv", field="--format")
     _month(to)
+    if not 1 <= years <= 50:
+        raise BadInput(f"--years must be a whole number of financial years from 1 to 50, not {years}",
+                       field="--years")
+    if not 0 < scale <= 100:  # also refuses nan
+        raise BadInput(f"--scale must be above 0 and at most 100, not {scale}", field="--scale")
+    if out.exists() and not out.is_dir():
+        raise BadInput("the output folder is a file", file=str(out), field="--out")
     start = time.perf_counter()
     with _progress("generating the synthetic force"):
         written = generate(out, seed=seed, to_month=to, years=years, scale=scale, fmt=fmt)
@@ -216,9 +223,14 @@ def export(
     snapshot: Optional[int] = typer.Option(None, "--snapshot"),
 ) -> None:
     """Write a canonical table as the store holds it, in the contract's columns."""
+    from crimeplan.contract.schema import table as canonical_table
     from crimeplan.store import Store
     from crimeplan.store.duck import write_table
 
+    try:
+        canonical_table(table)
+    except KeyError as exc:
+        raise BadInput(str(exc.args[0]), field="TABLE") from None
     if out.suffix.lower() not in (".csv", ".parquet"):
         raise BadInput("the export file must end in .csv or .parquet", file=str(out))
     with Store(store, read_only=True) as st:
@@ -240,9 +252,21 @@ def demo(
     run_demo(out, scale=scale, seed=seed, to=_month(to), console=console)
 
 
+def _utf8_arguments(args: list[str]) -> None:
+    """Refuse an argument (a file name) that is not UTF-8: it cannot be stored or printed back."""
+    for arg in args:
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            raise BadInput(f"the argument {shown!r} is not UTF-8 text; rename the file or folder "
+                           "with a UTF-8 name") from None
+
+
 def main() -> None:
     """Entry point: exit 2 with one clear paragraph on bad input, 1 on internal errors."""
     try:
+        _utf8_arguments(sys.argv[1:])
         app(standalone_mode=False)
     except BadInput as exc:
         print(f"crimeplan: error: {exc}", file=sys.stderr)
