@@ -90,13 +90,13 @@ def run_import(source: str, paths: list[Path], store: Path, *, force: str | None
     result: ImportResult = mod.import_files([Path(p) for p in paths], force=force, options=opts,
                                             **kwargs)
     result.check()
-    _refuse_empty(result, source, force)
     lines = [f"import {mod.SOURCE}: {len(result.files)} table(s)/file(s) read"]
     lines += [f.line() for f in result.files]
     lines += result.notes
     if not accept_quarantine:  # the importer's own quarantine first: fail before the store opens
         loss_check(result, result.tables, result.provenance, source=mod.SOURCE,
                    max_share=max_quarantine_share)({})
+    _refuse_empty(result, source, force)
     check_private_dir(store.parent / "staging", "staging")
     check_private_dir(store.parent / "quarantine", "quarantine")
     with Store(store) as st:
