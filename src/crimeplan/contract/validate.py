@@ -408,4 +408,5 @@ def _quarantine_months(con: duckdb.DuckDBPyConnection, table: Table, present: di
         return [None] * total
     found = rows(con, f"SELECT TRY_CAST(left(trim(raw.\"{dc}\"), 7) || '-01' AS DATE) FROM bad "
                       f"LEFT JOIN raw ON raw.{rowsql} = bad.row ORDER BY bad.row")
-    return [r[0] for r in found]
+    # a year DuckDB holds but Python cannot (0000-01-01) comes back as text: no month then
+    return [r[0] if isinstance(r[0], dt.date) else None for r in found]
