@@ -42,7 +42,15 @@ def _opens_and_computes(store: Path) -> None:
     with Store(store, read_only=True) as st:
         if st.latest_snapshot() is None:
             return
-        res = compute(st, load_plan("monthly-performance"), dt.date(2024, 6, 1))
+        plan = load_plan("monthly-performance")
+        lasts = [st.last_complete_month(t) for t in ("crimes", "incidents", "calls", "survey_responses",
+                                                     "casualties", "workforce")]
+        known = [m for m in lasts if m is not None]
+        if not known:  # nothing complete to report on: a compute must say so, not fail
+            with pytest.raises(BadInput, match="past the data"):
+                compute(st, plan, dt.date(2024, 6, 1))
+            return
+        res = compute(st, plan, max(known))
         assert len(res.table) > 0
 
 
