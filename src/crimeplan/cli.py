@@ -13,6 +13,7 @@ from typing import Iterator, List, Optional
 import typer
 from rich.console import Console
 
+from crimeplan._atomic import atomic_output
 from crimeplan.errors import BadInput, StoreBusy
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -24,9 +25,25 @@ FORMATS = ("html", "pdf", "docx", "xlsx")
 def _month(value: str) -> dt.date:
     try:
         year, month = value.split("-")
-        return dt.date(int(year), int(month), 1)
+        out = dt.date(int(year), int(month), 1)
     except ValueError:
         raise BadInput(f"--to must be a month YYYY-MM, not {value!r}", field="--to") from None
+    if not 1900 <= out.year <= 2200:
+        raise BadInput(f"--to {value!r} is not a plausible month (years 1900-2200)", field="--to")
+    return out
+
+
+def _day(value: str | None, option: str) -> dt.date | None:
+    """A YYYY-MM-DD option (None when not given), or bad input naming the option."""
+    if value is None:
+        return None
+    try:
+        out = dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise BadInput(f"{option} must be a date YYYY-MM-DD, not {value!r}", field=option) from None
+    if not 1900 <= out.year <= 2200:
+        raise BadInput(f"{option} {value!r} is not a plausible date (years 1900-2200)", field=option)
+    return out
 
 
 @contextmanager
@@ -54,6 +71,13 @@ def synth(
     if fmt not in ("parquet", "csv"):
         raise BadInput("--format must be parquet or csv", field="--format")
     _month(to)
+    if not 1 <= years <= 50:
+        raise BadInput(f"--years must be a whole number of financial years from 1 to 50, not {years}",
+                       field="--years")
+    if not 0 < scale <= 100:  # also refuses nan
+        raise BadInput(f"--scale must be above 0 and at most 100, not {scale}", field="--scale")
+    if out.exists() and not out.is_dir():
+        raise BadInput("the output folder is a file", file=str(out), field="--out")
     start = time.perf_counter()
     with _progress("generating the synthetic force"):
         written = generate(out, seed=seed, to_month=to, years=years, scale=scale, fmt=fmt)
@@ -73,6 +97,10 @@ def load(
                                            help="load even when a month loses rows to quarantine"),
     max_share: float = typer.Option(0.05, "--max-quarantine-share",
                                     help="share of a month's rows quarantine may take (default 0.05)"),
+    allow_overlap: bool = typer.Option(False, "--allow-overlap",
+                                       help="let files repeat ids of earlier files (repeats are quarantined)"),
+    min_date: Optional[str] = typer.Option(None, "--min-date",
+                                           help="earliest plausible date YYYY-MM-DD; default 1990-01-01"),
 ) -> None:
     """Validate and load canonical files into a store as a new snapshot."""
     from crimeplan.contract.schema import table as canonical_table
@@ -82,10 +110,12 @@ def load(
         canonical_table(table)
     except KeyError as exc:
         raise BadInput(str(exc.args[0]), field="TABLE") from None
-    extract = dt.date.fromisoformat(extract_date) if extract_date else None
+    extract = _day(extract_date, "--extract-date")
+    earliest = _day(min_date, "--min-date")
     with Store(store) as st:
         report = st.load({table: list(files)}, append=append, extract_date=extract,
-                         accept_quarantine=accept_quarantine, max_quarantine_share=_share(max_share))
+                         accept_quarantine=accept_quarantine, max_quarantine_share=_share(max_share),
+                         allow_overlap=allow_overlap, min_date=earliest)
     _print_load(report)
 
 
@@ -116,7 +146,8 @@ def compute(
         raise BadInput("the results file must end in .csv, .parquet or .json", file=str(out))
     with Store(store, read_only=True) as st, _progress("computing") as say:
         res = run(st, p, month, snapshot_id=snapshot, progress=say)
-    write_results(res.table, out)
+    with atomic_output(out) as tmp:
+        write_results(res.table, tmp)
     console.print(f"wrote {out} ({len(res.table)} rows)")
 
 
@@ -167,7 +198,8 @@ def report(
                        f"{last_quarter_end(month):%Y-%m}", field="--to")
     document = build_document(kind, res, edition=edition, commentary=commentary,
                               overrides={k: v for k, v in overrides.items() if v})
-    render(document, out)
+    with atomic_output(out) as tmp:
+        render(document, tmp)
     console.print(f"wrote {out}")
 
 
@@ -253,9 +285,15 @@ def export(
     to: Optional[str] = typer.Option(None, "--to", help="with `series`: the last month YYYY-MM"),
 ) -> None:
     """Write a canonical table as the store holds it, or a plan's monthly series (`export series`)."""
+    from crimeplan.contract.schema import table as canonical_table
     from crimeplan.store import Store
     from crimeplan.store.duck import write_table
 
+    if table != "series":
+        try:
+            canonical_table(table)
+        except KeyError as exc:
+            raise BadInput(str(exc.args[0]) + " (or `series`)", field="TABLE") from None
     if out.suffix.lower() not in (".csv", ".parquet"):
         raise BadInput("the export file must end in .csv or .parquet", file=str(out))
     if table == "series":
@@ -290,9 +328,21 @@ def demo(
     run_demo(out, scale=scale, seed=seed, to=_month(to), console=console)
 
 
+def _utf8_arguments(args: list[str]) -> None:
+    """Refuse an argument (a file name) that is not UTF-8: it cannot be stored or printed back."""
+    for arg in args:
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            raise BadInput(f"the argument {shown!r} is not UTF-8 text; rename the file or folder "
+                           "with a UTF-8 name") from None
+
+
 def main() -> None:
     """Entry point: exit 2 with one clear paragraph on bad input, 1 on internal errors."""
     try:
+        _utf8_arguments(sys.argv[1:])
         app(standalone_mode=False)
     except BadInput as exc:
         print(f"crimeplan: error: {exc}", file=sys.stderr)

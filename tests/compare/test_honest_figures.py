@@ -221,4 +221,4 @@ def test_series_export_has_a_state_for_every_month(tmp_path, capsys):
     assert [r["month"] for r in rows] == [f"{m:%Y-%m}" for m in MONTHS]
     gap = [r for r in rows if r["month"] == "2023-06"][0]
     assert (gap["state"], gap["numerator"], gap["value"]) == ("not_supplied", "", "")
-    assert {r["value"] for r in rows if r["month"] != "2023-06"} == {"100.0"}
+    assert {float(r["value"]) for r in rows if r["month"] != "2023-06"} == {100.0}

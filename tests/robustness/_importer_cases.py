@@ -133,7 +133,7 @@ def raw_faults() -> list[RawFault]:
         RawFault("NUL byte", lambda s: _join(s, data(s)[0], [_set(data(s)[1][0], 1, "a\x00b"),
                                                               *data(s)[1][1:]]), "quarantine", 1),
         RawFault("empty file", lambda s: b"", "exit2"),
-        RawFault("header only", lambda s: _join(s, data(s)[0], []), "ok"),
+        RawFault("header only", lambda s: _join(s, data(s)[0], []), "exit2"),  # no rows: nothing replaced
     ]
 
 

@@ -7,6 +7,7 @@ import csv
 import hashlib
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -125,3 +126,141 @@ def test_a_compute_during_a_load_gets_store_busy(tmp_path, big, capsys):
     assert "Traceback" not in run.err and run.err.count("\n") == 1
     assert not (tmp_path / "r.csv").exists()
     assert _state(store)[0] == before[0] + 1  # and the load then finished normally
+
+
+# -- the kill soak: SIGKILL at a random moment of load, import, compute, report and export ------
+# Each command runs as the console script would (`python -m crimeplan.cli ...`) and is killed at a
+# moment drawn uniformly from its measured run time (startup excluded: from 0.3 to 1.05 of it).
+# After every kill: the store opens read-only on its last complete snapshot (for load and import:
+# the one before, or the new one complete), and the output file the command was asked for does
+# not exist unless the command finished (outputs are written to a hidden temp file and renamed).
+KINDS = ("load", "import", "compute", "report", "export")
+SOAK_KILLS = 20  # kills per kind, under `-m slow` only (5 × 20 = 100); the fixture's timing
+# runs take about a minute on a busy 2-core machine, too long for the normal tier
+
+
+def _street(path: Path, n: int) -> Path:
+    from tests.sources.conftest import STREET_HEADER, street_row
+
+    kinds = ["Burglary", "Vehicle crime", "Shoplifting", "Criminal damage and arson"]
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        fh.write(STREET_HEADER + "\n")
+        for i in range(n):
+            fh.write(street_row(f"{i:064x}", ctype=kinds[i % 4],
+                                lsoa=("Basildon 001A", "Colchester 002B", "")[i % 3]) + "\n")
+    return path
+
+
+SOAK_PLAN = """id: soak
+title: Soak
+areas_of_focus:
+  - id: crime
+    title: Crime
+    measures:
+      - {id: all_crime, label: All crime, source: crimes, polarity: down, breakdown: true}
+      - {id: da, label: Domestic abuse, source: crimes, filter: domestic_abuse, polarity: down}
+      - {id: solved, label: Solved rate, source: crimes, aggregation: proportion, numerator: solved,
+         unit: percent, polarity: up}
+      - {id: repeat, label: Repeat victims, source: crimes, aggregation: repeat_ids, field: victim_id,
+         polarity: down}
+"""
+SOAK_CRIMES, SOAK_STREET = 100_000, 60_000
+
+
+@pytest.fixture(scope="module")
+def soak(tmp_path_factory) -> dict[str, object]:  # type: ignore[type-arg]
+    """A seeded store with crimes loaded, a street file, a plan, and each command's run time."""
+    d = tmp_path_factory.mktemp("soak")
+    store, _ = _seed(d)
+    crimes = _crimes(d / "crimes.csv", SOAK_CRIMES, "K")
+    with Store(store) as st:
+        st.load({"crimes": [crimes]}, extract_date=__import__("datetime").date(2025, 1, 1))
+    street = _street(d / "2024-01-essex-street.csv", SOAK_STREET)
+    (d / "plan.yaml").write_text(SOAK_PLAN)
+    world: dict[str, object] = {"dir": d, "store": store, "street": street, "big": crimes, "time": {},
+                                "before": _state(store), "plan": d / "plan.yaml", "reference": {}}
+    for kind in KINDS:  # one complete run of each, timed: the kills fall inside this span
+        work = d / f"timing-{kind}"
+        work.mkdir()
+        start = time.perf_counter()
+        proc = _command(world, kind, work)
+        out, err = proc.communicate(timeout=600)
+        assert proc.returncode == 0, err
+        world["time"][kind] = time.perf_counter() - start  # type: ignore[index]
+        if kind not in ("load", "import"):
+            world["reference"][kind] = _output(work, kind).read_bytes()  # type: ignore[index]
+    return world
+
+
+def _output(work: Path, kind: str) -> Path:
+    return work / {"compute": "results.csv", "report": "report.html", "export": "crimes.csv"}[kind]
+
+
+def _command(world: dict[str, object], kind: str, work: Path) -> subprocess.Popen[str]:
+    """Start one command in `work` (load and import write a copy of the seeded store there)."""
+    store = Path(str(world["store"]))
+    if kind in ("load", "import"):
+        copy = work / "s.duckdb"
+        if not copy.exists():
+            copy.write_bytes(store.read_bytes())
+        store = copy
+    args = {
+        "load": ["load", "crimes", str(world["big"]), "--store", str(store), "--extract-date", "2025-01-01"],
+        "import": ["import", "police-uk", str(world["street"]), "--store", str(store), "--force", "Essex",
+                   "--option", "extract_date=2025-01-01"],
+        "compute": ["compute", "--store", str(store), "--plan", str(world["plan"]), "--to", "2024-12",
+                    "--out", str(_output(work, "compute"))],
+        "report": ["report", "monthly", "--store", str(store), "--plan", str(world["plan"]),
+                   "--to", "2024-12", "--format", "html", "--out", str(_output(work, "report"))],
+        "export": ["export", "crimes", "--store", str(store), "--out", str(_output(work, "export"))],
+    }[kind]
+    return subprocess.Popen([sys.executable, "-m", "crimeplan.cli", *args], cwd=work,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _kill_one(world: dict[str, object], kind: str, seed: int) -> str:
+    work = Path(str(world["dir"])) / f"kill-{kind}-{seed}"
+    work.mkdir()
+    store = work / "s.duckdb" if kind in ("load", "import") else Path(str(world["store"]))
+    if kind in ("load", "import"):
+        store.write_bytes(Path(str(world["store"])).read_bytes())
+    before = world["before"]  # every kill starts from the same seeded store
+    rng = random.Random(f"{kind}-{seed}")
+    span = world["time"][kind]  # type: ignore[index]
+    proc = _command(world, kind, work)
+    time.sleep(rng.uniform(0.3, 1.05) * span)
+    finished = proc.poll() is not None
+    if not finished:
+        os.kill(proc.pid, signal.SIGKILL)
+    proc.communicate()
+    finished = finished or proc.returncode == 0
+    with Store(store, read_only=True) as st:  # the store opens
+        sid, phys = st.latest_snapshot(), st.physical_tables()
+        crimes = st.arrow("crimes").num_rows
+    if kind in ("load", "import"):
+        if sid == before[0]:
+            assert _state(store) == before  # rolled back: same snapshot, tables and contents
+        else:
+            assert sid == before[0] + 1  # committed before the kill: complete
+            assert crimes == (SOAK_CRIMES if kind == "load" else SOAK_STREET)
+    else:
+        assert (sid, phys) == before[:2] and crimes == SOAK_CRIMES  # read-only: never changed
+        out = _output(work, kind)
+        if finished:
+            assert out.exists()
+        if out.exists():  # renamed into place (perhaps just before the kill): whole, never partial
+            reference = world["reference"][kind]  # type: ignore[index]
+            got = out.read_bytes()
+            if kind == "report":  # the page carries the time it was made: same ending, same size ±
+                assert got[-200:] == reference[-200:] and abs(len(got) - len(reference)) < 64
+            else:
+                assert got == reference
+    shutil.rmtree(work, ignore_errors=True)
+    return "finished" if finished else "killed"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("seed", range(SOAK_KILLS))
+def test_kill_soak(soak, kind, seed):
+    _kill_one(soak, kind, seed)

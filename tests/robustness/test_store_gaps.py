@@ -13,7 +13,7 @@ def test_coverage_with_a_source_that_supplied_no_months(tmp_path):
     path = tmp_path / "peers.csv"
     path.write_text(text("peers", []), encoding="utf-8")
     with Store(tmp_path / "s.duckdb") as st:
-        st.load({"peers": [path]}, extract_date=dt.date(2024, 12, 31), coverage={"peers": {"x": []}})
+        st.load({"peers": [path]}, append=True, extract_date=dt.date(2024, 12, 31), coverage={"peers": {"x": []}})
         assert st.coverage("peers") == {}
 
 

@@ -46,13 +46,12 @@ def test_a_street_file_with_excel_months_is_refused_whole(tmp_path, capsys):
         assert st.latest_snapshot() == 1
         assert st.coverage("crimes") == {"police-uk": {dt.date(2018, 1, 1), dt.date(2018, 2, 1)}}
     assert not list((tmp_path / "staging").glob("import-police-uk-2"))
-    # accepted anyway: the snapshot is made, but March is not supplied (no row was loaded)
+    # accepted anyway: still no row to load, so still nothing changes (issue 11: no empty loads)
     forced = run_cli(capsys, "import", "police-uk", str(march), "--store", str(store), "--force",
                      "Essex", "--option", "mode=append", "--accept-quarantine")
-    assert forced.code == 0, forced.err
-    assert "not supplied, no row loaded: 2018-03" in forced.out
+    assert forced.code == 2 and "no row to load" in forced.err, forced.err
     with Store(store, read_only=True) as st:
-        assert st.latest_snapshot() == 2
+        assert st.latest_snapshot() == 1
         assert st.coverage("crimes") == {"police-uk": {dt.date(2018, 1, 1), dt.date(2018, 2, 1)}}
         assert st.last_complete_month("crimes") == dt.date(2018, 2, 1)
 

@@ -22,11 +22,13 @@ import duckdb
 import pyarrow as pa
 
 from crimeplan._duck import arrow, rows, scalar
+from crimeplan._limits import check_parquet_size, check_text_size, memory_limit, read_bounded
 from crimeplan.contract.schema import COMPOSITE_KEYS, Column, Table
 from crimeplan.errors import BadInput
 
 QUARANTINE_COLUMNS = ["file", "row", "field", "value", "reason"]
 MAX_VALUE = 10_000  # characters; a longer value is a broken export, not data
+MIN_DATE = dt.date(1990, 1, 1)  # default earliest plausible date (`--min-date` changes it)
 _SURROGATE = re.compile("[\udc80-\udcff]")
 _SQL_TYPES = {"str": "VARCHAR", "int": "BIGINT", "float": "DOUBLE", "date": "DATE",
               "timestamp": "TIMESTAMP", "bool": "BOOLEAN"}
@@ -113,6 +115,7 @@ def _read_raw(con: duckdb.DuckDBPyConnection, path: Path, table: Table) -> _Raw:
     suffix = "".join(path.suffixes[-2:]).lower()
     try:
         if suffix.endswith(".parquet"):
+            check_parquet_size(path)
             con.execute("CREATE TEMP TABLE raw0 AS SELECT * FROM read_parquet(?)", [str(path)])
             cols = [r[0] for r in rows(con, "DESCRIBE raw0")]
             casts = ", ".join(f'CAST("{c}" AS VARCHAR) AS "{c}"' for c in cols)
@@ -120,6 +123,7 @@ def _read_raw(con: duckdb.DuckDBPyConnection, path: Path, table: Table) -> _Raw:
             con.execute("DROP TABLE raw0")
             return _Raw(cols)
         else:
+            check_text_size(path)
             header = _csv_header(path)
             if len(header) == 1 and table.column_names[0] != header[0]:
                 for sep in (";", "\t", "|"):
@@ -152,12 +156,7 @@ def _read_raw_python(con: duckdb.DuckDBPyConnection, path: Path) -> _Raw:
     line, an extra comma, an unclosed quote that swallows the lines after it), bytes that are
     not UTF-8, or a header it did not recognise as one.
     """
-    data = path.read_bytes()
-    if data[:2] == b"\x1f\x8b":
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError, zlib.error) as exc:
-            raise BadInput(f"cannot read the file: {exc}", file=str(path)) from None
+    data = read_bounded(path)
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     reader = csv.reader(io.StringIO(data.decode("utf-8", errors="surrogateescape"), newline=""),
@@ -228,50 +227,67 @@ def _first_line(text: str) -> str:
     return text.strip().splitlines()[0] if text.strip() else text
 
 
-def _rule_queries(table: Table, col: Column, present: bool) -> list[tuple[str, str]]:
-    """(SQL condition on raw, reason) pairs that make a row bad for this column."""
+def _rule_queries(table: Table, col: Column, present: bool) -> list[tuple[str, str, list[object]]]:
+    """(SQL condition on raw, reason, parameters) triples that make a row bad for this column."""
     q = f'"{col.name}"'
     if not present:
         return []
-    rules: list[tuple[str, str]] = [
-        (f"strpos({q}, chr(0)) > 0", "contains a NUL byte"),
-        (f"length({q}) > {MAX_VALUE}", f"value longer than {MAX_VALUE:,} characters"),
+    rules: list[tuple[str, str, list[object]]] = [
+        (f"strpos({q}, chr(0)) > 0", "contains a NUL byte", []),
+        (f"length({q}) > ?", f"value longer than {MAX_VALUE:,} characters", [MAX_VALUE]),
     ]
     if col.required:
-        rules.append((f"{q} IS NULL OR trim({q}) = ''", "required value is missing"))
+        rules.append((f"{q} IS NULL OR trim({q}) = ''", "required value is missing", []))
     nonnull = f"{q} IS NOT NULL AND trim({q}) <> ''"
     if col.type == "int":
-        rules.append((f"{nonnull} AND TRY_CAST(trim({q}) AS BIGINT) IS NULL",
-                      "not a whole number"))
+        # whole means whole: '1.5' is refused, not rounded ('2.0' from a float column is 2)
+        rules.append((f"{nonnull} AND (NOT regexp_full_match(trim({q}), ?) "
+                      f"OR TRY_CAST(TRY_CAST(trim({q}) AS DOUBLE) AS BIGINT) IS NULL)",
+                      "not a whole number", [r"[+-]?\d+(\.0*)?"]))
     elif col.type == "float":
-        rules.append((f"{nonnull} AND TRY_CAST(trim({q}) AS DOUBLE) IS NULL", "not a number"))
+        rules.append((f"{nonnull} AND TRY_CAST(trim({q}) AS DOUBLE) IS NULL", "not a number", []))
+        rules.append((f"{nonnull} AND NOT isfinite(TRY_CAST(trim({q}) AS DOUBLE))",
+                      "not a finite number (inf or nan)", []))
     elif col.type == "date":
         rules.append((
-            f"{nonnull} AND (NOT regexp_full_match(trim({q}), '\\d{{4}}-\\d{{2}}-\\d{{2}}') "
-            f"OR TRY_CAST(trim({q}) AS DATE) IS NULL)",
-            "not a valid date YYYY-MM-DD",
+            f"{nonnull} AND (NOT regexp_full_match(trim({q}), ?) OR TRY_CAST(trim({q}) AS DATE) IS NULL)",
+            "not a valid date YYYY-MM-DD", [r"\d{4}-\d{2}-\d{2}"],
         ))
     elif col.type == "timestamp":
         rules.append((
-            f"{nonnull} AND (NOT regexp_full_match(trim({q}), "
-            f"'\\d{{4}}-\\d{{2}}-\\d{{2}}[T ]\\d{{2}}:\\d{{2}}(:\\d{{2}}(\\.\\d+)?)?') "
+            f"{nonnull} AND (NOT regexp_full_match(trim({q}), ?) "
             f"OR TRY_CAST(replace(trim({q}), 'T', ' ') AS TIMESTAMP) IS NULL)",
             "not a valid timestamp YYYY-MM-DDTHH:MM:SS",
+            [r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?"],
         ))
     elif col.type == "bool":
         rules.append((f"{nonnull} AND lower(trim({q})) NOT IN ('true', 'false')",
-                      "not a boolean (true/false)"))
+                      "not a boolean (true/false)", []))
     if col.enum:
-        allowed = ", ".join("'" + v.replace("'", "''") + "'" for v in col.enum)
-        rules.append((f"{nonnull} AND trim({q}) NOT IN ({allowed})",
-                      "not one of: " + ", ".join(col.enum)))
+        rules.append((f"{nonnull} AND NOT list_contains(?, trim({q}))",
+                      "not one of: " + ", ".join(col.enum), [list(col.enum)]))
     if col.min_value is not None and col.type in ("int", "float"):
-        rules.append((f"TRY_CAST(trim({q}) AS DOUBLE) < {col.min_value}",
-                      f"below the minimum {col.min_value:g}"))
+        rules.append((f"TRY_CAST(trim({q}) AS DOUBLE) < ?",
+                      f"below the minimum {col.min_value:g}", [col.min_value]))
     if col.max_value is not None and col.type in ("int", "float"):
-        rules.append((f"TRY_CAST(trim({q}) AS DOUBLE) > {col.max_value}",
-                      f"above the maximum {col.max_value:g}"))
+        rules.append((f"TRY_CAST(trim({q}) AS DOUBLE) > ?",
+                      f"above the maximum {col.max_value:g}", [col.max_value]))
     return rules
+
+
+def _date_range_rules(table: Table, present: dict[str, bool], earliest: dt.date,
+                      extract_date: dt.date) -> list[tuple[str, str, str, list[object]]]:
+    """Every date and timestamp must lie between the earliest plausible date and the extract date."""
+    out: list[tuple[str, str, str, list[object]]] = []
+    for col in table.columns:
+        if col.type not in ("date", "timestamp") or not present.get(col.name):
+            continue
+        d = f"TRY_CAST(replace(trim(\"{col.name}\"), 'T', ' ') AS DATE)"
+        out.append((col.name, f"{d} < ?", f"before {earliest.isoformat()}, the earliest "
+                    "plausible date (--min-date)", [earliest]))
+        out.append((col.name, f"{d} > ?", f"after the extract date {extract_date.isoformat()}",
+                    [extract_date]))
+    return out
 
 
 def _typed(col: Column, present: bool) -> str:
@@ -293,10 +309,12 @@ def check_file(
     extract_date: dt.date,
     known_districts: set[str] | None = None,
     existing_ids: pa.Array | None = None,
+    min_date: dt.date = MIN_DATE,
 ) -> Checked:
     """Validate one canonical file; bad rows go to the quarantine, never silently dropped."""
     path = Path(path)
-    con = duckdb.connect()
+    con = duckdb.connect(config={"memory_limit": f"{memory_limit() // (1 << 20)}MB",
+                                 "preserve_insertion_order": True})
     try:
         raw = _read_raw(con, path, table)
         cols, rowsql = raw.cols, raw.row_sql
@@ -309,33 +327,25 @@ def check_file(
             )
         present = {c.name: c.name in cols for c in table.columns}
         rows_read = scalar(con, "SELECT count(*) FROM raw") + len(raw.refused)
-        checks: list[tuple[str, str, str]] = []  # (field, condition, reason)
+        checks: list[tuple[str, str, str, list[object]]] = []  # (field, condition, reason, params)
         for col in table.columns:
-            for cond, reason in _rule_queries(table, col, present[col.name]):
-                checks.append((col.name, cond, reason))
-        limit = extract_date.isoformat()
-        if table.date_column and present[table.date_column]:
-            dc = table.date_column
-            checks.append((dc, f"TRY_CAST(replace(trim(\"{dc}\"), 'T', ' ') AS DATE) > DATE '{limit}'",
-                           f"after the extract date {limit}"))
+            for cond, reason, params in _rule_queries(table, col, present[col.name]):
+                checks.append((col.name, cond, reason, params))
+        checks += _date_range_rules(table, present, min_date, extract_date)
         for later, earlier in table.date_order:
             if present.get(later) and present.get(earlier):
                 checks.append((
                     later,
                     f"TRY_CAST(replace(trim(\"{later}\"), 'T', ' ') AS TIMESTAMP) < "
                     f"TRY_CAST(replace(trim(\"{earlier}\"), 'T', ' ') AS TIMESTAMP)",
-                    f"{later} is before {earlier}",
+                    f"{later} is before {earlier}", [],
                 ))
-            if present.get(later) and later != table.date_column:
-                checks.append((later,
-                               f"TRY_CAST(replace(trim(\"{later}\"), 'T', ' ') AS DATE) > DATE '{limit}'",
-                               f"after the extract date {limit}"))
         if table.has_district and present.get("district") and known_districts is not None:
             con.register("known_districts", pa.table({"d": sorted(known_districts)}))
             checks.append(("district",
                            "district IS NOT NULL AND trim(district) <> '' AND trim(district) "
                            "NOT IN (SELECT d FROM known_districts)",
-                           "unknown district (not in the areas table)"))
+                           "unknown district (not in the areas table)", []))
         key = COMPOSITE_KEYS.get(table.name) or ((table.id_column,) if table.id_column else ())
         if key and all(present.get(k) for k in key):
             keys = ", ".join(f'"{k}"' for k in key)
@@ -344,17 +354,18 @@ def check_file(
                 f"rowid IN (SELECT rid FROM (SELECT rowid AS rid, row_number() OVER "
                 f"(PARTITION BY {keys} ORDER BY rowid) AS n FROM raw WHERE \"{key[0]}\" IS NOT NULL) "
                 f"WHERE n > 1)",
-                "duplicate id (an earlier row has the same " + " + ".join(key) + ")",
+                "duplicate id (an earlier row has the same " + " + ".join(key) + ")", [],
             ))
             if existing_ids is not None and len(key) == 1:
                 con.register("existing_ids", pa.table({"i": existing_ids}))
                 checks.append((key[0], f'"{key[0]}" IN (SELECT i FROM existing_ids)',
-                               "id already in the store (appending)"))
+                               "id already in the store (appending)", []))
         parts = [
-            f"SELECT {rowsql} AS row, '{f}' AS field, CAST(\"{f}\" AS VARCHAR) AS value, "
-            f"'{r.replace(chr(39), chr(39) * 2)}' AS reason, {i} AS rule FROM raw WHERE {cond}"
-            for i, (f, cond, r) in enumerate(checks)
+            f"SELECT {rowsql} AS row, ? AS field, CAST(\"{f}\" AS VARCHAR) AS value, "
+            f"? AS reason, ? AS rule FROM raw WHERE {cond}"
+            for i, (f, cond, r, _) in enumerate(checks)
         ]
+        params: list[object] = [v for i, (f, _, r, p) in enumerate(checks) for v in (f, r, i, *p)]
         con.execute("CREATE TEMP TABLE refused (row BIGINT, field VARCHAR, value VARCHAR, "
                     "reason VARCHAR, rule INTEGER)")
         if raw.refused:
@@ -366,7 +377,7 @@ def check_file(
             con.execute(
                 "CREATE TEMP TABLE bad AS SELECT row, field, value, reason FROM ("
                 "SELECT *, row_number() OVER (PARTITION BY row ORDER BY rule) AS k FROM ("
-                + " UNION ALL ".join(parts) + ")) WHERE k = 1"
+                + " UNION ALL ".join(parts) + ")) WHERE k = 1", params
             )
         else:
             con.execute("CREATE TEMP TABLE bad (row BIGINT, field VARCHAR, value VARCHAR, reason VARCHAR)")
@@ -379,6 +390,9 @@ def check_file(
             [str(path)],
         )
         qmonths = _quarantine_months(con, table, present, rowsql, quarantine.num_rows)
+    except duckdb.OutOfMemoryException:
+        raise BadInput(f"checking the file needs more than the memory ceiling ({memory_limit():,} "
+                       "bytes); split it, or raise CRIMEPLAN_MEMORY_LIMIT", file=str(path)) from None
     finally:
         con.close()
     if good.num_rows + quarantine.num_rows != rows_read:
@@ -394,4 +408,5 @@ def _quarantine_months(con: duckdb.DuckDBPyConnection, table: Table, present: di
         return [None] * total
     found = rows(con, f"SELECT TRY_CAST(left(trim(raw.\"{dc}\"), 7) || '-01' AS DATE) FROM bad "
                       f"LEFT JOIN raw ON raw.{rowsql} = bad.row ORDER BY bad.row")
-    return [r[0] for r in found]
+    # a year DuckDB holds but Python cannot (0000-01-01) comes back as text: no month then
+    return [r[0] if isinstance(r[0], dt.date) else None for r in found]

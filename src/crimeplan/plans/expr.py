@@ -23,10 +23,53 @@ def parse(text: str, columns: set[str]) -> ast.expr:
     """Parse and check a filter; raise ExprError naming what is wrong."""
     try:
         tree = ast.parse(text.strip(), mode="eval").body
+        _check(tree, columns)
+        _bounded(tree)
     except SyntaxError as exc:
         raise ExprError(f"cannot parse filter {text!r}: {exc.msg}") from None
-    _check(tree, columns)
+    except (RecursionError, MemoryError):
+        raise ExprError("the filter is nested too deeply") from None
     return tree
+
+
+MAX_TERMS, MAX_DEPTH = 500, 40  # far beyond any real filter; bounds the SQL the engine builds
+
+
+def _bounded(tree: ast.expr) -> None:
+    terms = sum(1 for _ in ast.walk(tree))
+    if terms > MAX_TERMS:
+        raise ExprError(f"the filter has {terms} terms, more than the {MAX_TERMS} allowed")
+
+    def depth(node: ast.AST) -> int:
+        return 1 + max((depth(c) for c in ast.iter_child_nodes(node)), default=0)
+
+    if depth(tree) > MAX_DEPTH:
+        raise ExprError(f"the filter is nested more than {MAX_DEPTH} deep")
+
+
+_IBIS_TYPES = {"str": "string", "int": "int64", "float": "float64", "date": "date",
+               "timestamp": "timestamp", "bool": "boolean"}
+
+
+def typecheck(tree: ast.expr, types: dict[str, str]) -> None:
+    """Build a checked filter against a table of these column types (name → contract type):
+    an expression that would fail in the engine (a string minus a number, a number where a
+    condition belongs, a literal too big for its column) fails here, naming the fault."""
+    import ibis
+
+    t = ibis.table({k: _IBIS_TYPES.get(v, v) for k, v in types.items()}, name="probe")
+    try:
+        out = to_ibis(tree, lambda name: t[name])
+        kind = out.type()
+    except ExprError:
+        raise
+    except (RecursionError, MemoryError):
+        raise ExprError("the filter is nested too deeply") from None
+    except Exception as exc:  # noqa: BLE001 - Ibis says why the types do not fit
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ExprError(f"the filter cannot be computed: {first[:300]}") from None
+    if not kind.is_boolean() and not kind.is_null():
+        raise ExprError(f"a filter must be true or false for each row, not a {kind}")
 
 
 def _check(node: ast.AST, columns: set[str]) -> None:

@@ -50,7 +50,13 @@ def load_plan(plan: str | Path) -> Plan:
     path = resolve(plan)
     if path.is_dir():
         raise BadInput("this is a directory, not a plan file", file=str(path))
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise BadInput(f"the plan is not UTF-8 text ({exc.reason} at byte {exc.start})",
+                       file=str(path)) from None
+    except OSError as exc:
+        raise BadInput(f"cannot read the plan: {exc.strerror or exc}", file=str(path)) from None
     try:
         root = yaml.compose(text)
         data = yaml.safe_load(text)
@@ -58,6 +64,8 @@ def load_plan(plan: str | Path) -> Plan:
         mark = getattr(exc, "problem_mark", None)
         raise BadInput(f"not valid YAML: {getattr(exc, 'problem', exc)}", file=str(path),
                        line=(mark.line + 1) if mark else None) from None
+    except (RecursionError, MemoryError):
+        raise BadInput("the plan is nested too deeply to read", file=str(path)) from None
     if not isinstance(data, dict) or root is None:
         raise BadInput("a plan is a YAML mapping with id, title and areas_of_focus", file=str(path))
     if "priorities" in data and "areas_of_focus" not in data:

@@ -56,10 +56,20 @@ def _names(text: str) -> set[str]:
     return expr.names(ast.parse(text.strip(), mode="eval").body)
 
 
+DERIVED_TYPES = {"response_minutes": "float"}  # the rest of DERIVED are conditions
+
+
+def _types(source: str) -> dict[str, str]:
+    """Column name → contract type of a source, derived columns included."""
+    out = {c.name: c.type for c in TABLES[source].columns}
+    out.update({k: DERIVED_TYPES.get(k, "bool") for k in DERIVED.get(source, {})})
+    return out
+
+
 class Strict(BaseModel):
     """Models refuse unknown keys so a typo in a plan is an error, not a silent default."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class SPCOptions(Strict):
@@ -92,9 +102,9 @@ class Measure(Strict):
     field: str | None = None
     numerator: str | None = None
     numerator_date: str | None = None
-    min_rows: int = 2
-    follow_up_months: int = 6
-    scale: float = 1.0
+    min_rows: int = Field(default=2, ge=1, le=1000)
+    follow_up_months: int = Field(default=6, ge=1, le=120)
+    scale: float = Field(default=1.0, gt=0, le=1e9)
     aggregate_mode: Literal["sum", "latest"] = "latest"
     unit: Unit = "count"
     decimals: int = Field(default=0, ge=0, le=4)
@@ -130,7 +140,7 @@ class Measure(Strict):
         for text, what in ((self.filter, "filter"), (self.numerator, "numerator")):
             if text:
                 try:
-                    expr.parse(text, cols)
+                    expr.typecheck(expr.parse(text, cols), _types(self.source))
                 except expr.ExprError as exc:
                     raise ValueError(f"{what}: {exc}") from None
         needs_field = {"distinct_count", "mean", "sum", "per_head", "repeat_ids", "reoffending"}

@@ -20,6 +20,40 @@ UNAVAILABLE = {"..", "[x]", "[z]", "[c]", ":", "n/a"}
 SUPPRESSED = {"+", "[u]"}
 
 
+def _check_zip_size(path: Path) -> None:
+    """Refuse a workbook whose parts inflate past the memory ceiling's share (a zip bomb)."""
+    import zipfile
+
+    from crimeplan._limits import max_text_bytes
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            size = sum(i.file_size for i in z.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # openpyxl says what is wrong with it
+    if size > max_text_bytes():
+        raise BadInput(f"the workbook inflates to {size:,} bytes, over the memory ceiling's share "
+                       f"for one file ({max_text_bytes():,}); raise CRIMEPLAN_MEMORY_LIMIT if "
+                       "the machine has the memory", file=str(path))
+
+
+def _bounded_rows(path: Path, name: str, ws: Any) -> list[list[Cell]]:
+    """A sheet's rows, refused before reading when its dimension spans too many cells, and
+    while reading when the cells really read (a dimension can lie) pass the bound."""
+    from crimeplan._limits import check_cells, max_cells
+
+    check_cells(path, name, ws.max_row or 0, ws.max_column or 0)
+    out: list[list[Cell]] = []
+    cells = 0
+    limit = max_cells()
+    for r in ws.iter_rows(values_only=True):
+        cells += len(r)
+        if cells > limit:
+            check_cells(path, name, len(out) + 1, max(1, cells // (len(out) + 1)) + limit)
+        out.append(list(r))
+    return out
+
+
 def workbook_sheets(path: Path) -> dict[str, list[list[Cell]]]:
     """Every sheet of an xlsx workbook by its name with surrounding spaces stripped."""
     try:
@@ -29,14 +63,16 @@ def workbook_sheets(path: Path) -> dict[str, list[list[Cell]]]:
                        file=str(path)) from None
     if path.is_dir():
         raise BadInput("this is a directory, not a file", file=str(path))
+    _check_zip_size(path)
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on a damaged file
         raise BadInput(f"not a readable .xlsx workbook ({type(exc).__name__}: {one_line(str(exc))})",
                        file=str(path)) from None
     try:
-        return {name.strip(): [list(r) for r in wb[name].iter_rows(values_only=True)]
-                for name in wb.sheetnames}
+        return {name.strip(): _bounded_rows(path, name, wb[name]) for name in wb.sheetnames}
+    except BadInput:
+        raise
     except Exception as exc:  # noqa: BLE001 - a damaged sheet; openpyxl raises many kinds
         raise BadInput(f"a sheet of the workbook cannot be read ({type(exc).__name__}: "
                        f"{one_line(str(exc))})",

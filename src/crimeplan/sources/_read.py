@@ -10,21 +10,19 @@ field (an unbalanced quote swallowing later lines), NUL bytes and absurdly long 
 from __future__ import annotations
 
 import csv
-import gzip
 import io
 import re
 import sys
-import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
+from crimeplan._limits import read_bounded
 from crimeplan.errors import BadInput
 from crimeplan.sources._result import QRow, printable
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 MAX_FIELD = 10_000  # characters; no field of these public formats comes near it
-_GZIP_MAGIC = b"\x1f\x8b"
 _SURROGATE = re.compile("[\udc80-\udcff]")
 
 
@@ -58,15 +56,9 @@ def read_bytes(path: Path) -> bytes:
     if path.is_dir():
         raise BadInput("this is a directory, not a file", file=str(path))
     try:
-        data = path.read_bytes()
+        return read_bounded(path)  # gunzipped as it streams, never past the memory ceiling
     except OSError as exc:
         raise BadInput(f"cannot read the file: {exc.strerror or exc}", file=str(path)) from None
-    if data[:2] == _GZIP_MAGIC:
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError, zlib.error) as exc:
-            raise BadInput(f"the gzip data is damaged or truncated ({exc})", file=str(path)) from None
-    return data
 
 
 def decode(data: bytes, path: Path) -> str:

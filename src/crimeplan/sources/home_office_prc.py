@@ -213,7 +213,7 @@ def _read_population(path: Path) -> dict[tuple[str, dt.date], float]:
     """Force populations from a CSV: `code` or `name`, and the first numeric column after them."""
     from crimeplan.sources._grid import csv_grid, number
 
-    grid = csv_grid(path)
+    grid, _ = csv_grid(path)
     if not grid:
         raise BadInput("the file is empty", file=str(path), row=0)
     head = [h.strip().lower() for h in grid[0]]

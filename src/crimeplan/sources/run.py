@@ -20,6 +20,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import inspect
+import io
 import re
 import shutil
 from pathlib import Path
@@ -31,12 +32,13 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from crimeplan.contract.loss import DEFAULT_MAX_SHARE
+from crimeplan._atomic import check_private_dir, write_private
 from crimeplan.contract.schema import table as canonical_table
 from crimeplan.errors import BadInput
 from crimeplan.sources import home_office_prc, ons_pfa, police_uk, stats19
 from crimeplan.sources._loss import loss_check
 from crimeplan.sources._result import (QUARANTINE_COLUMNS, ImportResult, QRow, missing_months,
-                                       month_ranges)
+                                       month_ranges, printable)
 
 IMPORTERS: dict[str, ModuleType] = {
     "police-uk": police_uk,
@@ -94,10 +96,16 @@ def run_import(source: str, paths: list[Path], store: Path, *, force: str | None
     if not accept_quarantine:  # the importer's own quarantine first: fail before the store opens
         loss_check(result, result.tables, result.provenance, source=mod.SOURCE,
                    max_share=max_quarantine_share)({})
+    _refuse_empty(result, source, force)
+    check_private_dir(store.parent / "staging", "staging")
+    check_private_dir(store.parent / "quarantine", "quarantine")
     with Store(store) as st:
         n = _next_number(store.parent, mod.SOURCE)
         staging = store.parent / "staging" / f"import-{mod.SOURCE}-{n}"
         tables, prov = dict(result.tables), dict(result.provenance)
+        for name in [k for k, t in tables.items() if t.num_rows == 0]:
+            tables.pop(name)  # no rows is no evidence: the store's table stays as it was
+            lines.append(f"{name}: no rows in this import; the store's {name} left as it was")
         latest = st.latest_snapshot()
         phys = st.physical_tables(latest) if latest is not None else {}
         if mode == "append" and "areas" in tables and "areas" in phys:
@@ -117,31 +125,70 @@ def run_import(source: str, paths: list[Path], store: Path, *, force: str | None
                 if blanked:
                     lines.append(f"{name}: {blanked} rows whose district is not in the store's "
                                  "areas kept with an empty district (force level)")
-        files = {name: [_stage(staging, name, t, prov.get(name, []))] for name, t in tables.items()}
-        load_kw: dict[str, Any] = {}
-        if "coverage" in inspect.signature(st.load).parameters:
-            load_kw["coverage"] = _merged_coverage(
-                st, {t: c for t, c in result.coverage.items() if t in tables},
-                [n for n in _MERGE_KEYS if n in phys and n in tables and mode == "replace"])
-        else:
-            lines.append("note: this store does not record coverage yet")
-        carried = {t: set(c) for t, c in result.carried.items() if t in tables}
-        for name in _MERGE_KEYS:  # merged tables keep what the rows kept from the store carry
-            if name in carried and name in phys and mode == "replace":
-                carried[name] |= st.carried_columns(name) or set()
         try:
-            report = st.load(files, append=mode == "append", extract_date=extract,
-                             quarantine_dir=store.parent / "quarantine",
-                             note=f"import {mod.SOURCE} ({len(result.files)} inputs)",
-                             accept_quarantine=accept_quarantine, carried=carried,
-                             loss_check=loss_check(result, tables, prov, source=mod.SOURCE,
-                                                   max_share=max_quarantine_share), **load_kw)
-        except BadInput:
-            shutil.rmtree(staging, ignore_errors=True)  # nothing of this import is kept
+            report = _load_staged(st, staging, tables, prov, result, phys, mode, extract,
+                                  store, mod.SOURCE, lines, accept_quarantine=accept_quarantine,
+                                  max_quarantine_share=max_quarantine_share)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)  # nothing of a failed import stays
             raise
         stored = {t: st.coverage(t) for t in result.coverage if t in tables}
-    lines += _coverage_lines(result, stored)
-    lines += [f"store: {line}" for line in report.lines()]
+    # committed: what follows only reports, and must not turn a done import into an error
+    try:
+        lines += _coverage_lines(result, stored)
+        lines += [f"store: {line}" for line in report.lines()]
+    except Exception as exc:  # noqa: BLE001 - a summary fault after the commit is said, not raised
+        lines.append(f"warning: the summary could not be completed ({type(exc).__name__}: {exc})")
+    try:
+        lines += _write_quarantine(result, report, prov, store, mod.SOURCE, n)
+    except Exception as exc:  # noqa: BLE001 - as above: the store's _quarantine holds the rows
+        lines.append(f"warning: the import's quarantine file was not written ({exc}); the rows the "
+                     f"store refused are in snapshot {report.snapshot_id}'s quarantine")
+    lines.append(f"snapshot {report.snapshot_id} created")
+    return [printable(str(line)) for line in lines]
+
+
+def _refuse_empty(result: ImportResult, source: str, force: str | None) -> None:
+    """An import whose record tables hold no row would replace data with nothing: refuse it."""
+    if any(t.num_rows for name, t in result.tables.items() if name != "areas"):
+        return
+    hint = f" (is --force {force!r} the force these files are for?)" if force else ""
+    raise BadInput(f"the {source} files yield no row to load{hint}; nothing was changed",
+                   file=", ".join(f.file for f in result.files)[:300] or None)
+
+
+def _load_staged(st: Any, staging: Path, tables: dict[str, pa.Table],
+                 prov: dict[str, list[tuple[str, int]]], result: ImportResult,
+                 phys: dict[str, str], mode: str, extract: dt.date | None, store: Path,
+                 source: str, lines: list[str], *, accept_quarantine: bool = False,
+                 max_quarantine_share: float = DEFAULT_MAX_SHARE) -> Any:
+    """Stage the tables as Parquet and load them as one snapshot."""
+    files = {name: [_stage(staging, name, t, prov.get(name, []))] for name, t in tables.items()}
+    load_kw: dict[str, Any] = {}
+    if "coverage" in inspect.signature(st.load).parameters:
+        load_kw["coverage"] = _merged_coverage(
+            st, {t: c for t, c in result.coverage.items() if t in tables},
+            [n for n in _MERGE_KEYS if n in phys and n in tables and mode == "replace"])
+    else:
+        lines.append("note: this store does not record coverage yet")
+    carried = {t: set(c) for t, c in result.carried.items() if t in tables}
+    for name in _MERGE_KEYS:  # merged tables keep what the rows kept from the store carry
+        if name in carried and name in phys and mode == "replace":
+            carried[name] |= st.carried_columns(name) or set()
+    return st.load(files, append=mode == "append", extract_date=extract,
+                   quarantine_dir=store.parent / "quarantine",
+                   note=f"import {source} ({len(result.files)} inputs)",
+                   accept_quarantine=accept_quarantine, carried=carried,
+                   loss_check=loss_check(result, tables, prov, source=source,
+                                         max_share=max_quarantine_share), **load_kw)
+
+
+def _write_quarantine(result: ImportResult, report: Any, prov: dict[str, list[tuple[str, int]]],
+                      store: Path, source: str, n: int) -> list[str]:
+    """Write both quarantines (owner-readable only: they hold personal data); the summary line.
+
+    Runs after the commit, so it must not fail on odd text: values are made printable.
+    """
     rows = [q.as_dict() for q in result.quarantine]
     for checked in report.files:
         name = Path(checked.file).stem
@@ -150,16 +197,16 @@ def run_import(source: str, paths: list[Path], store: Path, *, force: str | None
             f, r = src[bad["row"] - 1] if 0 < bad["row"] <= len(src) else (checked.file, bad["row"])
             rows.append({"file": f, "row": r, "field": bad["field"], "value": bad["value"],
                          "reason": f"refused by the store: {bad['reason']}"})
-    if rows:
-        out = store.parent / "quarantine" / f"import-{mod.SOURCE}-{n}.csv"
-        out.parent.mkdir(parents=True, exist_ok=True)
-        with out.open("w", newline="", encoding="utf-8") as fh:
-            w = csv.DictWriter(fh, QUARANTINE_COLUMNS)
-            w.writeheader()
-            w.writerows(rows)
-        lines.append(f"{len(rows)} quarantined rows written to {out}")
-    lines.append(f"snapshot {report.snapshot_id} created")
-    return lines
+    if not rows:
+        return []
+    out = store.parent / "quarantine" / f"import-{source}-{n}.csv"
+    out.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    buf = io.StringIO(newline="")
+    w = csv.DictWriter(buf, QUARANTINE_COLUMNS)
+    w.writeheader()
+    w.writerows({k: printable(v) if isinstance(v, str) else v for k, v in r.items()} for r in rows)
+    write_private(out, buf.getvalue().encode("utf-8", errors="backslashreplace"))
+    return [f"{len(rows)} quarantined rows written to {out}"]
 
 
 def _date(text: str | None) -> dt.date | None:
@@ -189,7 +236,9 @@ def _stage(folder: Path, name: str, table: pa.Table, prov: list[tuple[str, int]]
     staged = table.append_column("_source_file", pa.array(files, pa.string())) \
         .append_column("_source_row", pa.array(rows, pa.int64()))
     out = folder / f"{name}.parquet"
-    pq.write_table(staged, out)
+    buf = pa.BufferOutputStream()
+    pq.write_table(staged, buf)
+    write_private(out, buf.getvalue().to_pybytes())  # whole rows: owner-readable only
     return out
 
 

@@ -17,6 +17,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from crimeplan._atomic import check_private_dir, write_private
 from crimeplan._duck import arrow, rows, scalar
 from crimeplan.contract.schema import table as canonical_table
 from crimeplan.contract.validate import Checked, check_file
@@ -57,6 +58,7 @@ class LoadReport:
     files: list[Checked] = field(default_factory=list)
     tables: dict[str, str] = field(default_factory=dict)
     quarantine_files: list[Path] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # after the commit: said, never raised
 
     def lines(self) -> list[str]:
         """One reconciliation line per file: rows read = loaded + quarantined."""
@@ -64,7 +66,7 @@ class LoadReport:
             f"{Path(c.file).name}: {c.rows_read} rows read = {c.rows_loaded} loaded"
             f" + {c.rows_quarantined} quarantined"
             for c in self.files
-        ]
+        ] + self.warnings
 
 
 class Store(QualityMixin):
@@ -75,6 +77,7 @@ class Store(QualityMixin):
             raise BadInput("database URLs (PostgreSQL, Spark) are not supported yet: give the path of "
                            "a DuckDB file", file=str(path), field="--store")
         self.path = Path(path)
+        _refuse_non_store(self.path)
         if read_only and not self.path.exists():
             raise BadInput("no such store (run `crimeplan load` or `crimeplan demo` first)",
                            file=str(self.path))
@@ -87,6 +90,7 @@ class Store(QualityMixin):
             raise BadInput(f"cannot open the store: {str(exc).splitlines()[0]}",
                            file=str(self.path)) from None
         if not read_only:
+            _refuse_foreign_database(self)
             self.con.execute(_META + QUALITY_META)
 
     def close(self) -> None:
@@ -161,6 +165,8 @@ class Store(QualityMixin):
         max_quarantine_share: float = DEFAULT_MAX_SHARE,
         loss_check: Callable[[dict[str, list[Checked]]], None] | None = None,
         carried: dict[str, set[str]] | None = None,
+        allow_overlap: bool = False,
+        min_date: dt.date | None = None,
     ) -> LoadReport:
         """Validate and load files (table → paths) as one new snapshot, all or nothing.
 
@@ -169,7 +175,12 @@ class Store(QualityMixin):
         Unless `accept_quarantine`, a month that would lose more than `max_quarantine_share` of
         its rows to quarantine stops the load (`loss_check` replaces the rule, for importers).
         `carried` (table → columns) is what a source declares it carries.
+        Ids are unique across all the files of a load (`contract.overlap`); a full extract
+        (not `append`) that loads no row of a table is refused, the store left as it was.
         """
+        from crimeplan.contract.overlap import dedupe_across_files
+        from crimeplan.contract.validate import MIN_DATE
+
         extract = extract_date or dt.date.today()
         prev = self.latest_snapshot()
         prev_tables = self.physical_tables(prev) if prev is not None else {}
@@ -188,14 +199,26 @@ class Store(QualityMixin):
                     known = self._districts(checked, prev_tables)
                 c = check_file(Path(path), tdef, extract_date=extract,
                                known_districts=known if tdef.has_district else None,
-                               existing_ids=existing)
+                               existing_ids=existing, min_date=min_date or MIN_DATE)
                 checked.setdefault(name, []).append(c)
+            checked[name] = dedupe_across_files(checked[name], tdef, allow_overlap=allow_overlap,
+                                                appending=append and existing is not None)
+            if not append and not sum(c.rows_loaded for c in checked[name]):
+                c = checked[name][0]
+                raise BadInput(
+                    f"a full extract of {name} with no row to load ({sum(x.rows_read for x in checked[name])}"
+                    f" read, {sum(x.rows_quarantined for x in checked[name])} quarantined) would empty "
+                    "the table; nothing was changed (use --append to add rows)",
+                    file=", ".join(x.file for x in checked[name]))
             if name == "areas":
                 known = None
         if not accept_quarantine:
             (loss_check or (lambda c: check_loss(c, max_share=max_quarantine_share)))(checked)
         sid = (prev or 0) + 1
         report = LoadReport(sid)
+        qdir = quarantine_dir or self.path.parent / "quarantine"
+        if any(c.rows_quarantined for parts in checked.values() for c in parts):
+            check_private_dir(qdir, "quarantine")  # before the commit, not after it
         self.con.execute("BEGIN TRANSACTION")
         try:
             self.con.execute(
@@ -234,14 +257,20 @@ class Store(QualityMixin):
             self.con.execute("ROLLBACK")
             raise
         report.tables = new_tables
-        qdir = quarantine_dir or self.path.parent / "quarantine"
+        # committed: from here nothing may fail (the rows are in _quarantine whatever happens)
         for name in order:
             for i, c in enumerate(checked[name]):
                 if c.rows_quarantined:
-                    qdir.mkdir(parents=True, exist_ok=True)
                     out = qdir / f"snapshot{sid}-{name}-{i + 1}.csv"
-                    pacsv.write_csv(c.quarantine, out)
-                    report.quarantine_files.append(out)
+                    try:
+                        qdir.mkdir(parents=True, exist_ok=True, mode=0o700)
+                        buf = pa.BufferOutputStream()
+                        pacsv.write_csv(c.quarantine, buf)
+                        write_private(out, buf.getvalue().to_pybytes())  # personal data: owner only
+                        report.quarantine_files.append(out)
+                    except (OSError, pa.ArrowException) as exc:
+                        report.warnings.append(f"warning: quarantine file {out} not written ({exc}); "
+                                               f"its rows are in the store (snapshot {sid})")
         return report
 
     def _write_coverage(self, sid: int, prev: int | None, loaded: list[str],
@@ -309,22 +338,53 @@ class Store(QualityMixin):
 
 
 def write_table(data: pa.Table, out: Path) -> None:
-    """Write an Arrow table as CSV (contract text forms) or Parquet, by the file's suffix."""
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    if out.suffix == ".parquet":
-        import pyarrow.parquet as pq
+    """Write an Arrow table as CSV (contract text forms) or Parquet, by the file's suffix.
 
-        pq.write_table(data, out)
+    Written with pyarrow (no SQL is built from the path) to a temporary file that is renamed
+    onto `out` once complete, so a killed export never leaves a truncated file.
+    """
+    import pyarrow.compute as pc
+
+    from crimeplan._atomic import atomic_output
+
+    out = Path(out)
+    with atomic_output(out) as tmp:
+        if out.suffix == ".parquet":
+            import pyarrow.parquet as pq
+
+            pq.write_table(data, tmp)
+            return
+        cols = []
+        for f in data.schema:
+            col = data.column(f.name)
+            if pa.types.is_timestamp(f.type):
+                col = pc.strftime(col, format="%Y-%m-%dT%H:%M:%S")
+            cols.append(col)
+        text = pa.table(cols, names=data.column_names)
+        pacsv.write_csv(text, tmp, pacsv.WriteOptions(quoting_style="needed"))
+
+
+def _refuse_non_store(path: Path) -> None:
+    """Refuse a path that exists and is not a DuckDB file: a CSV, a folder, a report…"""
+    if not path.exists():
         return
-    con = duckdb.connect()
-    con.register("t", data)
-    cols = []
-    for f in data.schema:
-        q = f'"{f.name}"'
-        if pa.types.is_timestamp(f.type):
-            cols.append(f"strftime({q}, '%Y-%m-%dT%H:%M:%S') AS {q}")
-        else:
-            cols.append(q)
-    con.execute(f"COPY (SELECT {', '.join(cols)} FROM t) TO '{out}' (HEADER, DELIMITER ',')")
-    con.close()
+    if path.is_dir():
+        raise BadInput("the store path is a folder, not a store file", file=str(path), field="--store")
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(12)
+    except OSError as exc:
+        raise BadInput(f"cannot read the store: {exc.strerror or exc}", file=str(path),
+                       field="--store") from None
+    if len(head) < 12 or head[8:12] != b"DUCK":
+        raise BadInput("this file exists and is not a crimeplan store (a DuckDB file); it was left "
+                       "untouched: give a new path or an existing store", file=str(path), field="--store")
+
+
+def _refuse_foreign_database(store: Store) -> None:
+    """Refuse a DuckDB file that holds other tables but no crimeplan snapshots."""
+    names = {r[0] for r in rows(store.con, "SELECT table_name FROM information_schema.tables")}
+    if names and "_snapshots" not in names:
+        store.con.close()
+        raise BadInput("this DuckDB file holds other tables and is not a crimeplan store; it was "
+                       "left untouched", file=str(store.path), field="--store")
