@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from crimeplan.contract.schema import TABLES
 from tests.robustness._cases import rows, text
-from tests.robustness._importer_cases import Source, lines_of
+from tests.robustness._importer_cases import Source
 
 ROWS = 12
 HOSTILE = ["", " ", "inf", "-inf", "nan", "NaN", "1.5", "2.0", "1e308", "1e309", "-1", "-0", "0x10",
@@ -105,4 +105,4 @@ def importer_case(src: Source, number: int) -> tuple[int, bytes]:
     return which, damage(raw, rng, rng.randint(1, 4))
 
 
-__all__ = ["Case", "canonical_case", "damage", "importer_case", "lines_of", "HOSTILE", "ROWS"]
+__all__ = ["Case", "canonical_case", "damage", "importer_case", "HOSTILE", "ROWS"]
