@@ -245,7 +245,7 @@ class _Writer:
         self.doc.add_paragraph(_clean(d.title), style="Title")
         if d.subtitle:
             self.doc.add_paragraph(_clean(d.subtitle), style="Subtitle")
-        for label, value in d.metadata:
+        for label, value in c.metadata(d):
             p = self.doc.add_paragraph()
             p.paragraph_format.tab_stops.add_tab_stop(Cm(5))
             p.paragraph_format.space_after = Pt(3)

@@ -175,9 +175,10 @@ def render_html(document: Document) -> str:
            '<header class="title-block">', f'<h1 class="doc-title">{_text(document.title)}</h1>']
     if document.subtitle:
         out.append(f'<p class="subtitle">{_text(document.subtitle)}</p>')
-    if document.metadata:
+    fields = c.metadata(document)
+    if fields:
         out.append('<dl class="metadata">' + "".join(
-            f"<dt>{_text(k)}</dt><dd>{_text(v)}</dd>" for k, v in document.metadata) + "</dl>")
+            f"<dt>{_text(k)}</dt><dd>{_text(v)}</dd>" for k, v in fields) + "</dl>")
     out.append("</header>")
     out.append("<main>")
     figures = 0

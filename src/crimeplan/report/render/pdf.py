@@ -93,8 +93,9 @@ def _title_page(document: Document) -> list[str]:
            f"#block(below: 5mm, text(size: 26pt, weight: \"bold\", fill: accent, {string(document.title)}))"]
     if document.subtitle:
         out.append(f"#block(below: 12mm, text(size: 16pt, {string(document.subtitle)}))")
-    if document.metadata:
-        cells = ", ".join(f"strong({string(k.rstrip(':') + ':')}), {string(v)}" for k, v in document.metadata)
+    fields = c.metadata(document)
+    if fields:
+        cells = ", ".join(f"strong({string(k + ':')}), {string(v)}" for k, v in fields)
         out.append(f"#grid(columns: (auto, 1fr), column-gutter: 8mm, row-gutter: 3.2mm, {cells})")
     out.append("#pagebreak(weak: true)")
     return out

@@ -274,17 +274,9 @@ def _table_sheet(ws, t: Table, document: Document) -> None:
 
 
 def cover_fields(document: Document) -> list[tuple[str, str]]:
-    """The metadata for the Cover sheet, each field once: none repeating the sensitivity line
-    above it or an earlier field, none left blank."""
-    seen = {"sensitivity"}
-    out = []
-    for label, value in document.metadata:
-        label, value = label.strip().rstrip(":").strip(), str(value or "").strip()
-        if not value or label.lower() in seen:
-            continue
-        seen.add(label.lower())
-        out.append((label, value))
-    return out
+    """The metadata for the Cover sheet, each field once, none blank, none repeating the
+    sensitivity line above it."""
+    return [(k, v) for k, v in c.metadata(document) if k.lower() != "sensitivity"]
 
 
 def _cover(ws, document: Document, names: list[str], tables: list[Table]) -> None:
