@@ -5,7 +5,7 @@ from __future__ import annotations
 import openpyxl
 
 from crimeplan.report.document import Cell, Document, Heading, Table
-from crimeplan.report.render.xlsx import HEADER_ROW, plain_figure, sheet_names, xlsx_workbook
+from crimeplan.report.render.xlsx import HEADER_ROW, descriptions, plain_figure, sheet_names, xlsx_workbook
 
 from .sample import FORMULA
 
@@ -15,13 +15,14 @@ def test_numbers_are_numbers_and_text_is_text(document, rendered):
     tables = document.tables()
     headings = [b.text for b in document.blocks if isinstance(b, Heading)]
     assert wb.sheetnames == ["Cover", *sheet_names(tables, headings)]
-    for ws, t in zip(wb.worksheets[1:], tables):
+    for ws, t, about in zip(wb.worksheets[1:], tables, descriptions(document)):
+        assert about == t.caption or (not t.caption and about.startswith("Priority"))
         has_notes = any(c.footnotes for r in t.rows for c in r)
         header = [ws.cell(row=HEADER_ROW, column=j + 1) for j in range(len(t.header) + has_notes)]
         assert [h.value for h in header] == t.header + (["Notes"] if has_notes else [])
         assert all(h.font.bold for h in header)
         assert ws.freeze_panes == f"A{HEADER_ROW + 1}"
-        assert ws.cell(row=1, column=1).value == (t.caption or t.name)
+        assert ws.cell(row=1, column=1).value == about
         for i, row in enumerate(t.rows, HEADER_ROW + 1):
             for j, cell in enumerate(row, 1):
                 got = ws.cell(row=i, column=j)
@@ -149,3 +150,13 @@ def test_cover_fields_appear_once():
     assert "Author" not in labels and "Unit" not in labels  # no blank fields
     values = [r[1] for r in cover.iter_rows(values_only=True)]
     assert "1 Dec 2026" in values and "1.0" in values
+
+
+def test_a_table_without_a_caption_is_described_by_its_headings():
+    t = Table("1 Reducing Domestic Abuse", ["a"], [[Cell("x")]])
+    blocks = [Heading("1. Reducing Domestic Abuse", 1), Heading("Performance Information", 2), t]
+    wb = xlsx_workbook(Document("T", "S", [], blocks, []))
+    about = "1. Reducing Domestic Abuse – Performance Information"
+    assert wb.worksheets[1]["A1"].value == about
+    rows = [r[:2] for r in wb["Cover"].iter_rows(values_only=True)]
+    assert ("1 Reducing Domestic Abuse", about) in rows

@@ -226,9 +226,9 @@ def _notes_of(row: list[Cell]) -> str:
     return " ".join(f"[note {n}]" for n in seen)
 
 
-def _table_sheet(ws, t: Table, document: Document) -> None:
+def _table_sheet(ws, t: Table, document: Document, about: str) -> None:
     has_notes = any(cell.footnotes for row in t.rows for cell in row)
-    ws["A1"].value = _text(t.caption or t.name)
+    ws["A1"].value = _text(about)
     ws["A1"].font = TITLE
     line = "This worksheet contains one table."
     if has_notes:
@@ -279,6 +279,23 @@ def cover_fields(document: Document) -> list[tuple[str, str]]:
     return [(k, v) for k, v in c.metadata(document) if k.lower() != "sensitivity"]
 
 
+def descriptions(document: Document) -> list[str]:
+    """What each table is, for the Cover's list: its caption, else the headings it sits under
+    ('1. Reducing Domestic Abuse – Performance Information'), else its name."""
+    out: list[str] = []
+    section: str | None = None
+    last: str | None = None
+    for b in document.blocks:
+        if isinstance(b, Heading):
+            if b.level == 1:
+                section = b.text
+            last = b.text
+        elif isinstance(b, Table):
+            under = [h for h in dict.fromkeys([section, last]) if h]
+            out.append(b.caption or " – ".join(under) or b.name)
+    return out
+
+
 def _cover(ws, document: Document, names: list[str], tables: list[Table]) -> None:
     row = 1
 
@@ -305,12 +322,12 @@ def _cover(ws, document: Document, names: list[str], tables: list[Table]) -> Non
     put("Tables", font=Font(bold=True, size=12))
     put("Worksheet", "Table", font=BOLD)
     ws.cell(row=row - 1, column=2).font = BOLD
-    for name, t in zip(names, tables):
+    for name, t, about in zip(names, tables, descriptions(document)):
         cell = ws.cell(row=row, column=1)
         _put_text(cell, name)
         cell.hyperlink = f"#'{name.replace(chr(39), chr(39) * 2)}'!A1"
         cell.font = LINK
-        _put_text(ws.cell(row=row, column=2), t.caption or t.name)
+        _put_text(ws.cell(row=row, column=2), about)
         row += 1
     if document.footnotes:
         row += 1
@@ -335,8 +352,8 @@ def xlsx_workbook(document: Document) -> Workbook:
     cover = wb.active
     cover.title = COVER
     _cover(cover, document, names, tables)
-    for name, t in zip(names, tables):
-        _table_sheet(wb.create_sheet(name), t, document)
+    for name, t, about in zip(names, tables, descriptions(document)):
+        _table_sheet(wb.create_sheet(name), t, document, about)
     props = wb.properties
     props.title = _text(document.title)[:255]
     props.subject = _text(document.subtitle)[:255]
