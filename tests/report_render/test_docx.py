@@ -64,7 +64,6 @@ def test_headings_contents_and_marking(document, rendered):
     assert d.paragraphs[0].style.name == "Title" and d.paragraphs[0].text == document.title
     body = d.element.body.xml
     assert 'TOC \\o "1-1"' in body
-    assert "update fields" in body.lower()
     settings = d.settings.element.find(qn("w:updateFields"))
     assert settings is not None and settings.get(qn("w:val")) == "true"
     for section in d.sections:
@@ -99,3 +98,54 @@ def test_wide_table_gets_a_landscape_section(rendered):
     d = docx.Document(str(rendered[".docx"]))
     orient = [s.page_width > s.page_height for s in d.sections]
     assert orient == [False, True, False]
+
+
+def test_contents_are_written_out_and_never_ask_for_f9(document, rendered):
+    """The contents list the headings already (a reader without Word sees them); Word refreshes
+    the field when it opens the file; no line tells the reader to press F9 or update fields."""
+    d = docx.Document(str(rendered[".docx"]))
+    paras = d.paragraphs
+    start = next(i for i, p in enumerate(paras) if p.style.name == "TOC Heading")
+    listed = []
+    for p in paras[start + 1:]:
+        if not p.text:
+            break
+        listed.append(p.text)
+    want = [b.text for b in document.blocks if isinstance(b, Heading) and b.level == 1] + ["Notes"]
+    assert listed == want
+    text = "\n".join(p.text for p in paras).lower()
+    assert "f9" not in text and "update field" not in text and "update the field" not in text
+    flag = d.settings.element.find(qn("w:updateFields"))
+    assert flag is not None and flag.get(qn("w:val")) == "true"
+
+
+def test_rows_never_split_and_header_rows_repeat(document, rendered):
+    d = docx.Document(str(rendered[".docx"]))
+    for wt in d.tables:
+        for k, row in enumerate(wt.rows):
+            trpr = row._tr.trPr
+            assert trpr is not None
+            cant = trpr.find(qn("w:cantSplit"))
+            assert cant is not None and cant.get(qn("w:val")) in ("true", "1", None)
+            header = trpr.find(qn("w:tblHeader"))
+            assert (header is not None) == (k == 0)
+
+
+def test_headings_captions_and_figures_keep_with_next(document, rendered):
+    d = docx.Document(str(rendered[".docx"]))
+    paras = d.paragraphs
+    headings = [p for p in paras if p.style.name.startswith("Heading")]
+    assert len(headings) == sum(isinstance(b, Heading) for b in document.blocks) + 1  # + Notes
+    assert all(p.paragraph_format.keep_with_next for p in headings)
+    captions = [p for p in paras if p.style.name == "Caption"]
+    table_captions = [t.caption for t in document.tables() if t.caption]
+    figures = [b for b in document.blocks if isinstance(b, Figure)]
+    assert len(captions) == len(table_captions) + len(figures)
+    for p in captions:
+        if p.text in table_captions:  # a table's caption keeps with the table's first row
+            assert p.paragraph_format.keep_with_next
+            assert p._p.getnext().tag == qn("w:tbl")
+    for k, p in enumerate(paras):  # a chart's paragraph keeps with its caption beneath
+        if p._p.findall(".//" + qn("pic:pic")) and p.style.name != "Caption" and not p.text:
+            assert p.paragraph_format.keep_with_next
+            assert paras[k + 1].style.name == "Caption"

@@ -145,3 +145,43 @@ def test_nasty_text_is_escaped(rendered):
     page, html = parse(rendered[".html"])
     assert "<b>tag</b>" not in html
     assert NASTY in "".join(page.text)
+
+
+def test_a_wide_table_scrolls_inside_its_own_container(tmp_path):
+    """The MSG comparison's ten columns: the table sits in a container that scrolls sideways
+    (focusable, named, so a keyboard reaches every column) instead of being cut off by the page;
+    figures with words ('-189 offences') may wrap so it fits where it can; it prints smaller,
+    on a landscape page when the paged formats turn it, never clipped."""
+    import re
+
+    from crimeplan.report.document import Cell, Document, Table
+    from crimeplan.report.render import render
+
+    header = ["Priority", "Measure", "Position", "Trend (last 12)", "Aspiration", "Value",
+              "Change to MSG average", "Change to top quartile", "Data to", "Commentary"]
+    row = [Cell("Improving Crime Prevention"), Cell("All crime (excluding fraud)"), Cell("4th", 4.0, "0"),
+           Cell(""), Cell("4th in MSG"), Cell("14.34 per 1,000 population", 14.34, "#,##0.00"),
+           Cell("-189 offences", -189.0, "#,##0"), Cell("-3,568 offences", -3568.0, "#,##0"),
+           Cell("Sep 2026"), Cell("")]
+    wide = Table("MSG comparison", header, [row] * 3, landscape=True)
+    narrow = Table("Small", ["Measure", "Value"], [[Cell("All crime"), Cell("1,234", 1234.0, "#,##0")]])
+    path = render(Document("T", "S", [], [wide, narrow], []), tmp_path / "wide.html")
+    page, html = parse(path)
+    wraps = [a for tag, a in page.tags if tag == "div" and "table-wrap" in a.get("class", "")]
+    assert len(wraps) == 2
+    assert wraps[0]["role"] == "region" and wraps[0]["tabindex"] == "0"
+    assert wraps[0]["aria-label"] == "MSG comparison" and "landscape" in wraps[0]["class"]
+    assert "landscape" not in wraps[1]["class"]
+    tables = [a for tag, a in page.tags if tag == "table"]
+    assert tables[0].get("class") == "wide" and "class" not in tables[1]
+    css = html[html.index("<style>"):html.index("</style>")]
+    screen, print_css = css.split("@media print")
+    assert re.search(r"\.table-wrap \{[^}]*overflow-x: auto", screen)
+    assert re.search(r"\.table-wrap \{[^}]*overflow: visible", print_css)  # printed whole
+    assert "size: A4 landscape" in print_css and re.search(r"\.table-wrap\.landscape \{ page: wide", print_css)
+    assert re.search(r"table\.wide \{ font-size: [0-9.]+pt", print_css)
+    assert re.search(r"\.fig \{ white-space: nowrap", screen) and not re.search(r"\.num \{[^}]*nowrap", css)
+    cells = page.tables[0]["rows"][0]
+    classes = {c["text"]: c.get("class", "") for c in cells}
+    assert "fig" not in classes["-189 offences"] and "num" in classes["-189 offences"]  # may wrap
+    assert "fig" in page.tables[1]["rows"][0][1].get("class", "")  # 1,234 never wraps

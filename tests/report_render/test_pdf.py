@@ -7,7 +7,7 @@ import re
 import pypdf
 import pytest
 
-from crimeplan.report.document import (BulletList, Cell, Contents, Document, Heading, Paragraph,
+from crimeplan.report.document import (BulletList, Cell, Contents, Document, Figure, Heading, Paragraph,
                                        Table)
 from crimeplan.report.render import render
 from crimeplan.report.render.pdf import string, typst_source
@@ -182,3 +182,56 @@ def test_typst_source_never_puts_text_in_markup(document, tmp_path):
     assert string(NASTY) in src
     assert (tmp_path / "figure-1.svg").read_text() == document.blocks[
         next(i for i, b in enumerate(document.blocks) if type(b).__name__ == "Figure")].svg
+
+
+def _pages_with(texts: list[str], token: str) -> list[int]:
+    return [i for i, t in enumerate(texts) if token in squash(t)]
+
+
+@pytest.mark.parametrize("follower", ["paragraph", "table", "figure"])
+def test_a_heading_never_ends_a_page(tmp_path, follower):
+    """Filler of growing length pushes each heading down the page in turn: whatever follows it
+    (a paragraph, a captioned table, a chart and its caption) starts on the heading's page."""
+    from .sample import SVG, num
+
+    def after(k: int):
+        if follower == "paragraph":
+            return [Paragraph(f"Followerq{k}x " + "words " * 60)]
+        if follower == "table":
+            return [Table("t", ["Measure", "A"], [[Cell(f"Followerq{k}x"), num(1)]] * 3, caption=f"Captionq{k}x")]
+        return [Figure(SVG, None, f"Followerq{k}x caption")]
+
+    blocks = []
+    for k in range(24):
+        blocks += [Paragraph("filler " * (7 + 17 * k)), Heading(f"Headingq{k}x", 1), *after(k)]
+    path = render(Document("T", "S", [], blocks, []), tmp_path / "headings.pdf")
+    texts = [p.extract_text() for p in pypdf.PdfReader(str(path)).pages]
+    assert len(texts) >= 6  # every position on the page is tried
+    for k in range(24):
+        heading = _pages_with(texts, f"Headingq{k}x")
+        first = _pages_with(texts, f"Captionq{k}x" if follower == "table" else f"Followerq{k}x")
+        assert heading and first and heading[0] == first[0], (k, heading, first)
+
+
+def test_a_table_row_never_splits_across_pages(tmp_path):
+    """A tall row (long commentary) near the foot of a page moves whole to the next page."""
+    long = " ".join(f"w{i}" for i in range(400))
+    blocks = []
+    for k in range(16):
+        blocks += [Paragraph("filler " * (20 + 23 * k)),
+                   Table("c", ["We will", "Commentary"], [[Cell(f"Rowq{k}x"), Cell(f"Startq{k}x {long} Endq{k}x")]])]
+    path = render(Document("T", "S", [], blocks, []), tmp_path / "rows.pdf")
+    texts = [p.extract_text() for p in pypdf.PdfReader(str(path)).pages]
+    for k in range(16):
+        start, end = _pages_with(texts, f"Startq{k}x"), _pages_with(texts, f"Endq{k}x")
+        assert start == end and len(start) == 1, (k, start, end)
+
+
+def test_a_row_taller_than_a_page_still_breaks(tmp_path):
+    """Kept whole, a row longer than a page would run off its foot: such a row may break."""
+    long = " ".join(f"w{i}" for i in range(3000))
+    table = Table("c", ["We will", "Commentary"], [[Cell("Row"), Cell(f"Startq {long} Endq")]])
+    path = render(Document("T", "S", [], [Paragraph("x"), table], []), tmp_path / "tall.pdf")
+    texts = [p.extract_text() for p in pypdf.PdfReader(str(path)).pages]
+    assert len(texts) >= 4 and _pages_with(texts, "Startq") < _pages_with(texts, "Endq")
+    assert all(f"w{i}" in squash("".join(texts)) for i in (0, 1500, 2999))

@@ -59,3 +59,20 @@ def test_figure_columns_and_widths():
     # far too many columns for the page: shrunk to fit rather than overflow
     wide = Table("w", [f"Column heading {k}" for k in range(40)], [[Cell("123456789")] * 40])
     assert abs(sum(c.column_widths(wide, c.numeric_columns(wide), 8, 480)) - 480) < 0.01
+
+
+def test_title_page_fields_once_and_never_blank(tmp_path):
+    """A field left blank by the builder ('Author:' with nothing after it) or given twice is not
+    printed: the title page is publishable as it stands."""
+    import docx
+    import pypdf
+
+    doc = tiny(metadata=[("Date", "1 Dec 2026"), ("Author", ""), ("Unit", "  "), ("Date:", "1 Dec 2026"),
+                         ("Owner", "The Office")])
+    html = render(doc, tmp_path / "m.html").read_text()
+    meta = html[html.index('<dl class="metadata">'):html.index("</dl>")]
+    assert meta.count("<dt>") == 2 and "Author" not in meta and "Unit" not in meta
+    words = "\n".join(p.text for p in docx.Document(str(render(doc, tmp_path / "m.docx"))).paragraphs)
+    assert words.count("Date:") == 1 and "Author" not in words and "Owner:\tThe Office" in words
+    text = pypdf.PdfReader(str(render(doc, tmp_path / "m.pdf"))).pages[0].extract_text()
+    assert text.count("Date:") == 1 and "Author" not in text and "The Office" in text

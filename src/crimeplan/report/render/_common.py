@@ -43,6 +43,19 @@ def check(document: Document) -> None:
                 raise ValueError(f"table {b.name!r}: a row's length differs from the header's")
 
 
+def metadata(document: Document) -> list[tuple[str, str]]:
+    """The title page's fields, each once (label without its colon), none left blank."""
+    seen: set[str] = set()
+    out = []
+    for label, value in document.metadata:
+        label, value = label.strip().rstrip(":").strip(), str(value or "").strip()
+        if not value or label.lower() in seen:
+            continue
+        seen.add(label.lower())
+        out.append((label, value))
+    return out
+
+
 def slug(text: str) -> str:
     """A label made of ASCII letters, digits and hyphens."""
     t = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()

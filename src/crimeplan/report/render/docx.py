@@ -34,9 +34,6 @@ TEXT_HEIGHT_PT = (29.7 - 4.0) / 2.54 * 72
 CELL_MARGIN_TWIPS = 80  # 4 pt, as the PDF's cell inset
 ACCENT = RGBColor.from_string(c.ACCENT)
 MUTED = RGBColor.from_string(c.MUTED_TEXT)
-CONTENTS_NOTE = ("Word fills in the page numbers of these contents when it opens the document (answer "
-                 "Yes when it asks to update fields). After editing, right-click the contents and "
-                 "choose Update Field, or press F9.")
 _SETTINGS_AFTER_UPDATE_FIELDS = ("hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids",
                                  "attachedSchema", "themeFontLang", "clrSchemeMapping",
                                  "doNotIncludeSubdocsInStats", "doNotAutoCompressPictures", "forceUpgrade",
@@ -248,7 +245,7 @@ class _Writer:
         self.doc.add_paragraph(_clean(d.title), style="Title")
         if d.subtitle:
             self.doc.add_paragraph(_clean(d.subtitle), style="Subtitle")
-        for label, value in d.metadata:
+        for label, value in c.metadata(d):
             p = self.doc.add_paragraph()
             p.paragraph_format.tab_stops.add_tab_stop(Cm(5))
             p.paragraph_format.space_after = Pt(3)
@@ -315,11 +312,6 @@ class _Writer:
         end = OxmlElement("w:fldChar")
         end.set(qn("w:fldCharType"), "end")
         last.add_run()._r.append(end)
-        note = doc.add_paragraph()
-        r = note.add_run(CONTENTS_NOTE)
-        r.italic = True
-        r.font.size = Pt(9)
-        r.font.color.rgb = MUTED
         self.update_fields_on_open()
         self.wrote()
 
@@ -340,11 +332,7 @@ class _Writer:
         table.autofit = False
         _cell_margins(table, CELL_MARGIN_TWIPS)
         head = table.rows[0]
-        trpr = head._tr.get_or_add_trPr()
-        for tag in ("w:tblHeader", "w:cantSplit"):
-            el = OxmlElement(tag)
-            el.set(qn("w:val"), "true")
-            trpr.append(el)
+        _row_properties(head, header=True)
         for j, (cell, text) in enumerate(zip(head.cells, t.header)):
             cell.width = widths[j]
             _shade(cell, c.HEADER_FILL)
@@ -357,7 +345,9 @@ class _Writer:
             r.bold = True
             r.font.size = Pt(size)
         for row in t.rows:
-            cells = table.add_row().cells
+            wrow = table.add_row()
+            _row_properties(wrow, header=False)
+            cells = wrow.cells
             for j, (cell, src) in enumerate(zip(cells, row)):
                 cell.width = widths[j]
                 self.cell(cell, src, numeric[j], size)
@@ -420,6 +410,7 @@ class _Writer:
     def notes(self) -> None:
         d = self.src
         p = self.doc.add_heading("Notes", level=1)
+        p.paragraph_format.keep_with_next = True
         self.bookmark(p, "cp_notes")
         for n, text in enumerate(d.footnotes, 1):
             p = self.doc.add_paragraph()
@@ -511,6 +502,17 @@ def _cell_margins(table, twips: int) -> None:
         look.addprevious(mar)
     else:
         tblpr.append(mar)
+
+
+def _row_properties(row, header: bool) -> None:
+    """A row never split across pages (cantSplit); the header row repeats on each page (tblHeader)."""
+    trpr = row._tr.get_or_add_trPr()
+    for tag in ("w:cantSplit", "w:tblHeader") if header else ("w:cantSplit",):  # schema order
+        el = trpr.find(qn(tag))
+        if el is None:
+            el = OxmlElement(tag)
+            trpr.append(el)
+        el.set(qn("w:val"), "true")
 
 
 def _shade(cell, fill: str) -> None:

@@ -33,13 +33,17 @@ p.small, p.note { font-size: .875rem; }
 p.note { color: var(--muted); }
 nav.contents ol { padding-left: 1.5rem; }
 .list-title { font-weight: bold; margin-bottom: .25rem; }
-.table-wrap { overflow-x: auto; margin: 1rem 0 1.5rem; }
+.table-wrap { overflow-x: auto; margin: 1rem 0 1.5rem; max-width: 100%%; }
+.table-wrap:focus { outline: 3px solid #ffdd00; }
 table { border-collapse: collapse; width: 100%%; font-size: .9rem; }
+table.wide { font-size: .8rem; }
+table.wide th, table.wide td { padding: .25rem .3rem; }
 caption { text-align: left; font-weight: bold; padding: .25rem 0 .5rem; }
 th, td { border: 1px solid #b1b4b6; padding: .3rem .45rem; vertical-align: top; text-align: left; }
 thead th { background: #%(header)s; }
 tbody th { font-weight: normal; }
-.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.num { text-align: right; font-variant-numeric: tabular-nums; }
+.fig { white-space: nowrap; }
 .better { background: var(--better); }
 .worse { background: var(--worse); }
 .muted { color: var(--muted); }
@@ -65,6 +69,13 @@ a:focus { outline: 3px solid #ffdd00; }
   figure, tr { break-inside: avoid; }
   thead { display: table-header-group; }
   .table-wrap { overflow: visible; }
+  @page wide { size: A4 landscape; margin: 15mm; }
+  .table-wrap.landscape { page: wide; }
+  table { font-size: 8.5pt; }
+  table.wide { font-size: 7.5pt; }
+  .landscape table.wide { font-size: 8.5pt; }
+  table.wide th, table.wide td { padding: 1.5pt 2.5pt; }
+  .cell-picture svg { height: 1.1em; }
   a { color: inherit; }
 }
 """
@@ -113,6 +124,8 @@ def _cell(cell: Cell, numeric: bool, serial: Iterator[int], row_header: bool = F
     classes = []
     if c.is_number_cell(cell, numeric):
         classes.append("num")
+    if c.looks_numeric(cell.text):  # a plain figure never wraps; '-189 offences' may
+        classes.append("fig")
     if cell.style:
         classes.append(cell.style)
     attrs = ""
@@ -130,9 +143,18 @@ def _cell(cell: Cell, numeric: bool, serial: Iterator[int], row_header: bool = F
     return f"<td{attrs}>{body}</td>"
 
 
+WIDE_FROM_COLUMNS = 8
+
+
 def _table(t: Table, serial: Iterator[int]) -> str:
+    """A table in its own container: a wide one scrolls sideways inside it (every column
+    reachable, by keyboard too) rather than being cut off, and prints smaller, landscape when
+    the paged formats turn it."""
     numeric = c.numeric_columns(t)
-    out = ['<div class="table-wrap"><table>']
+    wrap = "table-wrap landscape" if c.landscape(t) else "table-wrap"
+    label = escape(t.caption or t.name or "Table")
+    wide = ' class="wide"' if len(t.header) >= WIDE_FROM_COLUMNS else ""
+    out = [f'<div class="{wrap}" role="region" aria-label="{label}" tabindex="0"><table{wide}>']
     if t.caption:
         out.append(f"<caption>{_text(t.caption)}</caption>")
     if t.widths and len(t.widths) == len(t.header):
@@ -175,9 +197,10 @@ def render_html(document: Document) -> str:
            '<header class="title-block">', f'<h1 class="doc-title">{_text(document.title)}</h1>']
     if document.subtitle:
         out.append(f'<p class="subtitle">{_text(document.subtitle)}</p>')
-    if document.metadata:
+    fields = c.metadata(document)
+    if fields:
         out.append('<dl class="metadata">' + "".join(
-            f"<dt>{_text(k)}</dt><dd>{_text(v)}</dd>" for k, v in document.metadata) + "</dl>")
+            f"<dt>{_text(k)}</dt><dd>{_text(v)}</dd>" for k, v in fields) + "</dl>")
     out.append("</header>")
     out.append("<main>")
     figures = 0

@@ -71,6 +71,8 @@ PREAMBLE = """\
   ),
 )
 #set heading(numbering: none)
+#show heading: set block(sticky: true, breakable: false)
+#show figure: set block(breakable: false)
 #show heading: set text(fill: accent)
 #show heading.where(level: 1): set text(size: 17pt)
 #show heading.where(level: 1): set block(above: 1.6em, below: 0.9em)
@@ -81,6 +83,7 @@ PREAMBLE = """\
 #show link: set text(fill: accent)
 #set list(indent: 0.4em, body-indent: 0.6em, spacing: 0.75em)
 #set table(stroke: 0.5pt + rgb("#9aa5b1"), inset: (x: 4pt, y: 3.2pt))
+#set table.cell(breakable: false)
 #show table: set text(number-width: "tabular")
 """
 
@@ -90,14 +93,25 @@ def _title_page(document: Document) -> list[str]:
            f"#block(below: 5mm, text(size: 26pt, weight: \"bold\", fill: accent, {string(document.title)}))"]
     if document.subtitle:
         out.append(f"#block(below: 12mm, text(size: 16pt, {string(document.subtitle)}))")
-    if document.metadata:
-        cells = ", ".join(f"strong({string(k.rstrip(':') + ':')}), {string(v)}" for k, v in document.metadata)
+    fields = c.metadata(document)
+    if fields:
+        cells = ", ".join(f"strong({string(k + ':')}), {string(v)}" for k, v in fields)
         out.append(f"#grid(columns: (auto, 1fr), column-gutter: 8mm, row-gutter: 3.2mm, {cells})")
     out.append("#pagebreak(weak: true)")
     return out
 
 
-def _cell(cell: Cell, numeric: bool, pictures: list[tuple[str, str]], prefix: str) -> str:
+def _row_height(row: list[Cell], widths: list[float], size: float) -> float:
+    """A generous estimate of a row's height in pt, from its texts' lengths and column widths."""
+    lines = 1
+    for cell, width in zip(row, widths):
+        per_line = max((width - 8) / (0.5 * size), 1)
+        lines = max(lines, sum(-(-max(len(part), 1) // int(per_line)) for part in cell.text.split("\n")))
+    return lines * size * 1.25 + 6.4
+
+
+def _cell(cell: Cell, numeric: bool, pictures: list[tuple[str, str]], prefix: str,
+          breakable: bool = False) -> str:
     body = lit(cell.text) + refs(cell.footnotes) if cell.text or cell.footnotes else ""
     if cell.svg:  # a sparkline: its SVG beside the .typ file, one line high
         name = f"{prefix}cell-{len(pictures) + 1}.svg"
@@ -105,7 +119,7 @@ def _cell(cell: Cell, numeric: bool, pictures: list[tuple[str, str]], prefix: st
         alt = c.icon_alt(cell.svg, "Small chart")
         body = (f"#box(baseline: 20%, image({string(name)}, height: {c.CELL_IMAGE_HEIGHT_PT}pt, "
                 f"alt: {string(alt)}))" + ("#h(0.3em)" if body else "") + body)
-    args = []
+    args = ["breakable: true"] if breakable else []
     if cell.style == "better":
         args.append("fill: better")
     elif cell.style == "worse":
@@ -133,8 +147,10 @@ def _table(t: Table, folder: Path, index: int, before: list[str] | None = None) 
                        f"[#strong({string(h)})]" for j, h in enumerate(t.header))
     body: list[str] = []
     pictures: list[tuple[str, str]] = []
+    page = (TEXT_WIDTH_PT if landscape else TEXT_HEIGHT_PT) - 80
     for row in t.rows:
-        body.append("  " + ", ".join(_cell(cell, numeric[j], pictures, f"table-{index}-")
+        tall = _row_height(row, widths, size) > 0.6 * page  # kept whole unless it would not fit a page
+        body.append("  " + ", ".join(_cell(cell, numeric[j], pictures, f"table-{index}-", tall)
                                      for j, cell in enumerate(row)) + ",")
     for name, svg in pictures:
         (folder / name).write_text(svg, encoding="utf-8")

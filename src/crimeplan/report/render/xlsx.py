@@ -19,7 +19,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from crimeplan.report.document import Cell, Document, Table
+from crimeplan.report.document import Cell, Document, Heading, Table
 from crimeplan.report.render import _common as c
 
 COVER = "Cover"
@@ -35,18 +35,74 @@ FILLS = {"better": PatternFill("solid", fgColor=c.BETTER_FILL), "worse": Pattern
 HEAD_FILL = PatternFill("solid", fgColor=c.HEADER_FILL)
 
 
-def sheet_names(tables: list[Table]) -> list[str]:
-    """A unique sheet name for each table: from its name, at most 31 characters, none of []:*?/\\."""
+_ID = re.compile(r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b")  # an internal id such as da_incidents
+_ABBREVIATIONS = [(re.compile(p, re.I), r) for p, r in (
+    (r"\bLocal Policing Areas?\b", "LPA"), (r"\bMost Similar Group\b", "MSG"),
+    (r"\bkilled or seriously injured\b", "KSI"), (r"^(the )?number of ", ""), (r"^the ", ""))]
+_STOP = {"a", "an", "and", "as", "at", "by", "for", "from", "in", "of", "on", "or", "per", "the", "to",
+         "with", "-", "–", "—", "&"}
+SHEET_LIMIT = 31
+
+
+def sheet_title(table: Table, headings: list[str] = ()) -> str:
+    """The words a table's sheet is named from: Table.name, unless it holds an internal id (then
+    the caption) or was cut short by the builder (then the heading it was cut from)."""
+    name = re.sub(r"\s+", " ", table.name or "").strip()
+    if _ID.search(name) and table.caption:
+        return re.sub(r"^Table \d+\s*[:.-]\s*", "", table.caption.split(": ")[0]).strip()
+    if name:
+        bare = name.rstrip().lower()
+        for h in headings:  # '3 Reducing Youth Offending and ' cut from '3. Reducing Youth ...'
+            full = re.sub(r"^(\d+)\.\s", r"\1 ", re.sub(r"\s+", " ", h).strip())
+            if len(full) > len(bare) and full.lower().startswith(bare):
+                return full
+    return name
+
+
+def shorten(title: str, limit: int = SHEET_LIMIT) -> str:
+    """A title in at most limit characters, cut at a word boundary: common long phrases
+    abbreviated (Local Policing Area: LPA), brackets dropped, a short 'by ...' or 'per ...' tail
+    kept, no dangling 'and', 'of' or punctuation at the end."""
+    t = re.sub(r"\s+", " ", _BAD_SHEET.sub(" ", title)).strip().strip("'").strip()
+    if len(t) <= limit:
+        return t
+    for pattern, short in _ABBREVIATIONS:
+        t = pattern.sub(short, t).strip()
+    t = re.sub(r"\s*\([^)]*\)", "", t).strip()
+    t = t[:1].upper() + t[1:]
+    if len(t) <= limit:
+        return t
+    tail = ""
+    m = re.search(r"\s(by|per)\s[^,;:]{1,18}$", t)
+    if m and limit - (len(t) - m.start()) >= 14:  # room left for the head's first words
+        tail, t = t[m.start():], t[:m.start()]
+    room = limit - len(tail)
+    words = t.split(" ")
+    kept: list[str] = []
+    for w in words:
+        if len(" ".join([*kept, w])) > room:
+            break
+        kept.append(w)
+    stops = [i for i, w in enumerate(kept) if w.lower() in _STOP]
+    if len(kept) < len(words) and stops and stops[-1] >= 2:  # cut before a phrase, not inside one
+        kept = kept[:stops[-1]]
+    while len(kept) > 1 and (kept[-1].lower() in _STOP or not kept[-1].strip(",;:.-–—")):
+        kept.pop()
+    head = " ".join(kept).rstrip(",;:.-–— ") if kept else t[:room].rstrip()
+    return (head + tail)[:limit].rstrip()
+
+
+def sheet_names(tables: list[Table], headings: list[str] = ()) -> list[str]:
+    """A unique sheet name for each table a reader understands: at most 31 characters cut at a
+    word boundary, no internal ids, none of []:*?/\\, never Cover or History."""
     used = {COVER.lower(), "history"}  # Excel reserves History
     out = []
     for k, t in enumerate(tables, 1):
-        base = re.sub(r"\s+", " ", _BAD_SHEET.sub(" ", t.name or "")).strip().strip("'").strip()
-        base = base or f"Table {k}"
-        name = base[:31].rstrip()
-        n = 2
+        name = shorten(sheet_title(t, headings)) or f"Table {k}"
+        base, n = name, 2
         while name.lower() in used:
             suffix = f" ({n})"
-            name = base[: 31 - len(suffix)].rstrip() + suffix
+            name = shorten(base, SHEET_LIMIT - len(suffix)) + suffix
             n += 1
         used.add(name.lower())
         out.append(name)
@@ -64,11 +120,80 @@ def _put_text(cell, value: str) -> None:
     cell.data_type = "s"
 
 
+_NUMBER = re.compile(r"[-−+]?\d[\d,]*(?:\.\d+)?")
+# a cell printed as a plain figure though the builder gave no value: '1.9%', '±2.0%', '£7.9m', '0.2 % pts'
+_PLAIN_FIGURE = re.compile(r"^(±|£|[-−+]|[-−]£)?((?:0|[1-9]\d{0,2}(?:,\d{3})+|[1-9]\d*)(?:\.\d+)?)"
+                           r"(%| ?% ?pts?| ?pp|m)?$")
+
+
+def _decimals(number: str) -> int:
+    return len(number.split(".")[1]) if "." in number else 0
+
+
+def _base_format(number: str) -> str:
+    """The plain format a printed number implies: its decimals, a thousands separator when it
+    has one ('2026' stays 2026, '1,234' stays 1,234)."""
+    d = _decimals(number)
+    whole = number.lstrip("-+").split(".")[0]
+    grouped = "," in number or len(whole) <= 3
+    return ("#,##0" if grouped else "0") + ("." + "0" * d if d else "")
+
+
+def _literal(text: str) -> str:
+    return f'"{text}"' if text else ""
+
+
+def shown_format(text: str, value: float, base: str | None) -> str:
+    """The cell's number format with the words and signs printed around the figure ('%', '£',
+    ' offences', ' per 1,000 population'), so the spreadsheet shows what the page shows."""
+    fmt = base or "General"
+    m = _NUMBER.search(text)
+    if not m or '"' in text or any(ch.isdigit() for ch in text[:m.start()]):
+        return fmt
+    prefix, suffix = text[:m.start()], text[m.end():]
+    if prefix in ("-", "−", "+"):
+        prefix = ""
+    if not prefix and not suffix:
+        return fmt
+    number = m.group().replace(",", "").replace("−", "-")
+    try:
+        printed = float(number)
+    except ValueError:
+        return fmt
+    if abs(abs(printed) - abs(value)) > 0.5 * 10 ** -_decimals(number) + 1e-9:
+        return fmt  # the text's first number is not this figure: leave the format alone
+    if prefix.startswith(("-", "−")):
+        prefix = prefix[1:]
+    if fmt == "General":
+        fmt = _base_format(m.group())
+    if '"' in fmt:
+        return fmt
+    return ";".join(_literal(prefix) + part + _literal(suffix) for part in fmt.split(";"))
+
+
+def plain_figure(text: str) -> tuple[float, str] | None:
+    """(number, format) for a cell printed as a plain figure but given no value, else None."""
+    m = _PLAIN_FIGURE.match(text.strip())
+    if not m:
+        return None
+    sign, number, unit = m.group(1) or "", m.group(2), m.group(3) or ""
+    value = float(number.replace(",", ""))
+    if sign in ("-", "−", "-£", "−£"):
+        value = -value
+    base = _base_format(number)
+    prefix = "±" if sign == "±" else "£" if "£" in sign else ""
+    return value, shown_format(prefix + number + unit, value, base)
+
+
 def _put(cell, src: Cell) -> None:
     v = src.value
+    parsed = plain_figure(src.text) if v is None else None
     if v is not None and not isinstance(v, bool) and isinstance(v, (int, float)) and math.isfinite(v):
         cell.value = int(v) if isinstance(v, int) else float(v)
-        cell.number_format = src.number_format or "General"
+        cell.number_format = shown_format(src.text, float(v), src.number_format)
+        cell.alignment = Alignment(horizontal="right", vertical="top")
+    elif parsed is not None:
+        cell.value, cell.number_format = parsed
         cell.alignment = Alignment(horizontal="right", vertical="top")
     else:
         _put_text(cell, src.text)
@@ -101,9 +226,9 @@ def _notes_of(row: list[Cell]) -> str:
     return " ".join(f"[note {n}]" for n in seen)
 
 
-def _table_sheet(ws, t: Table, document: Document) -> None:
+def _table_sheet(ws, t: Table, document: Document, about: str) -> None:
     has_notes = any(cell.footnotes for row in t.rows for cell in row)
-    ws["A1"].value = _text(t.caption or t.name)
+    ws["A1"].value = _text(about)
     ws["A1"].font = TITLE
     line = "This worksheet contains one table."
     if has_notes:
@@ -148,6 +273,29 @@ def _table_sheet(ws, t: Table, document: Document) -> None:
     ws.oddFooter.right.text = "Page &P of &N"
 
 
+def cover_fields(document: Document) -> list[tuple[str, str]]:
+    """The metadata for the Cover sheet, each field once, none blank, none repeating the
+    sensitivity line above it."""
+    return [(k, v) for k, v in c.metadata(document) if k.lower() != "sensitivity"]
+
+
+def descriptions(document: Document) -> list[str]:
+    """What each table is, for the Cover's list: its caption, else the headings it sits under
+    ('1. Reducing Domestic Abuse – Performance Information'), else its name."""
+    out: list[str] = []
+    section: str | None = None
+    last: str | None = None
+    for b in document.blocks:
+        if isinstance(b, Heading):
+            if b.level == 1:
+                section = b.text
+            last = b.text
+        elif isinstance(b, Table):
+            under = [h for h in dict.fromkeys([section, last]) if h]
+            out.append(b.caption or " – ".join(under) or b.name)
+    return out
+
+
 def _cover(ws, document: Document, names: list[str], tables: list[Table]) -> None:
     row = 1
 
@@ -168,18 +316,18 @@ def _cover(ws, document: Document, names: list[str], tables: list[Table]) -> Non
         put(document.subtitle, font=Font(size=12))
     put("Sensitivity", document.sensitivity, font=BOLD)
     row += 1
-    for label, value in document.metadata:
-        put(label.rstrip(":"), value, font=BOLD)
+    for label, value in cover_fields(document):
+        put(label, value, font=BOLD)
     row += 1
     put("Tables", font=Font(bold=True, size=12))
     put("Worksheet", "Table", font=BOLD)
     ws.cell(row=row - 1, column=2).font = BOLD
-    for name, t in zip(names, tables):
+    for name, t, about in zip(names, tables, descriptions(document)):
         cell = ws.cell(row=row, column=1)
         _put_text(cell, name)
         cell.hyperlink = f"#'{name.replace(chr(39), chr(39) * 2)}'!A1"
         cell.font = LINK
-        _put_text(ws.cell(row=row, column=2), t.caption or t.name)
+        _put_text(ws.cell(row=row, column=2), about)
         row += 1
     if document.footnotes:
         row += 1
@@ -199,13 +347,13 @@ def xlsx_workbook(document: Document) -> Workbook:
     """The openpyxl Workbook for a report (not yet saved)."""
     c.check(document)
     tables = document.tables()
-    names = sheet_names(tables)
+    names = sheet_names(tables, [b.text for b in document.blocks if isinstance(b, Heading)])
     wb = Workbook()
     cover = wb.active
     cover.title = COVER
     _cover(cover, document, names, tables)
-    for name, t in zip(names, tables):
-        _table_sheet(wb.create_sheet(name), t, document)
+    for name, t, about in zip(names, tables, descriptions(document)):
+        _table_sheet(wb.create_sheet(name), t, document, about)
     props = wb.properties
     props.title = _text(document.title)[:255]
     props.subject = _text(document.subtitle)[:255]
