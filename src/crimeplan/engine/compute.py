@@ -281,7 +281,7 @@ def compute_series(store: Any, plan: Plan, to_month: str | dt.date,
         if recorded:
             supplied[source] = set().union(*recorded.values())
             coverage[source] = (min(supplied[source]), max(supplied[source]))
-        last_complete[source] = _last_complete(supplied.get(source), coverage[source], as_at)
+        last_complete[source] = store.last_complete_month(source, snap.snapshot_id)
         carried[source] = store.carried_columns(source, snap.snapshot_id)
         if frame is not None:
             monthly_parts.append(_long(frame, decomposable, has_district))
@@ -329,16 +329,3 @@ def compute_series(store: Any, plan: Plan, to_month: str | dt.date,
                      extract_date=snap.extract_date, last_complete=last_complete, carried=carried,
                      alarms=list(store.alarms(snap.snapshot_id)))
 
-
-def _last_complete(supplied: set[dt.date] | None, span: tuple[dt.date, dt.date],
-                   as_at: dt.date | None) -> dt.date | None:
-    """The last month supplied whose end is on or before the extract date."""
-    if supplied is not None:
-        months = sorted(supplied)
-    else:
-        months, cur = [], span[0]
-        while cur <= span[1]:
-            months.append(cur)
-            cur = add_months(cur, 1)
-    complete = [m for m in months if as_at is None or month_end(m) <= as_at]
-    return complete[-1] if complete else None
