@@ -52,11 +52,15 @@ class SeriesSet:
 
     def recording_changes(self, measure_id: str) -> list[tuple[dt.date, str]]:
         """(date, description) of each recording change whose scope names the measure or `*`."""
+        return [(d, text) for d, kind, text in self.events_for(measure_id) if kind == "recording_change"]
+
+    def events_for(self, measure_id: str) -> list[tuple[dt.date, str, str]]:
+        """(date, kind, description) of every event whose scope names the measure or `*`."""
         if self.events is None or self.events.empty:
             return []
         out = []
         for rec in self.events.to_dict("records"):
             scope = {s.strip() for s in str(rec["scope"]).replace(",", ";").split(";")}
-            if rec["kind"] == "recording_change" and ("*" in scope or measure_id in scope):
-                out.append((pd.Timestamp(rec["date"]).date(), str(rec["description"])))
-        return out
+            if "*" in scope or measure_id in scope:
+                out.append((pd.Timestamp(rec["date"]).date(), str(rec["kind"]), str(rec["description"])))
+        return sorted(out)

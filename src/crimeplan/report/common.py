@@ -12,7 +12,7 @@ import vl_convert as vlc
 from crimeplan import stats
 from crimeplan.compare.significance import NOT_TESTED
 from crimeplan.compare.states import force_values
-from crimeplan.engine.windows import financial_quarter, month_start, window
+from crimeplan.engine.windows import add_months, financial_quarter, month_start, window
 from crimeplan.narrative import SeriesFacts, key_points, quarterly
 from crimeplan.narrative.quarters import quarter_ordinal
 from crimeplan.plans.model import AreaOfFocus, Measure
@@ -85,6 +85,7 @@ def performance_table(results: Results, area: AreaOfFocus, notes: Footnotes, *,
             if rec.get("suppressed") is True:
                 refs.append(notes.ref("[c] Figure withheld to protect confidentiality (small numbers)."))
             refs += alarm_refs(results, m, rec, notes)
+            refs += event_refs(results, m, rec, notes)
             label = m.label
             if rec["window"] != "12m" or m.lag_months or m.aggregation == "aggregate":
                 label += f" ({WINDOW_NAMES.get(rec['window'], rec['window'])}: {rec.get('current_period') or rec['period_end']})"
@@ -155,7 +156,6 @@ def _named(parts: list[Any]) -> str:
 
 def quality_blocks(results: Results) -> list[Any]:
     """The data-quality alarms in the two years a report's windows cover, for the plan's sources."""
-    from crimeplan.engine.windows import add_months
     from crimeplan.report.document import BulletList
 
     sources = {m.source for _, m in results.plan.measures()}
@@ -165,6 +165,17 @@ def quality_blocks(results: Results) -> list[Any]:
     if not found:
         return []
     return [BulletList([(text, []) for _, _, text in alarm_notes(found)], title="Data quality")]
+
+
+def event_refs(results: Results, m: Measure, rec: dict[str, Any], notes: Footnotes) -> list[int]:
+    """Footnotes for the context events (initiatives, notes) inside the months a row covers;
+    recording changes already explain themselves in the row's note."""
+    if not isinstance(rec.get("period_end"), str) or rec.get("window") not in WINDOW_NAMES:
+        return []
+    current = window(rec["window"], month_start(rec["period_end"]))
+    first = current.year_earlier().start
+    return [notes.ref(f"{date:%B %Y}: {text}.") for date, kind, text in results.series.events_for(m.id)
+            if kind != "recording_change" and first <= date <= current.end]
 
 
 def alarm_refs(results: Results, m: Measure, rec: dict[str, Any], notes: Footnotes) -> list[int]:
@@ -343,6 +354,12 @@ def spc_figure(results: Results, m: Measure, *, quarterly_points: bool, last: in
     spec = spc_spec(result, periods, title, labels=labels if quarterly_points else None)
     icon = result.variation_icon
     caption = f"{ICON_TEXT[icon]} ({labels[-1]})" + "".join(f" · {_plain(w, labels, m.spc.warning_threshold)}" for w in result.warnings)
+    # every context event inside the chart's span is named under it (a quarter spans 3 months)
+    start = add_months(periods[0], -2) if quarterly_points else periods[0]
+    shown_events = [f"{date:%b %Y}: {text}" for date, _, text in results.series.events_for(m.id)
+                    if start <= date.replace(day=1) <= periods[-1]]
+    if shown_events:
+        caption += " · " + "; ".join(shown_events)
     held = result.baseline_indices
     if (m.spc.baseline_until or m.spc.baseline_points) and held and held[-1] < len(values) - 1:
         caption += f" · Limits calculated up to {labels[held[-1]]} and held since (fixed baseline)"
