@@ -292,6 +292,11 @@ def main(argv: Iterable[str] | None = None) -> int:
         print(f"real_demo: error: {exc}", file=sys.stderr)
         return 2
     print(f"wrote {page}")
+    log = (args.out / "import-log.txt").read_text(encoding="utf-8").splitlines()
+    for line in log:  # the forces' monthly reports, and what the alarms found
+        if line.startswith("wrote ") or ("data-quality alarm" in line and " district '" not in line
+                                           and " category '" not in line):
+            print(line)
     print(f"wrote {args.out / 'import-log.txt'}")
     print(f"store {args.out / 'store.duckdb'}")
     return 0
