@@ -105,8 +105,8 @@ def performance_table(results: Results, area: AreaOfFocus, notes: Footnotes, *,
             if m.survey and rec.get("suppressed") is not True:
                 rows.append([
                     Cell("Confidence interval (±)", style="muted"),
-                    Cell(_half_width(rec.get("previous_ci_low"), rec.get("previous_ci_high")), style="muted"),
-                    Cell(_half_width(rec.get("ci_low"), rec.get("ci_high")), style="muted"),
+                    _half_width(rec.get("previous_ci_low"), rec.get("previous_ci_high")),
+                    _half_width(rec.get("ci_low"), rec.get("ci_high")),
                     Cell(""), Cell(""),
                 ])
     if not rows:
@@ -188,10 +188,12 @@ def alarm_refs(results: Results, m: Measure, rec: dict[str, Any], notes: Footnot
             if table == m.source and any(lo <= month <= hi for lo, hi in spans)]
 
 
-def _half_width(low: Any, high: Any) -> str:
+def _half_width(low: Any, high: Any) -> Cell:
+    """The ± half-width of a 95% interval in percentage points, as printed and as a number."""
     if fmt.missing(low) or fmt.missing(high):
-        return ""
-    return fmt.number((float(high) - float(low)) / 2, 1) + "%"
+        return Cell("", style="muted")
+    half = fmt.shown((float(high) - float(low)) / 2, 1)
+    return Cell(fmt.number(half, 1) + "%", half, '0.0"%"', style="muted")
 
 
 def series_facts(results: Results, m: Measure) -> tuple[SeriesFacts | None, pd.DataFrame | None]:
@@ -301,6 +303,12 @@ def _month_list(months: list[dt.date]) -> str:
     return ", ".join(f"{mo:%b %Y}" for mo in months[:-1]) + f" and {months[-1]:%b %Y}"
 
 
+def period_free_label(m: Measure) -> str:
+    """The measure's label without a period of its own ("(rolling year)"), for monthly and
+    quarterly views, which show another period."""
+    return re.sub(r"\s*\((rolling year|12 months|rolling 12 months)\)", "", m.label, flags=re.I)
+
+
 def spc_options(m: Measure, periods: list[dt.date]) -> dict[str, Any]:
     """The measure's Making Data Count options for a chart over these periods (first days of months)."""
     options: dict[str, Any] = {"screen_outliers": m.spc.screen_outliers,
@@ -329,7 +337,7 @@ def spc_figure(results: Results, m: Measure, *, quarterly_points: bool, last: in
         if not (m.is_percent or m.aggregation in ("count", "sum")):
             return None
         periods, values, labels, counts = _quarter_points(facts, m)
-        title = f"{m.label}: by quarter, with mean and process limits"
+        title = f"{period_free_label(m)}: by quarter, with mean and process limits"
     else:
         shown = mv.tail(last) if last else mv
         periods = list(shown.month)
@@ -337,7 +345,7 @@ def spc_figure(results: Results, m: Measure, *, quarterly_points: bool, last: in
                   for v, state in zip(shown.value, shown.state)]
         labels = [p.strftime("%b %Y") for p in periods]
         counts = [float(x) for x, v in zip(shown.numerator, values) if v is not None]
-        title = f"{m.label}: monthly, with mean and process limits"
+        title = f"{period_free_label(m)}: monthly, with mean and process limits"
         mv = shown
     # a chart runs from its first figure to its last; gaps inside it are shown as gaps
     while values and values[0] is None:

@@ -33,7 +33,7 @@ def monthly_document(results: Results, *, edition: str = "internal", with_charts
         blocks.append(Heading(f"{number}. {area.title}", 1, area.id))
         blocks.append(Heading("Performance Information", 2))
         blocks.append(Paragraph(f"Data to {month} (unless stated otherwise)", style="strong"))
-        table = performance_table(results, area, notes, name=f"{number} {area.title}"[:31])
+        table = performance_table(results, area, notes, name=f"{number} {area.title}")
         if table is not None:
             blocks.append(table)
         for m in area.measures:
@@ -106,7 +106,7 @@ def breakdown_table(table: pd.DataFrame, m: Measure) -> Table:
             line += [number_cell(change, m.decimals, measure_id=m.id, field="change", hidden=hidden),
                      number_cell(pct, 1, measure_id=m.id, field="pct_change", hidden=hidden)]
         rows.append(line)
-    return Table(f"{m.id} by LPA"[:31], header, rows, caption=f"{m.label} by Local Policing Area")
+    return Table(f"{m.label} by LPA", header, rows, caption=f"{m.label} by Local Policing Area")
 
 
 

@@ -11,7 +11,7 @@ from crimeplan.compare.peers import executive_summary
 from crimeplan.engine.windows import financial_quarter
 from crimeplan.plans.model import AreaOfFocus
 from crimeplan.report import format as fmt
-from crimeplan.report.common import number_cell, number_format
+from crimeplan.report.common import number_cell, number_format, period_free_label
 from crimeplan.report.document import Block, BulletList, Cell, Footnotes, Heading, Paragraph, Table
 from crimeplan.report.sparkline import sparkline_svg
 from crimeplan.results import Results
@@ -120,8 +120,9 @@ def sickness_blocks(results: Results, area: AreaOfFocus) -> list[Block]:
                         for i in range(12)]
             rows.append([Cell(f"{years[-1]} variance to {years[-2]}", style="strong")]
                         + [number_cell(v, 2, empty="") for v in variance])
-        blocks.append(Table(f"Sickness {m.id}", ["Financial year", *MONTHS], rows,
-                            caption=f"{m.label}: average hours lost per person in each month"))
+        label = period_free_label(m)
+        blocks.append(Table(label, ["Financial year", *MONTHS], rows,
+                            caption=f"{label}: average hours lost per person in each month"))
     return blocks
 
 
