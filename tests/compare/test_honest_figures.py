@@ -222,3 +222,19 @@ def test_series_export_has_a_state_for_every_month(tmp_path, capsys):
     gap = [r for r in rows if r["month"] == "2023-06"][0]
     assert (gap["state"], gap["numerator"], gap["value"]) == ("not_supplied", "", "")
     assert {float(r["value"]) for r in rows if r["month"] != "2023-06"} == {100.0}
+
+
+def test_a_table_with_no_district_has_force_figures_only(tmp_path):
+    # calls carry no district: a Local Policing Area or district series of them would be zeros
+    calls = [{"call_id": f"L{i}", "received_at": f"2024-0{1 + i % 3}-0{1 + i % 9}T09:00:00",
+              "channel": "999", "answered_after_s": 5 + i, "abandoned": False} for i in range(9)]
+    files = {"areas": [write_csv(tmp_path / "areas.csv", "areas", AREAS)],
+             "calls": [write_csv(tmp_path / "calls.csv", "calls", calls)]}
+    plan = {"id": "c", "title": "C", "areas_of_focus": [{"id": "a", "title": "A", "measures": [
+        {"id": "emergency_calls", "label": "999 calls", "source": "calls", "filter": "channel == '999'"}]}]}
+    with Store(tmp_path / "s.duckdb") as store:
+        store.load(files, extract_date=D(2024, 3, 31))
+        res = compute(store, _plan(tmp_path, plan), D(2024, 3, 1))
+    assert set(res.monthly.area_level) == {"force"}
+    # Jan: L0 L3 L6, Feb: L1 L4 L7, Mar: L2 L5 L8
+    assert list(res.monthly.sort_values("month").value) == [3.0, 3.0, 3.0]

@@ -102,14 +102,19 @@ def test_annual_docx_table_equals_the_export(published):
         assert cells[3] == fmt.figure(r.get("current_value"), m.unit, m.decimals)
 
 
-def test_annual_xlsx_holds_the_export_as_numbers(published):
+def _annual_sheet(out):
+    """The annual workbook's table sheet, its header row number and the header."""
     import openpyxl
 
-    results, out, _ = published
     wb = openpyxl.load_workbook(out[("annual", ".xlsx")])
     sheet, top = next((ws, i) for ws in wb.worksheets for i in range(1, 6)
                       if any(c.value == "Indicator" for c in ws[i]))
-    header = [c.value for c in sheet[top]]
+    return sheet, top, [c.value for c in sheet[top]]
+
+
+def test_annual_xlsx_holds_the_export_as_numbers(published):
+    results, out, _ = published
+    sheet, top, header = _annual_sheet(out)
     values = {}
     for row in sheet.iter_rows(min_row=top + 1, values_only=True):
         label = str(row[header.index("Indicator")] or "")
@@ -272,13 +277,8 @@ def test_public_edition_prints_no_internal_or_sample_text(published):
 def test_xlsx_differences_are_the_differences_of_the_figures_shown(published):
     # in the annual sheet a reader sees each figure at its number format; the difference beside
     # it is the difference of what is shown, not of the unrounded figures
-    import openpyxl
-
     _, out, _ = published
-    wb = openpyxl.load_workbook(out[("annual", ".xlsx")])
-    sheet, top = next((ws, i) for ws in wb.worksheets for i in range(1, 6)
-                      if any(c.value == "Indicator" for c in ws[i]))
-    header = [c.value for c in sheet[top]]
+    sheet, top, header = _annual_sheet(out)
     diff_col = header.index("Number difference")
     checked = 0
     for row in sheet.iter_rows(min_row=top + 1):

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from crimeplan.compare.values import value_of
+from crimeplan.contract.schema import table as canonical_table
 from crimeplan.engine.series import SeriesSet
 from crimeplan.engine.windows import Window, add_months, month_end, month_start
 from crimeplan.plans.model import Measure, Plan
@@ -64,9 +65,11 @@ def age_in_months(month: dt.date, as_at: dt.date) -> int:
     return k if as_at == month_end(as_at) else k - 1
 
 
-def month_state(series: SeriesSet, m: Measure, month: dt.date, to_month: dt.date) -> MonthState:
-    """The state of one month of a measure's series (the same for every area)."""
-    missing = missing_columns(series, m)
+def month_state(series: SeriesSet, m: Measure, month: dt.date, to_month: dt.date,
+                missing: list[str] | None = None) -> MonthState:
+    """The state of one month of a measure's series (the same for every area); `missing` is
+    `missing_columns(series, m)` when the caller has it already."""
+    missing = missing_columns(series, m) if missing is None else missing
     if missing:
         return MonthState("not_carried", f"the {m.source} source does not carry {', '.join(missing)}")
     first = series.coverage.get(m.source, (None, None))[0]
@@ -94,9 +97,10 @@ def month_state(series: SeriesSet, m: Measure, month: dt.date, to_month: dt.date
 def window_gap(series: SeriesSet, m: Measure, w: Window, to_month: dt.date) -> str | None:
     """Why a window has no figure (a month in it not supplied, not carried or not applicable)."""
     reasons: dict[str, list[dt.date]] = {}
+    missing = missing_columns(series, m)
     cur = w.start
     while cur <= w.last:
-        s = month_state(series, m, cur, to_month)
+        s = month_state(series, m, cur, to_month, missing)
         if s.state in BREAKS_WINDOW:
             if s.state == "not_carried":
                 return s.reason
@@ -157,7 +161,8 @@ def monthly_series(series: SeriesSet, plan: Plan, to_month: dt.date) -> pd.DataF
         while cur <= to:
             months.append(cur)
             cur = add_months(cur, 1)
-        states = {mo: month_state(series, m, mo, to) for mo in months}
+        missing = missing_columns(series, m)
+        states = {mo: month_state(series, m, mo, to, missing) for mo in months}
         mine = by_measure.get(m.id)
         if mine is None or mine.empty:
             mine = pd.DataFrame(columns=series.monthly.columns)
@@ -166,7 +171,9 @@ def monthly_series(series: SeriesSet, plan: Plan, to_month: dt.date) -> pd.DataF
         mine["num"] = mine["numerator_aged"] if aged else mine["numerator"]
         mine["num_so_far"] = mine["numerator"]
         mine["lpa"] = mine["district"].map(lpa_of)
-        levels = [("force", None), ("lpa", "lpa"), ("district", "district")] if lpa_of else [("force", None)]
+        # a table with no district column (calls) has force figures only: no LPA row is a zero
+        by_area = lpa_of and canonical_table(m.source).has_district
+        levels = [("force", None), ("lpa", "lpa"), ("district", "district")] if by_area else [("force", None)]
         for level, key in levels:
             if key is None:
                 g = mine.groupby("month")[["num", "num_so_far", "denominator"]].sum(min_count=1)

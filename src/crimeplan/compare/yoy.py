@@ -51,8 +51,7 @@ def _in_window(mine: pd.DataFrame, w: Window, districts: list[str] | None) -> pd
 
 
 def _monthly_sum(series: SeriesSet, mine: pd.DataFrame, m: Measure, w: Window, districts: list[str] | None,
-                 to: dt.date, *, previous: bool = False) -> tuple[float | None, float | None, str | None]:
-    gap = window_gap(series, m, w, to)
+                 gap: str | None, *, previous: bool = False) -> tuple[float | None, float | None, str | None]:
     if gap:
         return None, None, gap
     sel = _in_window(mine, w, districts)
@@ -137,19 +136,21 @@ def compare(series: SeriesSet, plan: Plan, to_month: str | dt.date) -> pd.DataFr
                 continue
             has_district = m.source != "aggregates" and canonical_table(m.source).has_district
             breaks = _events_breaking(series, m, cur, prev)
+            # which months a window holds is the same for every area: judged once per window
+            gap_cur, gap_prev = window_gap(series, m, cur, to), window_gap(series, m, prev, to)
             for level, area, districts in _areas(series, m, has_district):
                 notes: list[str] = []
                 cur_used, prev_used = cur, prev
                 if m.decomposable:
-                    cn, cd, why_c = _monthly_sum(series, mine, m, cur, districts, to)
-                    pn, pd_, why_p = _monthly_sum(series, mine, m, prev, districts, to, previous=True)
+                    cn, cd, why_c = _monthly_sum(series, mine, m, cur, districts, gap_cur)
+                    pn, pd_, why_p = _monthly_sum(series, mine, m, prev, districts, gap_prev, previous=True)
                     cr = pr = None
                 else:
                     cn, cd, cr, why_c, cur_used = _window_lookup(series, m, cur, level, area)
                     target = cur_used.year_earlier() if m.aggregation == "aggregate" else prev
                     pn, pd_, pr, why_p, prev_used = _window_lookup(series, m, target, level, area)
                     if m.aggregation != "aggregate":
-                        why_c, why_p = window_gap(series, m, cur, to), window_gap(series, m, prev, to)
+                        why_c, why_p = gap_cur, gap_prev
                         if why_c:
                             cn = cd = None
                         if why_p:

@@ -272,11 +272,7 @@ def compute_series(store: Any, plan: Plan, to_month: str | dt.date,
             for m in measures:
                 unavailable[m.id] = f"the {source} table has no rows"
             continue
-        # the table's own last month (past --to too): a month with no rows inside the span is a
-        # true zero; months after the last row were not supplied
-        whole = derived.prepare(source, raw)
-        last_row = pd.Timestamp(whole.aggregate(last=whole._month.max()).to_pandas()["last"].iloc[0])
-        coverage[source] = (months.min().date(), max(months.max(), last_row).date())
+        coverage[source] = (months.min().date(), months.max().date())
         recorded = store.coverage(source, snap.snapshot_id)
         if recorded:
             supplied[source] = set().union(*recorded.values())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import functools
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -51,9 +52,15 @@ LATER_EVENT_DATE: dict[str, str] = {"solved": "outcome_date", "outcome_type": "o
                                     "outcome_date": "outcome_date"}
 
 
-def _names(text: str) -> set[str]:
-    """The names a filter text uses (it was checked when the plan was read)."""
-    return expr.names(ast.parse(text.strip(), mode="eval").body)
+@functools.lru_cache(maxsize=1024)
+def _parsed(text: str) -> ast.expr:
+    """A filter text parsed once (it was checked when the plan was read); read, never changed."""
+    return ast.parse(text.strip(), mode="eval").body
+
+
+def _names(text: str) -> frozenset[str]:
+    """The names a filter text uses."""
+    return frozenset(expr.names(_parsed(text)))
 
 
 DERIVED_TYPES = {"response_minutes": "float"}  # the rest of DERIVED are conditions
@@ -205,7 +212,7 @@ class Measure(Strict):
         if not self.filter:
             return None
         found: set[str] | None = None
-        for node in ast.walk(ast.parse(self.filter.strip(), mode="eval").body):
+        for node in ast.walk(_parsed(self.filter)):
             if not (isinstance(node, ast.Compare) and len(node.ops) == 1):
                 continue
             left, op, right = node.left, node.ops[0], node.comparators[0]

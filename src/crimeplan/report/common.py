@@ -17,7 +17,7 @@ from crimeplan.narrative import SeriesFacts, key_points, quarterly
 from crimeplan.narrative.quarters import quarter_ordinal
 from crimeplan.plans.model import AreaOfFocus, Measure
 from crimeplan.report import format as fmt
-from crimeplan.report.document import Cell, Figure, Footnotes, Table
+from crimeplan.report.document import BulletList, Cell, Figure, Footnotes, Table
 from crimeplan.report.spc_chart import ICON_TEXT, icon_svg, spc_spec
 from crimeplan.results import Results
 
@@ -154,10 +154,8 @@ def _named(parts: list[Any]) -> str:
     return " and ".join(words)
 
 
-def quality_blocks(results: Results) -> list[Any]:
+def quality_blocks(results: Results) -> list[BulletList]:
     """The data-quality alarms in the two years a report's windows cover, for the plan's sources."""
-    from crimeplan.report.document import BulletList
-
     sources = {m.source for _, m in results.plan.measures()}
     since = add_months(results.to_month, -23)
     found = [a for a in results.series.alarms

@@ -6,6 +6,8 @@ from __future__ import annotations
 import pandas as pd
 
 from crimeplan.compare.states import missing_columns
+from crimeplan.engine.windows import financial_quarter
+from crimeplan.narrative.quarters import last_quarter_end
 from crimeplan.plans.model import Measure
 from crimeplan.report import format as fmt
 from crimeplan.report.common import (headline_key_points, metadata, number_cell, performance_table,
@@ -63,9 +65,6 @@ def monthly_document(results: Results, *, edition: str = "internal", with_charts
 
 def _periods_note(results: Results) -> str:
     """Say which period each part of the report describes when they differ."""
-    from crimeplan.engine.windows import financial_quarter
-    from crimeplan.narrative.quarters import last_quarter_end
-
     quarter_end = last_quarter_end(results.to_month)
     if quarter_end == results.to_month:
         return ""
