@@ -21,6 +21,15 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
 console = Console(stderr=False, highlight=False)
 FORMATS = ("html", "pdf", "docx", "xlsx")
 
+# help texts shared by several commands, so each option reads the same everywhere
+STORE_HELP = "the store: a DuckDB file made by `load` or `import`"
+PLAN_HELP = ("a plan YAML file, or the name of a shipped plan (monthly-performance, police-and-crime-plan, "
+             "police-uk, ...)")
+TO_HELP = "the last month the figures cover, YYYY-MM (rolling 12 months end here)"
+SNAPSHOT_HELP = "an earlier snapshot id, to reproduce a past report (default: the latest)"
+QUARANTINE_HELP = "load even when a month loses more rows to quarantine than --max-quarantine-share"
+SHARE_HELP = "largest share (0-1) of a month's rows quarantine may take before the load is refused"
+
 
 def _month(value: str) -> dt.date:
     try:
@@ -90,13 +99,11 @@ def synth(
 def load(
     table: str = typer.Argument(..., help="canonical table name"),
     files: List[Path] = typer.Argument(..., help="CSV or Parquet files"),
-    store: Path = typer.Option(..., "--store", help="DuckDB store file"),
+    store: Path = typer.Option(..., "--store", help=STORE_HELP),
     append: bool = typer.Option(False, "--append", help="add rows (a new month) instead of replacing"),
     extract_date: Optional[str] = typer.Option(None, "--extract-date", help="YYYY-MM-DD; default today"),
-    accept_quarantine: bool = typer.Option(False, "--accept-quarantine",
-                                           help="load even when a month loses rows to quarantine"),
-    max_share: float = typer.Option(0.05, "--max-quarantine-share",
-                                    help="share of a month's rows quarantine may take (default 0.05)"),
+    accept_quarantine: bool = typer.Option(False, "--accept-quarantine", help=QUARANTINE_HELP),
+    max_share: float = typer.Option(0.05, "--max-quarantine-share", help=SHARE_HELP),
     allow_overlap: bool = typer.Option(False, "--allow-overlap",
                                        help="let files repeat ids of earlier files (repeats are quarantined)"),
     min_date: Optional[str] = typer.Option(None, "--min-date",
@@ -129,11 +136,11 @@ def _print_load(report: object) -> None:
 
 @app.command()
 def compute(
-    store: Path = typer.Option(..., "--store"),
-    plan: str = typer.Option(..., "--plan", help="plan file or shipped plan name"),
-    to: str = typer.Option(..., "--to", help="period end YYYY-MM"),
-    out: Path = typer.Option(..., "--out", help=".csv, .parquet or .json"),
-    snapshot: Optional[int] = typer.Option(None, "--snapshot"),
+    store: Path = typer.Option(..., "--store", help=STORE_HELP),
+    plan: str = typer.Option(..., "--plan", help=PLAN_HELP),
+    to: str = typer.Option(..., "--to", help=TO_HELP),
+    out: Path = typer.Option(..., "--out", help="the results export: a .csv, .parquet or .json file"),
+    snapshot: Optional[int] = typer.Option(None, "--snapshot", help=SNAPSHOT_HELP),
 ) -> None:
     """Compute a plan as of a month end and write the results export."""
     from crimeplan.plans import load_plan
@@ -154,20 +161,25 @@ def compute(
 @app.command()
 def report(
     kind: str = typer.Argument(..., help="monthly, quarterly, annual or msg"),
-    store: Path = typer.Option(..., "--store"),
-    plan: str = typer.Option(..., "--plan"),
-    to: str = typer.Option(..., "--to"),
+    store: Path = typer.Option(..., "--store", help=STORE_HELP),
+    plan: str = typer.Option(..., "--plan", help=PLAN_HELP),
+    to: str = typer.Option(..., "--to", help=TO_HELP + "; a quarter end for `quarterly`"),
     fmt: str = typer.Option("html", "--format", help="html, pdf, docx or xlsx"),
-    out: Path = typer.Option(..., "--out"),
-    snapshot: Optional[int] = typer.Option(None, "--snapshot"),
-    edition: str = typer.Option("internal", "--edition", help="internal, or public (small numbers withheld)"),
-    commentary: Optional[Path] = typer.Option(None, "--commentary", help="commentary CSV (quarterly)"),
-    author: Optional[str] = typer.Option(None, "--author"),
-    owner: Optional[str] = typer.Option(None, "--owner"),
-    version: Optional[str] = typer.Option(None, "--version"),
-    unit: Optional[str] = typer.Option(None, "--unit"),
-    sensitivity: Optional[str] = typer.Option(None, "--sensitivity"),
-    date: Optional[str] = typer.Option(None, "--date", help="the report's date as printed"),
+    out: Path = typer.Option(..., "--out", help="the report file (the format's suffix is added if missing)"),
+    snapshot: Optional[int] = typer.Option(None, "--snapshot", help=SNAPSHOT_HELP),
+    edition: str = typer.Option("internal", "--edition",
+                                help="internal, or public: small counts withheld (marked \\[c]), no internal "
+                                     "notes and no sample commentary"),
+    commentary: Optional[Path] = typer.Option(None, "--commentary",
+                                              help="commentary CSV (commitment, quarter, text, who); "
+                                                   "default: the plan's own commentary file"),
+    author: Optional[str] = typer.Option(None, "--author", help="the author printed on the title page"),
+    owner: Optional[str] = typer.Option(None, "--owner", help="the owner printed on the title page"),
+    version: Optional[str] = typer.Option(None, "--version", help="the version printed (default: the plan's, else 1.0)"),
+    unit: Optional[str] = typer.Option(None, "--unit", help="the unit printed, e.g. 'Performance Analysis Unit'"),
+    sensitivity: Optional[str] = typer.Option(None, "--sensitivity",
+                                              help="the marking printed on every page, e.g. 'OFFICIAL'"),
+    date: Optional[str] = typer.Option(None, "--date", help="the report's date as printed (default: the plan's, else today)"),
 ) -> None:
     """Write a report (monthly, quarterly, annual, msg) as HTML, PDF, DOCX or XLSX."""
     from crimeplan.plans import load_plan
@@ -206,14 +218,15 @@ def report(
 @app.command(name="import")
 def import_(
     source: str = typer.Argument(..., help="police-uk, ons-pfa, home-office-prc or stats19"),
-    paths: List[Path] = typer.Argument(..., help="files or folders"),
-    store: Path = typer.Option(..., "--store"),
-    force: Optional[str] = typer.Option(None, "--force", help="the force, e.g. 'Essex Police'"),
-    option: List[str] = typer.Option([], "--option", help="importer option key=value (repeatable)"),
-    accept_quarantine: bool = typer.Option(False, "--accept-quarantine",
-                                           help="load even when a month loses rows to quarantine"),
-    max_share: float = typer.Option(0.05, "--max-quarantine-share",
-                                    help="share of a month's rows quarantine may take (default 0.05)"),
+    paths: List[Path] = typer.Argument(..., help="the source's files, or folders holding them"),
+    store: Path = typer.Option(..., "--store", help="the store: a DuckDB file (created if missing)"),
+    force: Optional[str] = typer.Option(None, "--force",
+                                        help="the force the files describe, e.g. 'Essex Police' (police-uk)"),
+    option: List[str] = typer.Option([], "--option",
+                                     help="importer option key=value, repeatable (docs/importers.md lists "
+                                          "each importer's options)"),
+    accept_quarantine: bool = typer.Option(False, "--accept-quarantine", help=QUARANTINE_HELP),
+    max_share: float = typer.Option(0.05, "--max-quarantine-share", help=SHARE_HELP),
 ) -> None:
     """Bring an outside format in, mapped to the canonical tables, as a new snapshot."""
     from crimeplan.sources.run import run_import
@@ -239,7 +252,7 @@ def _share(value: float) -> float:
 
 
 @app.command()
-def check(store: Path = typer.Option(..., "--store")) -> None:
+def check(store: Path = typer.Option(..., "--store", help=STORE_HELP)) -> None:
     """List each source's months supplied, last complete month, carried columns and alarms."""
     from crimeplan.store import Store
     from crimeplan.store.checklist import check_lines
@@ -253,7 +266,7 @@ def check(store: Path = typer.Option(..., "--store")) -> None:
 def accept(
     source: str = typer.Argument(..., help="a table (crimes) or a source (police-uk)"),
     month: str = typer.Argument(..., help="the alarmed month YYYY-MM"),
-    store: Path = typer.Option(..., "--store"),
+    store: Path = typer.Option(..., "--store", help=STORE_HELP),
     reason: str = typer.Option(..., "--reason", help="why the month is accepted"),
     by: Optional[str] = typer.Option(None, "--by", help="who accepts it (default: the OS user)"),
 ) -> None:
@@ -278,11 +291,11 @@ def export(
     table: str = typer.Argument(..., help="a canonical table (crimes, incidents, calls, survey_responses, "
                                           "casualties, workforce, areas, aggregates, peers, events), or "
                                           "`series`: a plan's monthly series with each month's state"),
-    store: Path = typer.Option(..., "--store", help="the store (a DuckDB file)"),
+    store: Path = typer.Option(..., "--store", help=STORE_HELP),
     out: Path = typer.Option(..., "--out", help=".csv or .parquet"),
-    snapshot: Optional[int] = typer.Option(None, "--snapshot", help="an earlier snapshot (default: the latest)"),
-    plan: Optional[str] = typer.Option(None, "--plan", help="with `series`: plan file or shipped plan name"),
-    to: Optional[str] = typer.Option(None, "--to", help="with `series`: the last month YYYY-MM"),
+    snapshot: Optional[int] = typer.Option(None, "--snapshot", help=SNAPSHOT_HELP),
+    plan: Optional[str] = typer.Option(None, "--plan", help="with `series`: " + PLAN_HELP),
+    to: Optional[str] = typer.Option(None, "--to", help="with `series`: " + TO_HELP),
 ) -> None:
     """Write a canonical table as the store holds it, or a plan's monthly series (`export series`)."""
     from crimeplan.contract.schema import table as canonical_table
@@ -317,9 +330,9 @@ def export(
 
 @app.command()
 def demo(
-    out: Path = typer.Option(Path("demo-output"), "--out"),
+    out: Path = typer.Option(Path("demo-output"), "--out", help="folder for the store, exports and reports"),
     scale: float = typer.Option(1.0, help="multiplies record volumes"),
-    seed: int = typer.Option(0),
+    seed: int = typer.Option(0, help="random seed of the synthetic force: same seed, same figures"),
     to: str = typer.Option("2026-09", "--to", help="last month of data YYYY-MM"),
 ) -> None:
     """Synthetic force → store → every shipped plan's results and reports, into OUT."""
