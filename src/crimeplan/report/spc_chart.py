@@ -73,7 +73,11 @@ def spc_spec(result: SPCResult, periods: list[dt.date], title: str, width: int =
         x = alt.X("label:O", title=None, sort=None, axis=alt.Axis(
             labelAngle=0, labelExpr="indexof(datum.label, 'Q1') >= 0 ? datum.label : ''"))
     else:
-        x = alt.X("period:T", title=None, axis=alt.Axis(format="%b %y", labelAngle=0))
+        # ticks on whole months, a step wide enough for about a dozen labels: a short series
+        # otherwise gets weekly ticks that all read the same month
+        step = next(k for k in (1, 2, 3, 6, 12, 24, 60) if len(periods) <= 12 * k or k == 60)
+        x = alt.X("period:T", title=None, axis=alt.Axis(
+            format="%b %y", labelAngle=0, tickCount={"interval": "month", "step": step}))
     base = alt.Chart(data)
     known = base.transform_filter("datum.value != null")
     y = alt.Y("value:Q", title=None, scale=alt.Scale(zero=False))

@@ -1,0 +1,40 @@
+"""Chart axes read as a reader expects: one label per tick, each a different month, in order."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+import vl_convert as vlc
+
+from crimeplan.report.spc_chart import spc_spec
+from crimeplan.stats import spc
+
+
+def _months(first: dt.date, n: int) -> list[dt.date]:
+    out, y, m = [], first.year, first.month
+    for _ in range(n):
+        out.append(dt.date(y, m, 1))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+def _x_labels(svg: str) -> list[str]:
+    """The month labels the SVG prints (text like 'Oct 18')."""
+    return re.findall(r">([A-Z][a-z]{2} \d{2})</text>", svg)
+
+
+@pytest.mark.parametrize(("n", "most"), [(5, 5), (14, 14), (60, 13), (108, 13)])
+def test_month_labels_are_distinct_ordered_and_few(n: int, most: int) -> None:
+    """A 5-month chart once printed 'Oct 18' four times (weekly ticks); no label may repeat."""
+    periods = _months(dt.date(2018, 10, 1), n)
+    values = [100.0 + (i % 4) for i in range(n)]
+    svg = vlc.vegalite_to_svg(spc_spec(spc(values, "down"), periods, "test"))
+    labels = _x_labels(svg)
+    assert labels, "the axis prints no month labels"
+    assert len(labels) == len(set(labels)), f"repeated axis labels: {labels}"
+    assert len(labels) <= most
+    dates = [dt.datetime.strptime(s, "%b %y").date() for s in labels]
+    assert dates == sorted(dates)
+    assert dates[0] >= periods[0] and dates[-1] <= periods[-1]
