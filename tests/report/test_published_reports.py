@@ -291,3 +291,19 @@ def test_xlsx_differences_are_the_differences_of_the_figures_shown(published):
         assert diff.value == pytest.approx(shown[1] - shown[0], abs=1e-9), (row[1].value, shown, diff.value)
         checked += 1
     assert checked >= 20
+
+
+def test_public_quarterly_prints_c_where_a_force_figure_is_withheld(published):
+    """Each force figure withheld in the public edition reads [c] on its row; internal prints it."""
+    results, out, _ = published
+    public = public_results(results).table
+    hidden = public[(public.area_level == "force") & (public.window == "12m") & (public.suppressed == True)]  # noqa: E712
+    assert not hidden.empty  # at this scale some force counts are small
+    public_lines = _pdf_text(out[("public", ".pdf")]).splitlines()
+    internal_lines = _pdf_text(out[("quarterly", ".pdf")]).splitlines()
+    for measure_id in hidden.measure_id:
+        label = results.plan.measure(measure_id).label
+        row = [ln for ln in public_lines if ln.startswith(label[:25])]
+        assert row and all("[c]" in ln for ln in row), (label, row)
+        inside = [ln for ln in internal_lines if ln.startswith(label[:25])]
+        assert inside and not any("[c]" in ln for ln in inside), (label, inside)

@@ -363,3 +363,11 @@ def test_peers_home_rows_match_record_level(full: duckdb.DuckDBPyConnection) -> 
     assert _one(full, "SELECT count(DISTINCT force) FROM peers")[0] == 8
     ends = {r[0] for r in full.execute("SELECT DISTINCT period_end FROM peers").fetchall()}
     assert min(ends) == date(2018, 3, 31) and max(ends) == date(2026, 9, 30) and len(ends) == 35
+
+
+def test_demo_force_has_a_small_count_the_public_edition_withholds(full: duckdb.DuckDBPyConnection) -> None:
+    """The demo's public quarterly must show a withheld figure: children killed on the roads in the
+    12 months to September 2026 number 1-4, below the shipped plan's disclosure threshold of 5."""
+    children_killed = _one(full, """SELECT count(*) FROM casualties WHERE severity = 'fatal' AND age <= 17
+        AND collision_date BETWEEN DATE '2025-10-01' AND DATE '2026-09-30'""")[0]
+    assert 1 <= children_killed <= 4
