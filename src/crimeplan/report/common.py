@@ -46,7 +46,12 @@ def assessment(rec: dict[str, Any]) -> tuple[str, str | None]:
         style = rec.get("direction") if text.startswith("significantly") else None
         return text[0].upper() + text[1:], style
     direction = rec.get("direction")
-    return ((direction or "").capitalize(), None) if isinstance(direction, str) else ("", None)
+    if not isinstance(direction, str) or not direction:
+        return "", None
+    # no test ran: the direction alone, said to be untested so no reader takes it as significant
+    if direction == "same":
+        return "Same", None
+    return f"{direction.capitalize()} (not tested)", None
 
 
 def figure_cell(rec: dict[str, Any], field: str, m: Measure) -> Cell:
@@ -322,6 +327,18 @@ def spc_options(m: Measure, periods: list[dt.date]) -> dict[str, Any]:
     return options
 
 
+def _against_the_year(results: Results, m: Measure, icon: str) -> str:
+    """A note when the chart's latest point reads one way and the 12-month table the other."""
+    t = results.table
+    row = t[(t.measure_id == m.id) & (t.area_level == "force") & (t.window == "12m")]
+    direction = row.iloc[0].get("direction") if not row.empty else None
+    if (icon.startswith("improvement") and direction == "worse") or \
+            (icon.startswith("concern") and direction == "better"):
+        return (f"; the table compares the whole 12 months with the year before, which moved the other "
+                f"way ({direction})")
+    return ""
+
+
 def spc_figure(results: Results, m: Measure, *, quarterly_points: bool, last: int | None = 36) -> Figure | None:
     """An XmR chart of a measure (monthly, or by financial quarter) with its variation icon.
 
@@ -359,7 +376,9 @@ def spc_figure(results: Results, m: Measure, *, quarterly_points: bool, last: in
     result = stats.spc(values, m.polarity, rebase_at=rebase, **spc_options(m, periods))
     spec = spc_spec(result, periods, title, labels=labels if quarterly_points else None)
     icon = result.variation_icon
-    caption = f"{ICON_TEXT[icon]} ({labels[-1]})" + "".join(f" · {_plain(w, labels, m.spc.warning_threshold)}" for w in result.warnings)
+    caption = (f"Latest {'quarter' if quarterly_points else 'month'} ({labels[-1]}): {ICON_TEXT[icon]}"
+               + _against_the_year(results, m, icon)
+               + "".join(f" · {_plain(w, labels, m.spc.warning_threshold)}" for w in result.warnings))
     # every context event inside the chart's span is named under it (a quarter spans 3 months)
     start = add_months(periods[0], -2) if quarterly_points else periods[0]
     shown_events = [f"{date:%b %Y}: {text}" for date, _, text in results.series.events_for(m.id)

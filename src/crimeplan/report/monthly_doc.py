@@ -27,8 +27,8 @@ def monthly_document(results: Results, *, edition: str = "internal", with_charts
     blocks: list[Block] = [Contents("Areas of focus"), Paragraph(
         f"Rolling 12 months to {results.to_month.strftime('%B %Y')} against the same 12 months a year "
         "earlier unless stated otherwise. Better/ Worse says whether a change is statistically "
-        "significant at the 95% level (the test is named in the notes); colour marks significant "
-        "changes only. Charts are XmR (statistical process control) charts in the NHS Making Data "
+        "significant at the 95% level (the test is named in the notes); where no test applies it "
+        "gives the direction, marked \"not tested\"; colour marks significant changes only. Charts are XmR (statistical process control) charts in the NHS Making Data "
         "Count style." + _periods_note(results), style="small")]
     blocks += quality_blocks(results)
     for number, area in enumerate(plan.areas_of_focus, start=1):
