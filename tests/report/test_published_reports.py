@@ -307,3 +307,33 @@ def test_public_quarterly_prints_c_where_a_force_figure_is_withheld(published):
         assert row and all("[c]" in ln for ln in row), (label, row)
         inside = [ln for ln in internal_lines if ln.startswith(label[:25])]
         assert inside and not any("[c]" in ln for ln in inside), (label, inside)
+
+
+def _footnote_refs_in_reading_order(doc) -> list[int]:
+    """Footnote numbers in the order a reader meets them (paragraphs, bullets, table cells)."""
+    from crimeplan.report.document import BulletList, Paragraph, Table
+
+    seen: list[int] = []
+    for block in doc.blocks:
+        if isinstance(block, Paragraph):
+            refs = list(block.footnotes)
+        elif isinstance(block, BulletList):
+            refs = [n for _, item_refs in block.items for n in item_refs]
+        elif isinstance(block, Table):
+            refs = [n for row in block.rows for cell in row for n in cell.footnotes]
+        else:
+            refs = []
+        for n in refs:
+            if n not in seen:
+                seen.append(n)
+    return seen
+
+
+@pytest.mark.parametrize("kind", ["monthly", "quarterly", "annual", "msg"])
+@pytest.mark.parametrize("edition", ["internal", "public"])
+def test_footnotes_are_numbered_in_reading_order_and_all_referenced(published, kind, edition):
+    """A reader meets note 1 first, then 2, ...; no note is printed that nothing points to."""
+    results, _, _ = published
+    doc = build_document(kind, results, edition=edition)
+    order = _footnote_refs_in_reading_order(doc)
+    assert order == list(range(1, len(doc.footnotes) + 1))
