@@ -337,3 +337,15 @@ def test_footnotes_are_numbered_in_reading_order_and_all_referenced(published, k
     doc = build_document(kind, results, edition=edition)
     order = _footnote_refs_in_reading_order(doc)
     assert order == list(range(1, len(doc.footnotes) + 1))
+
+
+def test_xlsx_sheet_names_say_which_group_each_sickness_table_is(published):
+    """Two sheets read 'Average hours lost per officer' and 'Average hours lost' (cut short): a
+    reader could not tell the second was staff. Each must name its group, whole."""
+    import openpyxl
+
+    _, out, _ = published
+    names = openpyxl.load_workbook(out[("quarterly", ".xlsx")], read_only=True).sheetnames
+    assert "Hours lost per officer" in names and "Hours lost per member of staff" in names
+    assert "Average hours lost" not in names
+    assert len(set(n.lower() for n in names)) == len(names)

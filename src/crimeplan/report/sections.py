@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pandas as pd
@@ -121,7 +122,10 @@ def sickness_blocks(results: Results, area: AreaOfFocus) -> list[Block]:
             rows.append([Cell(f"{years[-1]} variance to {years[-2]}", style="strong")]
                         + [number_cell(v, 2, empty="") for v in variance])
         label = period_free_label(m)
-        blocks.append(Table(label, ["Financial year", *MONTHS], rows,
+        # a sheet name must fit 31 characters: "Hours lost per member of staff", not "Average hours lost"
+        per = re.search(r"\bper (.+)$", label)
+        name = f"Hours lost per {per.group(1)}" if per and len(per.group(1)) <= 16 else label
+        blocks.append(Table(name, ["Financial year", *MONTHS], rows,
                             caption=f"{label}: average hours lost per person in each month"))
     return blocks
 
