@@ -203,7 +203,7 @@ def report(
     with Store(store, read_only=True) as st, _progress("computing") as say:
         res = run(st, p, month, snapshot_id=snapshot, progress=say)  # past the data: exit 2 first
     if kind == "quarterly" and month.month % 3:
-        from crimeplan.narrative.quarters import last_quarter_end
+        from crimeplan.periods import last_quarter_end
 
         raise BadInput(f"the quarterly update describes a whole financial quarter: --to must be the last "
                        f"month of one (March, June, September or December); the latest before {to} is "

@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from crimeplan.contract.schema import TABLES
+from crimeplan.periods import month_end
 from crimeplan.plans import load_plan, shipped_plans
 from crimeplan.report.build import build_document
 from crimeplan.report.render import FORMATS, render_all
@@ -51,7 +52,7 @@ def run_demo(out: Path, *, scale: float, seed: int, to: dt.date, console: Consol
         tables = generate(data_dir, seed=seed, to_month=to.strftime("%Y-%m"), scale=scale)
         bar.advance(task)
         bar.update(task, description="loading into the store")
-        last_day = (dt.date(to.year + (to.month // 12), to.month % 12 + 1, 1) - dt.timedelta(days=1))
+        last_day = month_end(to)
         with Store(store_path) as store:
             report = store.load({t: [tables[t]] for t in TABLES if t in tables},
                                 extract_date=last_day, note="synthetic force (crimeplan demo)")

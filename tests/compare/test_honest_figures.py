@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from crimeplan.engine.windows import add_months
+from crimeplan.periods import add_months
 from crimeplan.plans import load_plan
 from crimeplan.report.common import series_facts, spc_figure
 from crimeplan.results import compute

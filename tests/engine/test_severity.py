@@ -16,7 +16,7 @@ from tests.conftest import AREAS
 
 def _weight(code: str) -> float:
     """The weight of a code read straight from the shipped CSV (not through the engine)."""
-    text = (resources.files("crimeplan") / "sources" / "data" / "css_weights.csv").read_text()
+    text = (resources.files("crimeplan") / "contract" / "data" / "css_weights.csv").read_text()
     for row in csv.DictReader(text.splitlines()):
         if code in {row.get("code"), row.get("code_severity"), row.get("code_original")}:
             return float(row["weight"])

@@ -6,7 +6,7 @@ import datetime as dt
 
 import numpy as np
 
-from crimeplan.engine.windows import add_months
+from crimeplan.periods import add_months
 from crimeplan.narrative import SeriesFacts, key_points
 
 

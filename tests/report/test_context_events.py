@@ -6,7 +6,7 @@ import datetime as dt
 
 import yaml
 
-from crimeplan.engine.windows import add_months
+from crimeplan.periods import add_months
 from crimeplan.plans import load_plan
 from crimeplan.report.build import build_document
 from crimeplan.report.common import spc_figure

@@ -8,7 +8,6 @@ import gzip
 from collections import Counter
 from functools import lru_cache
 
-import pyarrow as pa
 import pytest
 
 from crimeplan.sources import home_office_prc, severity
@@ -99,9 +98,7 @@ def test_score_by_hand():
     assert s.weighted == 350 and s.value == pytest.approx(0.35)
     assert s.offences == 8 and s.fraud == 7 and s.unweighted == {"ZZ": 2}
     assert severity.score([("8N", 1)], None, w).value is None
-    crimes = pa.table({"offence_code": ["8N", "8N", None]})
-    t = severity.score_crimes(crimes, 100, w)
-    assert t.weighted == 200 and t.unweighted == {"(no code)": 1.0}
+    assert severity.score([("8N", 2), (None, 1)], 100, w).unweighted == {"(no code)": 1.0}
 
 
 @needs_real
@@ -147,38 +144,3 @@ def test_small_prc_file_duplicates_merges_and_force_filter(tmp_path):
     only = home_office_prc.import_files([p], force="Kent")
     only.check()
     assert only.files[0].out_of_scope == 3
-
-
-def test_score_of_a_stores_own_crimes(make_store):
-    store = make_store({
-        "areas": [{"district": "A", "lpa": "N", "force": "T", "population": 1000},
-                  {"district": "B", "lpa": "N", "force": "T", "population": 3000}],
-        "crimes": [{"crime_id": "1", "recorded_date": "2024-01-10", "offence_code": "8N",
-                    "offence_group": "Violence with injury", "district": "A"},
-                   {"crime_id": "2", "recorded_date": "2024-06-30", "offence_code": "46",
-                    "offence_group": "Shoplifting", "district": "B"},
-                   {"crime_id": "3", "recorded_date": "2023-06-30", "offence_code": "46",
-                    "offence_group": "Shoplifting", "district": "B"}],
-    })
-    w = severity.shipped_weights()
-    s = severity.score_store(store, dt.date(2024, 6, 1))
-    assert s.offences == 2 and s.population == 4000
-    assert s.value == pytest.approx((w.weight("8N") + w.weight("46")) / 4000)
-    assert s.vintage == severity.VINTAGE and s.missing_months == []
-
-
-def test_score_of_a_store_is_not_computable_over_a_missing_month(tmp_path):
-    from crimeplan.store import Store
-    from tests.conftest import write_csv
-
-    areas = write_csv(tmp_path / "areas.csv", "areas", [{"district": "A", "lpa": "N", "force": "T",
-                                                          "population": 1000}])
-    months = [dt.date(2023, m, 1) for m in range(7, 13)] + [dt.date(2024, m, 1) for m in (1, 2, 3, 5, 6)]
-    crimes = write_csv(tmp_path / "crimes.csv", "crimes", [  # one crime in every month supplied
-        {"crime_id": str(i), "recorded_date": m.replace(day=10).isoformat(), "offence_code": "8N",
-         "offence_group": "V"} for i, m in enumerate(months)])
-    with Store(tmp_path / "s.duckdb") as st:
-        st.load({"areas": [areas], "crimes": [crimes]}, extract_date=dt.date(2024, 12, 31),
-                coverage={"crimes": {"test": months}})
-        s = severity.score_store(st, dt.date(2024, 6, 1))
-    assert s.missing_months == [dt.date(2024, 4, 1)] and s.value is None and s.weighted > 0

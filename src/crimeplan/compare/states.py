@@ -16,7 +16,7 @@ import pandas as pd
 from crimeplan.compare.values import value_of
 from crimeplan.contract.schema import table as canonical_table
 from crimeplan.engine.series import SeriesSet
-from crimeplan.engine.windows import Window, add_months, month_end, month_start
+from crimeplan.periods import Window, add_months, month_end, month_start
 from crimeplan.plans.model import Measure, Plan
 
 STATES = ("value", "not_supplied", "not_carried", "provisional", "not_applicable", "suppressed")

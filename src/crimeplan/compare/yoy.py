@@ -11,7 +11,7 @@ import pandas as pd
 from crimeplan.compare.states import missing_columns, window_gap
 from crimeplan.compare.values import direction, pct_change, value_of
 from crimeplan.engine.series import SeriesSet
-from crimeplan.engine.windows import Window, add_months, month_start, window
+from crimeplan.periods import Window, add_months, month_start, window
 from crimeplan.plans.model import Measure, Plan
 
 RESULT_COLUMNS = [

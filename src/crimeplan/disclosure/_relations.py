@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from crimeplan.engine.windows import month_start, window
+from crimeplan.periods import month_start, window
 
 YEARS = ("current", "previous")
 # denominators that are populations: they add up over areas but not over windows or parts

@@ -2,6 +2,5 @@
 
 from crimeplan.engine.compute import compute_series
 from crimeplan.engine.series import SeriesSet
-from crimeplan.engine.windows import Window, window
 
-__all__ = ["SeriesSet", "Window", "compute_series", "window"]
+__all__ = ["SeriesSet", "compute_series"]

@@ -19,7 +19,7 @@ import pandas as pd
 from crimeplan.contract.schema import table as canonical_table
 from crimeplan.engine import derived
 from crimeplan.engine.series import MONTHLY_COLUMNS, WINDOW_COLUMNS, SeriesSet
-from crimeplan.engine.windows import Window, add_months, month_end, month_start, window
+from crimeplan.periods import Window, add_months, month_end, month_start, window
 from crimeplan.plans import expr
 from crimeplan.plans.model import Measure, Plan
 

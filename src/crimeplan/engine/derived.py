@@ -7,6 +7,7 @@ from typing import Any
 import ibis
 
 from crimeplan.contract.schema import table as canonical_table
+from crimeplan.contract.severity import VINTAGE, shipped_weights
 
 # Home Office positive outcome types (CONTRACT.md §4, "Solved").
 SOLVED_OUTCOMES = (1, 2, 3, 4, 6, 7, 8)
@@ -31,8 +32,6 @@ def date_column(source: str) -> str:
 
 def with_severity(t: Any) -> Any:
     """Add `severity_weight`: the ONS crime severity weight of each crime's offence code."""
-    from crimeplan.sources.severity import shipped_weights
-
     weights = shipped_weights().by_code
     table = ibis.memtable({"_code": list(weights), "severity_weight": [float(w) for w in weights.values()]})
     joined = t.left_join(table, t.offence_code.strip().upper() == table._code)
@@ -41,8 +40,6 @@ def with_severity(t: Any) -> Any:
 
 def severity_vintage() -> str:
     """Which set of crime severity weights the engine uses."""
-    from crimeplan.sources.severity import VINTAGE
-
     return VINTAGE
 
 

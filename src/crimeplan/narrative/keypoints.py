@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from crimeplan import stats
-from crimeplan.narrative.quarters import Quarter, last_quarter_end, quarter_ordinal, quarterly
+from crimeplan.narrative.quarters import Quarter, quarterly
+from crimeplan.periods import last_quarter_end, quarter_ordinal
 
 # Below this many events in either period a non-significant change is put down to low numbers.
 LOW_NUMBERS = 50

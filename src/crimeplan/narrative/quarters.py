@@ -5,22 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from crimeplan.engine.windows import financial_quarter
-
-
-def quarter_ordinal(month: dt.date) -> int:
-    """A running number of the financial quarter a month falls in (consecutive quarters differ by 1)."""
-    fy = month.year if month.month >= 4 else month.year - 1
-    return fy * 4 + (month.month - 4) % 12 // 3
-
-
-def last_quarter_end(month: dt.date) -> dt.date:
-    """The first day of the last month of the latest financial quarter that ends on or before `month`."""
-    back = month.month % 3  # quarters end in March, June, September and December
-    year, mon = month.year, month.month - back
-    if mon <= 0:
-        year, mon = year - 1, mon + 12
-    return dt.date(year, mon, 1)
+from crimeplan.periods import financial_quarter, last_quarter_end, quarter_ordinal
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,9 @@ import vl_convert as vlc
 from crimeplan import stats
 from crimeplan.compare.significance import NOT_TESTED
 from crimeplan.compare.states import force_values
-from crimeplan.engine.windows import add_months, financial_quarter, month_start, window
 from crimeplan.narrative import SeriesFacts, key_points, quarterly
-from crimeplan.narrative.quarters import quarter_ordinal
+from crimeplan.periods import (add_months, financial_quarter, month_start, quarter_label, quarter_last_month,
+                               quarter_ordinal, window)
 from crimeplan.plans.model import AreaOfFocus, Measure
 from crimeplan.report import format as fmt
 from crimeplan.report.document import BulletList, Cell, Figure, Footnotes, Table
@@ -271,9 +271,8 @@ def _quarter_points(facts: SeriesFacts, m: Measure) -> tuple[list[dt.date], list
         return [], [], [], []
     periods, values, labels, counts = [], [], [], []
     for o in range(min(first, min(qs)), target + 1):
-        fy, q = divmod(o, 4)
-        periods.append(dt.date(fy + (1 if q == 3 else 0), (q * 3 + 6) % 12 or 12, 1))
-        labels.append(f"{fy}/{str(fy + 1)[-2:]} Q{q + 1}")
+        periods.append(quarter_last_month(o))
+        labels.append(quarter_label(o))
         values.append(qs[o].value if o in qs else None)
         if o in qs:
             counts.append(qs[o].numerator)

@@ -6,8 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from crimeplan.compare.states import missing_columns
-from crimeplan.engine.windows import financial_quarter
-from crimeplan.narrative.quarters import last_quarter_end
+from crimeplan.periods import financial_quarter, last_quarter_end
 from crimeplan.plans.model import Measure
 from crimeplan.report import format as fmt
 from crimeplan.report.common import (headline_key_points, metadata, number_cell, performance_table,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from crimeplan.plans.commentary import Commentary, load_commentary
-from crimeplan.engine.windows import financial_quarter
+from crimeplan.periods import financial_quarter
 from crimeplan.report.common import (headline_key_points, metadata, performance_table, quality_blocks,
                                       spc_figure)
 from crimeplan.report.document import (Block, BulletList, Cell, Contents, Document, Footnotes, Heading,

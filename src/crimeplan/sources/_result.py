@@ -10,6 +10,7 @@ from typing import Any
 import pyarrow as pa
 
 from crimeplan.contract.schema import table as canonical_table
+from crimeplan.periods import missing_months, month_label, month_ranges, months_between
 
 QUARANTINE_COLUMNS = ["file", "row", "field", "value", "reason"]
 _ARROW = {"str": pa.string(), "int": pa.int64(), "float": pa.float64(), "date": pa.date32(),
@@ -106,37 +107,3 @@ def canonical(name: str, columns: dict[str, list[Any]]) -> pa.Table:
     return pa.table(arrays, names=tdef.column_names)
 
 
-def month_label(d: dt.date) -> str:
-    """YYYY-MM of a date."""
-    return f"{d.year:04d}-{d.month:02d}"
-
-
-def months_between(first: dt.date, last: dt.date) -> list[dt.date]:
-    """Every month start from first to last inclusive."""
-    out, y, m = [], first.year, first.month
-    while (y, m) <= (last.year, last.month):
-        out.append(dt.date(y, m, 1))
-        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    return out
-
-
-def month_ranges(months: list[dt.date]) -> str:
-    """Months as compact runs: 2018-01..2018-07, 2018-10."""
-    ms = sorted(set(months))
-    if not ms:
-        return "none"
-    runs: list[tuple[dt.date, dt.date]] = []
-    for m in ms:
-        if runs and months_between(runs[-1][1], m)[1:2] == [m]:
-            runs[-1] = (runs[-1][0], m)
-        else:
-            runs.append((m, m))
-    return ", ".join(month_label(a) if a == b else f"{month_label(a)}..{month_label(b)}" for a, b in runs)
-
-
-def missing_months(months: list[dt.date]) -> list[dt.date]:
-    """Months inside the span of months that were never supplied."""
-    ms = set(months)
-    if not ms:
-        return []
-    return [m for m in months_between(min(ms), max(ms)) if m not in ms]

@@ -8,38 +8,16 @@ from typing import Any
 
 from crimeplan._duck import rows
 from crimeplan.contract.schema import table as canonical_table
+from crimeplan.periods import missing_months, month_label, month_ranges
 from crimeplan.store.quality import month_column
 
 PERIODIC = ("peers", "aggregates")
 
 
-def _label(m: dt.date) -> str:
-    return f"{m.year:04d}-{m.month:02d}"
-
-
-def _index(m: dt.date) -> int:
-    return m.year * 12 + m.month - 1
-
-
-def _from_index(i: int) -> dt.date:
-    return dt.date(i // 12, i % 12 + 1, 1)
-
-
 def ranges(months: set[dt.date]) -> tuple[str, str]:
     """Runs of months (`2018-01..2018-07, 2018-10`) and the gaps inside them."""
-    idx = sorted({_index(m) for m in months})
-    runs: list[list[int]] = []
-    for i in idx:
-        if runs and runs[-1][1] == i - 1:
-            runs[-1][1] = i
-        else:
-            runs.append([i, i])
-
-    def fmt(a: int, b: int) -> str:
-        return _label(_from_index(a)) if a == b else f"{_label(_from_index(a))}..{_label(_from_index(b))}"
-
-    gaps = [fmt(a[1] + 1, b[0] - 1) for a, b in zip(runs, runs[1:])]
-    return ", ".join(fmt(a, b) for a, b in runs) or "none", ", ".join(gaps)
+    gaps = missing_months(list(months))
+    return month_ranges(list(months)), (month_ranges(gaps) if gaps else "")
 
 
 def check_lines(st: Any) -> list[str]:
@@ -64,13 +42,13 @@ def check_lines(st: Any) -> list[str]:
             for label, months in sorted(by_source.items()):
                 if name in PERIODIC:  # 12-month or quarterly figures: gaps between periods are normal
                     first, last = min(months), max(months)
-                    out.append(f"  {label}: {len(months)} periods ending {_label(first)}"
-                               + (f" .. {_label(last)}" if last != first else ""))
+                    out.append(f"  {label}: {len(months)} periods ending {month_label(first)}"
+                               + (f" .. {month_label(last)}" if last != first else ""))
                     continue
                 runs, gaps = ranges(months)
                 out.append(f"  {label}: months supplied {runs}" + (f"; gaps {gaps}" if gaps else ""))
             last = st.last_complete_month(name, sid)
-            out.append(f"  last complete month: {_label(last) if last else 'none'}")
+            out.append(f"  last complete month: {month_label(last) if last else 'none'}")
         carried = st.carried_columns(name, sid)
         if carried is not None:
             columns = canonical_table(name).column_names
@@ -84,7 +62,7 @@ def check_lines(st: Any) -> list[str]:
     accepted = sum(a.accepted for a in alarms)
     out.append(f"data-quality alarms of snapshot {sid}: {len(alarms)}"
                + (f" ({accepted} accepted)" if alarms else ""))
-    for a in sorted(alarms, key=lambda a: (a.table, -_index(a.month), a.level != "source",
+    for a in sorted(alarms, key=lambda a: (a.table, -a.month.toordinal(), a.level != "source",
                                            a.level, a.key or "")):
         mark = (f"accepted by {a.accepted_by} on {a.accepted_at:%Y-%m-%d}: {a.reason}"
                 if a.accepted else "not accepted")

@@ -20,6 +20,7 @@ from crimeplan._duck import rows
 from crimeplan.contract.loss import DEFAULT_MAX_SHARE, judge, tally_checked
 from crimeplan.contract.schema import table as canonical_table
 from crimeplan.errors import BadInput
+from crimeplan.periods import month_end
 from crimeplan.store.alarms import CATEGORY_COLUMNS, MONTH_COLUMNS, Alarm, check_series
 
 QUALITY_META = """
@@ -36,11 +37,6 @@ _ALARM_COLS = "table_name, month, level, key, observed, expected_low, expected_h
 def month_column(table_name: str) -> str | None:
     """The column that places a row of a table in a month (None for areas, events)."""
     return MONTH_COLUMNS.get(table_name) or canonical_table(table_name).date_column
-
-
-def _month_end(m: dt.date) -> dt.date:
-    nxt = dt.date(m.year + m.month // 12, m.month % 12 + 1, 1)
-    return nxt - dt.timedelta(days=1)
 
 
 # -- the quarantine share rule for canonical loads -------------------------------------------
@@ -171,7 +167,7 @@ class QualityMixin:
         months = set().union(*by_source.values()) if by_source else set()
         if not months:
             months = _months_with_rows(self.con, phys[table_name], col)
-        done = [m for m in months if _month_end(m) <= snap.extract_date]
+        done = [m for m in months if month_end(m) <= snap.extract_date]
         return max(done) if done else None
 
     def carried_columns(self, table_name: str, snapshot_id: int | None = None) -> set[str] | None:
