@@ -142,7 +142,9 @@ def test_html_prints_the_export_figures(pipeline):
                 expected = fmt.number(100 * (printed[1] - printed[0]) / printed[0] if printed[0] else None, 1)
             assert parser.cells[(key, field)] == expected, (key, printed)
             shown = parser.cells[(key, "assessment")].lower()
-            assert shown == (r["assessment"] or r["direction"])
+            # with no test the cell gives the direction and says it was not tested
+            untested = r["direction"] if r["direction"] == "same" else f"{r['direction']} (not tested)"
+            assert shown == (r["assessment"] or untested)
             assert r["assessment"] in ("", "no significant change", f"significantly {r['direction']}")
             if r["assessment"].startswith("significantly"):
                 assert float(r["p_value"]) < 0.05 and r["significant"] == "true"
