@@ -9,7 +9,6 @@ import datetime as dt
 import re
 import subprocess
 from decimal import ROUND_HALF_UP, Decimal
-from html.parser import HTMLParser
 
 import docx
 import openpyxl
@@ -24,6 +23,7 @@ from crimeplan.results import compute
 from crimeplan.store import Store
 from crimeplan.synth import generate
 from tests.cli_helpers import run_cli
+from tests.report_render.test_html import parse
 
 TO = dt.date(2026, 3, 1)
 FORMATS = (".html", ".pdf", ".docx", ".xlsx")
@@ -58,50 +58,21 @@ def annual(tmp_path_factory):
 
 # ---- reading the files back ------------------------------------------------------------------
 
-class _Tables(HTMLParser):
-    """The rows of every <table> as the reader sees the cells (footnote marks apart), the note
-    numbers referred to in reading order, and the footer's text."""
+class _Html:
+    """The annual table as the reader sees it (header, then rows; footnote marks apart), the
+    note numbers referred to in reading order, and the page footer's text."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.rows: list[list[str]] = []
-        self.refs: list[int] = []
-        self.footer = ""
-        self._cell: list[str] | None = None
-        self._sup = self._in_footer = False
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "tr":
-            self.rows.append([])
-        elif tag in ("td", "th") and self.rows:
-            self._cell = []
-        elif tag == "sup":
-            self._sup = True
-        elif tag == "a" and self._sup:
-            self.refs.append(int(dict(attrs)["href"].rsplit("-", 1)[1]))
-        elif tag == "footer":
-            self._in_footer = True
-
-    def handle_endtag(self, tag):
-        if tag in ("td", "th") and self._cell is not None:
-            self.rows[-1].append("".join(self._cell).strip())
-            self._cell = None
-        elif tag == "sup":
-            self._sup = False
-        elif tag == "footer":
-            self._in_footer = False
-
-    def handle_data(self, data):
-        if self._cell is not None and not self._sup:
-            self._cell.append(data)
-        if self._in_footer:
-            self.footer += data
+    def __init__(self, path) -> None:
+        page, html = parse(path)
+        table = page.tables[-1]
+        self.rows = [[c["text"].strip() for c in table["header"]]] + [[c["text"].strip() for c in row]
+                                                                      for row in table["rows"]]
+        self.refs = [int(n) for row in table["rows"] for c in row for n in re.findall(r"\d+", c["sup"])]
+        self.footer = re.sub(r"<[^>]+>", " ", re.search(r"<footer>(.*?)</footer>", html, re.S).group(1))
 
 
-def _html(path) -> _Tables:
-    parser = _Tables()
-    parser.feed(path.read_text(encoding="utf-8"))
-    return parser
+def _html(path) -> _Html:
+    return _Html(path)
 
 
 def _docx_rows(path) -> list[list[str]]:
