@@ -141,7 +141,7 @@ def annual_document(results: Results, *, edition: str = "internal",
                   "% Difference is that change as a share of last year's figure (\"-\" for percentages). "
                   f"\"{NOT_AVAILABLE}\": no figure can be produced for the period; the note says why."),
         Table("Performance data", HEADER_FIXED + [last_label, this_label] + DIFFERENCES, rows,
-              widths=[2.4, 3.4, 1.2, 1.2, 1.3, 1.1, 1.4]),
+              widths=[2.5, 3.4, 1.3, 1.3, 1.3, 1.1, 1.7]),
     ]
     meta = metadata(results, edition=edition, overrides=overrides or {})
     if force:
