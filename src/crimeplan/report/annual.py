@@ -103,8 +103,7 @@ def _further(area: AreaOfFocus, m: Measure, first: bool) -> str:
 
 def annual_document(results: Results, *, edition: str = "internal",
                     overrides: dict[str, str] | None = None) -> Document:
-    """The annual report's performance data: priority | indicator | 12 months to March last year and
-    this year | number and % difference | further info, with numbered footnotes."""
+    """Seed 004's performance data table for the financial year ending in the results' March."""
     check_march(results.to_month)
     plan = results.plan
     table = results.table
