@@ -12,6 +12,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from crimeplan.contract.schema import TABLES
 from crimeplan.periods import month_end
 from crimeplan.plans import load_plan, shipped_plans
+from crimeplan.report.annual import last_march
 from crimeplan.report.build import build_document
 from crimeplan.report.render import FORMATS, render_all
 from crimeplan.results import compute, write_results
@@ -24,11 +25,6 @@ REPORTS = {
                               ("quarterly", "public", (".html", ".pdf"))],
 }
 
-
-
-def last_march(month: dt.date) -> dt.date:
-    """The latest March on or before a month (the end of the last complete financial year)."""
-    return dt.date(month.year if month.month >= 3 else month.year - 1, 3, 1)
 
 
 def run_demo(out: Path, *, scale: float, seed: int, to: dt.date, console: Console) -> list[Path]:

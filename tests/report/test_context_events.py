@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import yaml
 
@@ -10,6 +11,7 @@ from crimeplan.periods import add_months
 from crimeplan.plans import load_plan
 from crimeplan.report.build import build_document
 from crimeplan.report.common import spc_figure
+from crimeplan.report.render import render
 from crimeplan.results import compute
 from crimeplan.store import Store
 from tests.conftest import AREAS, write_csv
@@ -25,7 +27,8 @@ PLAN = {"id": "e", "title": "E", "areas_of_focus": [{"id": "a", "title": "A", "m
     {"id": "all_crime", "label": "All crime", "source": "crimes", "headline": True}]}]}
 
 
-def test_events_are_footnoted_and_named_under_the_chart(tmp_path):
+def _results(tmp_path, to: dt.date):
+    """The one-measure plan computed over Jul 2021 - Jun 2024 with the four events loaded."""
     crimes = [{"crime_id": f"K{m:%Y%m}{i}", "recorded_date": f"{m:%Y-%m}-0{1 + i}", "offence_group": "x",
                "district": "A"} for m in MONTHS for i in range(5 + m.month % 3)]
     files = {"areas": [write_csv(tmp_path / "a.csv", "areas", AREAS)],
@@ -34,7 +37,11 @@ def test_events_are_footnoted_and_named_under_the_chart(tmp_path):
     (tmp_path / "p.yaml").write_text(yaml.safe_dump(PLAN))
     with Store(tmp_path / "s.duckdb") as store:
         store.load(files, extract_date=dt.date(2024, 6, 30))
-        results = compute(store, load_plan(tmp_path / "p.yaml"), dt.date(2024, 6, 1))
+        return compute(store, load_plan(tmp_path / "p.yaml"), to)
+
+
+def test_events_are_footnoted_and_named_under_the_chart(tmp_path):
+    results = _results(tmp_path, dt.date(2024, 6, 1))
     document = build_document("monthly", results)
     # the 12-month row covers Jul 2022 - Jun 2024 with last year: the initiative is in, the
     # 2022 note is not (Jan 2022 is before Jul 2022), nor is the 2020 one or another measure's
@@ -45,3 +52,14 @@ def test_events_are_footnoted_and_named_under_the_chart(tmp_path):
     # the chart runs Jul 2021 - Jun 2024: both events inside it are named, the others are not
     assert "Jan 2022: New crime system" in caption and "Mar 2023: Operation Lantern began" in caption
     assert "Before every window" not in caption and "Not this measure" not in caption
+
+
+def test_the_annual_table_footnotes_the_events_of_its_two_years(tmp_path):
+    # the 12 months to March 2024 against the 12 months to March 2023 span Apr 2022 - Mar 2024:
+    # the initiative (Mar 2023) is footnoted on the All crime row; the others are not
+    results = _results(tmp_path, dt.date(2024, 3, 1))
+    html = render(build_document("annual", results), tmp_path / "annual.html").read_text(encoding="utf-8")
+    notes = re.findall(r'<li id="cp-note-(\d+)">(.*?)</li>', html)
+    assert [text for _, text in notes] == ["March 2023: Operation Lantern began."]
+    row = next(r for r in html.split("<tr")[1:] if "All crime" in r)
+    assert f'href="#cp-note-{notes[0][0]}"' in row

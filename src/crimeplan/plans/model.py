@@ -127,6 +127,8 @@ class Measure(Strict):
     mature_after_months: int = Field(default=6, ge=0, le=36)
     spc: SPCOptions = Field(default_factory=SPCOptions)
     footnotes: list[str] = Field(default_factory=list)
+    # the annual table's Further Info cell for this measure (e.g. where to read more)
+    further_info: str | None = None
     headline: bool = False
     breakdown: bool = False
     survey: bool = False
@@ -259,6 +261,8 @@ class AreaOfFocus(Strict):
     number: int | None = None
     title: str
     objective: str | None = None
+    # the annual table's Further Info on the priority's first row (e.g. where to read more)
+    further_info: str | None = None
     measures: list[Measure] = Field(default_factory=list)
     commitments: list[Commitment] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)

@@ -1,22 +1,118 @@
-"""The annual report's performance table (seed 004) as a Document."""
+"""The annual report's performance data table (seed 004) as a Document.
+
+One row per Police and Crime Plan indicator with a rolling-year figure: the 12 months to March
+last year and this year, the number and % difference worked from the printed figures, and the
+plan's Further Info (where to read more). Every row's notes (definitions, periods, figures that
+cannot be produced and why, withheld figures) are numbered in order of first appearance.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
+from crimeplan.errors import BadInput
+from crimeplan.plans.model import AreaOfFocus, Measure
 from crimeplan.report import format as fmt
-from crimeplan.report.common import figure_cell, metadata, number_format
+from crimeplan.report.common import (WITHHELD_NOTE, alarm_refs, event_refs, figure_cell, force_name, metadata,
+                                     number_format)
 from crimeplan.report.document import Block, Cell, Document, Footnotes, Heading, Paragraph, Table
 from crimeplan.results import Results
+
+HEADER_FIXED = ["Police and Crime Plan Priorities", "Police Priority Indicators"]
+DIFFERENCES = ["Number Difference", "% Difference", "Further Info"]
+NOT_AVAILABLE = "n/a"
+
+
+def last_march(month: dt.date) -> dt.date:
+    """The latest March on or before a month (the end of the last complete financial year)."""
+    return dt.date(month.year if month.month >= 3 else month.year - 1, 3, 1)
+
+
+def financial_year(march: dt.date) -> str:
+    """The financial year ending in this March, as seed 004 writes it: '2016-17'."""
+    return f"{march.year - 1}-{str(march.year)[-2:]}"
+
+
+def check_march(month: dt.date) -> None:
+    """Refuse a period that is not a financial year's end: the annual report covers April to March."""
+    if month.month != 3:
+        raise BadInput(f"the annual report covers a financial year (the 12 months to March): --to must be "
+                       f"a March; the latest March on or before {month:%Y-%m} is {last_march(month):%Y-%m}",
+                       field="--to")
+
+
+def _why(note: Any) -> str:
+    """A results row's note in a reader's words, each reason once ('last year:' dropped)."""
+    parts = [p.strip().removeprefix("last year: ") for p in str(note or "").split(";") if p.strip()]
+    return "; ".join(dict.fromkeys(parts)) or "no figure for that period"
+
+
+def _row_notes(results: Results, m: Measure, r: dict[str, Any], notes: Footnotes, *,
+               public: bool, this_year: str) -> list[int]:
+    """The row's footnotes: definitions, its period when not the year's, why a figure is n/a,
+    withheld figures, context events; data-quality alarms in the internal edition only."""
+    refs = [notes.ref(t) for t in m.footnotes]
+    if r.get("period_end") != results.to_month.strftime("%Y-%m") and r.get("current_period"):
+        refs.append(notes.ref(f"{m.label}: the latest figures available, for {r['current_period']} against "
+                              f"{r.get('previous_period')}."))
+    hidden = r.get("suppressed") is True
+    before, now = fmt.missing(r.get("previous_value")), fmt.missing(r.get("current_value"))
+    if not hidden and before and now:
+        refs.append(notes.ref(f"{m.label}: data are not currently available ({_why(r.get('note'))})."))
+    elif not hidden and before:
+        refs.append(notes.ref(f"{m.label} is for the {this_year} only: the previous "
+                              f"period cannot be produced or compared ({_why(r.get('note'))})."))
+    elif not hidden and now:
+        refs.append(notes.ref(f"{m.label}: no figure for the latest period ({_why(r.get('note'))})."))
+    if hidden:
+        refs.append(notes.ref(WITHHELD_NOTE))
+    refs += event_refs(results, m, r, notes)
+    if not public:  # unchecked data-quality alarms are for the analysts
+        refs += alarm_refs(results, m, r, notes)
+    return sorted(set(refs))
+
+
+def _figure(r: dict[str, Any], field: str, m: Measure) -> Cell:
+    """A year's figure as the measure prints it (£, %), [c] when withheld, n/a when there is none."""
+    if fmt.missing(r.get(field)) and r.get("suppressed") is not True:
+        return Cell(NOT_AVAILABLE, measure_id=m.id, field=field)
+    return figure_cell(r, field, m)
+
+
+def _differences(r: dict[str, Any], m: Measure) -> list[Cell]:
+    """Number and % difference, worked from the printed figures so a reader's calculator agrees;
+    '-' where there is nothing to compare and for the % difference of a percentage."""
+    if r.get("suppressed") is True:
+        return [Cell("[c]", measure_id=m.id, field="change"), Cell("[c]", measure_id=m.id, field="pct_change")]
+    comparable = r.get("comparable") is True
+    change = fmt.printed_change(r.get("previous_value"), r.get("current_value"), m.decimals)
+    pct = fmt.printed_pct_change(r.get("previous_value"), r.get("current_value"), m.decimals)
+    number = (Cell(fmt.signed_figure(change, m.unit, m.decimals), float(change), number_format(m.decimals),
+                   measure_id=m.id, field="pp_change" if m.is_percent else "change")
+              if comparable and change is not None else Cell("-", measure_id=m.id, field="change"))
+    share = (Cell(fmt.number(pct, 1) + "%", float(fmt.shown(pct, 1)), "0.0", measure_id=m.id, field="pct_change")
+             if comparable and pct is not None and not m.is_percent else Cell("-", measure_id=m.id, field="pct_change"))
+    return [number, share]
+
+
+def _further(area: AreaOfFocus, m: Measure, first: bool) -> str:
+    """What the plan says a reader can turn to: the priority's on its first row, the measure's own."""
+    return "; ".join(t for t in ((area.further_info if first else None), m.further_info) if t)
 
 
 def annual_document(results: Results, *, edition: str = "internal",
                     overrides: dict[str, str] | None = None) -> Document:
-    """Priority | indicator | 12 months to March last year and this year | differences | further info."""
+    """Seed 004's performance data table for the financial year ending in the results' March."""
+    check_march(results.to_month)
     plan = results.plan
     table = results.table
     notes = Footnotes()
     month = results.to_month
-    last_label = f"12 months to {month.strftime('%b')} {month.year - 1}"
-    this_label = f"12 months to {month.strftime('%b %Y')}"
+    last_label = f"12 months to {month:%b} {month.year - 1}"
+    this_label = f"12 months to {month:%b %Y}"
+    force = force_name(results)
+    year = financial_year(month)
     rows: list[list[Cell]] = []
     for i, area in enumerate(plan.areas_of_focus):
         first = True
@@ -25,43 +121,33 @@ def annual_document(results: Results, *, edition: str = "internal",
             if sel.empty:
                 continue
             r = sel.iloc[0].to_dict()
-            refs = [notes.ref(t) for t in m.footnotes]
-            if isinstance(r.get("note"), str) and r["note"]:
-                refs.append(notes.ref(f"{m.label}: {r['note']}."))
-            hidden = r.get("suppressed") is True
-            if hidden:
-                refs.append(notes.ref("[c] Figure withheld to protect confidentiality (small numbers)."))
-            comparable = r.get("comparable") is True and not hidden
-            # differences worked from the printed figures, so a reader's calculator agrees
-            change = fmt.printed_change(r.get("previous_value"), r.get("current_value"), m.decimals)
-            pct = fmt.printed_pct_change(r.get("previous_value"), r.get("current_value"), m.decimals)
-            percent = m.unit == "percent"
-            further = r.get("assessment") if isinstance(r.get("assessment"), str) else ""
+            refs = _row_notes(results, m, r, notes, public=edition == "public",
+                              this_year=f"12 months to {month:%B %Y}")
             rows.append([
-                Cell(f"{area.number or i + 1}. {area.title}" if first else ""),
+                Cell(f"Priority {area.number or i + 1} – {area.title}" if first else ""),
                 Cell(m.label, footnotes=refs, measure_id=m.id, field="label"),
-                figure_cell(r, "previous_value", m),
-                figure_cell(r, "current_value", m),
-                Cell((fmt.number(change, m.decimals) + (" % pts" if percent else "")) if comparable else "N/A",
-                     float(change) if comparable and not fmt.missing(change) else None,
-                     number_format(m.decimals), measure_id=m.id, field="change"),
-                Cell("-" if percent or not comparable else fmt.number(pct, 1) + "%",
-                     None if percent or not comparable or fmt.missing(pct) else float(pct),
-                     "0.0", measure_id=m.id, field="pct_change"),
-                Cell(further[:1].upper() + further[1:] if further else ""),
+                _figure(r, "previous_value", m),
+                _figure(r, "current_value", m),
+                *_differences(r, m),
+                Cell(_further(area, m, first)),
             ])
             first = False
     blocks: list[Block] = [
         Heading("Performance data", 1, "performance"),
-        Paragraph(f"Police and Crime Plan indicators: the {this_label[0].lower() + this_label[1:]} against the "
-                  f"{last_label[0].lower() + last_label[1:]}. Number difference is this year minus last year (percentage "
-                  "points for rates); % difference is the change as a share of last year."),
-        Table("Performance data", ["Priority", "Indicator", last_label, this_label, "Number difference",
-                                   "% difference", "Further info"], rows,
-              widths=[2.2, 3.2, 1.3, 1.3, 1.3, 1.1, 1.8]),
+        Paragraph(f"Police and Crime Plan indicators for the 12 months to {month:%B %Y} against the 12 months "
+                  f"to {month:%B} {month.year - 1}. Number Difference is this year's figure minus last year's, "
+                  "worked from the figures as printed (in percentage points, % pts, for percentages); "
+                  "% Difference is that change as a share of last year's figure (\"-\" for percentages). "
+                  f"\"{NOT_AVAILABLE}\": no figure can be produced for the period; the note says why."),
+        Table("Performance data", HEADER_FIXED + [last_label, this_label] + DIFFERENCES, rows,
+              widths=[2.5, 3.4, 1.3, 1.3, 1.3, 1.1, 1.7]),
     ]
     meta = metadata(results, edition=edition, overrides=overrides or {})
-    return Document(title=f"{plan.title}: annual performance table",
-                    subtitle=f"12 months to {month.strftime('%B %Y')}", metadata=meta, blocks=blocks,
-                    footnotes=notes.items, sensitivity=dict(meta)["Sensitivity"])
-
+    if force:
+        meta.insert(0, ("Force", force))
+    title = f"{force + ' ' if force else ''}Annual Report {year}: performance data"
+    return Document(title=title,
+                    subtitle=f"{force + ': ' if force else ''}12 months to {month:%B %Y} against the 12 months "
+                             f"to {month:%B} {month.year - 1}",
+                    metadata=meta, blocks=blocks, footnotes=notes.items, sensitivity=dict(meta)["Sensitivity"],
+                    footer=f"{force + ' · ' if force else ''}Annual Report {year}")

@@ -27,6 +27,15 @@ NOUNS = {"crimes": "offences", "incidents": "incidents", "casualties": "casualti
 NUMBER_FORMATS = {0: "#,##0", 1: "#,##0.0", 2: "#,##0.00", 3: "#,##0.000", 4: "#,##0.0000"}
 
 
+WITHHELD_NOTE = "[c] Figure withheld to protect confidentiality (small numbers)."
+
+
+def force_name(results: Results) -> str | None:
+    """The force a report is about: the plan's `metadata.force`, else the store's, else the MSG home."""
+    named = results.plan.metadata.get("force") or results.series.force
+    return named or (results.plan.msg.home if results.plan.msg else None)
+
+
 def number_format(decimals: int) -> str:
     """The spreadsheet number format for a figure printed at these decimals."""
     return NUMBER_FORMATS.get(decimals, "#,##0.00")
@@ -88,7 +97,7 @@ def performance_table(results: Results, area: AreaOfFocus, notes: Footnotes, *,
             if isinstance(rec.get("test"), str) and rec["test"]:
                 refs.append(notes.ref(test_note(rec["test"])))
             if rec.get("suppressed") is True:
-                refs.append(notes.ref("[c] Figure withheld to protect confidentiality (small numbers)."))
+                refs.append(notes.ref(WITHHELD_NOTE))
             refs += alarm_refs(results, m, rec, notes)
             refs += event_refs(results, m, rec, notes)
             label = m.label

@@ -103,6 +103,11 @@ class Document:
     footnotes: list[str]
     sensitivity: str = "OFFICIAL"
     attribution: str | None = None
+    footer: str | None = None  # the running footer's words (default: the subtitle, else the title)
+
+    def footer_text(self) -> str:
+        """The words every page's footer carries beside the marking and page number."""
+        return self.footer or self.subtitle or self.title
 
     def tables(self) -> list[Table]:
         """Every table in order."""

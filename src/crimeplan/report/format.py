@@ -28,6 +28,16 @@ def figure(value: Any, unit: str, decimals: int) -> str:
     return text + UNIT_SUFFIX.get(unit, "")
 
 
+def signed_figure(value: Any, unit: str, decimals: int) -> str:
+    """A difference in the measure's unit: '-£0.3m', '1,290', '-4.5 % pts' (percentage points)."""
+    if missing(value):
+        return "N/A"
+    if unit == "percent":
+        return number(value, decimals) + " % pts"
+    size = round_half_up(abs(float(value)), decimals)
+    return ("-" if float(value) < 0 and size != 0 else "") + figure(size, unit, decimals)
+
+
 def shown(value: Any, decimals: int) -> float | None:
     """A figure as the reader sees it: rounded half up at its printed decimals."""
     if missing(value):

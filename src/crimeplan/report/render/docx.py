@@ -123,7 +123,7 @@ class _Writer:
         tabs.clear_all()
         tabs.add_tab_stop(Emu(Pt(width_pt) // 2), WD_TAB_ALIGNMENT.CENTER)
         tabs.add_tab_stop(Pt(width_pt), WD_TAB_ALIGNMENT.RIGHT)
-        short = self.src.subtitle or self.src.title
+        short = self.src.footer_text()
         r = fp.add_run(_clean(short if len(short) <= 50 else short[:49] + "…"))
         r.font.size = Pt(8)
         r.font.color.rgb = MUTED

@@ -58,7 +58,7 @@ figcaption { font-size: .9rem; margin-top: .35rem; }
 .cell-picture svg { height: 1.4em; width: auto; vertical-align: middle; }
 section.notes { margin-top: 2.5rem; border-top: 1px solid #b1b4b6; }
 section.notes ol { font-size: .875rem; }
-.attribution { font-size: .875rem; color: var(--muted); }
+.attribution, .running-footer { font-size: .875rem; color: var(--muted); }
 a:focus { outline: 3px solid #ffdd00; }
 @media print {
   @page { size: A4; margin: 18mm 15mm; @top-center { content: %(marking_css)s; font: bold 9pt Arial, sans-serif; }
@@ -239,6 +239,8 @@ def render_html(document: Document) -> str:
         out.extend(f'<li id="cp-note-{n}">{_text(t)}</li>' for n, t in enumerate(document.footnotes, 1))
         out.append("</ol></section>")
     out.append("<footer>")
+    if document.footer:
+        out.append(f'<p class="running-footer">{_text(document.footer)}</p>')
     if document.attribution:
         out.append(f'<p class="attribution">{_text(document.attribution)}</p>')
     out.append(f'<div class="marking" role="note" aria-label="Sensitivity marking">{marking}</div>')

@@ -207,7 +207,7 @@ def typst_source(document: Document, folder: Path) -> str:
         accent=c.ACCENT, better=c.BETTER_FILL, worse=c.WORSE_FILL, header=c.HEADER_FILL, muted=c.MUTED_TEXT,
         marking=string(document.sensitivity), doc_title=string(document.title),
         author=f", author: {string(author)}" if author else "", font=FONT,
-        short_title=string(_short(document.subtitle or document.title)))]
+        short_title=string(_short(document.footer_text())))]
     out.extend(_title_page(document))
     figures = tables = 0
     pending: list[str] = []  # headings waiting to see whether a landscape table follows

@@ -271,6 +271,8 @@ def _table_sheet(ws, t: Table, document: Document, about: str) -> None:
     ws.oddHeader.center.text = document.sensitivity.replace("&", "&&")
     ws.oddFooter.center.text = document.sensitivity.replace("&", "&&")
     ws.oddFooter.right.text = "Page &P of &N"
+    if document.footer:
+        ws.oddFooter.left.text = document.footer.replace("&", "&&")
 
 
 def cover_fields(document: Document) -> list[tuple[str, str]]:
