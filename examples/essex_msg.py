@@ -39,7 +39,7 @@ def main() -> None:
         leftover.unlink(missing_ok=True)
     for line in run_import("ons-pfa", [args.data], store_path, force=None, options={}):
         print(line)
-    plan = load_plan(HERE.parent / "plans" / "essex-msg.yaml")
+    plan = load_plan("essex-msg")
     with Store(store_path, read_only=True) as store:
         periods = sorted({r[0] for r in store.con.execute(
             f'SELECT DISTINCT period_end FROM "{store.physical_tables()["peers"]}" WHERE force = ?',
