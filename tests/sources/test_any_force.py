@@ -231,6 +231,19 @@ def test_msg_page_says_plainly_why_there_is_no_comparison(kent_store, capsys, pl
 
 
 @needs_real
+def test_shipped_monthly_report_on_a_real_force_names_no_invented_peers(kent_store, capsys):
+    out = kent_store / "monthly.pdf"
+    run = run_cli(capsys, "report", "monthly", "--store", str(kent_store / "kent.duckdb"), "--plan",
+                  "monthly-performance", "--to", "2024-01", "--format", "pdf", "--out", str(out))
+    assert run.code == 0, run.err
+    text = pdf_text(out)
+    assert ("Most Similar Group comparison No Most Similar Group is named for Kent: this plan's peer "
+            "group is for Shire Constabulary, another force, so it is not shown.") in text
+    for invented in ("Avonmere", "Cheviot", "Dunmore", "Fenwick", "Greywater", "Highmoor", "Lowland Vale"):
+        assert invented not in text
+
+
+@needs_real
 def test_a_plan_for_another_force_is_refused(kent_store, capsys):
     path = kent_store / "essex.yaml"
     assert run_cli(capsys, "init", "--force", "Essex", "--out", str(path), "--overwrite").code == 0
