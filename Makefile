@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-slow bench lock clean real-demo essex-msg system-deps
+.PHONY: setup demo test test-slow bench lock clean real-demo essex-msg system-deps
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,6 +12,9 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
+
+# the environment alone: then run .venv/bin/crimeplan ...
+setup: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/crimeplan demo --out demo-output
@@ -27,11 +30,15 @@ test: $(STAMP) system-deps
 test-slow: $(STAMP) system-deps
 	$(BIN)/python -m pytest -q -m slow
 
+# the real data folder: DATA=DIR, else $$CRIMEPLAN_REAL_DATA, else ../shared/data/real
+DATA ?=
+DATA_OPT := $(if $(DATA),--data $(DATA),)
+
 real-demo: $(STAMP)
-	$(BIN)/python examples/real_demo.py --out real-demo-output
+	$(BIN)/python examples/real_demo.py --out real-demo-output $(DATA_OPT)
 
 essex-msg: $(STAMP)
-	$(BIN)/python examples/essex_msg.py --out essex-msg-output
+	$(BIN)/python examples/essex_msg.py --out essex-msg-output $(DATA_OPT)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/engine_vs_floor.py --scale 10

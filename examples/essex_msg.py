@@ -1,9 +1,11 @@
 """Essex Police against its Most Similar Group, edition by edition, from the real ONS tables.
 
-    python examples/essex_msg.py --out essex-msg-output [--data ../shared/data/real/ons_pfa_tables]
+    .venv/bin/python examples/essex_msg.py --out essex-msg-output [--data DIR]
 
-Imports the ONS Police Force Area tables (eight quarterly editions 2018-2019 and the 2025 CSVs)
-into a new store, then writes the MSG section (HTML) of plans/essex-msg.yaml for each edition:
+DIR is the real data folder (default: $CRIMEPLAN_REAL_DATA, else ../shared/data/real beside the
+checkout); its ons_pfa_tables/ are read.  Imports the ONS Police Force Area tables (eight
+quarterly editions 2018-2019 and the 2025 CSVs) into a new store, then writes the MSG section
+(HTML) of the shipped plan essex-msg (plans/essex-msg.yaml) for each edition:
 Essex's position among Avon and Somerset, Derbyshire, Hampshire, Hertfordshire, Leicestershire,
 Staffordshire and Sussex (the MSG named in seed 000) on total recorded crime and each offence
 group, with change required, significance and position change since the previous edition.
@@ -14,32 +16,44 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import sys
 from pathlib import Path
 
+from crimeplan.errors import BadInput, StoreBusy
 from crimeplan.plans import load_plan
 from crimeplan.report.build import build_document
 from crimeplan.report.render import render
 from crimeplan.results import compute
+from crimeplan.sources.real_data import add_data_option, real_folder
 from crimeplan.sources.run import run_import
 from crimeplan.store import Store
 
-HERE = Path(__file__).resolve().parent
-DEFAULT_DATA = HERE.parent.parent / "shared" / "data" / "real" / "ons_pfa_tables"
+CHECKOUT = Path(__file__).resolve().parents[1]
 
 
-def main() -> None:
-    """Import the editions and write one MSG page per edition."""
+def main(argv: list[str] | None = None) -> int:
+    """Command line: write the MSG pages; exit 2 with one line when the data is not there."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", type=Path, default=Path("essex-msg-output"))
-    ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    args = ap.parse_args()
-    args.out.mkdir(parents=True, exist_ok=True)
-    store_path = args.out / "essex.duckdb"
+    add_data_option(ap, CHECKOUT)
+    args = ap.parse_args(argv)
+    try:
+        pages(real_folder(args.data, "ons_pfa_tables"), args.out)
+    except (BadInput, StoreBusy) as exc:
+        print(f"essex_msg: error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def pages(tables: Path, out: Path) -> None:
+    """Import the editions and write one MSG page per edition."""
+    out.mkdir(parents=True, exist_ok=True)
+    store_path = out / "essex.duckdb"
     for leftover in (store_path, Path(str(store_path) + ".wal")):
         leftover.unlink(missing_ok=True)
-    for line in run_import("ons-pfa", [args.data], store_path, force=None, options={}):
+    for line in run_import("ons-pfa", [tables], store_path, force=None, options={}):
         print(line)
-    plan = load_plan(HERE.parent / "plans" / "essex-msg.yaml")
+    plan = load_plan("essex-msg")
     with Store(store_path, read_only=True) as store:
         periods = sorted({r[0] for r in store.con.execute(
             f'SELECT DISTINCT period_end FROM "{store.physical_tables()["peers"]}" WHERE force = ?',
@@ -51,11 +65,11 @@ def main() -> None:
                 print(f"{month:%Y-%m}: no rates per 1,000 in this edition (the 2025 CSVs give counts "
                       "without populations), so no MSG comparison is written")
                 continue
-            page = render(build_document("msg", results), args.out / f"essex-msg-{month:%Y-%m}.html")
+            page = render(build_document("msg", results), out / f"essex-msg-{month:%Y-%m}.html")
             top = results.msg.iloc[0]
             print(f"wrote {page}: total recorded crime {top.home_value:.1f} per 1,000, "
                   f"{top.msg_position_text} of {top.msg_size} (MSG average {top.msg_average:.1f})")
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -6,7 +6,10 @@ alone) into its own fresh store, one import per force, then prints every alarm t
 raised and the counts: month checks made (series × month with history and size enough),
 alarms, the Kent December 2018 ones (a known publication dip, README §1b) and the rest.
 
-    .venv/bin/python examples/real_alarms.py [--data ../shared/data/real] [--out real-alarms]
+    .venv/bin/python examples/real_alarms.py [--data DIR] [--out real-alarms]
+
+DIR is the real data folder (default: $CRIMEPLAN_REAL_DATA, else ../shared/data/real beside the
+checkout).
 
 Contains public sector information licensed under the Open Government Licence v3.0.
 """
@@ -21,7 +24,9 @@ import tempfile
 from collections import defaultdict
 from pathlib import Path
 
+from crimeplan.errors import BadInput
 from crimeplan.sources import run_import
+from crimeplan.sources.real_data import add_data_option, real_folder
 from crimeplan.store import Store
 from crimeplan.store.alarms import MONTH_COLUMNS, assess_series
 from crimeplan.store.quality import table_series
@@ -41,14 +46,16 @@ def _forces(street: Path) -> dict[str, list[Path]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    here = Path(__file__).resolve().parents[1]
+    """Command line: import every force's files and print the alarms; exit 2 when the data is not there."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--data", type=Path, default=here.parent / "shared" / "data" / "real")
+    add_data_option(ap, Path(__file__).resolve().parents[1])
     ap.add_argument("--out", type=Path, default=None, help="folder for the stores (default: temporary)")
     args = ap.parse_args(argv)
-    street = args.data / "police_uk_street"
-    if not street.exists():
-        street = Path("/work/shared/data/real/police_uk_street")
+    try:
+        street = real_folder(args.data, "police_uk_street")
+    except BadInput as exc:
+        print(f"real_alarms: error: {exc}", file=sys.stderr)
+        return 2
     out = args.out or Path(tempfile.mkdtemp(prefix="real-alarms-"))
     out.mkdir(parents=True, exist_ok=True)
     checks = alarms = known = 0

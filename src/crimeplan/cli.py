@@ -329,6 +329,20 @@ def export(
 
 
 @app.command()
+def init(
+    force: str = typer.Option(..., "--force", help='the force, as police.uk or ONS spell it ("Kent", "Kent Police")'),
+    out: Path = typer.Option(..., "--out", help="folder for the plan (it is written as FORCE-plan.yaml), or a .yaml file"),
+    overwrite: bool = typer.Option(False, "--overwrite", help="replace a plan already there"),
+) -> None:
+    """Write a starter plan for one force: its name, LPAs and districts, and an empty MSG to fill in."""
+    from crimeplan.plans.starter import write_starter
+
+    path = write_starter(force, out, overwrite=overwrite)
+    console.print(f"wrote {path}")
+    console.print("its msg.peers list is empty: copy in the force's HMICFRS Most Similar Group to compare with it")
+
+
+@app.command()
 def demo(
     out: Path = typer.Option(Path("demo-output"), "--out", help="folder for the store, exports and reports"),
     scale: float = typer.Option(1.0, help="multiplies record volumes"),

@@ -17,6 +17,7 @@ from crimeplan.compare.significance import add_significance
 from crimeplan.engine import SeriesSet, compute_series
 from crimeplan.errors import BadInput
 from crimeplan.plans.model import Plan
+from crimeplan.sources._forces import same_force
 
 BOOL_COLUMNS = ("significant", "comparable", "suppressed")
 
@@ -40,6 +41,9 @@ def compute(store: Any, plan: Plan, to_month: dt.date, snapshot_id: int | None =
             progress: Callable[[str], None] | None = None) -> Results:
     """Engine then comparisons (then statistics, where available) for one plan."""
     series = compute_series(store, plan, to_month, snapshot_id=snapshot_id, progress=progress)
+    if plan.force and series.force and not same_force(plan.force.name, series.force):
+        raise BadInput(f"the plan is for {plan.force.name}, but the store holds {series.force}'s data",
+                       field="--plan")
     check_period(series, plan, to_month)
     table = add_significance(compare(series, plan, to_month), plan)
     msg = msg_table(series, plan)

@@ -296,12 +296,20 @@ class MSGMeasure(Strict):
 
 
 class MSG(Strict):
-    """The force's Most Similar Group: the home force, its seven peers and what is compared."""
+    """The force's Most Similar Group: the home force, its peers and what is compared."""
 
     home: str
-    peers: list[str] = Field(min_length=1)
+    # empty until the analyst copies in the HMICFRS group; the report then says none is named
+    peers: list[str] = Field(default_factory=list)
     average: Literal["mean", "weighted"] = "mean"
     measures: list[MSGMeasure]
+
+
+class Force(Strict):
+    """The force a plan is for (written by `crimeplan init`): its name and LPAs with their districts."""
+
+    name: str
+    lpas: dict[str, list[str]] = Field(default_factory=dict)
 
 
 class Plan(Strict):
@@ -310,6 +318,7 @@ class Plan(Strict):
     id: str
     title: str
     description: str | None = None
+    force: Force | None = None
     areas_of_focus: list[AreaOfFocus] = Field(default_factory=list)
     msg: MSG | None = None
     # report metadata: version, unit, author, owner, sensitivity, public_sensitivity
@@ -317,6 +326,15 @@ class Plan(Strict):
     disclosure_threshold: int = Field(default=5, ge=1)
     workforce: dict[str, float] = Field(default_factory=dict)
     commentary: str | None = None  # a CSV beside the plan: commitment,quarter,text,who
+
+    @model_validator(mode="after")
+    def _one_force(self) -> Plan:
+        """The force is named once: an MSG block's home is the plan's force."""
+        from crimeplan.sources._forces import same_force
+
+        if self.force and self.msg and not same_force(self.msg.home, self.force.name):
+            raise ValueError(f"msg.home {self.msg.home!r} is not the plan's force {self.force.name!r}")
+        return self
 
     @model_validator(mode="after")
     def _unique_ids(self) -> Plan:

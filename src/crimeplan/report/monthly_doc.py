@@ -120,6 +120,7 @@ def msg_document(results: Results, *, edition: str = "internal",
     title = results.plan.title
     if "most similar group" not in title.lower():
         title += ": Most Similar Group"
-    home = results.plan.msg.home if results.plan.msg else ""
+    # the store's own force first: a plan's MSG home may be another force's (then not shown)
+    home = results.series.force or (results.plan.msg.home if results.plan.msg else "")
     return Document(title=title, subtitle=f"{home} · data to {results.to_month:%B %Y}",
                     metadata=meta, blocks=blocks, footnotes=notes.items, sensitivity=dict(meta)["Sensitivity"])

@@ -16,6 +16,7 @@ from crimeplan.report.common import number_cell, number_format, period_free_labe
 from crimeplan.report.document import Block, BulletList, Cell, Footnotes, Heading, Paragraph, Table
 from crimeplan.report.sparkline import sparkline_svg
 from crimeplan.results import Results
+from crimeplan.sources._forces import same_force
 
 HMIC_CAVEAT = ("HMIC caveat: differences in position between forces in the Most Similar Group are often "
                "not statistically significant; where the force's figure is not significantly different "
@@ -41,11 +42,33 @@ def _value_text(rec: dict[str, Any]) -> str:
     return fmt.number(rec["home_value"], rec["decimals"])
 
 
+def no_peer_group(results: Results) -> str | None:
+    """Why no MSG comparison can be shown (plainly, for the reader), or None when one can."""
+    msg, force = results.plan.msg, results.series.force
+    if msg is None:
+        return None
+    if force and not same_force(msg.home, force):
+        return (f"No Most Similar Group is named for {force}: this plan's peer group is for "
+                f"{msg.home}, another force, so it is not shown. Name {force}'s HMICFRS group in "
+                "a plan of its own (crimeplan init writes one).")
+    if not msg.peers:
+        return (f"No Most Similar Group is named for {msg.home}: the plan's peer list (msg.peers) "
+                "is empty. MSG membership comes from HMICFRS; add it to the plan to compare.")
+    if all(r.get("period_end") is None for r in results.msg.to_dict("records")):
+        return (f"No peers data imported: the store holds no figures for {msg.home} and its Most "
+                "Similar Group on these measures (import the ONS Police Force Area tables with "
+                "crimeplan import ons-pfa).")
+    return None
+
+
 def msg_blocks(results: Results, notes: Footnotes, level: int = 1) -> list[Block]:
     """The MSG section: executive summary, the comparison table and the HMIC caveat."""
     plan = results.plan
     if plan.msg is None or results.msg.empty:
         return []
+    absent = no_peer_group(results)
+    if absent:  # never a peer group that is not this force's, nor a table of blanks
+        return [Heading("Most Similar Group comparison", level, "msg"), Paragraph(absent)]
     msg = results.msg
     nouns = {mm.id: mm.noun for mm in plan.msg.measures}
     items = [(r["label"], r["aspiration_met"], r["position_change"]) for r in msg.to_dict("records")

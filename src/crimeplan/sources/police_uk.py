@@ -10,9 +10,14 @@ Mapping (documented in docs/importers.md):
   `offence_group` = the ONS offence group of the police.uk Crime type (ONS_GROUPS: Drugs,
   Possession of weapons, Public order and Other crime are crimes against society), `outcome_type` from `Last outcome category` through OUTCOME_TYPES, `outcome_date`
   empty (a street file does not date its outcome) unless an outcomes file dates it.
-* district = the LSOA name without its trailing code (`Basildon 001A` → `Basildon`) when that
-  is one of the force's districts; rows outside the force's districts and `No Location` rows
-  are kept with an empty district (they count at force level) and counted in the summary.
+* district = the LSOA name without its trailing code (`Basildon 001A` → `Basildon`).  Every
+  district the force's own files name is kept: the 2016 lookup and the 2025 ONS mapping group
+  districts into LPAs (Community Safety Partnerships) and give known renames (`Shepway` is stored
+  as `Folkestone and Hythe`); a district created since 2016 (`Buckinghamshire`) is kept under its
+  CSP, or under its own name when it spans several, and a merged-away one (`Aylesbury Vale`)
+  under its successor's LPA.  Only rows whose district a lookup places in another force, and
+  `No Location` rows, are kept with an empty district (they count at force level); the summary
+  counts them.
 """
 
 from __future__ import annotations
@@ -176,12 +181,12 @@ def import_files(paths: list[Path], *, force: str | None = None,
         raise BadInput(f"no street files for {the_force.police_uk} among the files given",
                        file=str(paths[0]))
     lookup = Path(options["lookup"]) if options.get("lookup") else None
-    dists = _forces.districts(the_force, lookup)
+    geo = _forces.geography(the_force, lookup)
     pops = _populations(Path(options["population"])) if options.get("population") else {}
     other = options.get("other_crime", "society").strip().lower()
     if other not in ("society", "victim-based"):
         raise BadInput("--option other_crime must be society or victim-based", field="--option")
-    state = _State(the_force, {d.name for d in dists})
+    state = _State(the_force, geo)
     if other == "victim-based":
         state.groups = {**ONS_GROUPS, "Other crime": "Other crime"}
     for p in street:
@@ -189,16 +194,18 @@ def import_files(paths: list[Path], *, force: str | None = None,
     for order, p in enumerate(outcomes):
         res.files.append(_read_outcomes(p, order, state, res.quarantine))
     _apply_outcomes(state, res)
-    _finish(res, state, dists, pops, lookup)
+    _finish(res, state, pops, lookup)
     return res
 
 
 class _State:
     """Rows gathered across files."""
 
-    def __init__(self, force: _forces.Force, districts: set[str]) -> None:
+    def __init__(self, force: _forces.Force, geo: _forces.Geography) -> None:
         self.force = force
-        self.districts = districts
+        self.geo = geo
+        self.placed: dict[str, _forces.District | None] = {}  # district name in a file → stored as
+        self.renamed: Counter[tuple[str, str]] = Counter()
         self.crimes: dict[str, list[Any]] = {k: [] for k in (
             "crime_id", "recorded_date", "offence_group", "district", "outcome_type", "outcome_date")}
         self.crime_src: list[tuple[str, int]] = []
@@ -264,10 +271,18 @@ def _read_street(path: Path, st: _State, q: list[QRow]) -> FileCount:
         district = district_of(lsoa) if lsoa else None
         if district is None:
             noloc += 1
-        elif district not in st.districts:
-            st.out_of_area[district] += 1
-            out += 1
-            district = None
+        else:
+            if district not in st.placed:
+                st.placed[district] = st.geo.place(district)
+            placed = st.placed[district]
+            if placed is None:
+                st.out_of_area[district] += 1
+                out += 1
+                district = None
+            else:
+                if placed.name != district:
+                    st.renamed[(district, placed.name)] += 1
+                district = placed.name
         if ctype == ASB:
             st.incident_ids[iid] = (label, row)
             st.incidents["incident_id"].append(iid)
@@ -367,8 +382,12 @@ def _populations(path: Path) -> dict[str, int]:
     return out
 
 
-def _finish(res: ImportResult, st: _State, dists: list[_forces.District], pops: dict[str, int],
-            lookup: Path | None) -> None:
+def _finish(res: ImportResult, st: _State, pops: dict[str, int], lookup: Path | None) -> None:
+    # the force's districts today, and any other district its files named (old or new)
+    dists = {d.name: d for d in st.geo.current}
+    dists.update({d.name: d for d in st.placed.values() if d is not None and d.name not in dists})
+    extra = sorted(set(dists) - {d.name for d in st.geo.current})
+    dists = [dists[k] for k in sorted(dists)]
     res.tables["crimes"] = canonical("crimes", st.crimes)
     res.provenance["crimes"] = st.crime_src
     res.tables["incidents"] = canonical("incidents", st.incidents)
@@ -387,8 +406,14 @@ def _finish(res: ImportResult, st: _State, dists: list[_forces.District], pops: 
     if pops:
         res.carried["areas"].add("population")
     res.coverage = {"crimes": {SOURCE: months}, "incidents": {SOURCE: months}}
-    res.notes.append(f"force: {st.force.police_uk}; {len(dists)} districts from the {src}; "
-                     f"lpa = Community Safety Partnership")
+    res.notes.append(f"force: {st.force.police_uk}; {len(dists)} districts from the {src} and the "
+                     f"2025 ONS mapping; lpa = Community Safety Partnership")
+    if extra:
+        res.notes.append("districts named by the files beyond today's: " + ", ".join(
+            f"{d.name} (LPA {d.csp})" for d in dists if d.name in extra))
+    if st.renamed:
+        res.notes.append("districts renamed since: " + ", ".join(
+            f"{old} → {new} ({n} rows)" for (old, new), n in sorted(st.renamed.items())))
     if not pops:
         res.notes.append("district populations: none given (population 0; pass "
                          "--option population=FILE with district,population columns)")
