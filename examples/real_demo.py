@@ -24,7 +24,7 @@ from typing import Iterable
 
 from crimeplan.errors import BadInput, StoreBusy
 from crimeplan.plans import load_plan
-from crimeplan.plans.starter import write_starter
+from crimeplan.sources.starter import write_starter
 from crimeplan.report.build import build_document
 from crimeplan.report.render import render, render_all
 from crimeplan.results import compute

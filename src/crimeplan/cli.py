@@ -335,7 +335,7 @@ def init(
     overwrite: bool = typer.Option(False, "--overwrite", help="replace a plan already there"),
 ) -> None:
     """Write a starter plan for one force: its name, LPAs and districts, and an empty MSG to fill in."""
-    from crimeplan.plans.starter import write_starter
+    from crimeplan.sources.starter import write_starter
 
     path = write_starter(force, out, overwrite=overwrite)
     console.print(f"wrote {path}")
