@@ -17,7 +17,7 @@ from crimeplan.compare.significance import add_significance
 from crimeplan.engine import SeriesSet, compute_series
 from crimeplan.errors import BadInput
 from crimeplan.plans.model import Plan
-from crimeplan.sources._forces import same_force
+from crimeplan.contract.forces import same_force
 
 BOOL_COLUMNS = ("significant", "comparable", "suppressed")
 

@@ -330,7 +330,7 @@ class Plan(Strict):
     @model_validator(mode="after")
     def _one_force(self) -> Plan:
         """The force is named once: an MSG block's home is the plan's force."""
-        from crimeplan.sources._forces import same_force
+        from crimeplan.contract.forces import same_force
 
         if self.force and self.msg and not same_force(self.msg.home, self.force.name):
             raise ValueError(f"msg.home {self.msg.home!r} is not the plan's force {self.force.name!r}")

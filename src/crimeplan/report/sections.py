@@ -16,7 +16,7 @@ from crimeplan.report.common import number_cell, number_format, period_free_labe
 from crimeplan.report.document import Block, BulletList, Cell, Footnotes, Heading, Paragraph, Table
 from crimeplan.report.sparkline import sparkline_svg
 from crimeplan.results import Results
-from crimeplan.sources._forces import same_force
+from crimeplan.contract.forces import same_force
 
 HMIC_CAVEAT = ("HMIC caveat: differences in position between forces in the Most Similar Group are often "
                "not statistically significant; where the force's figure is not significantly different "
