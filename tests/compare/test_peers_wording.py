@@ -7,17 +7,15 @@ from pydantic import ValidationError
 
 from crimeplan.compare.peers import (
     Aspiration,
-    SummaryItem,
     describe_aspiration,
     evaluate_aspiration,
-    executive_summary,
-    join_list,
     ordinal,
     parse_aspiration,
     peer_comparison,
     position_change,
     position_text,
 )
+from crimeplan.narrative import SummaryItem, executive_summary, join_list
 
 # Eight forces, polarity up, values 8..1: position p holds value 9 − p; mean = 36 / 8 = 4.5;
 # top quartile = positions 1..2.

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from crimeplan.compare.peers import join_list
+from crimeplan.narrative import join_list
 from crimeplan.plans import load_plan
 from crimeplan.report.build import build_document
 from crimeplan.report.document import BulletList, Table

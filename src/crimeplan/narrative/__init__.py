@@ -1,6 +1,8 @@
 """Key points and summaries drawn only from computed facts."""
 
 from crimeplan.narrative.keypoints import KeyPoint, SeriesFacts, key_points
+from crimeplan.narrative.msg import SummaryItem, executive_summary, join_list
 from crimeplan.narrative.quarters import Quarter, quarterly
 
-__all__ = ["KeyPoint", "Quarter", "SeriesFacts", "key_points", "quarterly"]
+__all__ = ["KeyPoint", "Quarter", "SeriesFacts", "SummaryItem", "executive_summary", "join_list", "key_points",
+           "quarterly"]

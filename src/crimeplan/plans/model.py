@@ -10,6 +10,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from crimeplan.contract.schema import TABLES
+from crimeplan.plans.aspiration import parse_aspiration
 from crimeplan.plans import expr
 
 Aggregation = Literal[
@@ -285,8 +286,6 @@ class MSGMeasure(Strict):
     @field_validator("aspiration")
     @classmethod
     def _known_aspiration(cls, value: str | None) -> str | None:
-        from crimeplan.compare.peers import parse_aspiration
-
         if value is not None:
             try:
                 parse_aspiration(value)

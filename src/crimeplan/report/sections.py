@@ -8,8 +8,8 @@ from typing import Any
 import pandas as pd
 
 from crimeplan.compare.states import force_values
-from crimeplan.compare.peers import executive_summary
 from crimeplan.periods import financial_quarter
+from crimeplan.narrative import executive_summary
 from crimeplan.plans.model import AreaOfFocus
 from crimeplan.report import format as fmt
 from crimeplan.report.common import number_cell, number_format, period_free_label
