@@ -65,7 +65,7 @@ def no_peer_group(results: Results) -> str | None:
 
 SAMPLE_CAPTION = " (SAMPLE commentary for the synthetic demo force: invented, not real updates)"
 AVERAGE_WORDS = {"better": "better than MSG average", "worse": "worse than MSG average",
-                 "similar": "same as MSG average (difference not significant)"}
+                 "similar": "same as MSG average, no significant difference"}
 
 
 def msg_average_state(rec: dict[str, Any]) -> tuple[str | None, str]:
