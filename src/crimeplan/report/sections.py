@@ -135,8 +135,8 @@ def msg_blocks(results: Results, notes: Footnotes, level: int = 1, *,
                         + [Cell("")] * 6 + tail)
             continue
         when = pd.Timestamp(r["period_end"])
-        label_refs = [notes.ref(f"{r['label']}, year ending {when:%B %Y} (source note): {text}")
-                      for text in r.get("notes") or []]
+        # the source's own notes, once each however many measures they mark
+        label_refs = [notes.ref(f"Source note (year ending {when:%B %Y}): {text}") for text in r.get("notes") or []]
         alone = fmt.missing(r["msg_position"])
         refs = [caveat] if r["msg_significance"] == "similar" else []
         if r["small_numbers"] and not alone:
