@@ -136,7 +136,7 @@ def msg_blocks(results: Results, notes: Footnotes, level: int = 1, *,
             continue
         when = pd.Timestamp(r["period_end"])
         # the source's own notes, once each however many measures they mark
-        label_refs = [notes.ref(f"Source note (year ending {when:%B %Y}): {text}") for text in r.get("notes") or []]
+        label_refs = sorted({notes.ref(f"Source note (year ending {when:%B %Y}): {text}") for text in r.get("notes") or []})
         alone = fmt.missing(r["msg_position"])
         refs = [caveat] if r["msg_significance"] == "similar" else []
         if r["small_numbers"] and not alone:
