@@ -79,3 +79,13 @@ def test_the_september_2019_page_has_no_lorry_note(pages):
     doc, files = pages[dt.date(2019, 9, 1)]
     assert "lorry" not in files["html"].read_text(encoding="utf-8")
     assert not any("lorry" in text for text in doc.footnotes)
+
+
+def test_the_msg_page_numbers_its_notes_as_a_reader_meets_them(pages):
+    doc, _ = pages[dt.date(2019, 12, 1)]
+    met: list[int] = []
+    for table in doc.tables():
+        for row in table.rows:
+            for cell in row:
+                met += [n for n in cell.footnotes if n not in met]
+    assert met == list(range(1, len(doc.footnotes) + 1))  # in order, and none unreferenced

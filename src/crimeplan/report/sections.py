@@ -123,7 +123,6 @@ def msg_blocks(results: Results, notes: Footnotes, level: int = 1, *,
         + ", ".join(plan.msg.peers) + ". Position 1 is best by each measure's polarity."))
     blocks.append(BulletList([(s, []) for s in executive_summary(items, subject=plan.msg.home)],
                              title="Executive summary"))
-    caveat = notes.ref(HMIC_CAVEAT)
     rows: list[list[Cell]] = []
     sample = False
     for r in msg.to_dict("records"):
@@ -138,7 +137,8 @@ def msg_blocks(results: Results, notes: Footnotes, level: int = 1, *,
         # the source's own notes, once each however many measures they mark
         label_refs = sorted({notes.ref(f"Source note (year ending {when:%B %Y}): {text}") for text in r.get("notes") or []})
         alone = fmt.missing(r["msg_position"])
-        refs = [caveat] if r["msg_significance"] == "similar" else []
+        # notes numbered as a reader meets them: the measure's, then its position's
+        refs = [notes.ref(HMIC_CAVEAT)] if r["msg_significance"] == "similar" else []
         if r["small_numbers"] and not alone:
             refs.append(notes.ref("Small numbers: the force's count is too low for its MSG position to mean much."))
         position = Cell(r["msg_position_text"], None if alone else float(r["msg_position"]), "0",
