@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from crimeplan.engine.windows import financial_quarter
+from crimeplan.periods import financial_quarter
 from crimeplan.errors import BadInput
 from crimeplan.plans import load_plan
 from crimeplan.plans.commentary import load_commentary
