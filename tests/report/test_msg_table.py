@@ -219,3 +219,17 @@ def test_a_group_of_one_is_not_ranked(store, tmp_path):
     table = next(t for t in doc.tables() if t.name == "MSG comparison")
     position = table.header.index("Position")
     assert {row[position].text for row in table.rows} == {"No peers to compare"}
+
+
+def test_html_msg_table_and_its_key_share_one_labelled_container_printed_landscape(store, tmp_path):
+    results = compute(store, _plan(commentary=_commentary_file(tmp_path)), TO)
+    html = render(build_document("msg", results), tmp_path / "wrap.html").read_text(encoding="utf-8")
+    start = html.index('<div class="table-wrap landscape" role="region" aria-label="MSG comparison')
+    block = html[start:html.index("</div>", start)]
+    # the whole table, Commentary and Data to included, and its key sit in the container that
+    # scrolls by itself on a narrow screen and prints on an A4 landscape page
+    assert 'tabindex="0"' in block[:200]
+    for heading in ("Data to", "Commentary"):
+        assert f">{heading}</th>" in block
+    assert '<ul class="legend"' in block and "Green: aspiration met." in block
+    assert "@page wide { size: A4 landscape" in html and ".table-wrap.landscape { page: wide; }" in html
