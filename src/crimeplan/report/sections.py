@@ -135,7 +135,8 @@ def msg_blocks(results: Results, notes: Footnotes, level: int = 1, *,
             continue
         when = pd.Timestamp(r["period_end"])
         # the source's own notes, once each however many measures they mark
-        label_refs = sorted({notes.ref(f"Source note (year ending {when:%B %Y}): {text}") for text in r.get("notes") or []})
+        label_refs = sorted({notes.ref(f"Source note (year ending {when:%B %Y}): {text}")
+                             for text in r.get("notes") or []})
         alone = fmt.missing(r["msg_position"])
         # notes numbered as a reader meets them: the measure's, then its position's
         refs = [notes.ref(HMIC_CAVEAT)] if r["msg_significance"] == "similar" else []
