@@ -171,8 +171,9 @@ def report(
                                 help="internal, or public: small counts withheld (marked \\[c]), no internal "
                                      "notes and no sample commentary"),
     commentary: Optional[Path] = typer.Option(None, "--commentary",
-                                              help="commentary CSV (commitment, quarter, text, who); "
-                                                   "default: the plan's own commentary file"),
+                                              help="commentary CSV (commitment, quarter, text, who): commitment "
+                                                   "updates, and msg:<measure_id> rows for the MSG table's "
+                                                   "Commentary column; default: the plan's own commentary file"),
     author: Optional[str] = typer.Option(None, "--author", help="the author printed on the title page"),
     owner: Optional[str] = typer.Option(None, "--owner", help="the owner printed on the title page"),
     version: Optional[str] = typer.Option(None, "--version", help="the version printed (default: the plan's, else 1.0)"),

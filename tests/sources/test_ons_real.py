@@ -102,3 +102,42 @@ def test_every_edition_has_43_forces_less_the_missing_and_reconciles():
         assert len(forces) == (42 if d in (dt.date(2019, 9, 30), dt.date(2019, 12, 31)) else 43)
     assert {r["measure_id"] for r in peers} >= {"all_crime", "violence_with_injury",
                                                  "residential_burglary", "shoplifting"}
+
+
+def _workbook_note(path, sheet: str, start: str) -> str:
+    """A numbered footnote under a table, read with openpyxl alone ('10. The homicide ...')."""
+    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    name = next(s for s in wb.sheetnames if s.strip() == sheet)
+    rows = list(wb[name].iter_rows(values_only=True))
+    wb.close()
+    for r in rows:
+        first = next((c for c in r if c is not None), None)
+        if isinstance(first, str) and start in first:
+            return " ".join(first.split(". ", 1)[1].split())
+    raise AssertionError(f"no footnote containing {start!r}")
+
+
+LORRY = "39 migrants found dead inside the lorry in Essex"
+
+
+def test_the_footnotes_marked_on_a_force_or_column_reach_the_figures_they_mark():
+    dec19 = ONS / "pfatablesdec19.xlsx"
+    lorry = _workbook_note(dec19, "Table P1", LORRY)
+    dyfed = _workbook_note(dec19, "Table P1", "undercount of Dyfed-Powys")
+    end = dt.date(2019, 12, 31)
+
+    def notes(force: str, measure: str) -> str:
+        return _peers(force, measure)[end]["note"] or ""
+
+    # 'Essex10' marks Essex; the note names homicide, so it rides on Essex's homicide figure only
+    assert lorry in notes("Essex", "homicide")
+    assert LORRY not in notes("Essex", "all_crime") + notes("Essex", "robbery")
+    assert LORRY not in notes("Sussex", "homicide")
+    assert LORRY not in (_peers("Essex", "homicide")[dt.date(2019, 9, 30)]["note"] or "")
+    # 'Dyfed-Powys4' and 'Violence against the person4': the one cell both mark
+    assert dyfed in notes("Dyfed-Powys", "violence_against_the_person")
+    assert "Dyfed-Powys" not in notes("Essex", "violence_against_the_person")
+    assert "Dyfed-Powys" not in notes("Dyfed-Powys", "robbery")
+    # a mark on the title ('December 20191,2') applies to every figure
+    first = _workbook_note(dec19, "Table P1", "not designated as National Statistics")
+    assert first in notes("Essex", "robbery") and first in notes("Sussex", "burglary")

@@ -32,7 +32,9 @@ CONTRACT = {
                   "sickness_hours", "ethnic_minority", "sex"],
     "aggregates": ["measure_id", "area", "period_start", "period_end", "numerator", "denominator",
                    "value", "source", "note"],
-    "peers": ["force", "measure_id", "period_end", "numerator", "denominator", "population", "value"],
+    # `note`: the source's footnotes on a figure (optional; the invented peers have none)
+    "peers": ["force", "measure_id", "period_end", "numerator", "denominator", "population", "value",
+              "note"],
     "events": ["date", "scope", "kind", "description"],
 }
 ONS_GROUPS = {

@@ -26,7 +26,13 @@ MSG_COLUMNS = [
     "msg_quartile", "change_to_msg_average", "change_to_top_quartile", "change_unit",
     "msg_significance", "small_numbers", "aspiration", "aspiration_met", "previous_position",
     "position_change", "sparkline", "home_numerator", "home_population", "commentary", "forces",
+    "notes",
 ]
+
+NO_PEERS = "No peers to compare"
+# a group of one is not ranked: no position, quartile, change required, test or aspiration
+ALONE_BLANK = ["msg_position", "msg_quartile", "change_to_msg_average", "change_to_top_quartile",
+               "msg_significance", "previous_position", "position_change", "aspiration_met"]
 
 EXPORT_COLUMNS = ["msg_position", "msg_size", "msg_average", "msg_quartile", "change_to_msg_average",
                   "change_to_top_quartile", "msg_significance", "aspiration", "aspiration_met",
@@ -81,9 +87,12 @@ def msg_table(series: SeriesSet, plan: Plan) -> pd.DataFrame:
         previous = None
         if len(periods) > 1:
             previous = _compare_at(mm, mine[mine.period_end == periods[-2]], home, plan.msg.average)
+            if previous is not None and previous.size < 2:  # was not ranked then
+                previous = None
         year_ago = [p for p in periods if p <= _minus_year(latest)]
         home_rows = mine[mine.force == home].set_index("period_end")
         last_row = home_rows.loc[latest]
+        alone = result.size < 2  # no peer has a figure: nothing to rank against
         out.append({
             **base,
             "period_end": latest,
@@ -106,8 +115,24 @@ def msg_table(series: SeriesSet, plan: Plan) -> pd.DataFrame:
             "home_numerator": float(last_row.numerator) if pd.notna(last_row.numerator) else None,
             "home_population": float(last_row.population) if pd.notna(last_row.population) else None,
             "forces": [(m.force, m.value, m.position) for m in result.values],
+            "notes": _notes(mine[mine.period_end == latest], home),
         })
+        if alone:
+            out[-1].update({k: None for k in ALONE_BLANK})
+            out[-1]["msg_position_text"] = NO_PEERS
     return pd.DataFrame(out, columns=MSG_COLUMNS)
+
+
+def _notes(rows: pd.DataFrame, home: str) -> list[str]:
+    """The source's footnotes on the MSG forces' figures for one period, each once, home first."""
+    if "note" not in rows:
+        return []
+    out: dict[str, None] = {}
+    for text in rows.assign(_away=rows.force != home).sort_values(["_away", "force"]).note:
+        for line in (text.splitlines() if isinstance(text, str) else []):
+            if line.strip():
+                out.setdefault(line.strip(), None)
+    return list(out)
 
 
 def _minus_year(day: dt.date) -> dt.date:

@@ -216,6 +216,7 @@ TABLES: dict[str, Table] = {
                 _c("denominator", "float", min_value=0),
                 _c("population", "float", min_value=0),
                 _c("value", "float"),
+                _c("note", "str"),  # the source's footnotes on this figure, one per line
             ),
             date_column="period_end",
         ),

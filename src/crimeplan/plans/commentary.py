@@ -1,4 +1,8 @@
-"""Commentary on commitments, from the CSV analysts edit: commitment, quarter, text, who."""
+"""Commentary on commitments, from the CSV analysts edit: commitment, quarter, text, who.
+
+A row whose commitment is `msg:<measure_id>` is the commentary on that measure of the plan's
+Most Similar Group table (its Commentary column); every other row names a commitment.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from crimeplan.errors import BadInput
 from crimeplan.plans.model import Plan
 
 COLUMNS = ("commitment", "quarter", "text", "who")
+MSG_PREFIX = "msg:"  # commitment key of a Most Similar Group measure: msg:<measure_id>
 
 
 @dataclass(frozen=True)
@@ -33,6 +38,7 @@ def load_commentary(path: str | Path, plan: Plan) -> dict[tuple[str, str], Comme
     if not path.is_file():
         raise BadInput("no such commentary file", file=str(path))
     known = {c.id for _, c in plan.commitments()}
+    known |= {MSG_PREFIX + mm.id for mm in (plan.msg.measures if plan.msg else [])}
     out: dict[tuple[str, str], Commentary] = {}
     with path.open(encoding="utf-8-sig", newline="") as fh:
         reader = csv.DictReader(fh)
@@ -42,10 +48,27 @@ def load_commentary(path: str | Path, plan: Plan) -> dict[tuple[str, str], Comme
         for i, rec in enumerate(reader, start=1):
             cid = (rec["commitment"] or "").strip()
             if cid not in known:
-                raise BadInput(f"unknown commitment {cid!r} (not in plan {plan.id})", file=str(path),
-                               row=i, field="commitment")
+                what = (f"unknown MSG measure {cid[len(MSG_PREFIX):]!r} (not in the msg: block of plan "
+                        f"{plan.id})" if cid.startswith(MSG_PREFIX) else
+                        f"unknown commitment {cid!r} (not in plan {plan.id})")
+                raise BadInput(what, file=str(path), row=i, field="commitment")
             quarter = (rec["quarter"] or "").strip()
             if not quarter:
                 raise BadInput("the quarter is missing (e.g. 2026/27 Q2)", file=str(path), row=i, field="quarter")
             out[(cid, quarter)] = Commentary(cid, quarter, (rec["text"] or "").strip(), (rec["who"] or "").strip())
     return out
+
+
+def shown_commentary(found: Commentary | None, public: bool) -> tuple[str, str | None, bool]:
+    """(text, style, is sample) as a report prints an update: sample text never in public."""
+    if found is not None and found.is_sample and public:
+        found = None  # invented demo text is never published
+    if found is None:
+        return ("No update this quarter." if public else "No commentary supplied for this quarter."), "muted", False
+    return found.text, None, found.is_sample
+
+
+def plan_commentary(plan: Plan, path: str | Path | None = None) -> dict[tuple[str, str], Commentary]:
+    """The commentary a report uses: the file given, else the plan's own, else none."""
+    path = path or plan.commentary
+    return load_commentary(path, plan) if path else {}

@@ -301,6 +301,9 @@ class MSG(Strict):
     # empty until the analyst copies in the HMICFRS group; the report then says none is named
     peers: list[str] = Field(default_factory=list)
     average: Literal["mean", "weighted"] = "mean"
+    # what the MSG table's colours mark: each aspiration met / not met (seed 001), or the force
+    # better / worse / the same as the MSG average (seed 000)
+    colour_by: Literal["aspiration", "msg_average"] = "aspiration"
     measures: list[MSGMeasure]
 
 

@@ -31,11 +31,11 @@ def build_document(kind: str, results: Results, *, edition: str = "internal",
     if edition == "public":
         results = public_results(results)
     if kind == "monthly":
-        return monthly_document(results, edition=edition, overrides=overrides)
+        return monthly_document(results, edition=edition, commentary=commentary, overrides=overrides)
     if kind == "quarterly":
         return quarterly_document(results, edition=edition, commentary_path=commentary, overrides=overrides)
     if kind == "annual":
         return annual_document(results, edition=edition, overrides=overrides)
     if kind == "msg":
-        return msg_document(results, edition=edition, overrides=overrides)
+        return msg_document(results, edition=edition, commentary=commentary, overrides=overrides)
     raise ValueError(f"report kind must be one of {KINDS}")

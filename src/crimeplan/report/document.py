@@ -63,6 +63,8 @@ class Table:
     caption: str | None = None
     widths: list[float] | None = None  # relative column widths
     landscape: bool | None = None  # PDF/DOCX: a landscape page of its own; None: when 17+ columns
+    # what the cell colours mean, printed under the table: (style of the swatch or None, text)
+    legend: list[tuple[str | None, str]] = field(default_factory=list)
 
 
 @dataclass

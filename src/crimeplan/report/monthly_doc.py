@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 
 import pandas as pd
 
 from crimeplan.compare.states import missing_columns
 from crimeplan.periods import financial_quarter, last_quarter_end
+from crimeplan.plans.commentary import plan_commentary
 from crimeplan.plans.model import Measure
 from crimeplan.report import format as fmt
 from crimeplan.report.common import (headline_key_points, metadata, number_cell, performance_table,
@@ -18,6 +20,7 @@ from crimeplan.results import Results
 
 
 def monthly_document(results: Results, *, edition: str = "internal", with_charts: bool = True,
+                     commentary: str | Path | None = None,
                      overrides: dict[str, str] | None = None) -> Document:
     """Lay the results out as the seeds' Monthly Performance Report."""
     plan = results.plan
@@ -54,7 +57,8 @@ def monthly_document(results: Results, *, edition: str = "internal", with_charts
             if m.breakdown and m.id not in results.series.unavailable and not missing_columns(results.series, m):
                 blocks.append(breakdown_table(results.table, m))
     if plan.msg is not None:
-        blocks += msg_blocks(results, notes)
+        blocks += msg_blocks(results, notes, commentary=plan_commentary(plan, commentary),
+                             public=edition == "public")
     meta = metadata(results, edition=edition, overrides=overrides or {})
     meta.insert(1, ("Snapshot", f"{results.series.snapshot_id} (data extracted {results.series.extract_date})"))
     return Document(title=f"{plan.title}: {results.to_month.strftime('%B %Y')}", subtitle=results.series.force or "",
@@ -108,11 +112,12 @@ def breakdown_table(table: pd.DataFrame, m: Measure) -> Table:
 
 
 
-def msg_document(results: Results, *, edition: str = "internal",
+def msg_document(results: Results, *, edition: str = "internal", commentary: str | Path | None = None,
                  overrides: dict[str, str] | None = None) -> Document:
     """The MSG section on its own (crimeplan report msg)."""
     notes = Footnotes()
-    blocks = msg_blocks(results, notes)
+    blocks = msg_blocks(results, notes, commentary=plan_commentary(results.plan, commentary),
+                        public=edition == "public")
     if not blocks:
         blocks = [Paragraph("This plan names no Most Similar Group (add an `msg:` block), or the store "
                             "holds no peers rows for it.")]

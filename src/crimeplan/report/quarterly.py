@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from crimeplan.plans.commentary import Commentary, load_commentary
+from crimeplan.plans.commentary import Commentary, plan_commentary, shown_commentary
 from crimeplan.periods import financial_quarter
 from crimeplan.report.common import (headline_key_points, metadata, performance_table, quality_blocks,
                                       spc_figure)
 from crimeplan.report.document import (Block, BulletList, Cell, Contents, Document, Footnotes, Heading,
                                        PageBreak, Paragraph, Table)
-from crimeplan.report.sections import diversity_blocks, msg_blocks, sickness_blocks
+from crimeplan.report.sections import SAMPLE_CAPTION, diversity_blocks, msg_blocks, sickness_blocks
 from crimeplan.results import Results
 
 
@@ -24,19 +24,14 @@ def _commentary_table(results: Results, area_index: int, commentary: dict[tuple[
     sample = False
     for c in area.commitments:
         found = commentary.get((c.id, quarter))
-        if found is not None and found.is_sample and public:
-            found = None  # invented demo text is never published
-        if found is None:
-            text = "No update this quarter." if public else "No commentary supplied for this quarter."
-            style = "muted"
-        else:
-            text, style = found.text, None
-            sample = sample or found.is_sample
+        text, style, is_sample = shown_commentary(found, public)
+        sample = sample or is_sample
+        who = found.who if found is not None and style is None and found.who else c.who
         # `who_uncertain` is a note about the plan's transcription, never printed
-        rows.append([Cell(c.text), Cell(text, style=style), Cell(found.who if found and found.who else c.who)])
+        rows.append([Cell(c.text), Cell(text, style=style), Cell(who)])
     caption = f"Commitments: updates for {quarter}"
     if sample:
-        caption += " (SAMPLE commentary for the synthetic demo force: invented, not real updates)"
+        caption += SAMPLE_CAPTION
     return Table(f"P{area.number or area_index + 1} commitments", ["We will", "Commentary", "Who"], rows,
                  caption=caption, widths=[3.0, 5.0, 1.6])
 
@@ -48,11 +43,10 @@ def quarterly_document(results: Results, *, edition: str = "internal",
     plan = results.plan
     notes = Footnotes()
     quarter = financial_quarter(results.to_month)
-    path = commentary_path or plan.commentary
-    commentary = load_commentary(path, plan) if path else {}
+    commentary = plan_commentary(plan, commentary_path)
     blocks: list[Block] = [Contents()]
     blocks += quality_blocks(results)
-    blocks += msg_blocks(results, notes)
+    blocks += msg_blocks(results, notes, commentary=commentary, public=edition == "public")
     for i, area in enumerate(plan.areas_of_focus):
         number = area.number or i + 1
         blocks.append(PageBreak())

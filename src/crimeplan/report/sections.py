@@ -8,15 +8,17 @@ from typing import Any
 import pandas as pd
 
 from crimeplan.compare.states import force_values
-from crimeplan.periods import financial_quarter
+from crimeplan.compare.msg import NO_PEERS
+from crimeplan.contract.forces import same_force
 from crimeplan.narrative import executive_summary
+from crimeplan.periods import financial_quarter
+from crimeplan.plans.commentary import MSG_PREFIX, Commentary, shown_commentary
 from crimeplan.plans.model import AreaOfFocus
 from crimeplan.report import format as fmt
 from crimeplan.report.common import number_cell, number_format, period_free_label
 from crimeplan.report.document import Block, BulletList, Cell, Footnotes, Heading, Paragraph, Table
 from crimeplan.report.sparkline import sparkline_svg
 from crimeplan.results import Results
-from crimeplan.contract.forces import same_force
 
 HMIC_CAVEAT = ("HMIC caveat: differences in position between forces in the Most Similar Group are often "
                "not statistically significant; where the force's figure is not significantly different "
@@ -61,8 +63,46 @@ def no_peer_group(results: Results) -> str | None:
     return None
 
 
-def msg_blocks(results: Results, notes: Footnotes, level: int = 1) -> list[Block]:
-    """The MSG section: executive summary, the comparison table and the HMIC caveat."""
+SAMPLE_CAPTION = " (SAMPLE commentary for the synthetic demo force: invented, not real updates)"
+AVERAGE_WORDS = {"better": "better than MSG average", "worse": "worse than MSG average",
+                 "similar": "same as MSG average, no significant difference"}
+
+
+def msg_average_state(rec: dict[str, Any]) -> tuple[str | None, str]:
+    """(better | worse | same, words) for the force against the MSG average: significance
+    tested where counts allow, else the printed figures compared and said to be untested."""
+    tested = rec.get("msg_significance")
+    if tested in AVERAGE_WORDS:
+        return (tested if tested != "similar" else "same"), AVERAGE_WORDS[tested]
+    home, avg = rec.get("home_value"), rec.get("msg_average")
+    if fmt.missing(home) or fmt.missing(avg):
+        return None, ""
+    gap = round(float(home), rec["decimals"]) - round(float(avg), rec["decimals"])
+    if gap == 0:
+        return "same", "same as MSG average (not tested)"
+    better = (gap > 0) == (rec["polarity"] == "up")
+    return ("better" if better else "worse"), ("better" if better else "worse") + " than MSG average (not tested)"
+
+
+def msg_legend(colour_by: str) -> list[tuple[str | None, str]]:
+    """What the MSG table's colours mean, in words (the cells say it in words too)."""
+    if colour_by == "msg_average":
+        return [(None, "Colours in the Position column: the force against the MSG average, tested at the "
+                       "95% level where the counts are known (otherwise the figures alone, marked "
+                       "'not tested')."),
+                ("better", "Green: better than the MSG average."),
+                ("worse", "Red: worse than the MSG average."),
+                (None, "No colour: the same as the MSG average (no significant difference).")]
+    return [(None, "Colours in the Aspiration column: whether the force meets each aspiration."),
+            ("better", "Green: aspiration met."),
+            ("worse", "Red: aspiration not met."),
+            (None, "No colour: no aspiration, or not judged.")]
+
+
+def msg_blocks(results: Results, notes: Footnotes, level: int = 1, *,
+               commentary: dict[tuple[str, str], Commentary] | None = None,
+               public: bool = False) -> list[Block]:
+    """The MSG section: executive summary, the comparison table with its key, the HMIC caveat."""
     plan = results.plan
     if plan.msg is None or results.msg.empty:
         return []
@@ -70,7 +110,11 @@ def msg_blocks(results: Results, notes: Footnotes, level: int = 1) -> list[Block
     if absent:  # never a peer group that is not this force's, nor a table of blanks
         return [Heading("Most Similar Group comparison", level, "msg"), Paragraph(absent)]
     msg = results.msg
+    colour_by = plan.msg.colour_by
     nouns = {mm.id: mm.noun for mm in plan.msg.measures}
+    quarter = financial_quarter(results.to_month)
+    commentary = commentary or {}
+    with_commentary = bool(commentary) or any(mm.commentary for mm in plan.msg.measures)
     items = [(r["label"], r["aspiration_met"], r["position_change"]) for r in msg.to_dict("records")
              if r.get("period_end") is not None]
     blocks: list[Block] = [Heading("Most Similar Group comparison", level, "msg")]
@@ -79,46 +123,87 @@ def msg_blocks(results: Results, notes: Footnotes, level: int = 1) -> list[Block
         + ", ".join(plan.msg.peers) + ". Position 1 is best by each measure's polarity."))
     blocks.append(BulletList([(s, []) for s in executive_summary(items, subject=plan.msg.home)],
                              title="Executive summary"))
-    caveat = notes.ref(HMIC_CAVEAT)
     rows: list[list[Cell]] = []
+    sample = False
     for r in msg.to_dict("records"):
+        said = _msg_commentary(r, commentary, quarter, public)
+        sample = sample or said[2]
+        tail = [Cell(said[0], style=said[1], field="commentary")] if with_commentary else []
         if r.get("period_end") is None:
-            rows.append([Cell(r["priority"] or ""), Cell(r["label"]), Cell("No peer data")] + [Cell("")] * 7)
+            rows.append([Cell(r["priority"] or ""), Cell(r["label"]), Cell("No peer data")]
+                        + [Cell("")] * 6 + tail)
             continue
-        refs = [caveat] if r["msg_significance"] == "similar" else []
-        if r["small_numbers"]:
+        when = pd.Timestamp(r["period_end"])
+        # the source's own notes, once each however many measures they mark
+        label_refs = sorted({notes.ref(f"Source note (year ending {when:%B %Y}): {text}")
+                             for text in r.get("notes") or []})
+        alone = fmt.missing(r["msg_position"])
+        # notes numbered as a reader meets them: the measure's, then its position's
+        refs = [notes.ref(HMIC_CAVEAT)] if r["msg_significance"] == "similar" else []
+        if r["small_numbers"] and not alone:
             refs.append(notes.ref("Small numbers: the force's count is too low for its MSG position to mean much."))
+        position = Cell(r["msg_position_text"], None if alone else float(r["msg_position"]), "0",
+                        footnotes=refs, measure_id=r["measure_id"], field="msg_position",
+                        style="muted" if alone else None)
+        met = r["aspiration_met"]
+        aspiration = Cell(r["aspiration"] + (f" ({met})" if met in ("met", "not met") and r["aspiration"] else ""),
+                          measure_id=r["measure_id"], field="aspiration")
+        if colour_by == "aspiration":
+            aspiration.style = "better" if met == "met" else "worse" if met == "not met" else None
+        elif not alone:
+            state, words = msg_average_state(r)
+            if words:
+                position.text += f" ({words})"
+                position.style = state if state in ("better", "worse") else None
+        noun = nouns.get(r["measure_id"], "offences")
         rows.append([
             Cell(r["priority"] or ""),
-            Cell(r["label"], measure_id=r["measure_id"], field="label"),
-            Cell(r["msg_position_text"], float(r["msg_position"]), "0", footnotes=refs, measure_id=r["measure_id"],
-                 field="msg_position"),
+            Cell(r["label"], footnotes=label_refs, measure_id=r["measure_id"], field="label"),
+            position,
             Cell("", svg=sparkline_svg(r["sparkline"]), field="sparkline"),
-            Cell(r["aspiration"], style=("better" if r["aspiration_met"] == "met" else
-                                         "worse" if r["aspiration_met"] == "not met" else None),
-                 measure_id=r["measure_id"], field="aspiration"),
+            aspiration,
             Cell(_value_text(r), float(r["home_value"]), number_format(r["decimals"]),
                  measure_id=r["measure_id"], field="msg_value"),
-            Cell(_change_text(r["change_to_msg_average"], r["change_unit"], nouns.get(r["measure_id"], "offences"),
-                              "better than average"),
-                 None if fmt.missing(r["change_to_msg_average"]) else float(r["change_to_msg_average"]),
-                 "#,##0" if r["change_unit"] == "count" else "0.0", measure_id=r["measure_id"],
-                 field="change_to_msg_average"),
-            Cell(_change_text(r["change_to_top_quartile"], r["change_unit"], nouns.get(r["measure_id"], "offences"),
-                              "within top quartile"),
-                 None if fmt.missing(r["change_to_top_quartile"]) else float(r["change_to_top_quartile"]),
-                 "#,##0" if r["change_unit"] == "count" else "0.0", measure_id=r["measure_id"],
-                 field="change_to_top_quartile"),
-            Cell(pd.Timestamp(r["period_end"]).strftime("%b %Y")),
-            Cell(r["commentary"] or ""),
+            _change_cell(r, "change_to_msg_average", noun, "better than average", alone),
+            _change_cell(r, "change_to_top_quartile", noun, "within top quartile", alone),
+            Cell(when.strftime("%b %Y")),
+            *tail,
         ])
     if (msg["msg_significance"] == "similar").any():  # before the table: it shares its page
         blocks.append(Paragraph(HMIC_CAVEAT, style="note"))
-    blocks.append(Table("MSG comparison", ["Priority", "Measure", "Position", "Trend (last 12)",
-                                           "Aspiration", "Value", "Change to MSG average",
-                                           "Change to top quartile", "Data to", "Commentary"],
-                        rows, widths=[1.6, 2.4, 1.0, 1.3, 1.2, 1.5, 1.5, 1.5, 0.9, 1.6], landscape=True))
+    if (msg["msg_position_text"] == NO_PEERS).any():
+        blocks.append(Paragraph(f"{NO_PEERS}: no other force in the group has a figure for that measure "
+                                "and period, so the force is not ranked.", style="note"))
+    header = ["Priority", "Measure", "Position", "Trend (last 12)", "Aspiration", "Value",
+              "Change to MSG average", "Change to top quartile", "Data to"]
+    widths = [1.4, 2.2, 1.3, 1.2, 1.2, 1.4, 1.4, 1.4, 0.9]
+    if with_commentary:
+        header.append("Commentary")
+        widths.append(2.6)
+    blocks.append(Table("MSG comparison", header, rows, widths=widths, landscape=True,
+                        caption=("MSG comparison" + (f": commentary for {quarter}" if with_commentary else "")
+                                 + (SAMPLE_CAPTION if sample else "")),
+                        legend=msg_legend(colour_by)))
     return blocks
+
+
+def _change_cell(r: dict[str, Any], field: str, noun: str, already: str, alone: bool) -> Cell:
+    """A change-required cell: offences, % points or the unit; N/A for a group of one."""
+    if alone:
+        return Cell("N/A – no peers", measure_id=r["measure_id"], field=field)
+    value = r[field]
+    return Cell(_change_text(value, r["change_unit"], noun, already),
+                None if fmt.missing(value) else float(value),
+                "#,##0" if r["change_unit"] == "count" else "0.0", measure_id=r["measure_id"], field=field)
+
+
+def _msg_commentary(r: dict[str, Any], commentary: dict[tuple[str, str], Commentary], quarter: str,
+                    public: bool) -> tuple[str, str | None, bool]:
+    """The commentary file's row for msg:<measure> this quarter, else the plan's own text."""
+    found = commentary.get((MSG_PREFIX + r["measure_id"], quarter))
+    if found is None and r.get("commentary"):
+        found = Commentary(MSG_PREFIX + r["measure_id"], quarter, r["commentary"], "")
+    return shown_commentary(found, public)
 
 
 def sickness_blocks(results: Results, area: AreaOfFocus) -> list[Block]:

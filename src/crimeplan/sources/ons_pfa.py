@@ -11,11 +11,19 @@ Quirks handled: sheet names with trailing spaces, the header on row 4 (the total
 row above it), footnote digits glued to names (`Essex10`), `[note N]` tags, `..`/`[x]`
 (not available: no row is written, so the figure is missing, not zero), `+` (rate suppressed),
 thousands separators inside quotes with trailing spaces, header cells with line breaks.
+
+Footnotes: the numbered notes under an xlsx table ("10. The homicide figure ... lorry in
+Essex.") are carried to the `note` column of the peers rows they apply to, by the marks
+glued to the cells: a mark on the title applies to every figure, one on a column heading to
+that measure, one on a force's name to that force (only the measure its text names, when it
+names one, and only the marked column when the same mark is on a heading too).  Notes no
+figure of a force is marked with (national totals, symbols) are not carried.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,6 +81,7 @@ class _Row:
     csp: str = ""
     cells: dict[str, tuple[int, Cell]] = field(default_factory=dict)  # measure → (column, raw)
     population: Cell = None
+    marks: set[str] = field(default_factory=set)  # footnote numbers glued to the area name
 
 
 @dataclass
@@ -84,6 +93,65 @@ class _Table:
     rows: list[_Row]
     skipped_columns: list[str]
     refused: list[QRow] = field(default_factory=list)  # rows no table could hold
+    notes: dict[str, str] = field(default_factory=dict)  # footnote number → text
+    title_marks: set[str] = field(default_factory=set)
+    column_marks: dict[str, set[str]] = field(default_factory=dict)  # measure → footnote numbers
+
+    def notes_for(self, r: _Row, measure: str) -> list[str]:
+        """The footnote texts that apply to one force's figure for one measure."""
+        on_columns = set().union(*self.column_marks.values()) if self.column_marks else set()
+        marks = set(self.title_marks) | {m for m in self.column_marks.get(measure, set())
+                                         if not any(m in row.marks for row in self.rows)}
+        for m in r.marks:
+            if m in on_columns:  # marked on a heading too: that cell only
+                if m in self.column_marks.get(measure, set()):
+                    marks.add(m)
+                continue
+            named = _named_measures(self.notes.get(m, ""))
+            if not named or measure in named:
+                marks.add(m)
+        return [self.notes[m] for m in sorted(marks, key=int) if m in self.notes]
+
+
+_MARKS = re.compile(r"(?<=[A-Za-z)])\s?(\d{1,2}(?:,\d{1,2})*)(?=\)|$|\s)")
+_NOTE_TAG = re.compile(r"\[note (\d+)\]", re.I)
+_FOOTNOTE = re.compile(r"^\s*(\d{1,2})\.\s+(\S.*)$", re.S)
+
+
+def _marks(cell: Cell) -> set[str]:
+    """Footnote numbers glued to a label ('Essex10', 'fraud3)', 'Stalking and harassment 5')."""
+    text = str(cell or "").replace("\n", " ").strip()
+    found = set(_NOTE_TAG.findall(text))
+    for m in _MARKS.findall(_NOTE_TAG.sub("", text).strip()):
+        found |= set(m.split(","))
+    return found
+
+
+def _title_marks(title: str) -> set[str]:
+    """Footnote numbers after the year of a title ('December 20191,2', 'June 181,2')."""
+    m = re.search(r"(?:year ending|ye)\s+[a-z]+\s+(\d+)((?:,\d+)*)\s*$", title.strip(), re.I)
+    if not m:
+        return set()
+    digits, rest = m.group(1), m.group(2)
+    year = 4 if digits.startswith("20") and len(digits) > 4 else 2
+    return ({digits[year:]} if len(digits) > year else set()) | {x for x in rest.split(",") if x}
+
+
+def _named_measures(text: str) -> set[str]:
+    """The measures a footnote's text names ('The homicide figure ...' names homicide)."""
+    low = text.lower()
+    return {mid for name, mid in MEASURES.items() if re.search(rf"\b{re.escape(name)}\b", low)}
+
+
+def _footnotes(grid: list[list[Cell]], after: int) -> dict[str, str]:
+    """The numbered notes under a table: '10. The homicide figure ...' → {'10': '...'}."""
+    out: dict[str, str] = {}
+    for r in grid[after:]:
+        first = next((c for c in r if c is not None and str(c).strip()), None)
+        m = _FOOTNOTE.match(str(first)) if isinstance(first, str) else None
+        if m:
+            out[m.group(1)] = re.sub(r"\s+", " ", m.group(2)).strip()
+    return out
 
 
 def _parse(grid: list[list[Cell]], label: str, fallback: str, *, from_csv: bool = False,
@@ -113,6 +181,14 @@ def _parse(grid: list[list[Cell]], label: str, fallback: str, *, from_csv: bool 
             roles[c] = "population"
         elif text and not text.startswith(_IGNORED):
             skipped.append(str(cell).replace("\n", " "))
+    column_marks: dict[str, set[str]] = {}
+    title_marks = _title_marks(title)
+    for c, role in roles.items():
+        raw = grid[head][c] if label_text(grid[head][c]) else (above[c] if c < len(above) else None)
+        if role == "population":
+            title_marks |= _marks(raw)  # the population behind every rate
+        elif role not in _IDS.values():
+            column_marks.setdefault(role, set()).update(_marks(raw))
     names = set(roles.values())
     if not ({"code", "name"} <= names or {"pfa_code", "pfa_name"} <= names):
         raise BadInput("the header has no area code and name columns", file=label, row=head + 1)
@@ -147,8 +223,10 @@ def _parse(grid: list[list[Cell]], label: str, fallback: str, *, from_csv: bool 
             continue
         code = str(got.get("code") or got.get("pfa_code") or "").strip()
         csp = str(got.get("csp_name") or "").strip()
-        rows.append(_Row(i, code, name, csp, measures, got.get("population")))
-    return _Table(label, kind, period, header, rows, skipped, refused)
+        rows.append(_Row(i, code, name, csp, measures, got.get("population"), _marks(name)))
+    last = max((r.row for r in rows), default=head + 1)
+    return _Table(label, kind, period, header, rows, skipped, refused,
+                  _footnotes(grid, last) if not from_csv else {}, title_marks, column_marks)
 
 
 def header_name(header: list[Cell], col: int) -> str:
@@ -261,7 +339,9 @@ def _put(out: _Out, target: str, area: str, measure: str, t: _Table, r: _Row, x:
     store = out.peers if target == "peers" else out.aggs
     key = (area, measure, t.period)
     rec = store.setdefault(key, {"numerator": None, "value": None, "src": (t.label, r.row),
-                                 "note": note})
+                                 "note": note, "footnotes": {}})
+    for text in t.notes_for(r, measure):  # the same note in P1 and P3 is kept once
+        rec["footnotes"].setdefault(re.sub(r"\s+", " ", text), None)
     slot = "value" if t.kind == "rates" else "numerator"
     if rec[slot] is not None and abs(rec[slot] - x) > 1e-9:
         return f"differs from the same figure in {rec['src'][0]} row {rec['src'][1]} ({rec[slot]:g})"
@@ -281,6 +361,7 @@ def _emit(out: _Out, res: ImportResult) -> None:
         peers["denominator"].append(pop)
         peers["population"].append(pop)
         peers["value"].append(rec["value"])
+        peers["note"].append("\n".join(rec["footnotes"]) or None)
         prov.append(rec["src"])
     res.tables["peers"] = canonical("peers", dict(peers))
     res.provenance["peers"] = prov

@@ -252,6 +252,9 @@ def _merge(name: str, old: pa.Table, new: pa.Table,
     cols = _MERGE_KEYS[name]
     fresh = set(_keys(new, cols))
     keep = [k not in fresh for k in _keys(old, cols)]
+    for col in new.column_names:  # a store written before a column was added: empty in it
+        if col not in old.column_names:
+            old = old.append_column(col, pa.nulls(old.num_rows, new.schema.field(col).type))
     kept = old.filter(pa.array(keep, pa.bool_())).select(new.column_names).cast(new.schema)
     merged = pa.concat_tables([kept, new])
     return merged, [("store (earlier snapshot)", 0)] * kept.num_rows + list(prov), kept.num_rows

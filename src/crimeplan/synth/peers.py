@@ -129,6 +129,7 @@ def peers_table(frame: Frame, seed: int, monthly: dict[str, np.ndarray]) -> pa.T
             "denominator": pa.array([int(cols["denominator"][i]) for i in order], pa.int64()),
             "population": pa.array([int(cols["population"][i]) for i in order], pa.int64()),
             "value": pa.array([float(cols["value"][i]) for i in order], pa.float64()),
+            "note": pa.nulls(len(order), pa.string()),  # invented figures carry no source notes
         }
     )
 

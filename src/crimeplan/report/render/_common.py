@@ -17,6 +17,7 @@ HEADER_FILL = "DCE6F1"
 MUTED_TEXT = "595959"
 ACCENT = "1F4E79"
 CELL_IMAGE_HEIGHT_PT = 13.0  # a sparkline in a table cell
+FILLS = {"better": BETTER_FILL, "worse": WORSE_FILL}  # a cell style's fill, for legend swatches
 RESERVED = "cp-"  # anchors the renderers make themselves: cp-notes, cp-note-1, ...
 
 
@@ -41,6 +42,13 @@ def check(document: Document) -> None:
                     ok(c.footnotes, f"table {b.name!r} cell {c.text[:40]!r}")
             if any(len(row) != len(b.header) for row in b.rows):
                 raise ValueError(f"table {b.name!r}: a row's length differs from the header's")
+
+
+def legend_lines(table: Table) -> list[tuple[str | None, str]]:
+    """The table's legend as (fill colour or None, text), its title line first."""
+    if not table.legend:
+        return []
+    return [(FILLS.get(style) if style else None, text) for style, text in table.legend]
 
 
 def metadata(document: Document) -> list[tuple[str, str]]:

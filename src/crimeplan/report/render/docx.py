@@ -356,6 +356,13 @@ class _Writer:
         for j, col in enumerate(grid.findall(qn("w:gridCol"))):
             col.set(qn("w:w"), str(int(widths[j].pt * 20)))
         self.wrote()
+        for fill, text in c.legend_lines(t):  # the key to the colours, under the table
+            p = doc.add_paragraph()
+            _compact(p)
+            if fill:
+                _shade_run(p.add_run("\u2003\u2003"), fill)
+                p.add_run(" ")
+            p.add_run(_clean(text)).font.size = Pt(8.5)
         doc.add_paragraph().paragraph_format.space_after = Pt(2)
 
     def cell(self, cell, src: Cell, numeric: bool, size: float) -> None:
@@ -522,6 +529,15 @@ def _shade(cell, fill: str) -> None:
     shd.set(qn("w:color"), "auto")
     shd.set(qn("w:fill"), fill)
     tcpr.append(shd)
+
+
+def _shade_run(run, fill: str) -> None:
+    """A run with a background fill: a legend's colour swatch."""
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), fill)
+    run._r.get_or_add_rPr().append(shd)
 
 
 def _compact(p) -> None:

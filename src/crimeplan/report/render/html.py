@@ -47,6 +47,9 @@ tbody th { font-weight: normal; }
 .better { background: var(--better); }
 .worse { background: var(--worse); }
 .muted { color: var(--muted); }
+ul.legend { list-style: none; padding: 0; margin: .4rem 0 0; font-size: .875rem; break-inside: avoid; }
+ul.legend .swatch { display: inline-block; width: 1.6em; height: .9em; border: 1px solid #505a5f;
+                    vertical-align: middle; margin-right: .4em; }
 td.strong, th.strong { font-weight: bold; }
 sup { line-height: 0; font-size: .75em; }
 sup a { text-decoration: none; }
@@ -168,7 +171,14 @@ def _table(t: Table, serial: Iterator[int]) -> str:
     for row in t.rows:
         out.append("<tr>" + "".join(_cell(cell, numeric[j], serial, row_header=j == 0 and not numeric[0])
                                     for j, cell in enumerate(row)) + "</tr>")
-    out.append("</tbody></table></div>")
+    out.append("</tbody></table>")
+    if t.legend:  # inside the container: printed on the table's (landscape) page
+        items = []
+        for style, text in t.legend:
+            swatch = f'<span class="swatch {style}" aria-hidden="true"></span>' if style else ""
+            items.append(f"<li>{swatch}{_text(text)}</li>")
+        out.append(f'<ul class="legend" aria-label="Key to the colours of {label}">{"".join(items)}</ul>')
+    out.append("</div>")
     return "".join(out)
 
 

@@ -163,6 +163,10 @@ def _table(t: Table, folder: Path, index: int, before: list[str] | None = None) 
     out.append(f"  table.header(repeat: true, {header}),")
     out.extend(body)
     out.append(")))")
+    for fill, text in c.legend_lines(t):  # the key to the colours, under the table
+        swatch = (f'#box(width: 1.4em, height: 0.8em, fill: rgb("#{fill}"), stroke: 0.5pt + luma(90)) '
+                  if fill else "")
+        out.append(f"#block(above: 0.3em, below: 0.3em, text(size: 8.5pt)[{swatch}#{string(text)}])")
     if landscape:
         return ["#page(flipped: true)[", *(before or []), *out, "]"]
     return (before or []) + out

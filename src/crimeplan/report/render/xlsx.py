@@ -251,6 +251,11 @@ def _table_sheet(ws, t: Table, document: Document, about: str) -> None:
                 _put_image(ws, picture, i, j)
         if has_notes:
             _put_text(ws.cell(row=i, column=len(row) + 1), _notes_of(row))
+    for k, (style, text) in enumerate(t.legend):  # the key to the colours, a row under the table
+        cell = ws.cell(row=HEADER_ROW + len(t.rows) + 2 + k, column=1)
+        _put_text(cell, text)
+        if style in FILLS:
+            cell.fill = FILLS[style]
     for j, h in enumerate(header):
         texts = [row[j].text for row in t.rows] if j < len(t.header) else [_notes_of(r) for r in t.rows]
         longest = max([len(x) for x in texts] or [0])
