@@ -238,3 +238,29 @@ def test_a_table_with_no_district_has_force_figures_only(tmp_path):
     assert set(res.monthly.area_level) == {"force"}
     # Jan: L0 L3 L6, Feb: L1 L4 L7, Mar: L2 L5 L8
     assert list(res.monthly.sort_values("month").value) == [3.0, 3.0, 3.0]
+
+
+def test_data_starting_inside_both_years_gives_one_reason_on_one_note(tmp_path):
+    """Crimes from Jan 2024 only: the 12 months to Jun 2024 (from Jul 2023) and the year before
+    both lack data. One reason, said once ("…, so neither year has a figure"), and every measure
+    of that table points at the same note instead of two notes each."""
+    from crimeplan.report.build import build_document
+    from crimeplan.report.document import Table
+
+    rows = [crime(f"C{m}", f"2024-{m:02d}-10") for m in range(1, 7)]
+    store = _store(tmp_path, rows, D(2024, 6, 30))
+    plan = _plan(tmp_path, {"id": "g", "title": "G", "areas_of_focus": [{"id": "a", "title": "A", "measures": [
+        {"id": "all", "label": "All crime", "source": "crimes", "polarity": "down"},
+        {"id": "vio", "label": "Violence", "source": "crimes", "polarity": "down",
+         "filter": "offence_group == 'Violence with injury'"}]}]})
+    results = compute(store, plan, D(2024, 6, 1))
+    t = results.table
+    force = t[(t.area_level == "force") & (t.window == "12m")]
+    assert list(force.note) == ["no crimes data before Jan 2024, so neither year has a figure"] * 2
+    doc = build_document("monthly", results)
+    table = next(b for b in doc.blocks if isinstance(b, Table))
+    refs = {tuple(row[0].footnotes) for row in table.rows}
+    assert len(refs) == 1  # both rows: the same note
+    note = doc.footnotes[next(iter(refs))[0] - 1]
+    assert note == "No crimes data before Jan 2024, so neither year has a figure."
+    store.close()

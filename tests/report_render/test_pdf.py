@@ -188,10 +188,11 @@ def _pages_with(texts: list[str], token: str) -> list[int]:
     return [i for i, t in enumerate(texts) if token in squash(t)]
 
 
-@pytest.mark.parametrize("follower", ["paragraph", "table", "figure"])
+@pytest.mark.parametrize("follower", ["paragraph", "table", "figure", "lead-in and table"])
 def test_a_heading_never_ends_a_page(tmp_path, follower):
     """Filler of growing length pushes each heading down the page in turn: whatever follows it
-    (a paragraph, a captioned table, a chart and its caption) starts on the heading's page."""
+    (a paragraph, a captioned table, a chart and its caption, a one-line lead-in such as "Data to
+    Feb 2019" and the table it introduces) starts on the heading's page."""
     from .sample import SVG, num
 
     def after(k: int):
@@ -199,6 +200,9 @@ def test_a_heading_never_ends_a_page(tmp_path, follower):
             return [Paragraph(f"Followerq{k}x " + "words " * 60)]
         if follower == "table":
             return [Table("t", ["Measure", "A"], [[Cell(f"Followerq{k}x"), num(1)]] * 3, caption=f"Captionq{k}x")]
+        if follower == "lead-in and table":
+            return [Paragraph(f"Leadq{k}x data to Feb 2019"),
+                    Table("t", ["Measure", "A"], [[Cell(f"Followerq{k}x"), num(1)]] * 3)]
         return [Figure(SVG, None, f"Followerq{k}x caption")]
 
     blocks = []
@@ -211,6 +215,8 @@ def test_a_heading_never_ends_a_page(tmp_path, follower):
         heading = _pages_with(texts, f"Headingq{k}x")
         first = _pages_with(texts, f"Captionq{k}x" if follower == "table" else f"Followerq{k}x")
         assert heading and first and heading[0] == first[0], (k, heading, first)
+        if follower == "lead-in and table":
+            assert _pages_with(texts, f"Leadq{k}x")[0] == heading[0], k
 
 
 def test_a_table_row_never_splits_across_pages(tmp_path):

@@ -163,10 +163,13 @@ def compare(series: SeriesSet, plan: Plan, to_month: str | dt.date) -> pd.DataFr
                     cd = pd_ = pop
                 cv = value_of(m, cn, cd, cur_used.months, cr)
                 pv = value_of(m, pn, pd_, prev_used.months, pr)
-                if why_c:
-                    notes.append(why_c)
-                if why_p and pv is None:
-                    notes.append(f"last year: {why_p}")
+                if why_c and why_p == why_c and pv is None:
+                    notes.append(f"{why_c}, so neither year has a figure")  # one reason, said once
+                else:
+                    if why_c:
+                        notes.append(why_c)
+                    if why_p and pv is None:
+                        notes.append(f"last year: {why_p}")
                 comparable = not breaks and cv is not None and pv is not None
                 notes += breaks
                 status = "ok" if comparable else ("not_comparable" if cv is not None else "not_computable")

@@ -93,7 +93,8 @@ def performance_table(results: Results, area: AreaOfFocus, notes: Footnotes, *,
         for rec in mine.to_dict("records"):
             refs = [notes.ref(t) for t in m.footnotes]
             if isinstance(rec.get("note"), str) and rec["note"]:
-                refs.append(notes.ref(f"{m.label}: {rec['note']}."))
+                # the note sits on its row, so it needs no label: rows with one reason share a note
+                refs.append(notes.ref(rec["note"][0].upper() + rec["note"][1:] + "."))
             if isinstance(rec.get("test"), str) and rec["test"]:
                 refs.append(notes.ref(test_note(rec["test"])))
             if rec.get("suppressed") is True:

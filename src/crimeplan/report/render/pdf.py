@@ -231,7 +231,11 @@ def typst_source(document: Document, folder: Path) -> str:
                 body = f"#text(size: 9pt)[{body}]"
             elif b.style == "note":
                 body = f"#text(size: 9pt, fill: muted)[{body}]"
-            out.append(f"#par[{body}]")
+            nxt = document.blocks[i + 1] if i + 1 < len(document.blocks) else None
+            if isinstance(nxt, (Table, Figure)):  # a lead-in line stays on the page of what it introduces
+                out.append(f"#block(sticky: true)[#par[{body}]]")
+            else:
+                out.append(f"#par[{body}]")
         elif isinstance(b, BulletList):
             if b.title:
                 out.append(f"#block(sticky: true, below: 0.6em, strong({string(b.title)}))")
