@@ -65,7 +65,8 @@ def pages(tables: Path, out: Path) -> None:
                 print(f"{month:%Y-%m}: no rates per 1,000 in this edition (the 2025 CSVs give counts "
                       "without populations), so no MSG comparison is written")
                 continue
-            page = render(build_document("msg", results), out / f"essex-msg-{month:%Y-%m}.html")
+            # public figures, published as such: the public edition (its marking is the plan's)
+            page = render(build_document("msg", results, edition="public"), out / f"essex-msg-{month:%Y-%m}.html")
             top = results.msg.iloc[0]
             print(f"wrote {page}: total recorded crime {top.home_value:.1f} per 1,000, "
                   f"{top.msg_position_text} of {top.msg_size} (MSG average {top.msg_average:.1f})")

@@ -261,3 +261,14 @@ def test_executive_summary_options_and_inputs() -> None:
         executive_summary([("A", "nearly", None)])
     with pytest.raises(ValueError, match="position change"):
         executive_summary([("A", "met", "up")])
+
+
+def test_executive_summary_counts_a_long_list_of_measures_without_aspiration() -> None:
+    """Twenty labels in one bullet read as noise; the table beside it names them."""
+    items = [SummaryItem("A", "not met", None)] + [SummaryItem(f"M{i}", "no aspiration", None) for i in range(20)]
+    assert executive_summary(items, subject="Essex", since=None) == [
+        "Essex is not meeting its aspiration in 1 area: A.", "The other 20 measures have no aspiration."]
+    only = [SummaryItem(f"M{i}", "no aspiration", None) for i in range(6)]
+    assert executive_summary(only, since=None) == ["None of the 6 measures has an aspiration."]
+    five = [SummaryItem(f"M{i}", "no aspiration", None) for i in range(5)]
+    assert executive_summary(five, since=None) == ["There is no aspiration for M0, M1, M2, M3 and M4."]

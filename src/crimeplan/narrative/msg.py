@@ -46,7 +46,7 @@ def executive_summary(items: Iterable[Any], subject: str = "The force",
     "{subject} is not meeting its aspiration in M areas: ….",
     "{since}, {subject}'s MSG position has improved in K areas: ….",
     "{since}, {subject}'s MSG position has deteriorated in K areas: ….",
-    "There is no aspiration for ….".
+    "There is no aspiration for …." (more than five: "The other N measures have no aspiration.").
 
     ``items``: ``SummaryItem``s, (label, aspiration status, position change) triples, dicts or
     objects with those attributes; measures keep the order given. A status of None (an
@@ -79,6 +79,10 @@ def executive_summary(items: Iterable[Any], subject: str = "The force",
         out.append(f"{lead} MSG position has improved in {_areas(len(improved))}: {join_list(improved)}.")
     if worse:
         out.append(f"{lead} MSG position has deteriorated in {_areas(len(worse))}: {join_list(worse)}.")
-    if none:
+    if len(none) > 5:  # a long list reads as noise: the table shows which ones
+        judged = len(met) + len(not_met)
+        out.append(f"The other {len(none)} measures have no aspiration." if judged
+                   else f"None of the {len(none)} measures has an aspiration.")
+    elif none:
         out.append(f"There is no aspiration for {join_list(none)}.")
     return out
