@@ -60,6 +60,8 @@ def test_msg_pages_say_no_peer_group_is_named(written):
         text = page_text(written / f"{slug}-msg.html")
         assert f"No Most Similar Group is named for {force}: the plan's peer list (msg.peers) is empty." in text
         assert "MSG membership comes from HMICFRS" in text
+        # the title takes one colon, the plan's own: "Kent Police: recorded crime ... – Most Similar Group"
+        assert f"{force} Police: recorded crime and anti-social behaviour – Most Similar Group" in text
 
 
 def test_missing_data_folder_is_exit_2(tmp_path, capsys):

@@ -126,7 +126,7 @@ def msg_document(results: Results, *, edition: str = "internal", commentary: str
     meta = metadata(results, edition=edition, overrides=overrides or {})
     title = results.plan.title
     if "most similar group" not in title.lower():
-        title += ": Most Similar Group"
+        title += (" – " if ":" in title else ": ") + "Most Similar Group"  # never a second colon
     # the store's own force first: a plan's MSG home may be another force's (then not shown)
     home = results.series.force or (results.plan.msg.home if results.plan.msg else "")
     return Document(title=title, subtitle=f"{home} · data to {results.to_month:%B %Y}",
