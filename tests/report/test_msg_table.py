@@ -175,13 +175,16 @@ def test_legend_says_what_the_colours_mean_in_every_format(store, tmp_path, colo
     doc = build_document("msg", results)
     texts = _texts(doc, tmp_path, colour_by)
     other = "Green: aspiration met." if colour_by == "msg_average" else "Green: better than the MSG average."
-    for suffix, text in texts.items():
-        assert green in text and red in text, suffix
-        assert other not in text, suffix
     # colour is never the only carrier: each coloured cell says in words what its colour means
     cells = _html(tmp_path / f"{colour_by}.html").cells
     coloured = [(cls, text) for cls, text in cells if cls & {"better", "worse"}]
     assert coloured
+    # the key explains each colour the table shows, and no colour it does not
+    shown = {c for cls, _ in coloured for c in cls & {"better", "worse"}}
+    for suffix, text in texts.items():
+        assert (green in text) is ("better" in shown), suffix
+        assert (red in text) is ("worse" in shown), suffix
+        assert other not in text, suffix
     msg = results.msg
     for cls, text in coloured:
         if colour_by == "aspiration":
@@ -205,7 +208,9 @@ def test_legend_says_what_the_colours_mean_in_every_format(store, tmp_path, colo
     ws = _xlsx_sheet(tmp_path / f"{colour_by}.xlsx")
     fills = {c.value: c.fill.fgColor.rgb[-6:] for row in ws.iter_rows() for c in row
              if c.value in (green, red)}
-    assert fills == {green: BETTER_FILL, red: WORSE_FILL}
+    expected = {green: BETTER_FILL, red: WORSE_FILL}
+    assert fills == {text: fill for text, fill in expected.items()
+                     if ("better" if text == green else "worse") in shown}
 
 
 def test_a_group_of_one_is_not_ranked(store, tmp_path):
@@ -233,3 +238,16 @@ def test_html_msg_table_and_its_key_share_one_labelled_container_printed_landsca
         assert f">{heading}</th>" in block
     assert '<ul class="legend"' in block and "Green: aspiration met." in block
     assert "@page wide { size: A4 landscape" in html and ".table-wrap.landscape { page: wide; }" in html
+
+
+def test_no_key_when_the_table_shows_no_colour(store, tmp_path):
+    """Colouring by aspiration with no aspirations set (a starter plan) colours nothing: no key."""
+    plan = _plan("aspiration")
+    bare = plan.msg.model_copy(update={"measures": [m.model_copy(update={"aspiration": None})
+                                                    for m in plan.msg.measures]})
+    results = compute(store, plan.model_copy(update={"msg": bare}), TO)
+    doc = build_document("msg", results)
+    table = next(t for t in doc.tables() if t.name == "MSG comparison")
+    assert table.legend == []
+    for suffix, text in _texts(doc, tmp_path, "bare").items():
+        assert "Colours in the" not in text and "Green:" not in text, suffix

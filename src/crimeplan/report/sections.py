@@ -183,8 +183,15 @@ def msg_blocks(results: Results, notes: Footnotes, level: int = 1, *,
     blocks.append(Table("MSG comparison", header, rows, widths=widths, landscape=True,
                         caption=("MSG comparison" + (f": commentary for {quarter}" if with_commentary else "")
                                  + (SAMPLE_CAPTION if sample else "")),
-                        legend=msg_legend(colour_by)))
+                        legend=_used(msg_legend(colour_by), rows)))
     return blocks
+
+
+def _used(legend: list[tuple[str | None, str]], rows: list[list[Cell]]) -> list[tuple[str | None, str]]:
+    """The key's lines for colours the table shows (no key at all when it shows none)."""
+    shown = {c.style for row in rows for c in row if c.style}
+    lines = [(style, text) for style, text in legend if style is None or style in shown]
+    return lines if any(style for style, _ in lines) else []
 
 
 def _change_cell(r: dict[str, Any], field: str, noun: str, already: str, alone: bool) -> Cell:
