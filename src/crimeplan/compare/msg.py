@@ -8,8 +8,8 @@ from typing import Any
 import pandas as pd
 
 from crimeplan.compare.peers import (
-    evaluate_aspiration,
     describe_aspiration,
+    evaluate_aspiration,
     parse_aspiration,
     peer_comparison,
     position_change,
@@ -97,7 +97,8 @@ def msg_table(series: SeriesSet, plan: Plan) -> pd.DataFrame:
             **base,
             "period_end": latest,
             "home_value": result.home_value,
-            "previous_year_value": float(home_rows.loc[year_ago[-1]].value) if year_ago and _minus_year(latest) == year_ago[-1] else None,
+            "previous_year_value": (float(home_rows.loc[year_ago[-1]].value)
+                                    if year_ago and _minus_year(latest) == year_ago[-1] else None),
             "msg_position": result.position,
             "msg_position_text": position_text(result, rank_by_value=mm.rank_by_value),
             "msg_size": result.size,
@@ -145,7 +146,7 @@ def _minus_year(day: dt.date) -> dt.date:
 def attach_msg(table: pd.DataFrame, msg: pd.DataFrame, force_name: str) -> pd.DataFrame:
     """Add the msg_* columns to the export: on the measure's force 12m row, or a row of its own."""
     table = table.copy()
-    for col in EXPORT_COLUMNS + ["msg_unit", "msg_value", "msg_period_end"]:
+    for col in [*EXPORT_COLUMNS, "msg_unit", "msg_value", "msg_period_end"]:
         if col not in table:
             table[col] = None
     extra = []

@@ -64,10 +64,10 @@ def _p_value(kind: str, m: Measure, r: dict[str, Any]) -> float | None:
         return stats.compare_counts(pn, cn)
     if kind == "proportions" and _ok(cn, cd, pn, pd_) and cd and pd_:
         return stats.compare_proportions(pn, pd_, cn, cd)
-    if kind == "means" and _ok(cn, cd, pn, pd_, r.get("current_sd"), r.get("previous_sd")):
-        if cd >= 2 and pd_ >= 2:
-            return stats.compare_means(m.scale * pn / pd_, r["previous_sd"], pd_,
-                                       m.scale * cn / cd, r["current_sd"], cd)
+    if (kind == "means" and _ok(cn, cd, pn, pd_, r.get("current_sd"), r.get("previous_sd"))
+            and cd >= 2 and pd_ >= 2):
+        return stats.compare_means(m.scale * pn / pd_, r["previous_sd"], pd_,
+                                   m.scale * cn / cd, r["current_sd"], cd)
     return None
 
 
@@ -126,7 +126,8 @@ def add_significance(table: pd.DataFrame, plan: Plan) -> pd.DataFrame:
         if not r["significant"]:
             r["assessment"] = "no significant change"
         else:
-            r["assessment"] = f"significantly {r['direction']}" if r.get("direction") in ("better", "worse") else "no significant change"
+            r["assessment"] = (f"significantly {r['direction']}" if r.get("direction") in ("better", "worse")
+                               else "no significant change")
     out = pd.DataFrame.from_records(records, columns=list(table.columns) + [
         c for c in EXTRA_COLUMNS if c not in table.columns])
     for col in EXTRA_COLUMNS:

@@ -88,9 +88,9 @@ def month_state(series: SeriesSet, m: Measure, month: dt.date, to_month: dt.date
                                             f"{m.not_comparable_before:%B %Y}")
     if m.lag_months and month > add_months(to_month, -m.lag_months):
         return MonthState("provisional", f"shown {m.lag_months} months in arrears")
-    if m.event_date and series.extract_date is not None:
-        if month_end(add_months(month, m.mature_after_months)) > series.extract_date:
-            return MonthState("provisional", f"fewer than {m.mature_after_months} months of outcomes")
+    if (m.event_date and series.extract_date is not None
+            and month_end(add_months(month, m.mature_after_months)) > series.extract_date):
+        return MonthState("provisional", f"fewer than {m.mature_after_months} months of outcomes")
     return MonthState("value")
 
 
@@ -113,7 +113,7 @@ def window_gap(series: SeriesSet, m: Measure, w: Window, to_month: dt.date) -> s
     if "not_supplied" in reasons:
         months = reasons["not_supplied"]
         first = series.coverage.get(m.source, (None, None))[0]
-        if first is None or months[0] < first and months[-1] < first:
+        if first is None or (months[0] < first and months[-1] < first):
             return f"no {m.source} data before {first.strftime('%b %Y') if first else 'the extract'}"
         parts.append(f"{m.source} data were not supplied for {_months_text(months)}")
     if "not_applicable" in reasons and m.not_comparable_before:

@@ -12,7 +12,8 @@ def value_of(m: Measure, numerator: float | None, denominator: float | None,
              months: int = 12, reported: float | None = None) -> float | None:
     """The measure's value from its counts (percentages as 0-100)."""
     if m.aggregation == "aggregate":
-        if numerator is not None and denominator and m.unit == "percent" and not math.isnan(numerator) and not math.isnan(denominator):
+        if (numerator is not None and denominator and m.unit == "percent"
+                and not math.isnan(numerator) and not math.isnan(denominator)):
             return 100.0 * numerator / denominator
         if reported is not None and not math.isnan(reported):
             return reported

@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 from crimeplan.errors import BadInput
 
@@ -61,7 +61,7 @@ def judge(tallies: dict[dt.date | None, Tally], *, max_share: float = DEFAULT_MA
     """
     total_rows = sum(t.rows for t in tallies.values())
     total_q = sum(t.quarantined for t in tallies.values())
-    for month in sorted((m for m in tallies if m is not None)):
+    for month in sorted(m for m in tallies if m is not None):
         t = tallies[month]
         if t.quarantined and (t.quarantined >= t.rows or t.quarantined / t.rows > max_share):
             raise QuarantineLoss(_message(t, t.rows, max_share, what), file=_file(t))
@@ -89,7 +89,7 @@ def _message(t: Tally, base: int, max_share: float, what: str) -> str:
             + "; nothing was loaded and the store is unchanged.")
     parts = []
     for key, n in t.reasons.most_common(3):
-        file, row, value = t.examples[key]
+        _file, row, value = t.examples[key]
         parts.append(f"field {key[0]!r}: {key[1]} ({n:,} rows; first row {row}, value {value!r})")
     if parts:
         text += " First reasons: " + "; ".join(parts) + "."

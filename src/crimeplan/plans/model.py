@@ -10,8 +10,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from crimeplan.contract.schema import TABLES
-from crimeplan.plans.aspiration import parse_aspiration
 from crimeplan.plans import expr
+from crimeplan.plans.aspiration import parse_aspiration
 
 Aggregation = Literal[
     "count",           # rows

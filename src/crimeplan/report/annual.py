@@ -14,8 +14,15 @@ from typing import Any
 from crimeplan.errors import BadInput
 from crimeplan.plans.model import AreaOfFocus, Measure
 from crimeplan.report import format as fmt
-from crimeplan.report.common import (WITHHELD_NOTE, alarm_refs, event_refs, figure_cell, force_name, metadata,
-                                     number_format)
+from crimeplan.report.common import (
+    WITHHELD_NOTE,
+    alarm_refs,
+    event_refs,
+    figure_cell,
+    force_name,
+    metadata,
+    number_format,
+)
 from crimeplan.report.document import Block, Cell, Document, Footnotes, Heading, Paragraph, Table
 from crimeplan.results import Results
 
@@ -139,7 +146,7 @@ def annual_document(results: Results, *, edition: str = "internal",
                   "worked from the figures as printed (in percentage points, % pts, for percentages); "
                   "% Difference is that change as a share of last year's figure (\"-\" for percentages). "
                   f"\"{NOT_AVAILABLE}\": no figure can be produced for the period; the note says why."),
-        Table("Performance data", HEADER_FIXED + [last_label, this_label] + DIFFERENCES, rows,
+        Table("Performance data", [*HEADER_FIXED, last_label, this_label, *DIFFERENCES], rows,
               widths=[2.5, 3.4, 1.3, 1.3, 1.3, 1.1, 1.7]),
     ]
     meta = metadata(results, edition=edition, overrides=overrides or {})

@@ -13,8 +13,15 @@ from crimeplan import stats
 from crimeplan.compare.significance import NOT_TESTED
 from crimeplan.compare.states import force_values
 from crimeplan.narrative import SeriesFacts, key_points, quarterly
-from crimeplan.periods import (add_months, financial_quarter, month_start, quarter_label, quarter_last_month,
-                               quarter_ordinal, window)
+from crimeplan.periods import (
+    add_months,
+    financial_quarter,
+    month_start,
+    quarter_label,
+    quarter_last_month,
+    quarter_ordinal,
+    window,
+)
 from crimeplan.plans.model import AreaOfFocus, Measure
 from crimeplan.report import format as fmt
 from crimeplan.report.document import BulletList, Cell, Figure, Footnotes, Table
@@ -102,7 +109,8 @@ def performance_table(results: Results, area: AreaOfFocus, notes: Footnotes, *,
             refs += event_refs(results, m, rec, notes)
             label = m.label
             if rec["window"] != "12m" or m.lag_months or m.aggregation == "aggregate":
-                label += f" ({WINDOW_NAMES.get(rec['window'], rec['window'])}: {rec.get('current_period') or rec['period_end']})"
+                span = WINDOW_NAMES.get(rec["window"], rec["window"])
+                label += f" ({span}: {rec.get('current_period') or rec['period_end']})"
             text, style = assessment(rec)
             diff_field = "pp_change" if m.unit == "percent" else "pct_change"
             diff_value = fmt.difference_value(rec)

@@ -7,8 +7,8 @@ from typing import Any
 
 import pandas as pd
 
-from crimeplan.compare.states import force_values
 from crimeplan.compare.msg import NO_PEERS
+from crimeplan.compare.states import force_values
 from crimeplan.contract.forces import same_force
 from crimeplan.narrative import executive_summary
 from crimeplan.periods import financial_quarter

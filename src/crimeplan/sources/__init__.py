@@ -7,4 +7,4 @@ files only; `run_import` stages the result and loads it into a store as one snap
 from crimeplan.sources._result import FileCount, ImportResult, QRow
 from crimeplan.sources.run import IMPORTERS, importer, run_import
 
-__all__ = ["FileCount", "IMPORTERS", "ImportResult", "QRow", "importer", "run_import"]
+__all__ = ["IMPORTERS", "FileCount", "ImportResult", "QRow", "importer", "run_import"]

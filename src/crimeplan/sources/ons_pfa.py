@@ -31,8 +31,7 @@ from typing import Any
 
 from crimeplan.errors import BadInput
 from crimeplan.sources import _forces
-from crimeplan.sources._grid import (Cell, cell_fault, csv_grid, label_text, number, period_end,
-                                    workbook_sheets)
+from crimeplan.sources._grid import Cell, cell_fault, csv_grid, label_text, number, period_end, workbook_sheets
 from crimeplan.sources._read import expand, printable
 from crimeplan.sources._result import FileCount, ImportResult, QRow, canonical
 

@@ -8,8 +8,9 @@ Mapping (documented in docs/importers.md):
 * every other row → `crimes`: `crime_id` = Crime ID, or `<file stem>:<row>` when the file
   gives none (British Transport Police never do; Dorset leaves some out), `recorded_date` = first day of Month,
   `offence_group` = the ONS offence group of the police.uk Crime type (ONS_GROUPS: Drugs,
-  Possession of weapons, Public order and Other crime are crimes against society), `outcome_type` from `Last outcome category` through OUTCOME_TYPES, `outcome_date`
-  empty (a street file does not date its outcome) unless an outcomes file dates it.
+  Possession of weapons, Public order and Other crime are crimes against society), `outcome_type` from
+  `Last outcome category` through OUTCOME_TYPES, `outcome_date` empty (a street file does not date
+  its outcome) unless an outcomes file dates it.
 * district = the LSOA name without its trailing code (`Basildon 001A` → `Basildon`).  Every
   district the force's own files name is kept: the 2016 lookup and the 2025 ONS mapping group
   districts into LPAs (Community Safety Partnerships) and give known renames (`Shepway` is stored
@@ -30,9 +31,10 @@ from pathlib import Path
 from typing import Any
 
 from crimeplan.errors import BadInput
+from crimeplan.periods import month_label
 from crimeplan.sources import _forces
-from crimeplan.sources._read import CsvReader, expand, read_bytes, decode
-from crimeplan.sources._result import FileCount, ImportResult, QRow, canonical, month_label
+from crimeplan.sources._read import CsvReader, decode, expand, read_bytes
+from crimeplan.sources._result import FileCount, ImportResult, QRow, canonical
 
 SOURCE = "police-uk"
 OPTIONS = {"lookup": "LAD→CSP→PFA lookup CSV to use instead of the shipped December 2016 one",

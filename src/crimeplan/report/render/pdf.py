@@ -16,8 +16,7 @@ import tempfile
 import warnings
 from pathlib import Path
 
-from crimeplan.report.document import (BulletList, Cell, Contents, Document, Figure, Heading,
-                                       PageBreak, Paragraph, Table)
+from crimeplan.report.document import BulletList, Cell, Contents, Document, Figure, Heading, PageBreak, Paragraph, Table
 from crimeplan.report.render import _common as c
 
 TEXT_WIDTH_PT = 595.28 - 2 * 56.69  # A4 less 20 mm margins

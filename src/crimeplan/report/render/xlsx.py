@@ -9,7 +9,6 @@ header row, numbers stored as numbers with a number format (never as text), note
 from __future__ import annotations
 
 import io
-
 import math
 import re
 from pathlib import Path
@@ -329,7 +328,7 @@ def _cover(ws, document: Document, names: list[str], tables: list[Table]) -> Non
     put("Tables", font=Font(bold=True, size=12))
     put("Worksheet", "Table", font=BOLD)
     ws.cell(row=row - 1, column=2).font = BOLD
-    for name, t, about in zip(names, tables, descriptions(document)):
+    for name, _t, about in zip(names, tables, descriptions(document)):
         cell = ws.cell(row=row, column=1)
         _put_text(cell, name)
         cell.hyperlink = f"#'{name.replace(chr(39), chr(39) * 2)}'!A1"
