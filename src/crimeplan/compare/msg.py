@@ -16,7 +16,7 @@ from crimeplan.compare.peers import (
     position_text,
 )
 from crimeplan.compare.significance import NOT_TESTED
-from crimeplan.compare.values import direction_of
+from crimeplan.compare.values import direction_of, frame_rows
 from crimeplan.engine.series import SeriesSet
 from crimeplan.plans.model import MSGMeasure, Plan
 
@@ -40,18 +40,19 @@ EXPORT_COLUMNS = ["msg_position", "msg_size", "msg_average", "msg_quartile", "ch
 
 
 def _compare_at(mm: MSGMeasure, rows: pd.DataFrame, home: str, average: str) -> Any:
-    values = {r.force: float(r.value) for r in rows.itertuples() if pd.notna(r.value)}
+    tuples = frame_rows(rows)
+    values = {r.force: float(r.value) for r in tuples if pd.notna(r.value)}
     if home not in values:
         return None
     counts: dict[str, Any] = {}
-    for r in rows.itertuples():
+    for r in tuples:
         if pd.isna(r.numerator):
             continue
         if mm.unit == "percent" and pd.notna(r.denominator):
             counts[r.force] = (float(r.numerator), float(r.denominator))
         elif mm.unit == "rate_per_1000" and pd.notna(r.population):
             counts[r.force] = (float(r.numerator), float(r.population))
-    pops = {r.force: float(r.population) for r in rows.itertuples() if pd.notna(r.population)}
+    pops = {r.force: float(r.population) for r in tuples if pd.notna(r.population)}
     try:
         return peer_comparison(home, values, mm.polarity, population=pops or None, unit=mm.unit,
                                counts=counts or None, average=average)
@@ -68,7 +69,7 @@ def msg_table(series: SeriesSet, plan: Plan) -> pd.DataFrame:
         return pd.DataFrame(columns=MSG_COLUMNS)
     home = plan.msg.home
     peers = series.peers
-    out = []
+    out: list[dict[str, Any]] = []
     for mm in plan.msg.measures:
         mine = peers[peers.measure_id == mm.id] if not peers.empty else peers
         periods = sorted(set(mine[mine.force == home].period_end)) if not mine.empty else []

@@ -318,7 +318,8 @@ def position_text(position: int | PeerResult, size: int | None = None, polarity:
     are needed only with ``rank_by_value``). ``order="descending"`` counts 1 = highest value.
     """
     if isinstance(position, PeerResult):
-        position, size, polarity = position.position, position.size, position.polarity
+        result = position
+        position, size, polarity = result.position, result.size, result.polarity
     if not rank_by_value:
         return ordinal(int(position))
     if size is None or polarity is None:

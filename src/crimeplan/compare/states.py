@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from crimeplan.compare.values import value_of
+from crimeplan.compare.values import frame_rows, value_of
 from crimeplan.contract.schema import table as canonical_table
 from crimeplan.engine.series import SeriesSet
 from crimeplan.periods import Window, add_months, month_end, month_start
@@ -198,7 +198,7 @@ def _rows(m: Measure, level: str, area: str, months: list[dt.date], states: dict
     """The rows of one measure and area."""
     g = g.reindex(months)
     out = []
-    for month, rec in zip(months, g.itertuples()):
+    for month, rec in zip(months, frame_rows(g)):
         s = states[month]
         num = rec.num_so_far if s.state == "provisional" else rec.num
         num = None if pd.isna(num) else float(num)

@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from crimeplan.errors import BadInput
 
@@ -121,12 +122,12 @@ def tally_checked(parts: Iterable[object], *, date_column: str | None) -> dict[d
     return out
 
 
-def month_array(col: object) -> object:
+def month_array(col: Any) -> Any:
     """First day of the month of each date or timestamp in an Arrow column."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     arr = col
-    if pa.types.is_timestamp(arr.type):  # type: ignore[attr-defined]
+    if pa.types.is_timestamp(arr.type):
         arr = pc.cast(arr, pa.date32())
     return pc.cast(pc.floor_temporal(arr, unit="month"), pa.date32())

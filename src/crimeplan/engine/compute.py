@@ -157,7 +157,7 @@ def _window_figures(m: Measure, t: Any, areas: Any, needed: list[tuple[Window, d
             ))
     frame = ibis.union(*parts).to_pandas()
     frame = frame[frame.area.notna()]
-    rows = frame.to_dict("records")
+    rows: list[dict[str, Any]] = frame.to_dict("records")
     for w in windows:  # a window with no rows at all still has a force figure: zero
         if not any(r["area_level"] == "force" and r["start"] == w.start and r["end"] == w.end for r in rows):
             rows.append({"measure_id": m.id, "area_level": "force", "area": "force", "start": w.start,

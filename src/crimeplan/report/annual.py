@@ -98,7 +98,7 @@ def _differences(r: dict[str, Any], m: Measure) -> list[Cell]:
     number = (Cell(fmt.signed_figure(change, m.unit, m.decimals), float(change), number_format(m.decimals),
                    measure_id=m.id, field="pp_change" if m.is_percent else "change")
               if comparable and change is not None else Cell("-", measure_id=m.id, field="change"))
-    share = (Cell(fmt.number(pct, 1) + "%", float(fmt.shown(pct, 1)), "0.0", measure_id=m.id, field="pct_change")
+    share = (Cell(fmt.number(pct, 1) + "%", fmt.shown(pct, 1), "0.0", measure_id=m.id, field="pct_change")
              if comparable and pct is not None and not m.is_percent else Cell("-", measure_id=m.id, field="pct_change"))
     return [number, share]
 
@@ -127,7 +127,7 @@ def annual_document(results: Results, *, edition: str = "internal",
             sel = table[(table.measure_id == m.id) & (table.area_level == "force") & (table.window == "12m")]
             if sel.empty:
                 continue
-            r = sel.iloc[0].to_dict()
+            r = {str(k): v for k, v in sel.iloc[0].items()}
             refs = _row_notes(results, m, r, notes, public=edition == "public",
                               this_year=f"12 months to {month:%B %Y}")
             rows.append([

@@ -12,6 +12,7 @@ import vl_convert as vlc
 from crimeplan import stats
 from crimeplan.compare.significance import NOT_TESTED
 from crimeplan.compare.states import force_values
+from crimeplan.compare.values import records
 from crimeplan.narrative import SeriesFacts, key_points, quarterly
 from crimeplan.periods import (
     add_months,
@@ -72,7 +73,7 @@ def assessment(rec: dict[str, Any]) -> tuple[str, str | None]:
 
 def figure_cell(rec: dict[str, Any], field: str, m: Measure) -> Cell:
     """A results row's figure as the measure prints it (unit, decimals), or [c] when withheld."""
-    value = rec.get(field)
+    value: Any = rec.get(field)  # a results cell: a number, None or NaN
     shown = None if fmt.missing(value) or rec.get("suppressed") is True else float(value)
     text = "[c]" if rec.get("suppressed") is True else fmt.figure(value, m.unit, m.decimals)
     return Cell(text, shown, number_format(m.decimals), measure_id=m.id, field=field)
@@ -97,7 +98,7 @@ def performance_table(results: Results, area: AreaOfFocus, notes: Footnotes, *,
     rows: list[list[Cell]] = []
     for m in area.measures:
         mine = table[(table.measure_id == m.id) & (table.area_level == "force")]
-        for rec in mine.to_dict("records"):
+        for rec in records(mine):
             refs = [notes.ref(t) for t in m.footnotes]
             if isinstance(rec.get("note"), str) and rec["note"]:
                 refs.append(notes.ref(f"{m.label}: {rec['note']}."))
@@ -116,12 +117,13 @@ def performance_table(results: Results, area: AreaOfFocus, notes: Footnotes, *,
             diff_value = fmt.difference_value(rec)
             comparable = rec.get("comparable") is True and rec.get("suppressed") is not True
             diff_text = fmt.difference(rec) if comparable else "N/A"
+            diff_shown = None if not comparable or diff_value is None or fmt.missing(diff_value) else float(diff_value)
             rows.append([
                 Cell(label, footnotes=refs, measure_id=m.id, field="label"),
                 figure_cell(rec, "previous_value", m),
                 figure_cell(rec, "current_value", m),
                 Cell(text, style=style, measure_id=m.id, field="assessment"),
-                Cell(diff_text, None if not comparable or fmt.missing(diff_value) else float(diff_value),
+                Cell(diff_text, diff_shown,
                      number_format(m.decimals if m.unit == "percent" else 1), measure_id=m.id, field=diff_field),
             ])
             if m.survey and rec.get("suppressed") is not True:

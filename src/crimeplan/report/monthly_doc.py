@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from crimeplan.compare.states import missing_columns
+from crimeplan.compare.values import records
 from crimeplan.periods import financial_quarter, last_quarter_end
 from crimeplan.plans.commentary import plan_commentary
 from crimeplan.plans.model import Measure
@@ -94,7 +95,7 @@ def breakdown_table(table: pd.DataFrame, m: Measure) -> Table:
     else:
         header = ["Area", "12m Last Year", "12m This Year", "Difference", "% diff."]
     rows = []
-    for rec in sel.to_dict("records"):
+    for rec in records(sel):
         hidden = rec.get("suppressed") is True
         area = rec["area"] if rec["area_level"] == "lpa" else f"{rec['area']} (force)"
 

@@ -306,6 +306,7 @@ def _take(t: _Table, out: _Out, q: list[QRow]) -> FileCount:
                 bucket[(key_area, t.period)] += 1
                 continue
             cells["values"] += 1
+            assert x is not None  # number() gives a figure with every "value"
             problem = _put(out, target, key_area, measure, t, r, x, note)
             if problem:
                 q.append(QRow(t.label, r.row, field_name, str(raw), problem))

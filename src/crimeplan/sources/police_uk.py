@@ -389,17 +389,17 @@ def _finish(res: ImportResult, st: _State, pops: dict[str, int], lookup: Path | 
     dists = {d.name: d for d in st.geo.current}
     dists.update({d.name: d for d in st.placed.values() if d is not None and d.name not in dists})
     extra = sorted(set(dists) - {d.name for d in st.geo.current})
-    dists = [dists[k] for k in sorted(dists)]
+    districts = [dists[k] for k in sorted(dists)]
     res.tables["crimes"] = canonical("crimes", st.crimes)
     res.provenance["crimes"] = st.crime_src
     res.tables["incidents"] = canonical("incidents", st.incidents)
     res.provenance["incidents"] = st.incident_src
     src = str(lookup) if lookup else "shipped LAD16→CSP16→PFA16 lookup"
     res.tables["areas"] = canonical("areas", {
-        "district": [d.name for d in dists], "lpa": [d.csp for d in dists],
-        "force": [st.force.name] * len(dists), "population": [pops.get(d.name, 0) for d in dists],
+        "district": [d.name for d in districts], "lpa": [d.csp for d in districts],
+        "force": [st.force.name] * len(districts), "population": [pops.get(d.name, 0) for d in districts],
     })
-    res.provenance["areas"] = [(src, i + 1) for i in range(len(dists))]
+    res.provenance["areas"] = [(src, i + 1) for i in range(len(districts))]
     months = sorted(st.months)
     res.file_months = dict(st.file_months)
     res.carried = {k: set(v) for k, v in CARRIED.items()}
@@ -408,11 +408,11 @@ def _finish(res: ImportResult, st: _State, pops: dict[str, int], lookup: Path | 
     if pops:
         res.carried["areas"].add("population")
     res.coverage = {"crimes": {SOURCE: months}, "incidents": {SOURCE: months}}
-    res.notes.append(f"force: {st.force.police_uk}; {len(dists)} districts from the {src} and the "
+    res.notes.append(f"force: {st.force.police_uk}; {len(districts)} districts from the {src} and the "
                      f"2025 ONS mapping; lpa = Community Safety Partnership")
     if extra:
         res.notes.append("districts named by the files beyond today's: " + ", ".join(
-            f"{d.name} (LPA {d.csp})" for d in dists if d.name in extra))
+            f"{d.name} (LPA {d.csp})" for d in districts if d.name in extra))
     if st.renamed:
         res.notes.append("districts renamed since: " + ", ".join(
             f"{old} → {new} ({n} rows)" for (old, new), n in sorted(st.renamed.items())))

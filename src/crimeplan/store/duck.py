@@ -114,7 +114,7 @@ class Store(QualityMixin):
     def latest_snapshot(self) -> int | None:
         """The newest snapshot id, or None for an empty store."""
         try:
-            return scalar(self.con, "SELECT max(snapshot_id) FROM _snapshots")  # type: ignore[no-any-return]
+            return scalar(self.con, "SELECT max(snapshot_id) FROM _snapshots")
         except duckdb.CatalogException:
             return None
 
