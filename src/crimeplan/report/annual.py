@@ -127,7 +127,7 @@ def annual_document(results: Results, *, edition: str = "internal",
             sel = table[(table.measure_id == m.id) & (table.area_level == "force") & (table.window == "12m")]
             if sel.empty:
                 continue
-            r = {str(k): v for k, v in sel.iloc[0].items()}
+            r = {str(k): v for k, v in sel.iloc[0].to_dict().items()}
             refs = _row_notes(results, m, r, notes, public=edition == "public",
                               this_year=f"12 months to {month:%B %Y}")
             rows.append([
