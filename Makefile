@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test test-slow bench lock clean real-demo essex-msg system-deps
+.PHONY: setup demo lint test test-slow bench lock clean real-demo essex-msg system-deps
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,12 @@ system-deps:
 	@command -v pdftoppm >/dev/null 2>&1 || { apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null; }
 
-test: $(STAMP) system-deps
+# the linter and the type checker (settings in pyproject.toml); any finding fails the build
+lint: $(STAMP)
+	$(BIN)/ruff check src tests
+	$(BIN)/mypy
+
+test: lint system-deps
 	$(BIN)/python -m pytest -n 2 -q
 
 test-slow: $(STAMP) system-deps

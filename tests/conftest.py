@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import pytest
 
@@ -20,7 +21,8 @@ def write_csv(path: Path, table: str, rows: Iterable[dict[str, Any]]) -> Path:
         w = csv.writer(fh)
         w.writerow(cols)
         for r in rows:
-            w.writerow(["" if r.get(c) is None else str(r[c]).lower() if isinstance(r.get(c), bool) else r[c] for c in cols])
+            w.writerow(["" if r.get(c) is None else str(r[c]).lower() if isinstance(r.get(c), bool) else r[c]
+                        for c in cols])
     return path
 
 

@@ -7,9 +7,9 @@ from html.parser import HTMLParser
 
 import pytest
 
+from crimeplan.contract.schema import TABLES as CONTRACT_TABLES
 from crimeplan.report import format as fmt
 from tests.cli_helpers import run_cli
-from crimeplan.contract.schema import TABLES as CONTRACT_TABLES
 
 TABLES = list(CONTRACT_TABLES)
 
@@ -61,7 +61,9 @@ def pipeline(tmp_path_factory):
     class Cap:  # run_cli needs capsys; a tiny stand-in for a module-scoped fixture
         def readouterr(self):
             out, err = sys.stdout.getvalue(), sys.stderr.getvalue()
-            sys.stdout.seek(0); sys.stdout.truncate(); sys.stderr.seek(0); sys.stderr.truncate()
+            for stream in (sys.stdout, sys.stderr):
+                stream.seek(0)
+                stream.truncate()
             return type("C", (), {"out": out, "err": err})()
 
     root = tmp_path_factory.mktemp("e2e")
@@ -90,7 +92,7 @@ def test_every_step_succeeds_and_reconciles(pipeline):
     assert all(r.code == 0 for r in runs), [r.err for r in runs if r.code]
     loads = [r.out for r in runs[1:11]]
     for out in loads:
-        line = next(l for l in out.splitlines() if "rows read" in l)
+        line = next(x for x in out.splitlines() if "rows read" in x)
         read, rest = line.split(" rows read = ")
         loaded, quarantined = rest.split(" loaded + ")
         assert int(read.split(": ")[1]) == int(loaded) + int(quarantined.split()[0])

@@ -52,8 +52,17 @@ def _module_name(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
+def _is_module(dotted: str) -> bool:
+    """True when a dotted crimeplan name is a module or package of src/, not a name inside one."""
+    rel = Path(*dotted.split(".")[1:])
+    return (SRC / rel).with_suffix(".py").is_file() or (SRC / rel / "__init__.py").is_file()
+
+
 def _imports(path: Path) -> list[tuple[int, str]]:
-    """Every crimeplan module a file imports (line, dotted name), relative imports resolved."""
+    """Every crimeplan module a file imports (line, dotted name), relative imports resolved.
+
+    `from package import module` names the module itself, so a private one cannot hide behind
+    its package; `from module import name` names the module."""
     name = _module_name(path)
     package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
     out = []
@@ -65,7 +74,8 @@ def _imports(path: Path) -> list[tuple[int, str]]:
             if node.level:
                 anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
                 base = ".".join(anchor + ([base] if base else []))
-            out += [(node.lineno, f"{base}.{a.name}") if not node.module else (node.lineno, base)
+            out += [(node.lineno, f"{base}.{a.name}")
+                    if not node.module or _is_module(f"{base}.{a.name}") else (node.lineno, base)
                     for a in node.names]
     return [(line, m) for line, m in out if m.startswith("crimeplan")]
 

@@ -7,9 +7,9 @@ file under the name the user asked for; an unwritable destination is bad input (
 from __future__ import annotations
 
 import os
-from contextlib import contextmanager
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Iterator
 
 from crimeplan.errors import BadInput
 
@@ -40,10 +40,8 @@ def atomic_output(out: str | Path) -> Iterator[Path]:
                        field="--out") from None
     finally:
         if tmp.exists():
-            try:
+            with suppress(OSError):
                 tmp.unlink()
-            except OSError:
-                pass
 
 
 def write_private(path: Path, data: bytes) -> None:

@@ -6,9 +6,9 @@ import datetime as dt
 import os
 import sys
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, List, Optional
 
 import typer
 from rich.console import Console
@@ -90,7 +90,7 @@ def synth(
     start = time.perf_counter()
     with _progress("generating the synthetic force"):
         written = generate(out, seed=seed, to_month=to, years=years, scale=scale, fmt=fmt)
-    for name, path in written.items():
+    for _name, path in written.items():
         console.print(f"wrote {path}")
     console.print(f"synthetic force written in {time.perf_counter() - start:.1f} s")
 
@@ -98,15 +98,15 @@ def synth(
 @app.command()
 def load(
     table: str = typer.Argument(..., help="canonical table name"),
-    files: List[Path] = typer.Argument(..., help="CSV or Parquet files"),
+    files: list[Path] = typer.Argument(..., help="CSV or Parquet files"),
     store: Path = typer.Option(..., "--store", help=STORE_HELP),
     append: bool = typer.Option(False, "--append", help="add rows (a new month) instead of replacing"),
-    extract_date: Optional[str] = typer.Option(None, "--extract-date", help="YYYY-MM-DD; default today"),
+    extract_date: str | None = typer.Option(None, "--extract-date", help="YYYY-MM-DD; default today"),
     accept_quarantine: bool = typer.Option(False, "--accept-quarantine", help=QUARANTINE_HELP),
     max_share: float = typer.Option(0.05, "--max-quarantine-share", help=SHARE_HELP),
     allow_overlap: bool = typer.Option(False, "--allow-overlap",
                                        help="let files repeat ids of earlier files (repeats are quarantined)"),
-    min_date: Optional[str] = typer.Option(None, "--min-date",
+    min_date: str | None = typer.Option(None, "--min-date",
                                            help="earliest plausible date YYYY-MM-DD; default 1990-01-01"),
 ) -> None:
     """Validate and load canonical files into a store as a new snapshot."""
@@ -140,11 +140,12 @@ def compute(
     plan: str = typer.Option(..., "--plan", help=PLAN_HELP),
     to: str = typer.Option(..., "--to", help=TO_HELP),
     out: Path = typer.Option(..., "--out", help="the results export: a .csv, .parquet or .json file"),
-    snapshot: Optional[int] = typer.Option(None, "--snapshot", help=SNAPSHOT_HELP),
+    snapshot: int | None = typer.Option(None, "--snapshot", help=SNAPSHOT_HELP),
 ) -> None:
     """Compute a plan as of a month end and write the results export."""
     from crimeplan.plans import load_plan
-    from crimeplan.results import compute as run, write_results
+    from crimeplan.results import compute as run
+    from crimeplan.results import write_results
     from crimeplan.store import Store
 
     p = load_plan(plan)
@@ -166,21 +167,22 @@ def report(
     to: str = typer.Option(..., "--to", help=TO_HELP + "; a quarter end for `quarterly`"),
     fmt: str = typer.Option("html", "--format", help="html, pdf, docx or xlsx"),
     out: Path = typer.Option(..., "--out", help="the report file (the format's suffix is added if missing)"),
-    snapshot: Optional[int] = typer.Option(None, "--snapshot", help=SNAPSHOT_HELP),
+    snapshot: int | None = typer.Option(None, "--snapshot", help=SNAPSHOT_HELP),
     edition: str = typer.Option("internal", "--edition",
                                 help="internal, or public: small counts withheld (marked \\[c]), no internal "
                                      "notes and no sample commentary"),
-    commentary: Optional[Path] = typer.Option(None, "--commentary",
+    commentary: Path | None = typer.Option(None, "--commentary",
                                               help="commentary CSV (commitment, quarter, text, who): commitment "
                                                    "updates, and msg:<measure_id> rows for the MSG table's "
                                                    "Commentary column; default: the plan's own commentary file"),
-    author: Optional[str] = typer.Option(None, "--author", help="the author printed on the title page"),
-    owner: Optional[str] = typer.Option(None, "--owner", help="the owner printed on the title page"),
-    version: Optional[str] = typer.Option(None, "--version", help="the version printed (default: the plan's, else 1.0)"),
-    unit: Optional[str] = typer.Option(None, "--unit", help="the unit printed, e.g. 'Performance Analysis Unit'"),
-    sensitivity: Optional[str] = typer.Option(None, "--sensitivity",
+    author: str | None = typer.Option(None, "--author", help="the author printed on the title page"),
+    owner: str | None = typer.Option(None, "--owner", help="the owner printed on the title page"),
+    version: str | None = typer.Option(None, "--version", help="the version printed (default: the plan's, else 1.0)"),
+    unit: str | None = typer.Option(None, "--unit", help="the unit printed, e.g. 'Performance Analysis Unit'"),
+    sensitivity: str | None = typer.Option(None, "--sensitivity",
                                               help="the marking printed on every page, e.g. 'OFFICIAL'"),
-    date: Optional[str] = typer.Option(None, "--date", help="the report's date as printed (default: the plan's, else today)"),
+    date: str | None = typer.Option(
+        None, "--date", help="the report's date as printed (default: the plan's, else today)"),
 ) -> None:
     """Write a report (monthly, quarterly, annual, msg) as HTML, PDF, DOCX or XLSX."""
     from crimeplan.plans import load_plan
@@ -219,11 +221,11 @@ def report(
 @app.command(name="import")
 def import_(
     source: str = typer.Argument(..., help="police-uk, ons-pfa, home-office-prc or stats19"),
-    paths: List[Path] = typer.Argument(..., help="the source's files, or folders holding them"),
+    paths: list[Path] = typer.Argument(..., help="the source's files, or folders holding them"),
     store: Path = typer.Option(..., "--store", help="the store: a DuckDB file (created if missing)"),
-    force: Optional[str] = typer.Option(None, "--force",
+    force: str | None = typer.Option(None, "--force",
                                         help="the force the files describe, e.g. 'Essex Police' (police-uk)"),
-    option: List[str] = typer.Option([], "--option",
+    option: list[str] = typer.Option([], "--option",
                                      help="importer option key=value, repeatable (docs/importers.md lists "
                                           "each importer's options)"),
     accept_quarantine: bool = typer.Option(False, "--accept-quarantine", help=QUARANTINE_HELP),
@@ -269,7 +271,7 @@ def accept(
     month: str = typer.Argument(..., help="the alarmed month YYYY-MM"),
     store: Path = typer.Option(..., "--store", help=STORE_HELP),
     reason: str = typer.Option(..., "--reason", help="why the month is accepted"),
-    by: Optional[str] = typer.Option(None, "--by", help="who accepts it (default: the OS user)"),
+    by: str | None = typer.Option(None, "--by", help="who accepts it (default: the OS user)"),
 ) -> None:
     """Record an analyst's acceptance of an alarmed month (who, when, why)."""
     from crimeplan.store import Store
@@ -294,9 +296,9 @@ def export(
                                           "`series`: a plan's monthly series with each month's state"),
     store: Path = typer.Option(..., "--store", help=STORE_HELP),
     out: Path = typer.Option(..., "--out", help=".csv or .parquet"),
-    snapshot: Optional[int] = typer.Option(None, "--snapshot", help=SNAPSHOT_HELP),
-    plan: Optional[str] = typer.Option(None, "--plan", help="with `series`: " + PLAN_HELP),
-    to: Optional[str] = typer.Option(None, "--to", help="with `series`: " + TO_HELP),
+    snapshot: int | None = typer.Option(None, "--snapshot", help=SNAPSHOT_HELP),
+    plan: str | None = typer.Option(None, "--plan", help="with `series`: " + PLAN_HELP),
+    to: str | None = typer.Option(None, "--to", help="with `series`: " + TO_HELP),
 ) -> None:
     """Write a canonical table as the store holds it, or a plan's monthly series (`export series`)."""
     from crimeplan.contract.schema import table as canonical_table
@@ -312,7 +314,8 @@ def export(
         raise BadInput("the export file must end in .csv or .parquet", file=str(out))
     if table == "series":
         from crimeplan.plans import load_plan
-        from crimeplan.results import compute as run, series_table
+        from crimeplan.results import compute as run
+        from crimeplan.results import series_table
 
         if not plan or not to:
             raise BadInput("`export series` needs --plan and --to", field="--plan/--to")
@@ -332,7 +335,8 @@ def export(
 @app.command()
 def init(
     force: str = typer.Option(..., "--force", help='the force, as police.uk or ONS spell it ("Kent", "Kent Police")'),
-    out: Path = typer.Option(..., "--out", help="folder for the plan (it is written as FORCE-plan.yaml), or a .yaml file"),
+    out: Path = typer.Option(
+        ..., "--out", help="folder for the plan (it is written as FORCE-plan.yaml), or a .yaml file"),
     overwrite: bool = typer.Option(False, "--overwrite", help="replace a plan already there"),
 ) -> None:
     """Write a starter plan for one force: its name, LPAs and districts, and an empty MSG to fill in."""
@@ -382,7 +386,7 @@ def main() -> None:
         sys.exit(130)
     except SystemExit:
         raise
-    except Exception as exc:  # noqa: BLE001 - the last line of defence
+    except Exception as exc:
         # usage errors from the command-line parser know how to show themselves
         if hasattr(exc, "show") and hasattr(exc, "exit_code"):
             exc.show()

@@ -10,8 +10,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 __all__ = ["Window", "add_months", "financial_quarter", "financial_year", "last_quarter_end",
-           "missing_months", "month_end", "month_label", "month_ranges", "month_start", "months_between", "quarter_label",
-           "quarter_last_month", "quarter_ordinal", "window"]
+           "missing_months", "month_end", "month_label", "month_ranges", "month_start", "months_between",
+           "quarter_label", "quarter_last_month", "quarter_ordinal", "window"]
 
 
 def month_start(value: str | dt.date) -> dt.date:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
@@ -14,10 +15,10 @@ import pyarrow as pa
 from crimeplan.compare import compare, monthly_series
 from crimeplan.compare.msg import attach_msg, msg_table
 from crimeplan.compare.significance import add_significance
+from crimeplan.contract.forces import same_force
 from crimeplan.engine import SeriesSet, compute_series
 from crimeplan.errors import BadInput
 from crimeplan.plans.model import Plan
-from crimeplan.contract.forces import same_force
 
 BOOL_COLUMNS = ("significant", "comparable", "suppressed")
 
@@ -92,7 +93,8 @@ def write_results(table: pd.DataFrame, out: Path) -> None:
     suffix = out.suffix.lower()
     if suffix == ".csv":
         for col in BOOL_COLUMNS:
-            frame[col] = frame[col].map(lambda v: "" if v is None or (isinstance(v, float) and pd.isna(v)) else _text(bool(v)))
+            frame[col] = frame[col].map(
+                lambda v: "" if v is None or (isinstance(v, float) and pd.isna(v)) else _text(bool(v)))
         frame.to_csv(out, index=False)
     elif suffix == ".parquet":
         for col in BOOL_COLUMNS:

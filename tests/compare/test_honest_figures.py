@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 import yaml
 
+from crimeplan.narrative import key_points
 from crimeplan.periods import add_months
 from crimeplan.plans import load_plan
 from crimeplan.report.common import series_facts, spc_figure
 from crimeplan.results import compute
 from crimeplan.store import Store
-from crimeplan.narrative import key_points
 from tests.cli_helpers import run_cli
 from tests.conftest import AREAS, write_csv
 
@@ -161,7 +161,7 @@ def test_spc_trend_and_key_points_use_values_only(gap_results):
         assert "0 " not in p.text.split("(")[0] and "Jun 2023" not in p.text, p.text
         assert all(v != 0 for v in p.numbers.values() if isinstance(v, (int, float))
                    and not isinstance(v, bool)) or p.kind == "trend", p
-    trend = [p for p in points if p.kind == "trend"][0]
+    trend = next(p for p in points if p.kind == "trend")
     assert trend.numbers["n_periods"] == 35  # 36 months less the one never supplied
     assert "no statistically significant long-term trend" in trend.text  # a flat 100 a month
     # 2023/24 Q1 (Apr-Jun 2023) holds the gap: no quarter figure, so no quarter-on-quarter claim
@@ -219,7 +219,7 @@ def test_series_export_has_a_state_for_every_month(tmp_path, capsys):
 
     rows = [r for r in csv.DictReader(out.open()) if r["area_level"] == "force"]
     assert [r["month"] for r in rows] == [f"{m:%Y-%m}" for m in MONTHS]
-    gap = [r for r in rows if r["month"] == "2023-06"][0]
+    gap = next(r for r in rows if r["month"] == "2023-06")
     assert (gap["state"], gap["numerator"], gap["value"]) == ("not_supplied", "", "")
     assert {float(r["value"]) for r in rows if r["month"] != "2023-06"} == {100.0}
 

@@ -7,15 +7,15 @@ import math
 import pytest
 import yaml
 from scipy import stats as sps
-from statsmodels.stats.proportion import proportion_confint, proportions_ztest
 from statsmodels.stats import rates
+from statsmodels.stats.proportion import proportion_confint, proportions_ztest
 
 from crimeplan.compare import compare
 from crimeplan.compare.significance import add_significance
 from crimeplan.engine import compute_series
 from crimeplan.plans import load_plan
-from tests.engine.test_hand_worked import CALLS, CRIMES, EVENTS, PLAN
 from tests.conftest import AREAS
+from tests.engine.test_hand_worked import CALLS, CRIMES, EVENTS, PLAN
 
 
 @pytest.fixture

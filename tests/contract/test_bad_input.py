@@ -84,7 +84,7 @@ def test_bad_rows_are_quarantined_and_reconciled(capsys, tmp_path, bad_row, fiel
 
 
 def test_append_sends_ids_already_loaded_to_quarantine(capsys, tmp_path):
-    run, path, store = _load(capsys, tmp_path, HEADER + "\n" + GOOD + "\n")
+    run, _path, store = _load(capsys, tmp_path, HEADER + "\n" + GOOD + "\n")
     assert run.code == 0
     more = tmp_path / "more.csv"
     more.write_text(HEADER + "\n" + GOOD + "\n" + GOOD.replace("C1", "C9") + "\n")

@@ -46,7 +46,8 @@ def _blank_districts(path, every: int) -> None:
     t = pq.read_table(path)
     district = t.column("district").to_pylist()
     district = [None if i % every == 0 else d for i, d in enumerate(district)]
-    pq.write_table(t.set_column(t.schema.get_field_index("district"), "district", pa.array(district, pa.string())), path)
+    column = t.schema.get_field_index("district")
+    pq.write_table(t.set_column(column, "district", pa.array(district, pa.string())), path)
 
 
 def _wide(plan: Plan) -> Plan:
@@ -158,7 +159,7 @@ def _printed_from_html(text: str, full: pd.DataFrame, force: str) -> pd.DataFram
                                         "current_denominator"):
                 continue
             i = key.get((mid, window or windows[mid], level, area))
-            if i is None or full.loc[i, "unit"] != "count" and field.endswith("value"):
+            if i is None or (full.loc[i, "unit"] != "count" and field.endswith("value")):
                 continue
             body = body.strip()
             if body == "[c]" or not re.fullmatch(r"-?[\d,]+(\.\d+)?", body):

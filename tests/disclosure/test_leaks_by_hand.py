@@ -31,7 +31,7 @@ def primary_only(table: pd.DataFrame) -> pd.DataFrame:
     """What a public edition printed before secondary suppression knew these relations."""
     out = table.copy()
     out["suppressed"] = primary(table, 5)
-    for col in VALUE_COLUMNS + ["direction"]:
+    for col in [*VALUE_COLUMNS, "direction"]:
         if col in out:
             out[col] = out[col].astype(object)
             out.loc[out.suppressed, col] = None

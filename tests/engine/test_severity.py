@@ -35,7 +35,8 @@ def test_severity_score_weighs_each_crime_by_its_code(make_store, tmp_path):
           "district": "C"}]
     store = make_store({"areas": AREAS, "crimes": crimes})
     plan_file = tmp_path / "p.yaml"
-    plan_file.write_text(yaml.safe_dump({"id": "p", "title": "P", "areas_of_focus": [{"id": "a", "title": "A", "measures": [
+    plan_file.write_text(yaml.safe_dump({"id": "p", "title": "P", "areas_of_focus": [{"id": "a", "title": "A",
+                                                                                     "measures": [
         {"id": "css", "label": "CSS", "source": "crimes", "aggregation": "severity_score", "unit": "score",
          "decimals": 2}]}]}))
     plan = load_plan(plan_file)

@@ -6,8 +6,8 @@ import datetime as dt
 
 import numpy as np
 
-from crimeplan.periods import add_months
 from crimeplan.narrative import SeriesFacts, key_points
+from crimeplan.periods import add_months
 
 
 def months(n: int, start: dt.date = dt.date(2016, 4, 1)) -> list[dt.date]:

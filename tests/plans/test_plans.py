@@ -7,12 +7,7 @@ import pytest
 from crimeplan.errors import BadInput
 from crimeplan.plans import expr, load_plan
 
-REQUIRED_IDS = """all_crime victim_based_crime solved_rate asb_incidents repeat_victims_crime da_incidents
-da_offences da_solved_rate da_repeat_victims_incidents nte_crimes youth_offenders adult_offenders
-youth_reoffending_rate adult_reoffending_rate ksi_all ksi_fatal ksi_serious ksi_pedestrians
-ksi_cyclists ksi_children emergency_response_within_standard emergency_calls_within_10s
-switchboard_wait_s sat_contact sat_action sat_kept_informed sat_treatment sat_overall
-sickness_days_officers sickness_days_staff sickness_days_pcso""".split()
+REQUIRED_IDS = ["all_crime", "victim_based_crime", "solved_rate", "asb_incidents", "repeat_victims_crime", "da_incidents", "da_offences", "da_solved_rate", "da_repeat_victims_incidents", "nte_crimes", "youth_offenders", "adult_offenders", "youth_reoffending_rate", "adult_reoffending_rate", "ksi_all", "ksi_fatal", "ksi_serious", "ksi_pedestrians", "ksi_cyclists", "ksi_children", "emergency_response_within_standard", "emergency_calls_within_10s", "switchboard_wait_s", "sat_contact", "sat_action", "sat_kept_informed", "sat_treatment", "sat_overall", "sickness_days_officers", "sickness_days_staff", "sickness_days_pcso"]
 
 
 def test_shipped_monthly_plan_has_the_issue_measures():

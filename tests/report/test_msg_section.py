@@ -59,7 +59,8 @@ def test_executive_summary_lists_exactly_the_flagged_measures(results):
         "no aspiration for": listed("aspiration_met", "no aspiration"),
     }
     for phrase, labels in expected.items():
-        found = [s for s in sentences if phrase in s and not (phrase == "meeting its aspiration" and "not meeting" in s)]
+        found = [s for s in sentences
+                 if phrase in s and not (phrase == "meeting its aspiration" and "not meeting" in s)]
         if labels:
             assert len(found) == 1, (phrase, sentences)
             assert found[0].rstrip(".").endswith(join_list(labels)), (found[0], labels)

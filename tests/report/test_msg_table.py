@@ -11,8 +11,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from crimeplan.periods import financial_quarter
 from crimeplan.errors import BadInput
+from crimeplan.periods import financial_quarter
 from crimeplan.plans import load_plan
 from crimeplan.plans.commentary import load_commentary
 from crimeplan.report.build import build_document

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from crimeplan.contract.schema import TABLES as CONTRACT_TABLES
 from crimeplan.plans import load_plan
 from crimeplan.report import format as fmt
 from crimeplan.report.build import build_document, public_results
@@ -19,7 +20,6 @@ from crimeplan.report.render import render
 from crimeplan.results import compute
 from crimeplan.store import Store
 from crimeplan.synth import generate
-from crimeplan.contract.schema import TABLES as CONTRACT_TABLES
 
 TABLES = list(CONTRACT_TABLES)
 TO = dt.date(2026, 3, 1)
@@ -94,7 +94,8 @@ def test_annual_docx_table_equals_the_export(published):
     by_label = {}
     for row in table.rows[1:]:
         cells = [c.text for c in row.cells]
-        label = re.sub(r"[\d,\s]+$", "", cells[header.index("Police Priority Indicators")]).strip()  # drop footnote marks
+        # drop footnote marks
+        label = re.sub(r"[\d,\s]+$", "", cells[header.index("Police Priority Indicators")]).strip()
         by_label[label] = cells
     for m, r in _annual_rows(results):
         cells = by_label[m.label]
@@ -233,7 +234,7 @@ def test_every_printed_difference_follows_from_the_printed_figures(published):
             diffs = [h for h in header if h in ("% or % pt. diff.", "Number Difference", "% Difference")]
             if not diffs:
                 continue
-            last = next(i for i, h in enumerate(header) if "Last Year" in h or h.startswith("12 months to") and i < 4)
+            last = next(i for i, h in enumerate(header) if "Last Year" in h or (h.startswith("12 months to") and i < 4))
             this = last + 1
             for row in table.rows[1:]:
                 cells = [c.text.strip() for c in row.cells]

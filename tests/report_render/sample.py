@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import vl_convert as vlc
 
-from crimeplan.report.document import (BulletList, Cell, Contents, Document, Figure, Heading,
-                                       PageBreak, Paragraph, Table)
+from crimeplan.report.document import BulletList, Cell, Contents, Document, Figure, Heading, PageBreak, Paragraph, Table
 
 # Characters that mean something in Typst markup, HTML, Excel or Word fields.
 NASTY = ('#set page(paper: "a5") $x^2$ *bold* _it_ @ref <lbl> [link] \\ back\\\\slash `code` ~ '
@@ -29,7 +28,8 @@ ICON = ('<svg xmlns="http://www.w3.org/2000/svg" width="28" height="28" viewBox=
         '<circle cx="14" cy="14" r="12" fill="white" stroke="#289de0" stroke-width="3"/></svg>')
 
 SPARK = ('<svg xmlns="http://www.w3.org/2000/svg" width="90" height="24" viewBox="0 0 90 24" role="img" '
-         'aria-label="trend of the last 12 points"><defs><clipPath id="clip1"><rect width="90" height="24"/></clipPath></defs>'
+         'aria-label="trend of the last 12 points"><defs><clipPath id="clip1">'
+         '<rect width="90" height="24"/></clipPath></defs>'
          '<polyline clip-path="url(#clip1)" fill="none" stroke="#1f4e79" stroke-width="1.5" '
          'points="3,20 10,18 18,15 26,16 34,12 42,13 50,9 58,10 66,7 74,8 82,4 87,5"/></svg>')
 
@@ -51,8 +51,8 @@ def sample_document(long_rows: int = 300) -> Document:
     ]
     perf = Table(
         name="Performance: 12 months [to] March?",
-        header=["Indicator", "12 months to Mar 2022", "12 months to Mar 2023", "Difference", "% difference", "Further info",
-                "Trend"],
+        header=["Indicator", "12 months to Mar 2022", "12 months to Mar 2023", "Difference", "% difference",
+                "Further info", "Trend"],
         rows=[
             [Cell("All crime", footnotes=[3]), num(171234, measure_id="all_crime", field="previous"),
              num(165987, measure_id="all_crime", field="current"),

@@ -17,9 +17,8 @@ def cell_parts(cell) -> tuple[str, str]:
     text, sup = [], []
     for p in cell.paragraphs:
         for item in p.iter_inner_content():
-            if hasattr(item, "runs") and not hasattr(item, "style"):  # a hyperlink: a footnote link
-                sup.append(item.text)
-            elif item.font.superscript:
+            # a hyperlink: a footnote link
+            if (hasattr(item, "runs") and not hasattr(item, "style")) or item.font.superscript:
                 sup.append(item.text)
             else:
                 text.append(item.text)

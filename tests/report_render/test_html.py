@@ -111,7 +111,7 @@ def test_structure_and_accessibility(document, rendered):
     assert '<html lang="en-GB">' in html
     # self-contained: no external resource
     for tag, a in page.tags:
-        assert not (tag in ("link", "script", "img", "iframe")), tag
+        assert tag not in ("link", "script", "img", "iframe"), tag
         assert not str(a.get("src", "")).startswith("http")
     # headings: the title is h1, level-1 headings are h2, each with a unique id
     assert len(page.ids) == len(set(page.ids))

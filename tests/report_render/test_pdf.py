@@ -7,8 +7,7 @@ import re
 import pypdf
 import pytest
 
-from crimeplan.report.document import (BulletList, Cell, Contents, Document, Figure, Heading, Paragraph,
-                                       Table)
+from crimeplan.report.document import BulletList, Cell, Contents, Document, Figure, Heading, Paragraph, Table
 from crimeplan.report.render import render
 from crimeplan.report.render.pdf import string, typst_source
 
@@ -91,7 +90,7 @@ def test_contents_outline_and_bookmarks(document, pdf):
     reader, texts = pdf
     level1 = [b.text for b in document.blocks if isinstance(b, Heading) and b.level == 1]
     top = [o["/Title"] for o in reader.outline if not isinstance(o, list)]
-    assert top == level1 + ["Notes"]
+    assert top == [*level1, "Notes"]
     # the contents page gives each level-1 heading with the page it starts on
     contents = next(i for i, t in enumerate(texts) if "Contents" in t)
     for o in reader.outline:
@@ -113,7 +112,8 @@ def test_fonts_embedded_and_standards(pdf):
             fonts[f["/BaseFont"]] = f
     assert fonts
     for name, f in fonts.items():
-        desc = f["/DescendantFonts"][0].get_object()["/FontDescriptor"] if "/DescendantFonts" in f else f["/FontDescriptor"]
+        desc = (f["/DescendantFonts"][0].get_object()["/FontDescriptor"] if "/DescendantFonts" in f
+                else f["/FontDescriptor"])
         assert any(k in desc for k in ("/FontFile", "/FontFile2", "/FontFile3")), name
     meta = reader.xmp_metadata
     raw = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode("utf-8", "replace")
@@ -142,7 +142,7 @@ def test_pages_are_not_blank(rendered, tmp_path):
     pngs = pages_as_png(rendered[".pdf"], tmp_path)
     assert len(pngs) == len(pypdf.PdfReader(str(rendered[".pdf"])).pages)
     for png in pngs:
-        w, h, bpp, rows = png_pixels(png.read_bytes())
+        _w, _h, bpp, rows = png_pixels(png.read_bytes())
         assert ink(rows, bpp, 0.1, 0.9) > 50, f"{png.name} has nothing between its header and footer"
 
 

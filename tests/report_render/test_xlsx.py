@@ -58,7 +58,7 @@ def test_cover_sheet(document, rendered):
     cover = wb["Cover"]
     values = [c.value for row in cover.iter_rows() for c in row if c.value is not None]
     assert values[0] == document.title
-    for label, value in document.metadata:
+    for _label, value in document.metadata:
         assert value in values
     for n, note in enumerate(document.footnotes, 1):
         assert f"note {n}" in values and note in values

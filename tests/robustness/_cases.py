@@ -5,8 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from crimeplan.contract.schema import TABLES
 

@@ -105,4 +105,4 @@ def importer_case(src: Source, number: int) -> tuple[int, bytes]:
     return which, damage(raw, rng, rng.randint(1, 4))
 
 
-__all__ = ["Case", "canonical_case", "damage", "importer_case", "HOSTILE", "ROWS"]
+__all__ = ["HOSTILE", "ROWS", "Case", "canonical_case", "damage", "importer_case"]

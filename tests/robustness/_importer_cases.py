@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import gzip
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from tests.sources.conftest import STREET_HEADER, street_row
 

@@ -184,7 +184,7 @@ def soak(tmp_path_factory) -> dict[str, object]:  # type: ignore[type-arg]
         work.mkdir()
         start = time.perf_counter()
         proc = _command(world, kind, work)
-        out, err = proc.communicate(timeout=600)
+        _out, err = proc.communicate(timeout=600)
         assert proc.returncode == 0, err
         world["time"][kind] = time.perf_counter() - start  # type: ignore[index]
         if kind not in ("load", "import"):

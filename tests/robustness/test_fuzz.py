@@ -3,6 +3,7 @@ and through the canonical validator.  Never anything but BadInput or a reconcile
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import tempfile
 from pathlib import Path
@@ -18,8 +19,6 @@ from crimeplan.errors import BadInput
 from crimeplan.sources import importer
 from tests.robustness._cases import rows, text
 from tests.robustness._importer_cases import SOURCES, write
-
-import datetime as dt
 
 PAYLOADS = [b",", b'"', b"\n", b"\r\n", b"\r", b"\xe9", b"\x00", b";", b"\xef\xbb\xbf", b"-", b"9",
             b"2024-13", b"", b"x" * 200, b'""', b"\xff\xfe", b",,,,,,,,", b"\t"]

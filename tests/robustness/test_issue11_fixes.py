@@ -270,7 +270,7 @@ def test_a_gzip_bomb_fails_with_exit_2_within_the_ceiling(tmp_path):
     crimes = _bomb(tmp_path / "crimes.csv.gz", ",".join(text("crimes", []).split(",")).strip())
     run = _bounded(tmp_path, "load", "crimes", str(crimes), "--store", str(tmp_path / "t.duckdb"))
     assert run.returncode == 2 and "memory ceiling" in run.stderr, run.stderr
-    assert not (tmp_path / "s.duckdb").exists() and not (tmp_path / "t.duckdb").exists() or \
+    assert (not (tmp_path / "s.duckdb").exists() and not (tmp_path / "t.duckdb").exists()) or \
         _snapshot(tmp_path / "t.duckdb") is None
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-
 from crimeplan.store import Store
 from tests.robustness._cases import rows, text
 

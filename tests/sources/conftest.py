@@ -5,10 +5,11 @@ from __future__ import annotations
 import csv
 import gzip
 import os
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
+
 
 def _real_data() -> Path:
     """The real files: $CRIMEPLAN_REAL_DATA, else shared/ beside the checkout (as CI lays it out)."""
@@ -37,7 +38,7 @@ def raw_rows(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
-@lru_cache(maxsize=None)
+@cache
 def essex_import():  # type: ignore[no-untyped-def]
     """The Essex street files through the police.uk importer (once per test process)."""
     from crimeplan.sources import police_uk
@@ -45,7 +46,7 @@ def essex_import():  # type: ignore[no-untyped-def]
     return police_uk.import_files([REAL / "police_uk_street" / "essex"], force="Essex")
 
 
-@lru_cache(maxsize=None)
+@cache
 def ons_import():  # type: ignore[no-untyped-def]
     """Every ONS PFA edition through the importer (once per test process)."""
     from crimeplan.sources import ons_pfa

@@ -128,7 +128,7 @@ def test_msg_home_must_be_the_plans_force(tmp_path):
     plan["msg"] = {"home": "Essex", "peers": [], "measures": [{"id": "all_crime", "label": "All crime"}]}
     path = tmp_path / "p.yaml"
     path.write_text(yaml.safe_dump(plan), encoding="utf-8")
-    with pytest.raises(Exception, match="msg.home 'Essex' is not the plan's force 'Kent'"):
+    with pytest.raises(Exception, match=r"msg\.home 'Essex' is not the plan's force 'Kent'"):
         load_plan(path)
 
 
@@ -156,8 +156,8 @@ def test_thames_valley_january_2024_keeps_buckinghamshire(tmp_path, capsys):
     by_hand = by_district(raw)
     assert by_hand["Buckinghamshire"] > 0.15 * sum(by_hand.values())  # the fifth the issue saw lost
     store = tmp_path / "tv.duckdb"
-    run = run_cli(capsys, "import", "police-uk", str(STREET / "all_forces_2024-01" / "2024-01-thames-valley-street.csv.gz"),
-                  "--store", str(store))
+    street = STREET / "all_forces_2024-01" / "2024-01-thames-valley-street.csv.gz"
+    run = run_cli(capsys, "import", "police-uk", str(street), "--store", str(store))
     assert run.code == 0, run.err
     stored = stored_by_district(store)
     # every district of the force is kept with its own count; only another force's stays force level

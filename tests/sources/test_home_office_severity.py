@@ -6,7 +6,7 @@ import csv
 import datetime as dt
 import gzip
 from collections import Counter
-from functools import lru_cache
+from functools import cache
 
 import pytest
 
@@ -17,7 +17,7 @@ PRC = REAL / "home_office_prc" / "prc-pfa-201718_new.csv.gz"
 FRAUD = {"AF", "CIFAS", "FFA UK", "UK Finance"}
 
 
-@lru_cache(maxsize=None)
+@cache
 def _prc():  # type: ignore[no-untyped-def]
     return home_office_prc.import_files([PRC])
 
@@ -123,7 +123,8 @@ def test_css_for_every_force_with_the_weights_vintage():
 
 def test_small_prc_file_duplicates_merges_and_force_filter(tmp_path):
     p = tmp_path / "prc.csv"
-    head = ",Financial_Year,Financial_Quarter,Force_Name,Offence_Description,Offence_Group,Offence_Subgroup,Offence_Code,Number_of_Offences,Policeuk_Cat"
+    head = (",Financial_Year,Financial_Quarter,Force_Name,Offence_Description,Offence_Group,Offence_Subgroup,"
+            "Offence_Code,Number_of_Offences,Policeuk_Cat")
     lines = [head,
              "0,2017/18,1,Essex,Homicide,V,H,1/4.1/4.10/4.2,1,X",
              "1,2017/18,1,Essex,Homicide,V,H,1/4.1/4.10/4.2,2,X",

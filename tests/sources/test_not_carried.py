@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 
 import docx
@@ -15,8 +16,6 @@ from crimeplan.results import compute
 from crimeplan.sources import run_import
 from crimeplan.store import Store
 from tests.sources.conftest import REAL, needs_real
-
-import datetime as dt
 
 pytestmark = needs_real
 NOT_CARRIED = {

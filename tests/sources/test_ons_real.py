@@ -32,7 +32,7 @@ def _essex_cell(path, sheet_prefix: str, column_start: str) -> float:
     rows = list(wb[sheet].iter_rows(values_only=True))
     wb.close()
     essex = next(r for r in rows if r[0] == "E23000028")
-    for i, r in enumerate(rows[:8]):
+    for _i, r in enumerate(rows[:8]):
         for j, cell in enumerate(r):
             if isinstance(cell, str) and cell.startswith(column_start):
                 return essex[j]

@@ -32,7 +32,8 @@ def workbook(path: Path, rows_p1: list[list], rows_p3: list[list] | None = None,
     if rows_p3 is not None:
         p3 = wb.create_sheet("Table P3  ")
         p3.append([f"Table P3: ... rate of offences, {title_end}"])
-        p3.append([]); p3.append([]); p3.append([])
+        for _ in range(3):
+            p3.append([])
         p3.append(["Area Code", "Area Name", "Population figures\n (mid-2017)3  rounded to 100",
                    "Household figures\n (mid-2017)4", None, "Total recorded crime (excluding fraud5)",
                    None, "Violence against the person"])
@@ -121,7 +122,7 @@ def test_the_same_figure_twice_with_different_values_is_refused(tmp_path):
 def test_unreadable_files_raise_bad_input(tmp_path):
     junk = tmp_path / "junk.xlsx"
     junk.write_bytes(b"not a zip")
-    with pytest.raises(BadInput, match="not a readable .xlsx"):
+    with pytest.raises(BadInput, match=r"not a readable \.xlsx"):
         ons_pfa.import_files([junk])
     no_header = tmp_path / "x.csv"
     no_header.write_text("a,b\n1,2\n", encoding="utf-8")

@@ -21,7 +21,8 @@ pytestmark = needs_real
 
 def _excel_months(src, dst):
     """The file as Excel saves it: Month `2018-03` becomes `Mar-18`."""
-    text = gzip.open(src, "rt", encoding="utf-8", newline="").read()
+    with gzip.open(src, "rt", encoding="utf-8", newline="") as f:
+        text = f.read()
     dst.write_text(text.replace(",2018-03,", ",Mar-18,"), encoding="utf-8", newline="")
     return dst
 

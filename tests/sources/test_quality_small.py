@@ -28,7 +28,8 @@ def test_outcomes_of_other_months_crimes_are_not_a_months_loss(tmp_path):
     (raw / "2024-03-essex-outcomes.csv").write_text("\n".join([OUTCOMES_HEADER, *outcomes]) + "\n")
     store = tmp_path / "s.duckdb"
     lines = run_import("police-uk", [raw], store, force="Essex", options={})
-    assert any(x.endswith("outcomes.csv: 11 rows read = 1 mapped + 10 quarantined (outcome rows)") for x in lines), lines
+    expected = "outcomes.csv: 11 rows read = 1 mapped + 10 quarantined (outcome rows)"
+    assert any(x.endswith(expected) for x in lines), lines
     with Store(store, read_only=True) as st:
         assert st.arrow("crimes").num_rows == 20
         assert st.coverage("crimes") == {"police-uk": {dt.date(2024, 3, 1)}}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable, Sequence
 
@@ -15,7 +16,7 @@ def _hand_limits(xs: Sequence[float | None], screen: bool = True) -> dict[str, f
     """
     known = [x for x in xs if x is not None]
     mean = sum(known) / len(known) if known else math.nan
-    ranges = [abs(b - a) for a, b in zip(xs, xs[1:]) if a is not None and b is not None]
+    ranges = [abs(b - a) for a, b in itertools.pairwise(xs) if a is not None and b is not None]
     raw = sum(ranges) / len(ranges) if ranges else math.nan
     kept = [r for r in ranges if r <= 3.267 * raw] if screen else ranges
     mmr = sum(kept) / len(kept) if kept else math.nan

@@ -7,8 +7,8 @@ import pytest
 from crimeplan.stats import SPCResult, spc
 
 CALM = [9, 11, 10] * 5  # mean 10, limits 10 ± 2.66 * 19/14 = (6.39, 13.61)
-HIGH_LAST = CALM + [30]
-LOW_LAST = CALM + [-10]
+HIGH_LAST = [*CALM, 30]
+LOW_LAST = [*CALM, -10]
 
 
 @pytest.mark.parametrize(

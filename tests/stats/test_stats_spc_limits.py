@@ -44,7 +44,7 @@ def test_limits_match_plain_python_on_a_messy_series(hand_limits) -> None:
 
 
 def test_one_huge_moving_range_is_screened_out() -> None:
-    values = CALM + [30]
+    values = [*CALM, 30]
     # Ranges: the 14 calm ones (sum 19) and 20. Unscreened mean 39/15 = 2.6; 20 > 3.267 * 2.6, so dropped.
     mean, mmr = 180 / 16, 19 / 14
     last = spc(values, "up").points[-1]

@@ -52,8 +52,8 @@ def test_pandas_missing_values() -> None:
 
 def test_a_run_on_one_side_does_not_continue_across_a_gap() -> None:
     above, below = [10.5, 11.5] * 3, [8.5, 9.5] * 6  # mean exactly 10 without the gap
-    assert fired(above + [None] + above + below) == {i: "shift" for i in range(13, 25)}
-    assert fired(above + [11] + above + below) == {i: "shift" for i in range(25)}
+    assert fired([*above, None, *above, *below]) == {i: "shift" for i in range(13, 25)}
+    assert fired([*above, 11, *above, *below]) == {i: "shift" for i in range(25)}
 
 
 def test_a_trend_does_not_continue_across_a_gap() -> None:
@@ -101,7 +101,7 @@ def test_fixed_limits_hold_while_new_points_arrive() -> None:
         result = spc(ys + extra, "up", fix_after_n_points=12, warning_threshold=12)
         assert result.points[-1].upper_limit == pytest.approx(upper, rel=1e-12)
         assert result.baseline_indices == tuple(range(12))
-    assert spc(ys + [10, 12, 30], "up", fix_after_n_points=12).rules[-1] == "outside_limits"
+    assert spc([*ys, 10, 12, 30], "up", fix_after_n_points=12).rules[-1] == "outside_limits"
 
 
 def test_a_gap_inside_the_baseline() -> None:

@@ -3,6 +3,7 @@
 The series may hold missing values (None) and the limits may be fixed on a baseline or left unscreened.
 """
 
+import itertools
 import math
 import os
 
@@ -33,7 +34,7 @@ def brute_force(xs: list[float | None], lim: dict[str, float], k: int) -> list[t
     for s in range(n - k + 1):
         w = xs[s : s + k]
         for sign in (1, -1):
-            if all(_gt(b, a) if sign > 0 else _gt(a, b) for a, b in zip(w, w[1:])):
+            if all(_gt(b, a) if sign > 0 else _gt(a, b) for a, b in itertools.pairwise(w)):
                 for i in range(s, s + k):
                     flags["trend"][i] = sign  # a later run wins a shared turning point
             if all(_gt(x, lim["mean"]) if sign > 0 else _gt(lim["mean"], x) for x in w):
@@ -66,7 +67,7 @@ def test_matches_brute_force(hand_limits, xs, k, cut, polarity, fix, screen) -> 
     rebase = [at] if 2 <= at <= len(xs) - 2 else []
     result = spc(xs, polarity, rebase_at=rebase, run_length=k, fix_after_n_points=fix, screen_outliers=screen)
     bounds = [0, *rebase, len(xs)]
-    for start, stop in zip(bounds, bounds[1:]):
+    for start, stop in itertools.pairwise(bounds):
         part = [None if x is None else float(x) for x in xs[start:stop]]
         base = part[: fix or len(part)]
         lim = hand_limits(base, screen)  # nan lines when the baseline has no value or no moving range

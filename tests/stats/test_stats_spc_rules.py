@@ -26,7 +26,7 @@ def test_rule_1_a_point_outside_the_limits(hand_limits) -> None:
 def test_rule_2_a_run_of_seven_rising(hand_limits) -> None:
     values = BASE * 3 + [7, 8, 9, 10, 11, 12, 13] + [10, 9, 11] * 2
     lim = hand_limits(values)
-    assert lim["lower_limit"] < 7 and 13 < lim["upper_limit"] and 12 < lim["upper_2sigma"]
+    assert lim["lower_limit"] < 7 and lim["upper_limit"] > 13 and lim["upper_2sigma"] > 12
     assert fired(values) == {i: "trend" for i in range(9, 16)}
     assert {spc(values, "up").points[i].special_cause for i in range(9, 16)} == {"improvement"}
 
@@ -81,7 +81,7 @@ def test_rule_3_needs_the_whole_window_on_one_side_of_the_mean(hand_limits) -> N
     # tests/testthat/test-ptd_calculate_point_type.R, "opposite sides of the mean").
     values = BASE * 4 + [13.5, 10, 13.5] + BASE * 4
     lim = hand_limits(values)
-    assert 10 < lim["mean"] and lim["upper_2sigma"] < 13.5 < lim["upper_limit"]
+    assert lim["mean"] > 10 and lim["upper_2sigma"] < 13.5 < lim["upper_limit"]
     assert fired(values) == {}
     assert fired(BASE * 4 + [13.5, 13.5, 11] + BASE * 4) == {12: "two_of_three", 13: "two_of_three"}
 
@@ -96,12 +96,12 @@ BELOW = [9.5, 8.5] * 6
 
 
 def test_rule_4_a_run_on_one_side_and_a_point_on_the_mean_breaks_it(hand_limits) -> None:
-    values = ABOVE + [10] + ABOVE + BELOW
+    values = [*ABOVE, 10, *ABOVE, *BELOW]
     lim = hand_limits(values)
-    assert lim["mean"] == 10 and lim["lower_2sigma"] < 8.5 and 11.5 < lim["upper_2sigma"]
+    assert lim["mean"] == 10 and lim["lower_2sigma"] < 8.5 and lim["upper_2sigma"] > 11.5
     assert fired(values) == {i: "shift" for i in range(13, 25)}
     assert fired(values, run_length=6) == {i: "shift" for i in range(25) if i != 6}
-    nudged = ABOVE + [10.5] + ABOVE + BELOW  # the same point just above the mean joins the runs
+    nudged = [*ABOVE, 10.5, *ABOVE, *BELOW]  # the same point just above the mean joins the runs
     assert fired(nudged) == {i: "shift" for i in range(25)}
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
-import pyarrow.compute  # noqa: F401  (pa.compute)
+import pyarrow.compute
 import pyarrow.parquet as pq
 import pytest
 
@@ -203,7 +203,8 @@ def test_crime_volumes_and_flags(full: duckdb.DuckDBPyConnection) -> None:
     assert 0.08 <= shares["Criminal damage and arson"] <= 0.12
     assert 0.06 <= shares["Public order offences"] <= 0.10
     # NTE crime falls on Friday/Saturday/Sunday
-    weekend = _one(full, "SELECT avg((dayofweek(recorded_date) IN (0,5,6))::INT) FROM crimes WHERE night_time_economy")[0]
+    weekend = _one(full, "SELECT avg((dayofweek(recorded_date) IN (0,5,6))::INT) FROM crimes "
+                         "WHERE night_time_economy")[0]
     assert weekend > 0.6
 
 
@@ -260,7 +261,8 @@ def test_repeat_victims_and_offenders(full: duckdb.DuckDBPyConnection) -> None:
 
 
 def test_incidents(full: duckdb.DuckDBPyConnection) -> None:
-    cats = dict(full.execute(f"SELECT category, count(*) FROM incidents WHERE opened_at BETWEEN {FY_TS} GROUP BY 1").fetchall())
+    cats = dict(full.execute(
+        f"SELECT category, count(*) FROM incidents WHERE opened_at BETWEEN {FY_TS} GROUP BY 1").fetchall())
     assert 40_000 <= cats["asb"] <= 55_000 and 25_000 <= cats["domestic"] <= 35_000
     assert 130_000 <= sum(v for k, v in cats.items() if k not in ("asb", "domestic")) <= 180_000
     asb = dict(full.execute("""SELECT CASE WHEN month(opened_at) >= 4 THEN year(opened_at)
@@ -273,7 +275,8 @@ def test_incidents(full: duckdb.DuckDBPyConnection) -> None:
         FROM incidents WHERE opened_at BETWEEN {FY_TS}""")
     assert 0.10 <= g1 <= 0.15 and 0.65 <= urban <= 0.75
     assert 0.75 <= u15 <= 0.82 and 0.75 <= r20 <= 0.82 and g2 > 0.75
-    assert _one(full, "SELECT count(*) FROM incidents WHERE grade = 1 AND attended_at IS NULL AND opened_at < TIMESTAMP '2026-09-30'")[0] == 0
+    assert _one(full, "SELECT count(*) FROM incidents WHERE grade = 1 AND attended_at IS NULL "
+                      "AND opened_at < TIMESTAMP '2026-09-30'")[0] == 0
     night, day = _one(full, """SELECT count(*) FILTER (WHERE hour(opened_at) BETWEEN 18 AND 21),
         count(*) FILTER (WHERE hour(opened_at) BETWEEN 3 AND 6) FROM incidents""")
     assert night > 2 * day
@@ -336,7 +339,8 @@ def test_aggregates(full: duckdb.DuckDBPyConnection) -> None:
     months = _one(full, """SELECT max(date_diff('month', period_start, period_end)) FROM aggregates
         WHERE measure_id = 'csew_confidence'""")[0]
     assert months == 11
-    assert _one(full, "SELECT count(*) FROM aggregates WHERE measure_id = 'class_a_supply_prosecutions' AND numerator <> value")[0] == 0
+    assert _one(full, "SELECT count(*) FROM aggregates WHERE measure_id = 'class_a_supply_prosecutions' "
+                      "AND numerator <> value")[0] == 0
 
 
 def test_peers_home_rows_match_record_level(full: duckdb.DuckDBPyConnection) -> None:

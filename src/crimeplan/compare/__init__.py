@@ -1,4 +1,9 @@
-"""Comparisons on series: year on year, and against the Most Similar Group of forces."""
+"""Comparisons on series: year on year, and against the Most Similar Group of forces.
+
+Public modules: `msg` (the MSG table), `peers` (positions, quartiles, funnel flags),
+`significance` (tests and intervals per results row), `states` (each month's state), `values`
+(values, changes, typed rows of a frame), `yoy` (year on year).
+"""
 
 from crimeplan.compare.peers import PeerResult, peer_comparison
 from crimeplan.compare.states import SERIES_COLUMNS, STATES, monthly_series

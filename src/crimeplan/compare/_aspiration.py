@@ -8,8 +8,8 @@ from __future__ import annotations
 import math
 from typing import Any, Protocol
 
-from crimeplan.plans.aspiration import (Aspiration, AspirationKind, describe_aspiration, ordinal,
-                                        parse_aspiration)
+from crimeplan.plans.aspiration import Aspiration, AspirationKind, describe_aspiration, ordinal, parse_aspiration
+
 
 def value_rank(position: int, size: int, polarity: str, order: str = "descending") -> tuple[int, int]:
     """A polarity position (1 = best) re-counted by value, and the position that is then best.

@@ -8,15 +8,15 @@ from typing import Any
 import pandas as pd
 
 from crimeplan.compare.peers import (
-    evaluate_aspiration,
     describe_aspiration,
+    evaluate_aspiration,
     parse_aspiration,
     peer_comparison,
     position_change,
     position_text,
 )
 from crimeplan.compare.significance import NOT_TESTED
-from crimeplan.compare.values import direction_of
+from crimeplan.compare.values import direction_of, frame_rows
 from crimeplan.engine.series import SeriesSet
 from crimeplan.plans.model import MSGMeasure, Plan
 
@@ -40,18 +40,19 @@ EXPORT_COLUMNS = ["msg_position", "msg_size", "msg_average", "msg_quartile", "ch
 
 
 def _compare_at(mm: MSGMeasure, rows: pd.DataFrame, home: str, average: str) -> Any:
-    values = {r.force: float(r.value) for r in rows.itertuples() if pd.notna(r.value)}
+    tuples = frame_rows(rows)
+    values = {r.force: float(r.value) for r in tuples if pd.notna(r.value)}
     if home not in values:
         return None
     counts: dict[str, Any] = {}
-    for r in rows.itertuples():
+    for r in tuples:
         if pd.isna(r.numerator):
             continue
         if mm.unit == "percent" and pd.notna(r.denominator):
             counts[r.force] = (float(r.numerator), float(r.denominator))
         elif mm.unit == "rate_per_1000" and pd.notna(r.population):
             counts[r.force] = (float(r.numerator), float(r.population))
-    pops = {r.force: float(r.population) for r in rows.itertuples() if pd.notna(r.population)}
+    pops = {r.force: float(r.population) for r in tuples if pd.notna(r.population)}
     try:
         return peer_comparison(home, values, mm.polarity, population=pops or None, unit=mm.unit,
                                counts=counts or None, average=average)
@@ -68,7 +69,7 @@ def msg_table(series: SeriesSet, plan: Plan) -> pd.DataFrame:
         return pd.DataFrame(columns=MSG_COLUMNS)
     home = plan.msg.home
     peers = series.peers
-    out = []
+    out: list[dict[str, Any]] = []
     for mm in plan.msg.measures:
         mine = peers[peers.measure_id == mm.id] if not peers.empty else peers
         periods = sorted(set(mine[mine.force == home].period_end)) if not mine.empty else []
@@ -97,7 +98,8 @@ def msg_table(series: SeriesSet, plan: Plan) -> pd.DataFrame:
             **base,
             "period_end": latest,
             "home_value": result.home_value,
-            "previous_year_value": float(home_rows.loc[year_ago[-1]].value) if year_ago and _minus_year(latest) == year_ago[-1] else None,
+            "previous_year_value": (float(home_rows.loc[year_ago[-1]].value)
+                                    if year_ago and _minus_year(latest) == year_ago[-1] else None),
             "msg_position": result.position,
             "msg_position_text": position_text(result, rank_by_value=mm.rank_by_value),
             "msg_size": result.size,
@@ -145,7 +147,7 @@ def _minus_year(day: dt.date) -> dt.date:
 def attach_msg(table: pd.DataFrame, msg: pd.DataFrame, force_name: str) -> pd.DataFrame:
     """Add the msg_* columns to the export: on the measure's force 12m row, or a row of its own."""
     table = table.copy()
-    for col in EXPORT_COLUMNS + ["msg_unit", "msg_value", "msg_period_end"]:
+    for col in [*EXPORT_COLUMNS, "msg_unit", "msg_value", "msg_period_end"]:
         if col not in table:
             table[col] = None
     extra = []

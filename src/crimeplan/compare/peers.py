@@ -252,10 +252,7 @@ def peer_comparison(home: str, values: Mapping[str, float], polarity: str, popul
     tq_position = math.ceil(n / 4)
     tq_value = members[tq_position - 1].value
 
-    if average == "weighted":
-        avg = _weighted_average(vals, unit, mult, pops, counts)
-    else:
-        avg = math.fsum(vals.values()) / n
+    avg = _weighted_average(vals, unit, mult, pops, counts) if average == "weighted" else math.fsum(vals.values()) / n
 
     home_pop = pops.get(home)
     if mult is not None and home_pop is not None:
@@ -321,7 +318,8 @@ def position_text(position: int | PeerResult, size: int | None = None, polarity:
     are needed only with ``rank_by_value``). ``order="descending"`` counts 1 = highest value.
     """
     if isinstance(position, PeerResult):
-        position, size, polarity = position.position, position.size, position.polarity
+        result = position
+        position, size, polarity = result.position, result.size, result.polarity
     if not rank_by_value:
         return ordinal(int(position))
     if size is None or polarity is None:

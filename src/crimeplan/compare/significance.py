@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 from crimeplan import stats
-from crimeplan.compare.values import missing
+from crimeplan.compare.values import missing, records
 from crimeplan.plans.model import Measure, Plan
 
 COUNT_KINDS = {"count", "distinct_count", "repeat_ids"}
@@ -56,18 +56,19 @@ def _interval(kind: str, m: Measure, num: Any, den: Any, sd: Any) -> tuple[float
 
 
 def _p_value(kind: str, m: Measure, r: dict[str, Any]) -> float | None:
-    cn, cd, pn, pd_ = (r.get(k) for k in ("current_numerator", "current_denominator",
-                                          "previous_numerator", "previous_denominator"))
+    fields: list[Any] = [r.get(k) for k in ("current_numerator", "current_denominator",
+                                            "previous_numerator", "previous_denominator")]
+    cn, cd, pn, pd_ = fields
     if kind == "counts" and _ok(cn, pn):
         if m.unit == "rate_per_1000" and _ok(cd, pd_):
             return stats.compare_counts(pn, cn, previous_exposure=pd_, current_exposure=cd)
         return stats.compare_counts(pn, cn)
     if kind == "proportions" and _ok(cn, cd, pn, pd_) and cd and pd_:
         return stats.compare_proportions(pn, pd_, cn, cd)
-    if kind == "means" and _ok(cn, cd, pn, pd_, r.get("current_sd"), r.get("previous_sd")):
-        if cd >= 2 and pd_ >= 2:
-            return stats.compare_means(m.scale * pn / pd_, r["previous_sd"], pd_,
-                                       m.scale * cn / cd, r["current_sd"], cd)
+    if (kind == "means" and _ok(cn, cd, pn, pd_, r.get("current_sd"), r.get("previous_sd"))
+            and cd >= 2 and pd_ >= 2):
+        return stats.compare_means(m.scale * pn / pd_, r["previous_sd"], pd_,
+                                   m.scale * cn / cd, r["current_sd"], cd)
     return None
 
 
@@ -96,9 +97,9 @@ def why_untested(m: Measure | None, r: dict[str, Any]) -> str:
 
 def add_significance(table: pd.DataFrame, plan: Plan) -> pd.DataFrame:
     """Fill significant, p_value, ci_low, ci_high (and the previous interval, test, assessment)."""
-    records = table.to_dict("records")
+    rows = records(table)
     known = {m.id for _, m in plan.measures()}
-    for r in records:
+    for r in rows:
         if r["measure_id"] not in known:
             if r.get("comparable") is True and missing(r.get("test")):
                 r["test"] = why_untested(None, r)
@@ -126,8 +127,9 @@ def add_significance(table: pd.DataFrame, plan: Plan) -> pd.DataFrame:
         if not r["significant"]:
             r["assessment"] = "no significant change"
         else:
-            r["assessment"] = f"significantly {r['direction']}" if r.get("direction") in ("better", "worse") else "no significant change"
-    out = pd.DataFrame.from_records(records, columns=list(table.columns) + [
+            r["assessment"] = (f"significantly {r['direction']}" if r.get("direction") in ("better", "worse")
+                               else "no significant change")
+    out = pd.DataFrame.from_records(rows, columns=list(table.columns) + [
         c for c in EXTRA_COLUMNS if c not in table.columns])
     for col in EXTRA_COLUMNS:
         if col not in out:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from crimeplan.compare.values import value_of
+from crimeplan.compare.values import frame_rows, value_of
 from crimeplan.contract.schema import table as canonical_table
 from crimeplan.engine.series import SeriesSet
 from crimeplan.periods import Window, add_months, month_end, month_start
@@ -88,9 +88,9 @@ def month_state(series: SeriesSet, m: Measure, month: dt.date, to_month: dt.date
                                             f"{m.not_comparable_before:%B %Y}")
     if m.lag_months and month > add_months(to_month, -m.lag_months):
         return MonthState("provisional", f"shown {m.lag_months} months in arrears")
-    if m.event_date and series.extract_date is not None:
-        if month_end(add_months(month, m.mature_after_months)) > series.extract_date:
-            return MonthState("provisional", f"fewer than {m.mature_after_months} months of outcomes")
+    if (m.event_date and series.extract_date is not None
+            and month_end(add_months(month, m.mature_after_months)) > series.extract_date):
+        return MonthState("provisional", f"fewer than {m.mature_after_months} months of outcomes")
     return MonthState("value")
 
 
@@ -113,7 +113,7 @@ def window_gap(series: SeriesSet, m: Measure, w: Window, to_month: dt.date) -> s
     if "not_supplied" in reasons:
         months = reasons["not_supplied"]
         first = series.coverage.get(m.source, (None, None))[0]
-        if first is None or months[0] < first and months[-1] < first:
+        if first is None or (months[0] < first and months[-1] < first):
             return f"no {m.source} data before {first.strftime('%b %Y') if first else 'the extract'}"
         parts.append(f"{m.source} data were not supplied for {_months_text(months)}")
     if "not_applicable" in reasons and m.not_comparable_before:
@@ -198,7 +198,7 @@ def _rows(m: Measure, level: str, area: str, months: list[dt.date], states: dict
     """The rows of one measure and area."""
     g = g.reindex(months)
     out = []
-    for month, rec in zip(months, g.itertuples()):
+    for month, rec in zip(months, frame_rows(g)):
         s = states[month]
         num = rec.num_so_far if s.state == "provisional" else rec.num
         num = None if pd.isna(num) else float(num)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import math
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, cast
+
+import pandas as pd
 
 from crimeplan.plans.model import Measure
 
@@ -12,7 +15,8 @@ def value_of(m: Measure, numerator: float | None, denominator: float | None,
              months: int = 12, reported: float | None = None) -> float | None:
     """The measure's value from its counts (percentages as 0-100)."""
     if m.aggregation == "aggregate":
-        if numerator is not None and denominator and m.unit == "percent" and not math.isnan(numerator) and not math.isnan(denominator):
+        if (numerator is not None and denominator and m.unit == "percent"
+                and not math.isnan(numerator) and not math.isnan(denominator)):
             return 100.0 * numerator / denominator
         if reported is not None and not math.isnan(reported):
             return reported
@@ -31,6 +35,16 @@ def value_of(m: Measure, numerator: float | None, denominator: float | None,
     if kind == "severity_score":
         return m.scale * numerator / denominator if denominator else None
     return m.scale * numerator
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The rows of a frame as dicts keyed by column name (the export's columns are all strings)."""
+    return cast(list[dict[str, Any]], frame.to_dict("records"))
+
+
+def frame_rows(frame: pd.DataFrame) -> list[Any]:
+    """The rows of a frame as named tuples: their fields are whatever the columns hold."""
+    return list(frame.itertuples())
 
 
 def missing(value: object) -> bool:

@@ -11,8 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Any
 
 from crimeplan.errors import BadInput
 
@@ -61,7 +62,7 @@ def judge(tallies: dict[dt.date | None, Tally], *, max_share: float = DEFAULT_MA
     """
     total_rows = sum(t.rows for t in tallies.values())
     total_q = sum(t.quarantined for t in tallies.values())
-    for month in sorted((m for m in tallies if m is not None)):
+    for month in sorted(m for m in tallies if m is not None):
         t = tallies[month]
         if t.quarantined and (t.quarantined >= t.rows or t.quarantined / t.rows > max_share):
             raise QuarantineLoss(_message(t, t.rows, max_share, what), file=_file(t))
@@ -89,7 +90,7 @@ def _message(t: Tally, base: int, max_share: float, what: str) -> str:
             + "; nothing was loaded and the store is unchanged.")
     parts = []
     for key, n in t.reasons.most_common(3):
-        file, row, value = t.examples[key]
+        _file, row, value = t.examples[key]
         parts.append(f"field {key[0]!r}: {key[1]} ({n:,} rows; first row {row}, value {value!r})")
     if parts:
         text += " First reasons: " + "; ".join(parts) + "."
@@ -121,12 +122,12 @@ def tally_checked(parts: Iterable[object], *, date_column: str | None) -> dict[d
     return out
 
 
-def month_array(col: object) -> object:
+def month_array(col: Any) -> Any:
     """First day of the month of each date or timestamp in an Arrow column."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     arr = col
-    if pa.types.is_timestamp(arr.type):  # type: ignore[attr-defined]
+    if pa.types.is_timestamp(arr.type):
         arr = pc.cast(arr, pa.date32())
     return pc.cast(pc.floor_temporal(arr, unit="month"), pa.date32())

@@ -9,7 +9,6 @@ the caller allows overlap, when its repeats are quarantined like any other dupli
 
 from __future__ import annotations
 
-
 import pyarrow as pa
 import pyarrow.compute as pc
 

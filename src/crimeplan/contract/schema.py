@@ -50,7 +50,7 @@ def _c(name: str, type_: ColumnType, **kw: object) -> Column:
     return Column(name, type_, **kw)  # type: ignore[arg-type]
 
 
-BOOL = "bool"
+BOOL: ColumnType = "bool"
 
 TABLES: dict[str, Table] = {
     t.name: t

@@ -70,7 +70,7 @@ def _csv_header(path: Path) -> list[str]:
     """The header row of a CSV, refusing files that are not UTF-8 comma-separated text."""
     opener = gzip.open if _is_gzip(path) else open
     try:
-        with opener(path, "rb") as fh:  # type: ignore[operator]
+        with opener(path, "rb") as fh:
             first = fh.readline(1 << 20)
     except (OSError, EOFError, zlib.error) as exc:
         raise BadInput(f"cannot read the file: {exc}", file=str(path), row=0) from None
@@ -365,7 +365,7 @@ def check_file(
             f"? AS reason, ? AS rule FROM raw WHERE {cond}"
             for i, (f, cond, r, _) in enumerate(checks)
         ]
-        params: list[object] = [v for i, (f, _, r, p) in enumerate(checks) for v in (f, r, i, *p)]
+        params = [v for i, (f, _, r, p) in enumerate(checks) for v in (f, r, i, *p)]
         con.execute("CREATE TEMP TABLE refused (row BIGINT, field VARCHAR, value VARCHAR, "
                     "reason VARCHAR, rule INTEGER)")
         if raw.refused:

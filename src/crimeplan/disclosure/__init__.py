@@ -13,6 +13,8 @@ smallest non-zero shown part is withheld too.  Each year is protected for its ow
 withheld for last year's small count is, this year, as good as printed).  This repeats until no
 relation, alone or combined with the others (`_exact`), gives a small count back.  `attack` is
 the reader who tries.
+
+Public modules: none. What the package offers is its `__all__`; its modules are private.
 """
 
 from crimeplan.disclosure._attack import Recovery, attack

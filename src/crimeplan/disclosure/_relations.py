@@ -121,8 +121,8 @@ def _window_relations(t: pd.DataFrame, additive: set[str]) -> list[Relation]:
     for _, g in sel.groupby(["measure_id", "area_level", "area"], sort=False):
         if len(g) < 2:
             continue
-        spans = [(int(i), _span(k, p)) for i, k, p in zip(g.index, g.window, g.period_end)]
-        spans = [(i, s) for i, s in spans if s is not None]
+        spans = [(int(i), s) for i, k, p in zip(g.index, g.window, g.period_end)
+                 if (s := _span(k, p)) is not None]
         for i, (si, li) in spans:
             for j, (sj, lj) in spans:
                 inside = sj <= si and li <= lj

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import ibis
 import pandas as pd
@@ -156,7 +157,7 @@ def _window_figures(m: Measure, t: Any, areas: Any, needed: list[tuple[Window, d
             ))
     frame = ibis.union(*parts).to_pandas()
     frame = frame[frame.area.notna()]
-    rows = frame.to_dict("records")
+    rows: list[dict[str, Any]] = frame.to_dict("records")
     for w in windows:  # a window with no rows at all still has a force figure: zero
         if not any(r["area_level"] == "force" and r["start"] == w.start and r["end"] == w.end for r in rows):
             rows.append({"measure_id": m.id, "area_level": "force", "area": "force", "start": w.start,
@@ -212,7 +213,7 @@ def _aggregate_rows(measures: list[Measure], agg: Any, force: str) -> pd.DataFra
         "numerator": t["numerator"].astype(float),
         "denominator": t["denominator"].astype(float),
         "value": t["value"].astype(float),
-    }, columns=WINDOW_COLUMNS + ["value"])
+    }, columns=[*WINDOW_COLUMNS, "value"])
 
 
 def compute_series(store: Any, plan: Plan, to_month: str | dt.date,
@@ -225,7 +226,8 @@ def compute_series(store: Any, plan: Plan, to_month: str | dt.date,
     phys = store.physical_tables(snap.snapshot_id)
     con = store.ibis()
     areas_t = con.table(phys["areas"]) if "areas" in phys else None
-    areas = areas_t.to_pandas() if areas_t is not None else pd.DataFrame(columns=["district", "lpa", "force", "population"])
+    areas = (areas_t.to_pandas() if areas_t is not None
+             else pd.DataFrame(columns=["district", "lpa", "force", "population"]))
     force = str(areas["force"].iloc[0]) if len(areas) else "force"
 
     by_source: dict[str, list[Measure]] = defaultdict(list)
@@ -251,12 +253,12 @@ def compute_series(store: Any, plan: Plan, to_month: str | dt.date,
             continue
         say(f"scanning {source}")
         end = ibis.literal(add_months(to, 1))
-        t = derived.prepare(source, raw).filter(lambda x: x._date < end)
+        t = derived.prepare(source, raw).filter(lambda x, end=end: x._date < end)
         has_district = canonical_table(source).has_district
         keys = ["district", "_month"] if has_district else ["_month"]
         decomposable = [m for m in measures if m.decomposable]
         # the severity weights join only the shared scan, and only when a measure needs them
-        scan = (derived.prepare(source, raw, severity=True).filter(lambda x: x._date < end)
+        scan = (derived.prepare(source, raw, severity=True).filter(lambda x, end=end: x._date < end)
                 if any(m.aggregation == "severity_score" for m in decomposable) else t)
         aggs: dict[str, Any] = {}
         for m in decomposable:
@@ -321,7 +323,8 @@ def compute_series(store: Any, plan: Plan, to_month: str | dt.date,
     if aggregate_parts:
         windows = pd.concat([windows, *aggregate_parts], ignore_index=True)
     return SeriesSet(monthly=monthly, windows=windows, areas=areas, coverage=coverage,
-                     unavailable=unavailable, events=events, supplied=supplied, peers=peers, snapshot_id=snap.snapshot_id,
+                     unavailable=unavailable, events=events, supplied=supplied, peers=peers,
+                     snapshot_id=snap.snapshot_id,
                      extract_date=snap.extract_date, last_complete=last_complete, carried=carried,
                      alarms=list(store.alarms(snap.snapshot_id)))
 

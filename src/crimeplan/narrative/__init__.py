@@ -1,4 +1,7 @@
-"""Key points and summaries drawn only from computed facts."""
+"""Key points and summaries drawn only from computed facts.
+
+Public modules: `keypoints`, `msg` (the MSG executive summary), `quarters` (financial quarters).
+"""
 
 from crimeplan.narrative.keypoints import KeyPoint, SeriesFacts, key_points
 from crimeplan.narrative.msg import SummaryItem, executive_summary, join_list

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Literal
 
 from crimeplan import stats
 from crimeplan.narrative.quarters import Quarter, quarterly
@@ -40,7 +41,7 @@ class SeriesFacts:
 
     measure_id: str
     label: str
-    polarity: str
+    polarity: Literal["up", "down"]
     percent: bool
     months: list[dt.date]
     numerators: list[float | None]
@@ -125,7 +126,7 @@ def trend_point(s: SeriesFacts) -> KeyPoint | None:
 def _mean_rate(nums: list[float | None], dens: list[float | None]) -> float:
     """The share over every month with a value (0-1)."""
     pairs = [(n, d) for n, d in zip(nums, dens) if n is not None and d]
-    return sum(n for n, _ in pairs) / sum(d for _, d in pairs)  # type: ignore[misc]
+    return sum(n for n, _ in pairs) / sum(d for _, d in pairs)
 
 
 def _points_per_year(level: float, odds_pct: float) -> float:
@@ -142,6 +143,8 @@ def quarter_point(s: SeriesFacts, quarters: list[Quarter]) -> KeyPoint | None:
         return None  # the stated quarter, or the same quarter a year earlier, has no figure
     last, year_ago = by_ordinal[target], by_ordinal[target - 4]
     if s.percent:
+        # quarters() gives a percent measure's quarter only with its denominator
+        assert year_ago.denominator is not None and last.denominator is not None
         p = stats.compare_proportions(year_ago.numerator, year_ago.denominator, last.numerator, last.denominator)
         test = stats.TEST_NAMES["compare_proportions"]
     else:
@@ -272,9 +275,10 @@ def key_points(s: SeriesFacts) -> list[KeyPoint]:
 
 
 def _monthly_value(s: SeriesFacts, i: int) -> float | None:
-    if s.numerators[i] is None:
+    n = s.numerators[i]
+    if n is None:
         return None
     if s.percent:
         d = s.denominators[i]
-        return 100.0 * s.numerators[i] / d if d else None
-    return s.scale * s.numerators[i]
+        return 100.0 * n / d if d else None
+    return s.scale * n

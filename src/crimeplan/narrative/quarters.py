@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from crimeplan.periods import financial_quarter, last_quarter_end, quarter_ordinal
+from crimeplan.periods import financial_quarter, quarter_ordinal
 
 
 @dataclass(frozen=True)

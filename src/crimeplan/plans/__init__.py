@@ -1,4 +1,7 @@
-"""Plans: YAML ↔ typed models, and the plans that ship with crimeplan."""
+"""Plans: YAML ↔ typed models, and the plans that ship with crimeplan.
+
+Public modules: `aspiration`, `commentary`, `expr` (the filter language), `load`, `model`.
+"""
 
 from crimeplan.plans.load import load_plan, resolve, shipped_plans
 from crimeplan.plans.model import AreaOfFocus, Measure, Plan

@@ -57,7 +57,7 @@ class Aspiration(BaseModel):
         return self
 
 
-_TEXT = [
+_TEXT: list[tuple[re.Pattern[str], AspirationKind]] = [
     (re.compile(r"^(\d+)\s*(?:st|nd|rd|th)?\s+in\s+(?:its\s+|the\s+)?msg$"), "msg_position"),
     (re.compile(r"^upper\s+quartile(?:\s+rank)?$"), "upper_quartile"),
     (re.compile(r"^top\s+quartile(?:\s+rank)?$"), "upper_quartile"),

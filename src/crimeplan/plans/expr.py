@@ -9,7 +9,8 @@ Nothing is ever passed to a database as text: a checked tree is turned into an I
 from __future__ import annotations
 
 import ast
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 FUNCTIONS = ("is_null", "not_null", "month", "hour", "weekday", "year")
 _CONSTS = {"true": True, "false": False, "null": None, "True": True, "False": False, "None": None}
@@ -73,7 +74,7 @@ def typecheck(tree: ast.expr, types: dict[str, str]) -> None:
 
 
 def _check(node: ast.AST, columns: set[str]) -> None:
-    if isinstance(node, ast.BoolOp) or isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.Not, ast.USub)):
+    if isinstance(node, ast.BoolOp) or (isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.Not, ast.USub))):
         for child in ast.iter_child_nodes(node):
             if isinstance(child, ast.expr):
                 _check(child, columns)
@@ -153,7 +154,9 @@ def to_ibis(tree: ast.expr, column: Callable[[str], Any]) -> Any:
             return result
         if isinstance(node, ast.BinOp):
             a, b = go(node.left), go(node.right)
-            return {ast.Add: a + b, ast.Sub: a - b, ast.Mult: a * b}.get(type(node.op), None) if not isinstance(node.op, ast.Div) else a / b
+            if isinstance(node.op, ast.Div):
+                return a / b
+            return {ast.Add: a + b, ast.Sub: a - b, ast.Mult: a * b}.get(type(node.op))
         if isinstance(node, ast.IfExp):
             return ibis.ifelse(go(node.test), go(node.body), go(node.orelse))
         if isinstance(node, ast.Name):

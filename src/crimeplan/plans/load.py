@@ -74,10 +74,10 @@ def load_plan(plan: str | Path) -> Plan:
             if key_node.value == "priorities":
                 key_node.value = "areas_of_focus"
     try:
-        plan = Plan.model_validate(data)
-        if plan.commentary and not Path(plan.commentary).is_absolute():
-            plan = plan.model_copy(update={"commentary": str(path.parent / plan.commentary)})
-        return plan
+        loaded = Plan.model_validate(data)
+        if loaded.commentary and not Path(loaded.commentary).is_absolute():
+            loaded = loaded.model_copy(update={"commentary": str(path.parent / loaded.commentary)})
+        return loaded
     except ValidationError as exc:
         err = exc.errors()[0]
         loc = tuple(err["loc"])

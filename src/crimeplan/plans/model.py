@@ -10,8 +10,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from crimeplan.contract.schema import TABLES
-from crimeplan.plans.aspiration import parse_aspiration
 from crimeplan.plans import expr
+from crimeplan.plans.aspiration import parse_aspiration
 
 Aggregation = Literal[
     "count",           # rows
@@ -69,7 +69,7 @@ DERIVED_TYPES = {"response_minutes": "float"}  # the rest of DERIVED are conditi
 
 def _types(source: str) -> dict[str, str]:
     """Column name → contract type of a source, derived columns included."""
-    out = {c.name: c.type for c in TABLES[source].columns}
+    out: dict[str, str] = {c.name: c.type for c in TABLES[source].columns}
     out.update({k: DERIVED_TYPES.get(k, "bool") for k in DERIVED.get(source, {})})
     return out
 
@@ -117,7 +117,7 @@ class Measure(Strict):
     unit: Unit = "count"
     decimals: int = Field(default=0, ge=0, le=4)
     polarity: Literal["up", "down"] = "down"
-    windows: list[Window] = Field(default_factory=lambda: ["12m"])
+    windows: list[Window] = Field(default_factory=lambda: list[Window](["12m"]))
     lag_months: int = Field(default=0, ge=0, le=24)
     not_comparable_before: dt.date | None = None
     # the column dating the later event a numerator waits for (e.g. outcome_date); found from the

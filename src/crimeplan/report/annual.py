@@ -14,8 +14,15 @@ from typing import Any
 from crimeplan.errors import BadInput
 from crimeplan.plans.model import AreaOfFocus, Measure
 from crimeplan.report import format as fmt
-from crimeplan.report.common import (WITHHELD_NOTE, alarm_refs, event_refs, figure_cell, force_name, metadata,
-                                     number_format)
+from crimeplan.report.common import (
+    WITHHELD_NOTE,
+    alarm_refs,
+    event_refs,
+    figure_cell,
+    force_name,
+    metadata,
+    number_format,
+)
 from crimeplan.report.document import Block, Cell, Document, Footnotes, Heading, Paragraph, Table
 from crimeplan.results import Results
 
@@ -91,7 +98,7 @@ def _differences(r: dict[str, Any], m: Measure) -> list[Cell]:
     number = (Cell(fmt.signed_figure(change, m.unit, m.decimals), float(change), number_format(m.decimals),
                    measure_id=m.id, field="pp_change" if m.is_percent else "change")
               if comparable and change is not None else Cell("-", measure_id=m.id, field="change"))
-    share = (Cell(fmt.number(pct, 1) + "%", float(fmt.shown(pct, 1)), "0.0", measure_id=m.id, field="pct_change")
+    share = (Cell(fmt.number(pct, 1) + "%", fmt.shown(pct, 1), "0.0", measure_id=m.id, field="pct_change")
              if comparable and pct is not None and not m.is_percent else Cell("-", measure_id=m.id, field="pct_change"))
     return [number, share]
 
@@ -120,7 +127,7 @@ def annual_document(results: Results, *, edition: str = "internal",
             sel = table[(table.measure_id == m.id) & (table.area_level == "force") & (table.window == "12m")]
             if sel.empty:
                 continue
-            r = sel.iloc[0].to_dict()
+            r = {str(k): v for k, v in sel.iloc[0].to_dict().items()}
             refs = _row_notes(results, m, r, notes, public=edition == "public",
                               this_year=f"12 months to {month:%B %Y}")
             rows.append([
@@ -139,7 +146,7 @@ def annual_document(results: Results, *, edition: str = "internal",
                   "worked from the figures as printed (in percentage points, % pts, for percentages); "
                   "% Difference is that change as a share of last year's figure (\"-\" for percentages). "
                   f"\"{NOT_AVAILABLE}\": no figure can be produced for the period; the note says why."),
-        Table("Performance data", HEADER_FIXED + [last_label, this_label] + DIFFERENCES, rows,
+        Table("Performance data", [*HEADER_FIXED, last_label, this_label, *DIFFERENCES], rows,
               widths=[2.5, 3.4, 1.3, 1.3, 1.3, 1.1, 1.7]),
     ]
     meta = metadata(results, edition=edition, overrides=overrides or {})

@@ -12,9 +12,17 @@ import vl_convert as vlc
 from crimeplan import stats
 from crimeplan.compare.significance import NOT_TESTED
 from crimeplan.compare.states import force_values
+from crimeplan.compare.values import records
 from crimeplan.narrative import SeriesFacts, key_points, quarterly
-from crimeplan.periods import (add_months, financial_quarter, month_start, quarter_label, quarter_last_month,
-                               quarter_ordinal, window)
+from crimeplan.periods import (
+    add_months,
+    financial_quarter,
+    month_start,
+    quarter_label,
+    quarter_last_month,
+    quarter_ordinal,
+    window,
+)
 from crimeplan.plans.model import AreaOfFocus, Measure
 from crimeplan.report import format as fmt
 from crimeplan.report.document import BulletList, Cell, Figure, Footnotes, Table
@@ -65,7 +73,7 @@ def assessment(rec: dict[str, Any]) -> tuple[str, str | None]:
 
 def figure_cell(rec: dict[str, Any], field: str, m: Measure) -> Cell:
     """A results row's figure as the measure prints it (unit, decimals), or [c] when withheld."""
-    value = rec.get(field)
+    value: Any = rec.get(field)  # a results cell: a number, None or NaN
     shown = None if fmt.missing(value) or rec.get("suppressed") is True else float(value)
     text = "[c]" if rec.get("suppressed") is True else fmt.figure(value, m.unit, m.decimals)
     return Cell(text, shown, number_format(m.decimals), measure_id=m.id, field=field)
@@ -90,7 +98,7 @@ def performance_table(results: Results, area: AreaOfFocus, notes: Footnotes, *,
     rows: list[list[Cell]] = []
     for m in area.measures:
         mine = table[(table.measure_id == m.id) & (table.area_level == "force")]
-        for rec in mine.to_dict("records"):
+        for rec in records(mine):
             refs = [notes.ref(t) for t in m.footnotes]
             if isinstance(rec.get("note"), str) and rec["note"]:
                 # the note sits on its row, so it needs no label: rows with one reason share a note
@@ -103,18 +111,20 @@ def performance_table(results: Results, area: AreaOfFocus, notes: Footnotes, *,
             refs += event_refs(results, m, rec, notes)
             label = m.label
             if rec["window"] != "12m" or m.lag_months or m.aggregation == "aggregate":
-                label += f" ({WINDOW_NAMES.get(rec['window'], rec['window'])}: {rec.get('current_period') or rec['period_end']})"
+                span = WINDOW_NAMES.get(rec["window"], rec["window"])
+                label += f" ({span}: {rec.get('current_period') or rec['period_end']})"
             text, style = assessment(rec)
             diff_field = "pp_change" if m.unit == "percent" else "pct_change"
             diff_value = fmt.difference_value(rec)
             comparable = rec.get("comparable") is True and rec.get("suppressed") is not True
             diff_text = fmt.difference(rec) if comparable else "N/A"
+            diff_shown = None if not comparable or diff_value is None or fmt.missing(diff_value) else float(diff_value)
             rows.append([
                 Cell(label, footnotes=refs, measure_id=m.id, field="label"),
                 figure_cell(rec, "previous_value", m),
                 figure_cell(rec, "current_value", m),
                 Cell(text, style=style, measure_id=m.id, field="assessment"),
-                Cell(diff_text, None if not comparable or fmt.missing(diff_value) else float(diff_value),
+                Cell(diff_text, diff_shown,
                      number_format(m.decimals if m.unit == "percent" else 1), measure_id=m.id, field=diff_field),
             ])
             if m.survey and rec.get("suppressed") is not True:

@@ -9,7 +9,6 @@ tests can check every printed figure against the results export.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Union
 
 
 @dataclass
@@ -91,7 +90,7 @@ class Contents:
     title: str = "Contents"
 
 
-Block = Union[Heading, Paragraph, BulletList, Table, Figure, PageBreak, Contents]
+Block = Heading | Paragraph | BulletList | Table | Figure | PageBreak | Contents
 
 
 @dataclass

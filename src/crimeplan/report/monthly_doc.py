@@ -7,14 +7,20 @@ from pathlib import Path
 import pandas as pd
 
 from crimeplan.compare.states import missing_columns
+from crimeplan.compare.values import records
 from crimeplan.periods import financial_quarter, last_quarter_end
 from crimeplan.plans.commentary import plan_commentary
 from crimeplan.plans.model import Measure
 from crimeplan.report import format as fmt
-from crimeplan.report.common import (headline_key_points, metadata, number_cell, performance_table,
-                                      quality_blocks, spc_figure)
-from crimeplan.report.document import (Block, BulletList, Cell, Contents, Document, Footnotes, Heading,
-                                       Paragraph, Table)
+from crimeplan.report.common import (
+    headline_key_points,
+    metadata,
+    number_cell,
+    performance_table,
+    quality_blocks,
+    spc_figure,
+)
+from crimeplan.report.document import Block, BulletList, Cell, Contents, Document, Footnotes, Heading, Paragraph, Table
 from crimeplan.report.sections import msg_blocks
 from crimeplan.results import Results
 
@@ -30,7 +36,8 @@ def monthly_document(results: Results, *, edition: str = "internal", with_charts
         f"Rolling 12 months to {results.to_month.strftime('%B %Y')} against the same 12 months a year "
         "earlier unless stated otherwise. Better/ Worse says whether a change is statistically "
         "significant at the 95% level (the test is named in the notes); where no test applies it "
-        "gives the direction, marked \"not tested\"; colour marks significant changes only. Charts are XmR (statistical process control) charts in the NHS Making Data "
+        "gives the direction, marked \"not tested\"; colour marks significant changes only. Charts are XmR "
+        "(statistical process control) charts in the NHS Making Data "
         "Count style." + _periods_note(results), style="small")]
     blocks += quality_blocks(results)
     for number, area in enumerate(plan.areas_of_focus, start=1):
@@ -90,11 +97,11 @@ def breakdown_table(table: pd.DataFrame, m: Measure) -> Table:
     else:
         header = ["Area", "12m Last Year", "12m This Year", "Difference", "% diff."]
     rows = []
-    for rec in sel.to_dict("records"):
+    for rec in records(sel):
         hidden = rec.get("suppressed") is True
         area = rec["area"] if rec["area_level"] == "lpa" else f"{rec['area']} (force)"
 
-        def cell(field: str, decimals: int) -> Cell:
+        def cell(field: str, decimals: int, rec: dict = rec, hidden: bool = hidden) -> Cell:
             return number_cell(rec.get(field), decimals, measure_id=m.id, field=field, hidden=hidden)
 
         line = [Cell(area), cell("previous_value", m.decimals), cell("current_value", m.decimals)]

@@ -4,12 +4,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from crimeplan.plans.commentary import Commentary, plan_commentary, shown_commentary
 from crimeplan.periods import financial_quarter
-from crimeplan.report.common import (headline_key_points, metadata, performance_table, quality_blocks,
-                                      spc_figure)
-from crimeplan.report.document import (Block, BulletList, Cell, Contents, Document, Footnotes, Heading,
-                                       PageBreak, Paragraph, Table)
+from crimeplan.plans.commentary import Commentary, plan_commentary, shown_commentary
+from crimeplan.report.common import headline_key_points, metadata, performance_table, quality_blocks, spc_figure
+from crimeplan.report.document import (
+    Block,
+    BulletList,
+    Cell,
+    Contents,
+    Document,
+    Footnotes,
+    Heading,
+    PageBreak,
+    Paragraph,
+    Table,
+)
 from crimeplan.report.sections import SAMPLE_CAPTION, diversity_blocks, msg_blocks, sickness_blocks
 from crimeplan.results import Results
 

@@ -7,8 +7,9 @@ from typing import Any
 
 import pandas as pd
 
-from crimeplan.compare.states import force_values
 from crimeplan.compare.msg import NO_PEERS
+from crimeplan.compare.states import force_values
+from crimeplan.compare.values import records
 from crimeplan.contract.forces import same_force
 from crimeplan.narrative import executive_summary
 from crimeplan.periods import financial_quarter
@@ -56,7 +57,7 @@ def no_peer_group(results: Results) -> str | None:
     if not msg.peers:
         return (f"No Most Similar Group is named for {msg.home}: the plan's peer list (msg.peers) "
                 "is empty. MSG membership comes from HMICFRS; add it to the plan to compare.")
-    if all(r.get("period_end") is None for r in results.msg.to_dict("records")):
+    if all(r.get("period_end") is None for r in records(results.msg)):
         return (f"No peers data imported: the store holds no figures for {msg.home} and its Most "
                 "Similar Group on these measures (import the ONS Police Force Area tables with "
                 "crimeplan import ons-pfa).")
@@ -74,7 +75,8 @@ def msg_average_state(rec: dict[str, Any]) -> tuple[str | None, str]:
     tested = rec.get("msg_significance")
     if tested in AVERAGE_WORDS:
         return (tested if tested != "similar" else "same"), AVERAGE_WORDS[tested]
-    home, avg = rec.get("home_value"), rec.get("msg_average")
+    home: Any = rec.get("home_value")  # results cells: a number, None or NaN
+    avg: Any = rec.get("msg_average")
     if fmt.missing(home) or fmt.missing(avg):
         return None, ""
     gap = round(float(home), rec["decimals"]) - round(float(avg), rec["decimals"])
@@ -115,7 +117,7 @@ def msg_blocks(results: Results, notes: Footnotes, level: int = 1, *,
     quarter = financial_quarter(results.to_month)
     commentary = commentary or {}
     with_commentary = bool(commentary) or any(mm.commentary for mm in plan.msg.measures)
-    items = [(r["label"], r["aspiration_met"], r["position_change"]) for r in msg.to_dict("records")
+    items = [(r["label"], r["aspiration_met"], r["position_change"]) for r in records(msg)
              if r.get("period_end") is not None]
     blocks: list[Block] = [Heading("Most Similar Group comparison", level, "msg")]
     blocks.append(Paragraph(
@@ -125,7 +127,7 @@ def msg_blocks(results: Results, notes: Footnotes, level: int = 1, *,
                              title="Executive summary"))
     rows: list[list[Cell]] = []
     sample = False
-    for r in msg.to_dict("records"):
+    for r in records(msg):
         said = _msg_commentary(r, commentary, quarter, public)
         sample = sample or said[2]
         tail = [Cell(said[0], style=said[1], field="commentary")] if with_commentary else []

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pyarrow as pa
 
-from crimeplan.contract.loss import Tally, month_array, judge
+from crimeplan.contract.loss import Tally, judge, month_array
 from crimeplan.sources._result import ImportResult
 from crimeplan.store.alarms import MONTH_COLUMNS
 

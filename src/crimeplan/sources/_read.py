@@ -13,9 +13,9 @@ import csv
 import io
 import re
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 
 from crimeplan._limits import read_bounded
 from crimeplan.errors import BadInput

@@ -10,7 +10,6 @@ from typing import Any
 import pyarrow as pa
 
 from crimeplan.contract.schema import table as canonical_table
-from crimeplan.periods import missing_months, month_label, month_ranges, months_between
 
 QUARANTINE_COLUMNS = ["file", "row", "field", "value", "reason"]
 _ARROW = {"str": pa.string(), "int": pa.int64(), "float": pa.float64(), "date": pa.date32(),

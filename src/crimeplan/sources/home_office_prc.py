@@ -3,10 +3,10 @@
 Each row (financial year, quarter, force, offence code, count) becomes one `aggregates` row:
 measure_id `ho_prc:<offence code>`, area = the force's canonical name (Home Office spellings such
 as `London, City of` are translated; Action Fraud, CIFAS, UK Finance and Financial Fraud Action
-UK keep their own names), period = the quarter (Q1 = April–June).  Rows with the same force, quarter and code are added together (the
-real file lists homicide codes 1, 4.1, 4.10 and 4.2 as four rows under one combined code); a
-repeated row id (the file's unnamed first column) is quarantined.  Negative quarterly counts are
-real (Home Office adjustments) and are kept and counted.  For every force with all four
+UK keep their own names), period = the quarter (Q1 = April–June).  Rows with the same force, quarter
+and code are added together (the real file lists homicide codes 1, 4.1, 4.10 and 4.2 as four
+rows under one combined code); a repeated row id (the file's unnamed first column) is quarantined.
+Negative quarterly counts are real (Home Office adjustments) and are kept and counted.  For every force with all four
 quarters of a financial year the Crime Severity Score is written to `peers` and `aggregates`
 (measure `crime_severity_score`) when a population is known.
 """
@@ -73,7 +73,7 @@ def import_files(paths: list[Path], *, force: str | None = None,
         before = len(res.quarantine)
         fc = FileCount(label)
 
-        def bad(row: int, fld: str, value: str, reason: str) -> None:
+        def bad(row: int, fld: str, value: str, reason: str, label: str = label) -> None:
             res.quarantine.append(QRow(label, row, fld, value, reason))
 
         for row, r in reader.records(res.quarantine):
@@ -221,7 +221,7 @@ def _read_population(path: Path) -> dict[tuple[str, dt.date], float]:
     if pop_col is None:
         raise BadInput("no population (or MYEyyyy) column", file=str(path), row=0, field="population")
     out: dict[tuple[str, dt.date], float] = {}
-    for i, r in enumerate(grid[1:], start=1):
+    for _i, r in enumerate(grid[1:], start=1):
         f = None
         for cell in r[:pop_col]:
             f = f or _forces.find(cell)

@@ -31,8 +31,7 @@ from typing import Any
 
 from crimeplan.errors import BadInput
 from crimeplan.sources import _forces
-from crimeplan.sources._grid import (Cell, cell_fault, csv_grid, label_text, number, period_end,
-                                    workbook_sheets)
+from crimeplan.sources._grid import Cell, cell_fault, csv_grid, label_text, number, period_end, workbook_sheets
 from crimeplan.sources._read import expand, printable
 from crimeplan.sources._result import FileCount, ImportResult, QRow, canonical
 
@@ -307,6 +306,7 @@ def _take(t: _Table, out: _Out, q: list[QRow]) -> FileCount:
                 bucket[(key_area, t.period)] += 1
                 continue
             cells["values"] += 1
+            assert x is not None  # number() gives a figure with every "value"
             problem = _put(out, target, key_area, measure, t, r, x, note)
             if problem:
                 q.append(QRow(t.label, r.row, field_name, str(raw), problem))

@@ -8,8 +8,9 @@ Mapping (documented in docs/importers.md):
 * every other row → `crimes`: `crime_id` = Crime ID, or `<file stem>:<row>` when the file
   gives none (British Transport Police never do; Dorset leaves some out), `recorded_date` = first day of Month,
   `offence_group` = the ONS offence group of the police.uk Crime type (ONS_GROUPS: Drugs,
-  Possession of weapons, Public order and Other crime are crimes against society), `outcome_type` from `Last outcome category` through OUTCOME_TYPES, `outcome_date`
-  empty (a street file does not date its outcome) unless an outcomes file dates it.
+  Possession of weapons, Public order and Other crime are crimes against society), `outcome_type` from
+  `Last outcome category` through OUTCOME_TYPES, `outcome_date` empty (a street file does not date
+  its outcome) unless an outcomes file dates it.
 * district = the LSOA name without its trailing code (`Basildon 001A` → `Basildon`).  Every
   district the force's own files name is kept: the 2016 lookup and the 2025 ONS mapping group
   districts into LPAs (Community Safety Partnerships) and give known renames (`Shepway` is stored
@@ -30,9 +31,10 @@ from pathlib import Path
 from typing import Any
 
 from crimeplan.errors import BadInput
+from crimeplan.periods import month_label
 from crimeplan.sources import _forces
-from crimeplan.sources._read import CsvReader, expand, read_bytes, decode
-from crimeplan.sources._result import FileCount, ImportResult, QRow, canonical, month_label
+from crimeplan.sources._read import CsvReader, decode, expand, read_bytes
+from crimeplan.sources._result import FileCount, ImportResult, QRow, canonical
 
 SOURCE = "police-uk"
 OPTIONS = {"lookup": "LAD→CSP→PFA lookup CSV to use instead of the shipped December 2016 one",
@@ -387,17 +389,17 @@ def _finish(res: ImportResult, st: _State, pops: dict[str, int], lookup: Path | 
     dists = {d.name: d for d in st.geo.current}
     dists.update({d.name: d for d in st.placed.values() if d is not None and d.name not in dists})
     extra = sorted(set(dists) - {d.name for d in st.geo.current})
-    dists = [dists[k] for k in sorted(dists)]
+    districts = [dists[k] for k in sorted(dists)]
     res.tables["crimes"] = canonical("crimes", st.crimes)
     res.provenance["crimes"] = st.crime_src
     res.tables["incidents"] = canonical("incidents", st.incidents)
     res.provenance["incidents"] = st.incident_src
     src = str(lookup) if lookup else "shipped LAD16→CSP16→PFA16 lookup"
     res.tables["areas"] = canonical("areas", {
-        "district": [d.name for d in dists], "lpa": [d.csp for d in dists],
-        "force": [st.force.name] * len(dists), "population": [pops.get(d.name, 0) for d in dists],
+        "district": [d.name for d in districts], "lpa": [d.csp for d in districts],
+        "force": [st.force.name] * len(districts), "population": [pops.get(d.name, 0) for d in districts],
     })
-    res.provenance["areas"] = [(src, i + 1) for i in range(len(dists))]
+    res.provenance["areas"] = [(src, i + 1) for i in range(len(districts))]
     months = sorted(st.months)
     res.file_months = dict(st.file_months)
     res.carried = {k: set(v) for k, v in CARRIED.items()}
@@ -406,11 +408,11 @@ def _finish(res: ImportResult, st: _State, pops: dict[str, int], lookup: Path | 
     if pops:
         res.carried["areas"].add("population")
     res.coverage = {"crimes": {SOURCE: months}, "incidents": {SOURCE: months}}
-    res.notes.append(f"force: {st.force.police_uk}; {len(dists)} districts from the {src} and the "
+    res.notes.append(f"force: {st.force.police_uk}; {len(districts)} districts from the {src} and the "
                      f"2025 ONS mapping; lpa = Community Safety Partnership")
     if extra:
         res.notes.append("districts named by the files beyond today's: " + ", ".join(
-            f"{d.name} (LPA {d.csp})" for d in dists if d.name in extra))
+            f"{d.name} (LPA {d.csp})" for d in districts if d.name in extra))
     if st.renamed:
         res.notes.append("districts renamed since: " + ", ".join(
             f"{old} → {new} ({n} rows)" for (old, new), n in sorted(st.renamed.items())))

@@ -31,14 +31,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from crimeplan.contract.loss import DEFAULT_MAX_SHARE
 from crimeplan._atomic import check_private_dir, write_private
+from crimeplan.contract.loss import DEFAULT_MAX_SHARE
 from crimeplan.contract.schema import table as canonical_table
 from crimeplan.errors import BadInput
+from crimeplan.periods import missing_months, month_ranges
 from crimeplan.sources import home_office_prc, ons_pfa, police_uk, stats19
 from crimeplan.sources._loss import loss_check
-from crimeplan.sources._result import (QUARANTINE_COLUMNS, ImportResult, QRow, missing_months,
-                                       month_ranges, printable)
+from crimeplan.sources._result import QUARANTINE_COLUMNS, ImportResult, QRow, printable
 
 IMPORTERS: dict[str, ModuleType] = {
     "police-uk": police_uk,

@@ -8,9 +8,9 @@ counted offences here; a store's own crimes are scored by the engine (measure ki
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
 
 from crimeplan.contract.severity import FRAUD_CODES, VINTAGE, Weights, shipped_weights, split_code
 from crimeplan.errors import BadInput

@@ -21,9 +21,10 @@ from pathlib import Path
 from typing import Any
 
 from crimeplan.errors import BadInput
+from crimeplan.periods import months_between
 from crimeplan.sources import _forces
-from crimeplan.sources._read import CsvReader, expand, norm, read_bytes, decode
-from crimeplan.sources._result import FileCount, ImportResult, QRow, canonical, months_between
+from crimeplan.sources._read import CsvReader, decode, expand, norm, read_bytes
+from crimeplan.sources._result import FileCount, ImportResult, QRow, canonical
 
 SOURCE = "stats19"
 OPTIONS = {"months": "months the files cover, YYYY-MM..YYYY-MM (default: every month of each "

@@ -1,6 +1,8 @@
 """Statistics for police performance reporting: intervals, comparisons, SPC charts and trends.
 
 Every function takes plain numbers or sequences and returns plain results; see docs/statistics.md.
+
+Public modules: none. What the package offers is its `__all__`; its modules are private.
 """
 
 from ._compare import compare_means, compare_proportions

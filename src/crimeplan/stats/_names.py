@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 
-class TestNames(dict):
+class TestNames(dict[str, str]):
     """A dict of method names keyed by function name; the function object itself is accepted as a key too."""
 
     __test__ = False  # not a pytest test class despite the name

@@ -10,7 +10,7 @@ import numpy as np
 from . import _spc_rules as rules
 from ._spc_limits import SegmentLimits, segment_limits
 from ._spc_options import check_int, check_rebase, check_scalars, segments
-from ._spc_types import RULES, Polarity, SPCPoint, SPCResult
+from ._spc_types import RULES, Polarity, SPCPoint, SPCResult, SpecialCause
 from ._validate import as_array_with_missing
 
 #: Default short-segment threshold: fewer observed baseline points than this get a warning.
@@ -39,7 +39,7 @@ def _segment_signals(
     return fired, direction
 
 
-def _classify(direction: int, polarity: Polarity) -> str | None:
+def _classify(direction: int, polarity: Polarity) -> SpecialCause | None:
     """Return improvement / concern / neutral for a signal direction, or None for no signal."""
     if direction == 0:
         return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterable
 
@@ -46,7 +47,7 @@ def segments(
     """Return (start, stop, baseline_stop) per segment: limits come from positions start .. baseline_stop - 1."""
     bounds = (0, *rebase, n)
     out = []
-    for start, stop in zip(bounds[:-1], bounds[1:]):
+    for start, stop in itertools.pairwise(bounds):
         base = stop
         if fix_after is not None:
             base = min(start + fix_after, stop)

@@ -12,13 +12,15 @@ from ._spc_limits import SegmentLimits
 
 def _sign(values: np.ndarray) -> np.ndarray:
     """Return the sign of each value as an int, with 0 for NaN."""
-    return np.nan_to_num(np.sign(values), nan=0.0).astype(int)
+    return np.asarray(np.nan_to_num(np.sign(values), nan=0.0), dtype=int)
 
 
 def outside_limits(values: np.ndarray, lim: SegmentLimits) -> np.ndarray:
     """Flag points strictly above the upper or strictly below the lower process limit."""
     with np.errstate(invalid="ignore"):
-        return (values > lim.upper_limit).astype(int) - (values < lim.lower_limit).astype(int)
+        above = np.asarray(values > lim.upper_limit, dtype=np.int_)
+        below = np.asarray(values < lim.lower_limit, dtype=np.int_)
+        return above - below
 
 
 def _runs(signs: np.ndarray) -> list[tuple[int, int, int]]:

@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass
 from typing import Literal
 
 Polarity = Literal["up", "down", "neutral"]
+SpecialCause = Literal["improvement", "concern", "neutral"]
 
 #: Rule names in precedence order (the first that fires is reported for a point).
 RULES: tuple[str, ...] = ("outside_limits", "trend", "two_of_three", "shift")
@@ -37,7 +38,7 @@ class SPCPoint:
     segment: int
     rule: str | None
     direction: Literal["high", "low"] | None
-    special_cause: Literal["improvement", "concern", "neutral"] | None
+    special_cause: SpecialCause | None
     #: True when this point's value entered its segment's limits (the baseline); never for a missing point.
     baseline: bool = True
 

@@ -26,6 +26,8 @@ _TESTS = {
 }
 
 
+Direction = Literal["increasing", "decreasing", "flat"]
+
 @dataclass(frozen=True)
 class TrendResult:
     """Estimated percentage change per year (odds for proportions) with its CI and test."""
@@ -35,7 +37,7 @@ class TrendResult:
     ci_high: float
     p_value: float
     significant: bool
-    direction: Literal["increasing", "decreasing", "flat"]
+    direction: Direction
     n_periods: int
     test: str
     sufficient_data: bool = True
@@ -54,7 +56,7 @@ def _exact_fit(slope: float, n: int, kind: str) -> TrendResult:
     if abs(slope) < 1e-9:
         return TrendResult(0.0, 0.0, 0.0, 1.0, False, "flat", n, _TESTS[kind], True, note)
     pct = 100 * math.expm1(slope)
-    direction = "increasing" if slope > 0 else "decreasing"
+    direction: Direction = "increasing" if slope > 0 else "decreasing"
     return TrendResult(pct, pct, pct, 0.0, True, direction, n, _TESTS[kind], True, note)
 
 
@@ -113,10 +115,10 @@ def _fit_slope(
 
 
 def trend(
-    values: Sequence[float],
+    values: Sequence[float | None],
     periods_per_year: int,
     kind: Literal["count", "proportion"] = "count",
-    denominators: Sequence[float] | None = None,
+    denominators: Sequence[float | None] | None = None,
 ) -> TrendResult:
     """Return the yearly % change (counts: rate ratio; proportions: odds ratio) from a seasonal quasi-GLM."""
     # a missing value (None or NaN: a month never supplied) is left out of the fit; the points
@@ -129,14 +131,15 @@ def trend(
         raise ValueError("periods_per_year must be >= 1")
     raw = np.array([math.nan if v is None else float(v) for v in values], dtype=float)
     present = ~np.isnan(raw)
+    trials: list[float] | None = None
     if denominators is not None:
         dens = np.array([math.nan if d is None else float(d) for d in denominators], dtype=float)
         if dens.shape != raw.shape:
             raise ValueError("denominators must have the same length as values")
         present &= ~np.isnan(dens)
-        denominators = list(dens[present])
+        trials = list(dens[present])
     y = as_finite_array(raw[present], "values")
-    endog, family, weights, reason = _prepare(y, kind, denominators)
+    endog, family, weights, reason = _prepare(y, kind, trials)
     n = int(y.size)
     needed = max(MIN_POINTS, 2 * int(periods_per_year))
     if n < needed:
@@ -152,7 +155,7 @@ def trend(
     q = float(stats.t.isf(0.025, df))
     p_value = float(2 * stats.t.sf(abs(slope / se), df))
     significant = p_value < 0.05
-    direction = "flat" if not significant else ("increasing" if slope > 0 else "decreasing")
+    direction: Direction = "flat" if not significant else ("increasing" if slope > 0 else "decreasing")
     pct = 100 * math.expm1(slope)
     low, high = 100 * math.expm1(slope - q * se), 100 * math.expm1(slope + q * se)
     return TrendResult(pct, low, high, p_value, significant, direction, n, _TESTS[kind])

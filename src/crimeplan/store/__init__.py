@@ -1,4 +1,7 @@
-"""Snapshots of the canonical tables in an embedded DuckDB file."""
+"""Snapshots of the canonical tables in an embedded DuckDB file.
+
+Public modules: `alarms`, `checklist` (`crimeplan check`), `duck` (the store), `quality`.
+"""
 
 from crimeplan.store.alarms import Alarm
 from crimeplan.store.duck import LoadReport, Snapshot, Store

@@ -22,11 +22,11 @@ Method (docs/loading-data.md, "Data-quality alarms"):
 from __future__ import annotations
 
 import calendar
-import math
 import datetime as dt
+import math
 import statistics
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 K = 5.0
 REL_FLOOR = 0.08

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import duckdb
 import pyarrow as pa
@@ -22,8 +23,14 @@ from crimeplan._duck import arrow, rows, scalar
 from crimeplan.contract.schema import table as canonical_table
 from crimeplan.contract.validate import Checked, check_file
 from crimeplan.errors import BadInput, StoreBusy
-from crimeplan.store.quality import (DEFAULT_MAX_SHARE, QUALITY_META, QualityMixin, check_loss,
-                                     record_quality, supplied_only)
+from crimeplan.store.quality import (
+    DEFAULT_MAX_SHARE,
+    QUALITY_META,
+    QualityMixin,
+    check_loss,
+    record_quality,
+    supplied_only,
+)
 
 _META = """
 CREATE TABLE IF NOT EXISTS _snapshots (
@@ -107,7 +114,7 @@ class Store(QualityMixin):
     def latest_snapshot(self) -> int | None:
         """The newest snapshot id, or None for an empty store."""
         try:
-            return scalar(self.con, "SELECT max(snapshot_id) FROM _snapshots")  # type: ignore[no-any-return]
+            return scalar(self.con, "SELECT max(snapshot_id) FROM _snapshots")
         except duckdb.CatalogException:
             return None
 

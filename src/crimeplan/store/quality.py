@@ -12,7 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import os
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import duckdb
 
@@ -192,7 +193,9 @@ class QualityMixin:
         out = []
         for r in found:
             acc = by.get((r[0], r[1]))
-            out.append(Alarm(*r, accepted=acc is not None, accepted_by=acc[0] if acc else None,
+            table, month, level, key, observed, low, high, expected, message = r
+            out.append(Alarm(table, month, level, key, observed, low, high, expected, message,
+                             accepted=acc is not None, accepted_by=acc[0] if acc else None,
                              accepted_at=acc[1] if acc else None, reason=acc[2] if acc else None))
         return out
 

@@ -2,6 +2,10 @@
 
     from crimeplan.synth import generate
     paths = generate("out/", seed=0, to_month="2026-09", years=9, scale=1.0)
+
+Public modules: one per table or part of one, each usable alone (the tests build single tables):
+`calls`, `casualties`, `context`, `crimes`, `frame`, `geography`, `ids`, `incidents`, `offences`,
+`outcomes`, `peers`, `people`, `schema`, `surveys`, `volumes`, `workforce`, `writer`.
 """
 
 from __future__ import annotations

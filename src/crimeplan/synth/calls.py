@@ -11,8 +11,16 @@ import pyarrow as pa
 from .frame import Frame, calendar, day_number, rng_for
 from .ids import format_ids, id_width, labels
 from .volumes import (
-    HOURS_EVENING, HOURS_GENERAL, HOURS_OFFICE, SEASON_CRIME, SEASON_FLAT, WEEKDAY_CRIME,
-    WEEKDAY_OFFICE, daily_rate, draw_days, timestamps,
+    HOURS_EVENING,
+    HOURS_GENERAL,
+    HOURS_OFFICE,
+    SEASON_CRIME,
+    SEASON_FLAT,
+    WEEKDAY_CRIME,
+    WEEKDAY_OFFICE,
+    daily_rate,
+    draw_days,
+    timestamps,
 )
 
 CHANNELS = ("999", "101", "online", "live_chat")

@@ -43,8 +43,8 @@ def events_table(frame: Frame, nte_initiative: date, cad_note: date) -> pa.Table
 
 
 def _rows(
-    measure: str, starts: list[date], ends: list[date], num: Sequence[Any], den: Sequence[Any],
-    val: Sequence[Any], source: str, note: str,
+    measure: str, starts: list[date], ends: list[date], num: Sequence[Any] | np.ndarray,
+    den: Sequence[Any] | np.ndarray, val: Sequence[Any] | np.ndarray, source: str, note: str,
 ) -> dict[str, list[Any]]:
     """Column lists of one aggregate measure's rows for the force."""
     n = len(ends)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -122,7 +123,7 @@ def crime_chunks(crimes: CrimeArrays, frame: Frame, fy_bounds: np.ndarray) -> It
     v_w = id_width(int(crimes.victim.max(initial=0)), 7)
     o_w = id_width(int(crimes.offender.max(initial=0)), 7)
     cuts = np.searchsorted(crimes.day, fy_bounds)
-    for a, b in zip(cuts[:-1], cuts[1:]):
+    for a, b in itertools.pairwise(cuts):
         if b <= a:
             continue
         s = slice(a, b)

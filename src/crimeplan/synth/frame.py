@@ -80,7 +80,7 @@ class Frame:
     def month_start_days(self) -> np.ndarray:
         """Day numbers of the first day of every month in the history, plus one past the end."""
         firsts = [day_number(date(y, m, 1)) for y, m in self.months]
-        return np.array(firsts + [self.end_day + 1], dtype=np.int64)
+        return np.array([*firsts, self.end_day + 1], dtype=np.int64)
 
     def quarter_ends(self) -> list[date]:
         """Quarter-end dates (Jun, Sep, Dec, Mar) within the history."""
@@ -88,7 +88,7 @@ class Frame:
 
     def fraction_date(self, frac: float) -> date:
         """First day of the month lying a fraction frac of the way through the history."""
-        k = min(len(self.months) - 1, max(0, int(round(frac * (len(self.months) - 1)))))
+        k = min(len(self.months) - 1, max(0, round(frac * (len(self.months) - 1))))
         y, m = self.months[k]
         return date(y, m, 1)
 

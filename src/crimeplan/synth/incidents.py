@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -12,8 +13,18 @@ from . import geography as geo
 from .frame import Frame, calendar, rng_for
 from .ids import find_roots, format_ids, id_width, labels, link_repeats, number_people
 from .volumes import (
-    HOURS_EVENING, HOURS_GENERAL, HOURS_OFFICE, SEASON_ASB, SEASON_CRIME, SEASON_FLAT,
-    SEASON_ROADS, WEEKDAY_CRIME, categorical, daily_rate, draw_days, timestamps,
+    HOURS_EVENING,
+    HOURS_GENERAL,
+    HOURS_OFFICE,
+    SEASON_ASB,
+    SEASON_CRIME,
+    SEASON_FLAT,
+    SEASON_ROADS,
+    WEEKDAY_CRIME,
+    categorical,
+    daily_rate,
+    draw_days,
+    timestamps,
 )
 
 CATEGORIES = ("asb", "domestic", "crime", "public_safety", "transport", "other")
@@ -97,7 +108,7 @@ def incident_chunks(
     id_w = id_width(len(sk.day), 8)
     v_w = id_width(int(sk.victim.max(initial=0)), 7)
     cuts = np.searchsorted(sk.day, fy_bounds)
-    for k, (a, b) in enumerate(zip(cuts[:-1], cuts[1:])):
+    for k, (a, b) in enumerate(itertools.pairwise(cuts)):
         if b <= a:
             continue
         rng = rng_for(seed, "incidents", k)

@@ -26,7 +26,7 @@ PEER_FORCES: tuple[tuple[str, int], ...] = (
 )
 COUNT_MEASURES = ("all_crime", "victim_based_crime", "violence_with_injury", "residential_burglary",
                   "asb_incidents", "ksi_all")
-MEASURES = COUNT_MEASURES + ("solved_rate",)
+MEASURES = (*COUNT_MEASURES, "solved_rate")
 
 
 def monthly_counts(frame: Frame, day: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
@@ -95,7 +95,7 @@ def peers_table(frame: Frame, seed: int, monthly: dict[str, np.ndarray]) -> pa.T
         cols["population"] += pop.tolist()
         cols["value"] += value.tolist()
 
-    forces = [(FORCE_NAME, FORCE_POPULATION)] + list(PEER_FORCES)
+    forces = [(FORCE_NAME, FORCE_POPULATION), *list(PEER_FORCES)]
     n_q = len(ends)
     for f, (force, pop0) in enumerate(forces):
         pop = np.full(n_q, pop0, dtype=np.int64) if f == 0 else np.round(pop0 * 1.006**years).astype(np.int64)

@@ -19,7 +19,7 @@ VICTIM_DRIFT = -0.005  # per year, every question
 VICTIM_INTERVIEWS = 5_000
 CONFIDENCE_POSITIVE, CONFIDENCE_DRIFT, CONFIDENCE_INTERVIEWS = 0.58, -0.003, 3_000
 LATENT_LOADING = 0.6  # answers of one interview are correlated through a shared satisfaction level
-QUESTIONS = VICTIM_QUESTIONS + ("confidence",)
+QUESTIONS = (*VICTIM_QUESTIONS, "confidence")
 SURVEYS = ("victim_satisfaction", "public_confidence")
 
 

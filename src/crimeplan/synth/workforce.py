@@ -68,7 +68,9 @@ def workforce_table(frame: Frame, seed: int, scale: float) -> pa.Table:
     joins, leaves, groups = [], [], []
     for g in range(len(STAFF_GROUPS)):
         j, lv = _people(rng, g, ends, scale)
-        joins.append(j), leaves.append(lv), groups.append(np.full(j.size, g))
+        joins.append(j)
+        leaves.append(lv)
+        groups.append(np.full(j.size, g))
     join, leave, group = (np.concatenate(x) for x in (joins, leaves, groups))
     order = np.lexsort((group, join))
     join, leave, group = join[order], np.minimum(leave[order], months), group[order]

@@ -6,6 +6,9 @@
 - `.xlsx`: a cover sheet, then one sheet per table with numbers as numbers.
 
 A renderer never computes a figure: it prints Cell.text and, in XLSX, writes Cell.value.
+
+Public modules: `docx`, `html`, `pdf`, `xlsx` (one writer each, chosen by suffix).
+`_common` is the renderers' shared layout, private to them.
 """
 
 from __future__ import annotations

@@ -7,8 +7,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from crimeplan.report.document import (Cell, Document, Figure, Heading, Paragraph,
-                                       BulletList, Table)
+from crimeplan.report.document import BulletList, Cell, Document, Figure, Heading, Paragraph, Table
 
 # Shading for better/worse cells (pale, so black text keeps a contrast ratio above 7:1).
 BETTER_FILL = "D5E8D4"
@@ -143,7 +142,7 @@ def column_widths(t: Table, numeric: list[bool], size: float, available: float, 
         words = [len(w) for x in [*texts[j]] for w in x.split()]
         head_words = [len(w) for w in h.split()]
         pictures = [cell_image_width(row[j]) for row in t.rows if j < len(row) and row[j].svg]
-        least.append(max([max(words + [w * 1.1 for w in head_words] + [2]) * char] + pictures) + inset)
+        least.append(max([max(words + [w * 1.1 for w in head_words] + [2]) * char, *pictures]) + inset)
     if t.widths and len(t.widths) == len(t.header) and all(w > 0 for w in t.widths):
         want = [float(w) for w in t.widths]
     else:

@@ -22,8 +22,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Emu, Pt, RGBColor
 
-from crimeplan.report.document import (BulletList, Cell, Contents, Document, Figure, Heading,
-                                       PageBreak, Paragraph, Table)
+from crimeplan.report.document import BulletList, Cell, Contents, Document, Figure, Heading, PageBreak, Paragraph, Table
 from crimeplan.report.render import _common as c
 
 FONT = "Arial"

@@ -8,8 +8,7 @@ from collections.abc import Iterator
 from html import escape
 from pathlib import Path
 
-from crimeplan.report.document import (BulletList, Cell, Contents, Document, Figure, Heading,
-                                       PageBreak, Paragraph, Table)
+from crimeplan.report.document import BulletList, Cell, Contents, Document, Figure, Heading, PageBreak, Paragraph, Table
 from crimeplan.report.render import _common as c
 
 CSS = """
@@ -162,7 +161,8 @@ def _table(t: Table, serial: Iterator[int]) -> str:
         out.append(f"<caption>{_text(t.caption)}</caption>")
     if t.widths and len(t.widths) == len(t.header):
         total = sum(t.widths) or 1
-        out.append("<colgroup>" + "".join(f'<col style="width:{100 * w / total:.1f}%">' for w in t.widths) + "</colgroup>")
+        cols = "".join(f'<col style="width:{100 * w / total:.1f}%">' for w in t.widths)
+        out.append(f"<colgroup>{cols}</colgroup>")
     num = ' class="num"'
     out.append("<thead><tr>" + "".join(
         f'<th scope="col"{num if numeric[j] else ""}>{_text(h)}</th>'

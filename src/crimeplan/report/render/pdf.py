@@ -15,10 +15,13 @@ import shutil
 import tempfile
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from crimeplan.report.document import (BulletList, Cell, Contents, Document, Figure, Heading,
-                                       PageBreak, Paragraph, Table)
+from crimeplan.report.document import BulletList, Cell, Contents, Document, Figure, Heading, PageBreak, Paragraph, Table
 from crimeplan.report.render import _common as c
+
+if TYPE_CHECKING:  # the name exists only in typst's stubs
+    from typst import PDFStandard
 
 TEXT_WIDTH_PT = 595.28 - 2 * 56.69  # A4 less 20 mm margins
 TEXT_HEIGHT_PT = 841.89 - 2 * 56.69  # the text width of a landscape page
@@ -265,22 +268,26 @@ def typst_source(document: Document, folder: Path) -> str:
 # PDF/A-2a (archival, tagged, every font embedded) and PDF/UA-1 (accessible): a report that can
 # be published as it is. Typst checks both while it writes; should a document ever fail them,
 # the PDF is written without the claim rather than not at all, with a warning.
-STANDARDS = ["a-2a", "ua-1"]
+STANDARDS: list[PDFStandard] = ["a-2a", "ua-1"]
 
 
 def _compile(source: Path, folder: Path) -> bytes:
     import typst
 
     stamp = os.environ.get("SOURCE_DATE_EPOCH")
-    kwargs = dict(root=str(folder), font_paths=[], ignore_system_fonts=True,
-                  timestamp=int(stamp) if stamp and stamp.isdigit() else None)
+    timestamp = int(stamp) if stamp and stamp.isdigit() else None
+
+    def run(standards: list[PDFStandard]) -> bytes:
+        return typst.compile(str(source), root=str(folder), font_paths=[], ignore_system_fonts=True,
+                             timestamp=timestamp, pdf_standards=standards)
+
     try:
-        return typst.compile(str(source), pdf_standards=STANDARDS, **kwargs)
+        return run(STANDARDS)
     except Exception as exc:  # typst.TypstError: a standard's check failed
         if "PDF/" not in str(exc):
             raise
         warnings.warn(f"PDF written without PDF/A and PDF/UA conformance: {exc}", stacklevel=3)
-        return typst.compile(str(source), **kwargs)
+        return run([])
 
 
 def write_pdf(document: Document, path: Path, keep_source: Path | None = None) -> Path:

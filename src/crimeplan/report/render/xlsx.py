@@ -9,9 +9,9 @@ header row, numbers stored as numbers with a number format (never as text), note
 from __future__ import annotations
 
 import io
-
 import math
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -44,7 +44,7 @@ _STOP = {"a", "an", "and", "as", "at", "by", "for", "from", "in", "of", "on", "o
 SHEET_LIMIT = 31
 
 
-def sheet_title(table: Table, headings: list[str] = ()) -> str:
+def sheet_title(table: Table, headings: Sequence[str] = ()) -> str:
     """The words a table's sheet is named from: Table.name, unless it holds an internal id (then
     the caption) or was cut short by the builder (then the heading it was cut from)."""
     name = re.sub(r"\s+", " ", table.name or "").strip()
@@ -92,7 +92,7 @@ def shorten(title: str, limit: int = SHEET_LIMIT) -> str:
     return (head + tail)[:limit].rstrip()
 
 
-def sheet_names(tables: list[Table], headings: list[str] = ()) -> list[str]:
+def sheet_names(tables: list[Table], headings: Sequence[str] = ()) -> list[str]:
     """A unique sheet name for each table a reader understands: at most 31 characters cut at a
     word boundary, no internal ids, none of []:*?/\\, never Cover or History."""
     used = {COVER.lower(), "history"}  # Excel reserves History
@@ -212,7 +212,8 @@ def _put_image(ws, png: bytes, row: int, column: int) -> None:
 
     image = Image(io.BytesIO(png))
     scale = 20 / image.height  # 20 px ≈ a 15-point row
-    image.width, image.height = image.width * scale, 20
+    # openpyxl takes a fractional width (it converts to EMU itself); its stubs say int
+    image.width, image.height = image.width * scale, 20  # type: ignore[assignment]
     ws.add_image(image, f"{get_column_letter(column)}{row}")
     ws.row_dimensions[row].height = max(ws.row_dimensions[row].height or 15, 16)
 
@@ -329,7 +330,7 @@ def _cover(ws, document: Document, names: list[str], tables: list[Table]) -> Non
     put("Tables", font=Font(bold=True, size=12))
     put("Worksheet", "Table", font=BOLD)
     ws.cell(row=row - 1, column=2).font = BOLD
-    for name, t, about in zip(names, tables, descriptions(document)):
+    for name, _t, about in zip(names, tables, descriptions(document)):
         cell = ws.cell(row=row, column=1)
         _put_text(cell, name)
         cell.hyperlink = f"#'{name.replace(chr(39), chr(39) * 2)}'!A1"
@@ -356,7 +357,7 @@ def xlsx_workbook(document: Document) -> Workbook:
     tables = document.tables()
     names = sheet_names(tables, [b.text for b in document.blocks if isinstance(b, Heading)])
     wb = Workbook()
-    cover = wb.active
+    cover = wb.worksheets[0]  # a new workbook's one sheet
     cover.title = COVER
     _cover(cover, document, names, tables)
     for name, t, about in zip(names, tables, descriptions(document)):
