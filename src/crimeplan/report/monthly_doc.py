@@ -70,7 +70,8 @@ def monthly_document(results: Results, *, edition: str = "internal", with_charts
     meta.insert(1, ("Snapshot", f"{results.series.snapshot_id} (data extracted {results.series.extract_date})"))
     # "Kent Police: recorded crime, February 2019", not a second colon after the plan's own
     joiner = ", " if ":" in plan.title else ": "
-    return Document(title=f"{plan.title}{joiner}{results.to_month.strftime('%B %Y')}", subtitle=results.series.force or "",
+    return Document(title=f"{plan.title}{joiner}{results.to_month.strftime('%B %Y')}",
+                    subtitle=results.series.force or "",
                     metadata=meta, blocks=blocks, footnotes=notes.items,
                     sensitivity=dict(meta)["Sensitivity"])
 
