@@ -11,19 +11,11 @@ from crimeplan.plans import load_plan
 from crimeplan.report.build import build_document
 from crimeplan.report.document import BulletList, Table
 from crimeplan.results import compute
-from crimeplan.store import Store
-from crimeplan.synth import generate
-
-TABLES = ["areas", "crimes", "incidents", "casualties", "peers", "events"]
 
 
 @pytest.fixture(scope="module")
-def results(tmp_path_factory):
-    root = tmp_path_factory.mktemp("msg")
-    files = generate(root / "data", seed=11, to_month="2025-12", years=3, scale=0.03)
-    with Store(root / "s.duckdb") as store:
-        store.load({t: [files[t]] for t in TABLES}, extract_date=dt.date(2025, 12, 31))
-        yield compute(store, load_plan("monthly-performance"), dt.date(2025, 12, 1))
+def results(msg_store):
+    return compute(msg_store, load_plan("monthly-performance"), dt.date(2025, 12, 1))
 
 
 def test_every_compared_measure_has_its_figures(results):

@@ -19,22 +19,15 @@ from crimeplan.report.build import build_document
 from crimeplan.report.render import render
 from crimeplan.report.render._common import BETTER_FILL, WORSE_FILL
 from crimeplan.results import compute
-from crimeplan.store import Store
-from crimeplan.synth import generate
 
-TABLES = ["areas", "crimes", "incidents", "casualties", "peers", "events"]
 TO = dt.date(2025, 12, 1)
 REAL_TEXT = "Burglary prevention week ran in every district; repeat locations were visited."
 SAMPLE_TEXT = "[SAMPLE] Invented words about the solved rate for the demo."
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory):
-    root = tmp_path_factory.mktemp("msgtable")
-    files = generate(root / "data", seed=11, to_month="2025-12", years=3, scale=0.03)
-    with Store(root / "s.duckdb") as st:
-        st.load({t: [files[t]] for t in TABLES}, extract_date=dt.date(2025, 12, 31))
-        yield st
+def store(msg_store):
+    return msg_store
 
 
 def _plan(colour_by: str = "aspiration", peers: list[str] | None = None, commentary: str | None = None):
