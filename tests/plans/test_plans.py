@@ -70,3 +70,39 @@ def test_filter_language_accepts_its_forms():
                  "response_minutes <= (15 if urban else 20)", "not_null(victim_id) and grade != 2"]:
         tree = expr.parse(text, cols)
         assert expr.names(tree) <= cols
+
+
+TABLES_PLAN = """id: p
+title: P
+areas_of_focus:
+  - id: a
+    title: A
+    measures:
+      - id: ok
+        label: OK
+        source: crimes
+    tables:
+      - kind: by_financial_year_month
+        measures: [ok, elsewhere]
+"""
+
+
+def test_a_declared_table_names_only_its_own_measures(tmp_path):
+    """A priority's `tables:` may list only that priority's measures; the error says which."""
+    path = tmp_path / "p.yaml"
+    path.write_text(TABLES_PLAN)
+    with pytest.raises(BadInput, match=r"by_financial_year_month names \['elsewhere'\]") as err:
+        load_plan(path)
+    assert str(path) in str(err.value)
+    path.write_text(TABLES_PLAN.replace(", elsewhere", ""))
+    assert [t.measures for t in load_plan(path).areas_of_focus[0].tables] == [["ok"]]
+
+
+def test_the_old_workforce_block_is_refused_saying_where_it_went(tmp_path):
+    """`workforce:` used to hold the population line the diversity table printed; a plan that
+    still has it is told to move it, not silently lose the line."""
+    path = tmp_path / "p.yaml"
+    path.write_text(TABLES_PLAN.replace(", elsewhere", "")
+                    + "workforce:\n  economically_active_ethnic_minority_pct: 7.3\n")
+    with pytest.raises(BadInput, match="reference:"):
+        load_plan(path)

@@ -34,3 +34,34 @@ def test_an_untested_change_is_never_printed_as_a_bare_better_or_worse() -> None
     assert assessment({"assessment": None, "direction": "same"}) == ("Same", None)
     assert assessment({"assessment": "significantly worse", "direction": "worse"}) == ("Significantly worse", "worse")
     assert assessment({"assessment": "no significant change", "direction": "worse"})[0] == "No significant change"
+
+
+def test_a_plan_declares_a_by_year_table_for_any_measure(tmp_path) -> None:
+    """No report code names a measure: a plan can ask for seed 003's 'financial year by month'
+    table for all crime, and the table shows each month's count under its financial year."""
+    import datetime as dt
+
+    import yaml
+
+    from crimeplan.plans import load_plan
+    from crimeplan.report.sections import area_tables
+    from crimeplan.results import compute
+    from crimeplan.store import Store
+    from tests.conftest import AREAS, write_csv
+
+    rows = [{"crime_id": f"C{i}", "recorded_date": f"2024-{m:02d}-10", "offence_code": "8N",
+             "offence_group": "Violence with injury", "district": "A"}
+            for i, m in enumerate([4, 4, 5, 6, 6, 6], start=1)]  # Apr 2, May 1, Jun 3
+    store = Store(tmp_path / "s.duckdb")
+    store.load({"areas": [write_csv(tmp_path / "a.csv", "areas", AREAS)],
+                "crimes": [write_csv(tmp_path / "c.csv", "crimes", rows)]}, extract_date=dt.date(2024, 6, 30))
+    plan_file = tmp_path / "p.yaml"
+    plan_file.write_text(yaml.safe_dump({"id": "p", "title": "P", "areas_of_focus": [{
+        "id": "a", "title": "A", "measures": [{"id": "all", "label": "All crime", "source": "crimes"}],
+        "tables": [{"kind": "by_financial_year_month", "measures": ["all"]}]}]}))
+    plan = load_plan(plan_file)
+    results = compute(store, plan, dt.date(2024, 6, 1))
+    [table] = area_tables(results, plan.areas_of_focus[0])
+    assert table.header[:4] == ["Financial year", "Apr", "May", "Jun"]
+    assert [c.text for c in table.rows[0][:4]] == ["2024/25", "2.00", "1.00", "3.00"]
+    store.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import datetime as dt
 import functools
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -255,6 +255,28 @@ class Commitment(Strict):
     who_uncertain: bool = False
 
 
+class Reference(Strict):
+    """A fixed comparison line under a table (e.g. the economically active population's share)."""
+
+    label: str
+    value: float
+
+
+class AreaTable(Strict):
+    """A table a priority shows besides its performance table, declared in the plan.
+
+    `by_financial_year_month`: each measure's monthly values, a row per financial year and a
+    column per month, with this year's variance to last (seed 003's sickness hours).
+    `this_year_last_year`: each measure's latest figure against the year before and the % point
+    difference, under one heading, with an optional reference line (seed 003's workforce diversity).
+    """
+
+    kind: Literal["by_financial_year_month", "this_year_last_year"]
+    measures: list[str] = Field(min_length=1)
+    title: str | None = None  # the heading of the first column (this_year_last_year)
+    reference: Reference | None = None
+
+
 class AreaOfFocus(Strict):
     """An area of focus (monthly report) or priority (Police and Crime Plan)."""
 
@@ -267,6 +289,16 @@ class AreaOfFocus(Strict):
     measures: list[Measure] = Field(default_factory=list)
     commitments: list[Commitment] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
+    tables: list[AreaTable] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _tables_name_own_measures(self) -> AreaOfFocus:
+        own = {m.id for m in self.measures}
+        for t in self.tables:
+            unknown = [mid for mid in t.measures if mid not in own]
+            if unknown:
+                raise ValueError(f"tables: {t.kind} names {unknown}, not measures of area {self.id!r}")
+        return self
 
 
 class MSGMeasure(Strict):
@@ -326,8 +358,15 @@ class Plan(Strict):
     # report metadata: version, unit, author, owner, sensitivity, public_sensitivity
     metadata: dict[str, str] = Field(default_factory=dict)
     disclosure_threshold: int = Field(default=5, ge=1)
-    workforce: dict[str, float] = Field(default_factory=dict)
     commentary: str | None = None  # a CSV beside the plan: commitment,quarter,text,who
+
+    @model_validator(mode="before")
+    @classmethod
+    def _workforce_moved(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "workforce" in data:
+            raise ValueError("workforce: is no longer read; give the population line as `reference:` "
+                             "on the priority's `tables:` entry (docs/writing-measures.md, 'Tables')")
+        return data
 
     @model_validator(mode="after")
     def _one_force(self) -> Plan:

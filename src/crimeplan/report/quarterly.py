@@ -19,7 +19,7 @@ from crimeplan.report.document import (
     Paragraph,
     Table,
 )
-from crimeplan.report.sections import SAMPLE_CAPTION, diversity_blocks, msg_blocks, sickness_blocks
+from crimeplan.report.sections import SAMPLE_CAPTION, area_tables, msg_blocks
 from crimeplan.results import Results
 
 
@@ -78,8 +78,7 @@ def quarterly_document(results: Results, *, edition: str = "internal",
                 figure = spc_figure(results, m, quarterly_points=True)
                 if figure is not None:
                     blocks.append(figure)
-        blocks += sickness_blocks(results, area)
-        blocks += diversity_blocks(results, area)
+        blocks += area_tables(results, area)
         commitments = _commentary_table(results, i, commentary, quarter, notes, public=edition == "public")
         if commitments is not None:
             blocks.append(Heading("Commitments", 2))

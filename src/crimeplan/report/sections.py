@@ -14,7 +14,7 @@ from crimeplan.contract.forces import same_force
 from crimeplan.narrative import executive_summary
 from crimeplan.periods import financial_quarter
 from crimeplan.plans.commentary import MSG_PREFIX, Commentary, shown_commentary
-from crimeplan.plans.model import AreaOfFocus
+from crimeplan.plans.model import AreaOfFocus, AreaTable, Measure
 from crimeplan.report import format as fmt
 from crimeplan.report.common import number_cell, number_format, period_free_label
 from crimeplan.report.document import Block, BulletList, Cell, Footnotes, Heading, Paragraph, Table
@@ -215,66 +215,70 @@ def _msg_commentary(r: dict[str, Any], commentary: dict[tuple[str, str], Comment
     return shown_commentary(found, public)
 
 
-def sickness_blocks(results: Results, area: AreaOfFocus) -> list[Block]:
-    """Average hours lost per person by financial year and month, with the variance row."""
+def area_tables(results: Results, area: AreaOfFocus) -> list[Block]:
+    """The tables the plan declares for a priority (`tables:`), in the order it gives them."""
     blocks: list[Block] = []
-    for m in area.measures:
-        if not (m.aggregation == "per_head" and m.source == "workforce" and m.unit == "hours"):
-            continue
-        if m.id in results.series.unavailable:
-            continue
-        mv = force_values(results.monthly, m.id)
-        by_fy: dict[str, dict[int, float]] = {}
-        for month, value, state in zip(mv.month, mv.value, mv.state):
-            if state != "value" or fmt.missing(value):
-                continue
-            fy = financial_quarter(month).split(" ")[0]
-            by_fy.setdefault(fy, {})[(month.month - 4) % 12] = float(value)
-        years = sorted(by_fy)
-        rows = [[Cell(fy)] + [number_cell(by_fy[fy].get(i), 2, empty="") for i in range(12)] for fy in years]
-        if len(years) >= 2:
-            this, last = by_fy[years[-1]], by_fy[years[-2]]
-            variance = [fmt.printed_change(last[i], this[i], 2) if i in this and i in last else None
-                        for i in range(12)]
-            rows.append([Cell(f"{years[-1]} variance to {years[-2]}", style="strong")]
-                        + [number_cell(v, 2, empty="") for v in variance])
-        label = period_free_label(m)
-        # a sheet name must fit 31 characters: "Hours lost per member of staff", not "Average hours lost"
-        per = re.search(r"\bper (.+)$", label)
-        name = f"Hours lost per {per.group(1)}" if per and len(per.group(1)) <= 16 else label
-        blocks.append(Table(name, ["Financial year", *MONTHS], rows,
-                            caption=f"{label}: average hours lost per person in each month"))
+    for spec in area.tables:
+        measures = [area_measure for mid in spec.measures for area_measure in area.measures if area_measure.id == mid]
+        if spec.kind == "by_financial_year_month":
+            blocks += [b for m in measures if (b := _by_financial_year_month(results, m)) is not None]
+        else:
+            blocks += _this_year_last_year(results, spec, measures)
     return blocks
 
 
+def _by_financial_year_month(results: Results, m: Measure) -> Table | None:
+    """A measure's monthly values: a row per financial year, a column per month, and the variance row."""
+    if m.id in results.series.unavailable:
+        return None
+    mv = force_values(results.monthly, m.id)
+    by_fy: dict[str, dict[int, float]] = {}
+    for month, value, state in zip(mv.month, mv.value, mv.state):
+        if state != "value" or fmt.missing(value):
+            continue
+        fy = financial_quarter(month).split(" ")[0]
+        by_fy.setdefault(fy, {})[(month.month - 4) % 12] = float(value)
+    years = sorted(by_fy)
+    decimals = 2  # a month's figure is a twelfth of a year's: two places, whatever the year's
+    rows = [[Cell(fy)] + [number_cell(by_fy[fy].get(i), decimals, empty="") for i in range(12)] for fy in years]
+    if len(years) >= 2:
+        this, last = by_fy[years[-1]], by_fy[years[-2]]
+        variance = [fmt.printed_change(last[i], this[i], decimals) if i in this and i in last else None
+                    for i in range(12)]
+        rows.append([Cell(f"{years[-1]} variance to {years[-2]}", style="strong")]
+                    + [number_cell(v, decimals, empty="") for v in variance])
+    label = period_free_label(m)
+    # a sheet name must fit 31 characters: "Hours lost per member of staff", not "Average hours lost"
+    per = re.search(r"\bper (.+)$", label)
+    name = f"Hours lost per {per.group(1)}" if per and len(per.group(1)) <= 16 and m.unit == "hours" else label
+    return Table(name, ["Financial year", *MONTHS], rows, caption=f"{label}: each month's figure")
 
-def diversity_blocks(results: Results, area: AreaOfFocus) -> list[Block]:
-    """Ethnic minority employees: this year against last, % point difference, against the population."""
+
+def _this_year_last_year(results: Results, spec: AreaTable, measures: list[Measure]) -> list[Block]:
+    """Each measure's latest figure against the year before and the % point difference, with an
+    optional reference line; the title is the first column's heading, dropped from each label."""
     table = results.table
+    title = spec.title or "Measure"
     rows: list[list[Cell]] = []
     periods: tuple[str, str] | None = None
-    for m in area.measures:
-        if not (m.source == "workforce" and m.numerator == "ethnic_minority"):
-            continue
+    for m in measures:
         rec = table[(table.measure_id == m.id) & (table.area_level == "force")]
         if rec.empty:
             continue
         r = rec.iloc[0].to_dict()
         periods = periods or (str(r.get("previous_period") or ""), str(r.get("current_period") or ""))
-        rows.append([Cell(m.label.replace("Ethnic minority employees - ", "")),
-                     number_cell(r.get("previous_value"), 2, measure_id=m.id, field="previous_value"),
-                     number_cell(r.get("current_value"), 2, measure_id=m.id, field="current_value"),
-                     number_cell(fmt.printed_change(r.get("previous_value"), r.get("current_value"), 2)
-                                 if r.get("comparable") is True else None, 2, measure_id=m.id, field="pp_change")])
-    if not rows:
+        rows.append([Cell(m.label.removeprefix(f"{title} - ")),
+                     number_cell(r.get("previous_value"), m.decimals, measure_id=m.id, field="previous_value"),
+                     number_cell(r.get("current_value"), m.decimals, measure_id=m.id, field="current_value"),
+                     number_cell(fmt.printed_change(r.get("previous_value"), r.get("current_value"), m.decimals)
+                                 if r.get("comparable") is True else None, m.decimals,
+                                 measure_id=m.id, field="pp_change")])
+    if not rows or periods is None:
         return []
-    population = results.plan.workforce.get("economically_active_ethnic_minority_pct")
-    if population is not None:
-        rows.append([Cell("Ethnic minority economically active population"), Cell("-"),
-                     Cell(fmt.number(population, 2), float(population), "0.00"), Cell("-")])
-    assert periods is not None
-    return [Table("Workforce diversity", ["Ethnic minority employees", periods[0], periods[1],
-                                          "% pt. difference"], rows,
-                  caption="Ethnic minority employees (% of each group) against the economically active population")]
+    ref = spec.reference
+    if ref is not None:
+        rows.append([Cell(ref.label), Cell("-"), Cell(fmt.number(ref.value, 2), float(ref.value), "0.00"), Cell("-")])
+    caption = f"{title} (% of each group)" + (f" against the {ref.label[0].lower() + ref.label[1:]}" if ref else "")
+    return [Table(title, [title, periods[0], periods[1], "% pt. difference"], rows, caption=caption)]
 
 
