@@ -251,7 +251,7 @@ def _by_financial_year_month(results: Results, m: Measure) -> Table | None:
     # a sheet name must fit 31 characters: "Hours lost per member of staff", not "Average hours lost"
     per = re.search(r"\bper (.+)$", label)
     name = f"Hours lost per {per.group(1)}" if per and len(per.group(1)) <= 16 and m.unit == "hours" else label
-    return Table(name, ["Financial year", *MONTHS], rows, caption=f"{label}: each month's figure")
+    return Table(name, ["Financial year", *MONTHS], rows, caption=f"{label}, by financial year and month")
 
 
 def _this_year_last_year(results: Results, spec: AreaTable, measures: list[Measure]) -> list[Block]:
