@@ -205,12 +205,6 @@ def report(
                  "sensitivity": sensitivity, "date": date}
     with Store(store, read_only=True) as st, _progress("computing") as say:
         res = run(st, p, month, snapshot_id=snapshot, progress=say)  # past the data: exit 2 first
-    if kind == "quarterly" and month.month % 3:
-        from crimeplan.periods import last_quarter_end
-
-        raise BadInput(f"the quarterly update describes a whole financial quarter: --to must be the last "
-                       f"month of one (March, June, September or December); the latest before {to} is "
-                       f"{last_quarter_end(month):%Y-%m}", field="--to")
     document = build_document(kind, res, edition=edition, commentary=commentary,
                               overrides={k: v for k, v in overrides.items() if v})
     with atomic_output(out) as tmp:

@@ -10,9 +10,8 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from crimeplan.contract.schema import TABLES
-from crimeplan.periods import month_end
+from crimeplan.periods import last_march, month_end
 from crimeplan.plans import load_plan, shipped_plans
-from crimeplan.report.annual import last_march
 from crimeplan.report.build import build_document
 from crimeplan.report.render import FORMATS, render_all
 from crimeplan.results import compute, write_results

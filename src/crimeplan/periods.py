@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-__all__ = ["Window", "add_months", "financial_quarter", "financial_year", "last_quarter_end",
+__all__ = ["Window", "add_months", "financial_quarter", "financial_year", "last_march", "last_quarter_end",
            "missing_months", "month_end", "month_label", "month_ranges", "month_start", "months_between",
            "quarter_label", "quarter_last_month", "quarter_ordinal", "window"]
 
@@ -99,6 +99,11 @@ def financial_quarter(month: dt.date) -> str:
 def last_quarter_end(month: dt.date) -> dt.date:
     """The first day of the last month of the latest financial quarter that ends on or before `month`."""
     return add_months(month.replace(day=1), -(month.month % 3))
+
+
+def last_march(month: dt.date) -> dt.date:
+    """The latest March on or before a month (the end of the last complete financial year)."""
+    return dt.date(month.year if month.month >= 3 else month.year - 1, 3, 1)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,8 @@ def test_shipped_monthly_plan_has_the_issue_measures():
     assert reoff.lag_months == 6 and reoff.windows == ["month"]
 
 
-BAD_PLAN = """id: p
+# one area with one measure; the tests below add to it
+PLAN_HEAD = """id: p
 title: P
 areas_of_focus:
   - id: a
@@ -28,7 +29,9 @@ areas_of_focus:
       - id: ok
         label: OK
         source: crimes
-      - id: broken
+"""
+
+BAD_PLAN = PLAN_HEAD + """      - id: broken
         label: Broken
         source: crimes
         filter: district == 'A' and __import__('os')
@@ -72,16 +75,7 @@ def test_filter_language_accepts_its_forms():
         assert expr.names(tree) <= cols
 
 
-TABLES_PLAN = """id: p
-title: P
-areas_of_focus:
-  - id: a
-    title: A
-    measures:
-      - id: ok
-        label: OK
-        source: crimes
-    tables:
+TABLES_PLAN = PLAN_HEAD + """    tables:
       - kind: by_financial_year_month
         measures: [ok, elsewhere]
 """

@@ -15,14 +15,15 @@ import openpyxl
 import pytest
 
 from crimeplan.contract.schema import TABLES
+from crimeplan.periods import last_march
 from crimeplan.plans import load_plan
-from crimeplan.report.annual import last_march
 from crimeplan.report.build import build_document
 from crimeplan.report.render import render
 from crimeplan.results import compute
 from crimeplan.store import Store
 from crimeplan.synth import generate
 from tests.cli_helpers import run_cli
+from tests.printed import printed_number, printed_places
 from tests.report_render.test_html import parse
 
 TO = dt.date(2026, 3, 1)
@@ -116,20 +117,6 @@ def _half_up(x: float, places: int) -> Decimal:
     return Decimal(repr(float(x))).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
-def _number(text: str) -> Decimal | None:
-    """A printed figure as a number: '1,234', '17.5%', '£5.7m', '-£0.1m', '0.3 % pts'; None for n/a, -, [c]."""
-    cleaned = re.sub(r"[£,%\s]|pts$|m$", "", text)
-    try:
-        return Decimal(cleaned)
-    except ArithmeticError:
-        return None
-
-
-def _places(text: str) -> int:
-    digits = re.sub(r"[^0-9.]", "", text)
-    return len(digits.split(".")[1]) if "." in digits else 0
-
-
 def _expected_header() -> list[str]:
     return ["Police and Crime Plan Priorities", "Police Priority Indicators",
             f"12 months to {TO:%b} {TO.year - 1}", f"12 months to {TO:%b %Y}",
@@ -205,7 +192,7 @@ def test_measures_whose_figures_cannot_be_produced_print_n_a_and_say_why(annual)
     notes = re.findall(r'<li id="cp-note-\d+">(.*?)</li>', html)
     da = results.plan.measure("da_incidents")
     row = rows[da.label]
-    assert row[2] == "n/a" and _number(row[3]) is not None and row[4:6] == ["-", "-"]
+    assert row[2] == "n/a" and printed_number(row[3]) is not None and row[4:6] == ["-", "-"]
     assert any(n.startswith(da.label) and "October 2024" in n and "cannot be produced" in n for n in notes)
     rape = results.plan.measure("rape_offences")
     assert rows[rape.label][2:6] == ["n/a", "n/a", "-", "-"]
@@ -255,11 +242,11 @@ def test_differences_follow_from_the_printed_figures(annual):
     checked = 0
     for rows in (_html(out[("internal", ".html")]).rows[1:], _docx_rows(out[("internal", ".docx")])[1:]):
         for row in rows:
-            a, b = _number(row[2]), _number(row[3])
+            a, b = printed_number(row[2]), printed_number(row[3])
             if a is None or b is None:
                 continue
-            places = max(_places(row[2]), _places(row[3]))
-            assert _number(row[4]) == (b - a).quantize(Decimal(1).scaleb(-places)), row
+            places = max(printed_places(row[2]), printed_places(row[3]))
+            assert printed_number(row[4]) == (b - a).quantize(Decimal(1).scaleb(-places)), row
             if row[2].endswith("%"):
                 assert row[4].endswith(" % pts") and row[5] == "-", row
             elif a:

@@ -20,6 +20,7 @@ from crimeplan.report.render import render
 from crimeplan.results import compute
 from crimeplan.store import Store
 from crimeplan.synth import generate
+from tests.printed import printed_number, printed_places
 
 TABLES = list(CONTRACT_TABLES)
 TO = dt.date(2026, 3, 1)
@@ -207,17 +208,9 @@ def test_public_edition_does_not_chart_small_monthly_counts(published):
 
 
 def _number(text: str) -> float | None:
-    """A printed figure back as a number ('1,234', '16.9%', '£7.9m', '47s'); None for N/A, [c], -."""
-    cleaned = re.sub(r"[£,%\s]|m$|s$|mins$|% pts$", "", text.strip())
-    try:
-        return float(cleaned)
-    except ValueError:
-        return None
-
-
-def _decimals(text: str) -> int:
-    digits = re.sub(r"[^0-9.]", "", text)
-    return len(digits.split(".")[1]) if "." in digits else 0
+    """A printed figure back as a float (fmt.number rounds floats), None for N/A, [c], -."""
+    value = printed_number(text)
+    return None if value is None else float(value)
 
 
 def test_every_printed_difference_follows_from_the_printed_figures(published):
@@ -241,7 +234,7 @@ def test_every_printed_difference_follows_from_the_printed_figures(published):
                 a, b = _number(cells[last]), _number(cells[this])
                 if a is None or b is None:
                     continue
-                places = max(_decimals(cells[last]), _decimals(cells[this]))
+                places = max(printed_places(cells[last]), printed_places(cells[this]))
                 for name in diffs:
                     shown = cells[header.index(name)]
                     if _number(shown) is None:

@@ -5,8 +5,7 @@ Public modules: `build` (a document of any kind and edition), `annual`, `monthly
 (shared pieces of the builders), `sparkline`, `spc_chart` (charts), and the package `render`.
 """
 
-from crimeplan.report.annual import last_march
 from crimeplan.report.build import EDITIONS, KINDS, build_document
 from crimeplan.report.document import Document
 
-__all__ = ["EDITIONS", "KINDS", "Document", "build_document", "last_march"]
+__all__ = ["EDITIONS", "KINDS", "Document", "build_document"]

@@ -12,6 +12,7 @@ import datetime as dt
 from typing import Any
 
 from crimeplan.errors import BadInput
+from crimeplan.periods import last_march
 from crimeplan.plans.model import AreaOfFocus, Measure
 from crimeplan.report import format as fmt
 from crimeplan.report.common import (
@@ -31,12 +32,7 @@ DIFFERENCES = ["Number Difference", "% Difference", "Further Info"]
 NOT_AVAILABLE = "n/a"
 
 
-def last_march(month: dt.date) -> dt.date:
-    """The latest March on or before a month (the end of the last complete financial year)."""
-    return dt.date(month.year if month.month >= 3 else month.year - 1, 3, 1)
-
-
-def financial_year(march: dt.date) -> str:
+def _year_label(march: dt.date) -> str:
     """The financial year ending in this March, as seed 004 writes it: '2016-17'."""
     return f"{march.year - 1}-{str(march.year)[-2:]}"
 
@@ -119,7 +115,7 @@ def annual_document(results: Results, *, edition: str = "internal",
     last_label = f"12 months to {month:%b} {month.year - 1}"
     this_label = f"12 months to {month:%b %Y}"
     force = force_name(results)
-    year = financial_year(month)
+    year = _year_label(month)
     rows: list[list[Cell]] = []
     for i, area in enumerate(plan.areas_of_focus):
         first = True

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
-from crimeplan.periods import financial_quarter
+from crimeplan.errors import BadInput
+from crimeplan.periods import financial_quarter, last_quarter_end
 from crimeplan.plans.commentary import Commentary, plan_commentary, shown_commentary
 from crimeplan.report.common import headline_key_points, metadata, performance_table, quality_blocks, spc_figure
 from crimeplan.report.document import (
@@ -45,10 +47,19 @@ def _commentary_table(results: Results, area_index: int, commentary: dict[tuple[
                  caption=caption, widths=[3.0, 5.0, 1.6])
 
 
+def check_quarter_end(month: dt.date) -> None:
+    """Refuse a period that is not a financial quarter's end: the update describes whole quarters."""
+    if month.month % 3:
+        raise BadInput(f"the quarterly update describes a whole financial quarter: --to must be the last "
+                       f"month of one (March, June, September or December); the latest before "
+                       f"{month:%Y-%m} is {last_quarter_end(month):%Y-%m}", field="--to")
+
+
 def quarterly_document(results: Results, *, edition: str = "internal",
                        commentary_path: str | Path | None = None,
                        overrides: dict[str, str] | None = None) -> Document:
     """Lay the results out as the Police and Crime Plan quarterly update."""
+    check_quarter_end(results.to_month)
     plan = results.plan
     notes = Footnotes()
     quarter = financial_quarter(results.to_month)
