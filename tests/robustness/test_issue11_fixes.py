@@ -22,8 +22,8 @@ from crimeplan.store import Store
 from tests.cli_helpers import run_cli
 from tests.robustness._cases import reconciliation, rows, text
 from tests.robustness._importer_cases import SOURCES, write
+from tests.sources.conftest import REAL  # the one place tests find the real data
 
-REAL = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "real"
 POPULATION = REAL / "population" / "pfa_population_mid2018_ons.csv"
 # these tests quarantine rows on purpose: the month-loss rule (issue 9) is tested elsewhere
 EXTRACT = ("--extract-date", "2024-12-31", "--accept-quarantine")
