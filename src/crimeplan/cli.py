@@ -9,12 +9,17 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
 
 from crimeplan._atomic import atomic_output
 from crimeplan.errors import BadInput, StoreBusy
+
+if TYPE_CHECKING:
+    from crimeplan.report.document import Document
+    from crimeplan.results import Results
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Performance reporting for police forces and Police and Crime Commissioners.")
@@ -53,6 +58,11 @@ def _day(value: str | None, option: str) -> dt.date | None:
     if not 1900 <= out.year <= 2200:
         raise BadInput(f"{option} {value!r} is not a plausible date (years 1900-2200)", field=option)
     return out
+
+
+def _warn(message: str) -> None:
+    """A warning on standard error: said, never fatal."""
+    Console(stderr=True, highlight=False).print(f"warning: {message}")
 
 
 @contextmanager
@@ -142,10 +152,10 @@ def compute(
     out: Path = typer.Option(..., "--out", help="the results export: a .csv, .parquet or .json file"),
     snapshot: int | None = typer.Option(None, "--snapshot", help=SNAPSHOT_HELP),
 ) -> None:
-    """Compute a plan as of a month end and write the results export."""
+    """Compute a plan as of a month end, keep the results in the store and write the results export."""
     from crimeplan.plans import load_plan
     from crimeplan.results import compute as run
-    from crimeplan.results import write_results
+    from crimeplan.results import save, write_results
     from crimeplan.store import Store
 
     p = load_plan(plan)
@@ -154,6 +164,8 @@ def compute(
         raise BadInput("the results file must end in .csv, .parquet or .json", file=str(out))
     with Store(store, read_only=True) as st, _progress("computing") as say:
         res = run(st, p, month, snapshot_id=snapshot, progress=say)
+    with Store(store) as st:  # kept for reports, exports and the dashboard (replacing any older run)
+        save(st, res)
     with atomic_output(out) as tmp:
         write_results(res.table, tmp)
     console.print(f"wrote {out} ({len(res.table)} rows)")
@@ -188,8 +200,7 @@ def report(
     from crimeplan.plans import load_plan
     from crimeplan.report.build import EDITIONS, KINDS, build_document
     from crimeplan.report.render import render
-    from crimeplan.results import compute as run
-    from crimeplan.store import Store
+    from crimeplan.results import results_for
 
     if kind not in KINDS:
         raise BadInput(f"report kind {kind!r} is not one of: " + ", ".join(KINDS), field="KIND")
@@ -203,13 +214,30 @@ def report(
     month = _month(to)
     overrides = {"author": author, "owner": owner, "version": version, "unit": unit,
                  "sensitivity": sensitivity, "date": date}
-    with Store(store, read_only=True) as st, _progress("computing") as say:
-        res = run(st, p, month, snapshot_id=snapshot, progress=say)  # past the data: exit 2 first
+    with _progress("computing") as say:  # stored results, else computed (past the data: exit 2 first)
+        res = results_for(store, p, month, snapshot, progress=say, warn=_warn)
     document = build_document(kind, res, edition=edition, commentary=commentary,
                               overrides={k: v for k, v in overrides.items() if v})
     with atomic_output(out) as tmp:
         render(document, tmp)
-    console.print(f"wrote {out}")
+    sidecar = _write_manifest(document, res, store, kind=kind, edition=edition, out=out)
+    console.print(f"wrote {out} (and what it was made from: {sidecar.name})")
+
+
+def _write_manifest(document: Document, res: Results, store: Path, *, kind: str, edition: str, out: Path) -> Path:
+    """The manifest beside a report: snapshot, files and checksums, plan hash, every figure's row."""
+    import json
+
+    from crimeplan.report.lineage import MANIFEST_SUFFIX, manifest
+    from crimeplan.store import Store
+
+    with Store(store, read_only=True) as st:
+        files = st.files(res.context.snapshot_id)
+    data = manifest(document, res, kind=kind, edition=edition, file_name=out.name, files=files)
+    sidecar = out.with_name(out.name + MANIFEST_SUFFIX)
+    with atomic_output(sidecar) as tmp:
+        Path(tmp).write_text(json.dumps(data, indent=1, default=str), encoding="utf-8")
+    return sidecar
 
 
 @app.command(name="import")
@@ -308,14 +336,13 @@ def export(
         raise BadInput("the export file must end in .csv or .parquet", file=str(out))
     if table == "series":
         from crimeplan.plans import load_plan
-        from crimeplan.results import compute as run
-        from crimeplan.results import series_table
+        from crimeplan.results import results_for, series_table
 
         if not plan or not to:
             raise BadInput("`export series` needs --plan and --to", field="--plan/--to")
         p, month = load_plan(plan), _month(to)
-        with Store(store, read_only=True) as st, _progress("computing") as say:
-            res = run(st, p, month, snapshot_id=snapshot, progress=say)
+        with _progress("computing") as say:
+            res = results_for(store, p, month, snapshot, progress=say, warn=_warn)
         data = series_table(res.monthly)
         write_table(data, out)
         console.print(f"wrote {out} ({data.num_rows} rows)")

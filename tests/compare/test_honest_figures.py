@@ -15,7 +15,8 @@ import yaml
 from crimeplan.narrative import key_points
 from crimeplan.periods import add_months
 from crimeplan.plans import load_plan
-from crimeplan.report.common import series_facts, spc_figure
+from crimeplan.report.common import spc_figure
+from crimeplan.results._analysis import series_facts
 from crimeplan.results import compute
 from crimeplan.store import Store
 from tests.cli_helpers import run_cli
@@ -154,9 +155,10 @@ def test_a_window_over_the_missing_month_is_not_computable(gap_results):
 
 def test_spc_trend_and_key_points_use_values_only(gap_results):
     m = gap_results.plan.measure("all_crime")
-    facts, _ = series_facts(gap_results, m)
+    facts, _ = series_facts(gap_results.monthly, gap_results.context, m, gap_results.to_month)
     assert facts.numerators[facts.months.index(GAP)] is None
     points = key_points(facts)
+    assert gap_results.key_points["all_crime"] == tuple(points)  # the results keep these very points
     for p in points:
         assert "0 " not in p.text.split("(")[0] and "Jun 2023" not in p.text, p.text
         assert all(v != 0 for v in p.numbers.values() if isinstance(v, (int, float))

@@ -8,8 +8,19 @@ import re
 import pytest
 import vl_convert as vlc
 
-from crimeplan.report.spc_chart import spc_spec
+from crimeplan.results import Chart, ChartPoint
+from crimeplan.results._spec import spc_spec
 from crimeplan.stats import spc
+
+
+def _chart(values: list[float], periods: list[dt.date]) -> Chart:
+    """A stored chart as the results layer keeps it, from an XmR of the values."""
+    result = spc(values, "down")
+    points = tuple(ChartPoint(period=d, label=d.strftime("%b %Y"), value=p.value, mean=p.mean,
+                              lower=p.lower_limit, upper=p.upper_limit, cause=p.special_cause, rule=p.rule,
+                              segment=p.segment, count=p.value)
+                   for p, d in zip(result.points, periods))
+    return Chart("m", "monthly", points, result.variation_icon)
 
 
 def _months(first: dt.date, n: int) -> list[dt.date]:
@@ -30,7 +41,7 @@ def test_month_labels_are_distinct_ordered_and_few(n: int, most: int) -> None:
     """A 5-month chart once printed 'Oct 18' four times (weekly ticks); no label may repeat."""
     periods = _months(dt.date(2018, 10, 1), n)
     values = [100.0 + (i % 4) for i in range(n)]
-    svg = vlc.vegalite_to_svg(spc_spec(spc(values, "down"), periods, "test"))
+    svg = vlc.vegalite_to_svg(spc_spec(_chart(values, periods), "test"))
     labels = _x_labels(svg)
     assert labels, "the axis prints no month labels"
     assert len(labels) == len(set(labels)), f"repeated axis labels: {labels}"

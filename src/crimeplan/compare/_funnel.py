@@ -23,9 +23,6 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from scipy import optimize, special
-from scipy import stats as st
-
 from crimeplan.stats import count_ci
 
 #: The two funnel levels and the keys they have in ``funnel_limits``' answer.
@@ -38,11 +35,13 @@ _METHODS = {"proportion": ("wilson", "exact"), "rate": ("exact", "byar")}
 
 def _z(confidence: float) -> float:
     """Two-sided standard normal critical value."""
+    from scipy import stats as st  # heavy: imported when first used
     return float(st.norm.isf((1.0 - confidence) / 2.0))
 
 
 def _root(f: Callable[[float], float], lo: float, hi: float) -> float:
     """Where increasing f crosses 0 in [lo, hi] (f(lo) <= 0 <= f(hi)); a jump is returned as its point."""
+    from scipy import optimize  # heavy: imported when first used
     flo, fhi = f(lo), f(hi)
     if flo >= 0:
         return lo
@@ -69,6 +68,7 @@ def _proportion_wilson(p: float, n: float, confidence: float) -> tuple[float, fl
 
 
 def _proportion_exact(p: float, n: float, confidence: float) -> tuple[float, float]:
+    from scipy import stats as st  # heavy: imported when first used
     a = (1.0 - confidence) / 2.0
 
     # upper limit: the x/n whose Clopper-Pearson lower bound, beta(a; x, n-x+1), equals p
@@ -89,6 +89,8 @@ def _proportion_exact(p: float, n: float, confidence: float) -> tuple[float, flo
 
 
 def _rate_exact(expected: float, confidence: float) -> tuple[float, float]:
+    from scipy import special  # heavy: imported when first used
+
     a = (1.0 - confidence) / 2.0
     if expected == 0:
         return (0.0, 0.0)

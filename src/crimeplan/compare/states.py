@@ -9,7 +9,9 @@ not computable; charts, SPC, trends and key points use `value` months only.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Set
 from dataclasses import dataclass
+from typing import Protocol
 
 import pandas as pd
 
@@ -26,6 +28,14 @@ SERIES_COLUMNS = ["measure_id", "area_level", "area", "month", "numerator", "den
                   "state", "reason", "age_months"]
 
 
+class CarriesColumns(Protocol):
+    """Anything that knows the columns each source carries (an engine run, stored results' context)."""
+
+    @property
+    def carried(self) -> Mapping[str, Set[str] | None]:
+        """Source table → the columns it carries (None: not recorded)."""
+
+
 @dataclass(frozen=True)
 class MonthState:
     """One month of a measure: its state and, when it is not a value, why."""
@@ -34,7 +44,7 @@ class MonthState:
     reason: str | None = None
 
 
-def missing_columns(series: SeriesSet, m: Measure) -> list[str]:
+def missing_columns(series: CarriesColumns, m: Measure) -> list[str]:
     """The columns (or column values) the measure needs that its source does not carry.
 
     A source may carry only some values of a column, recorded as `column=value` (police.uk's

@@ -4,7 +4,20 @@ Public modules: `compute` (measures to series), `derived` (derived columns), `se
 engine hands on).
 """
 
-from crimeplan.engine.compute import compute_series
-from crimeplan.engine.series import SeriesSet
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["SeriesSet", "compute_series"]
+from crimeplan.engine.series import SeriesSet, events_in_scope
+
+if TYPE_CHECKING:
+    from crimeplan.engine.compute import compute_series
+
+__all__ = ["SeriesSet", "compute_series", "events_in_scope"]
+
+
+def __getattr__(name: str) -> Any:
+    # Ibis is imported only by code that computes, not by readers of stored results
+    if name == "compute_series":
+        from crimeplan.engine.compute import compute_series
+
+        return compute_series
+    raise AttributeError(f"module 'crimeplan.engine' has no attribute {name!r}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,9 +59,15 @@ class SeriesSet:
         """(date, kind, description) of every event whose scope names the measure or `*`."""
         if self.events is None or self.events.empty:
             return []
-        out = []
-        for rec in self.events.to_dict("records"):
-            scope = {s.strip() for s in str(rec["scope"]).replace(",", ";").split(";")}
-            if "*" in scope or measure_id in scope:
-                out.append((pd.Timestamp(rec["date"]).date(), str(rec["kind"]), str(rec["description"])))
-        return sorted(out)
+        return events_in_scope(self.events.to_dict("records"), measure_id)
+
+
+def events_in_scope(events: Iterable[Mapping[Any, Any]], measure_id: str) -> list[tuple[dt.date, str, str]]:
+    """(date, kind, description) of the events (rows of the events table) whose scope names the
+    measure or `*`, in date order."""
+    out = []
+    for rec in events:
+        scope = {s.strip() for s in str(rec["scope"]).replace(",", ";").split(";")}
+        if "*" in scope or measure_id in scope:
+            out.append((pd.Timestamp(rec["date"]).date(), str(rec["kind"]), str(rec["description"])))
+    return sorted(out)

@@ -23,6 +23,7 @@ from crimeplan.report.common import (
     force_name,
     metadata,
     number_format,
+    row_of,
 )
 from crimeplan.report.document import Block, Cell, Document, Footnotes, Heading, Paragraph, Table
 from crimeplan.results import Results
@@ -79,7 +80,7 @@ def _row_notes(results: Results, m: Measure, r: dict[str, Any], notes: Footnotes
 def _figure(r: dict[str, Any], field: str, m: Measure) -> Cell:
     """A year's figure as the measure prints it (£, %), [c] when withheld, n/a when there is none."""
     if fmt.missing(r.get(field)) and r.get("suppressed") is not True:
-        return Cell(NOT_AVAILABLE, measure_id=m.id, field=field)
+        return Cell(NOT_AVAILABLE, measure_id=m.id, field=field, row=row_of(r))
     return figure_cell(r, field, m)
 
 
@@ -87,14 +88,16 @@ def _differences(r: dict[str, Any], m: Measure) -> list[Cell]:
     """Number and % difference, worked from the printed figures so a reader's calculator agrees;
     '-' where there is nothing to compare and for the % difference of a percentage."""
     if r.get("suppressed") is True:
-        return [Cell("[c]", measure_id=m.id, field="change"), Cell("[c]", measure_id=m.id, field="pct_change")]
+        return [Cell("[c]", measure_id=m.id, field="change", row=row_of(r)),
+                Cell("[c]", measure_id=m.id, field="pct_change", row=row_of(r))]
     comparable = r.get("comparable") is True
     change = fmt.printed_change(r.get("previous_value"), r.get("current_value"), m.decimals)
     pct = fmt.printed_pct_change(r.get("previous_value"), r.get("current_value"), m.decimals)
     number = (Cell(fmt.signed_figure(change, m.unit, m.decimals), float(change), number_format(m.decimals),
-                   measure_id=m.id, field="pp_change" if m.is_percent else "change")
+                   measure_id=m.id, field="pp_change" if m.is_percent else "change", row=row_of(r))
               if comparable and change is not None else Cell("-", measure_id=m.id, field="change"))
-    share = (Cell(fmt.number(pct, 1) + "%", fmt.shown(pct, 1), "0.0", measure_id=m.id, field="pct_change")
+    share = (Cell(fmt.number(pct, 1) + "%", fmt.shown(pct, 1), "0.0", measure_id=m.id, field="pct_change",
+                  row=row_of(r))
              if comparable and pct is not None and not m.is_percent else Cell("-", measure_id=m.id, field="pct_change"))
     return [number, share]
 

@@ -4,34 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import pandas as pd
-import vl_convert as vlc
 
-from crimeplan import stats
 from crimeplan.compare.significance import NOT_TESTED
 from crimeplan.compare.states import force_values
 from crimeplan.compare.values import records
-from crimeplan.narrative import SeriesFacts, key_points, quarterly
-from crimeplan.periods import (
-    add_months,
-    financial_quarter,
-    month_start,
-    quarter_label,
-    quarter_last_month,
-    quarter_ordinal,
-    window,
-)
+from crimeplan.periods import add_months, financial_quarter, month_start, window
 from crimeplan.plans.model import AreaOfFocus, Measure
 from crimeplan.report import format as fmt
 from crimeplan.report.document import BulletList, Cell, Figure, Footnotes, Table
-from crimeplan.report.spc_chart import ICON_TEXT, icon_svg, spc_spec
-from crimeplan.results import Results
+from crimeplan.report.spc_chart import ICON_TEXT, icon_svg
+from crimeplan.results import Chart, Results, chart_spec, spec_digest, svg_of
 
 WINDOW_NAMES = {"12m": "12m", "quarter": "Quarter", "month": "Monthly", "fytd": "FYTD"}
-NOUNS = {"crimes": "offences", "incidents": "incidents", "casualties": "casualties",
-         "calls": "calls", "survey_responses": "responses", "workforce": "people"}
 NUMBER_FORMATS = {0: "#,##0", 1: "#,##0.0", 2: "#,##0.00", 3: "#,##0.000", 4: "#,##0.0000"}
 
 
@@ -40,7 +28,7 @@ WITHHELD_NOTE = "[c] Figure withheld to protect confidentiality (small numbers).
 
 def force_name(results: Results) -> str | None:
     """The force a report is about: the plan's `metadata.force`, else the store's, else the MSG home."""
-    named = results.plan.metadata.get("force") or results.series.force
+    named = results.plan.metadata.get("force") or results.context.force
     return named or (results.plan.msg.home if results.plan.msg else None)
 
 
@@ -71,23 +59,28 @@ def assessment(rec: dict[str, Any]) -> tuple[str, str | None]:
     return f"{direction.capitalize()} (not tested)", None
 
 
+def row_of(rec: Mapping[Any, Any]) -> tuple[str, ...]:
+    """The results row a comparison's figures come from: its window, area level and area."""
+    return ("windows", str(rec["window"]), str(rec["area_level"]), str(rec["area"]))
+
+
 def figure_cell(rec: dict[str, Any], field: str, m: Measure) -> Cell:
     """A results row's figure as the measure prints it (unit, decimals), or [c] when withheld."""
     value: Any = rec.get(field)  # a results cell: a number, None or NaN
     shown = None if fmt.missing(value) or rec.get("suppressed") is True else float(value)
     text = "[c]" if rec.get("suppressed") is True else fmt.figure(value, m.unit, m.decimals)
-    return Cell(text, shown, number_format(m.decimals), measure_id=m.id, field=field)
+    return Cell(text, shown, number_format(m.decimals), measure_id=m.id, field=field, row=row_of(rec))
 
 
 def number_cell(value: Any, decimals: int, *, measure_id: str | None = None, field: str | None = None,
-                hidden: bool = False, empty: str = "N/A") -> Cell:
+                hidden: bool = False, empty: str = "N/A", row: tuple[str, ...] | None = None) -> Cell:
     """A plain number cell: [c] when withheld, `empty` when missing."""
     if hidden:
-        return Cell("[c]", measure_id=measure_id, field=field)
+        return Cell("[c]", measure_id=measure_id, field=field, row=row)
     if fmt.missing(value):
-        return Cell(empty, measure_id=measure_id, field=field)
+        return Cell(empty, measure_id=measure_id, field=field, row=row)
     return Cell(fmt.number(value, decimals), float(value), number_format(decimals),
-                measure_id=measure_id, field=field)
+                measure_id=measure_id, field=field, row=row)
 
 
 def performance_table(results: Results, area: AreaOfFocus, notes: Footnotes, *,
@@ -95,10 +88,11 @@ def performance_table(results: Results, area: AreaOfFocus, notes: Footnotes, *,
                       current_label: str = "This Year") -> Table | None:
     """Measure | last year | this year | Better/Worse | % or % pt. diff. for one area of focus."""
     table = results.table
+    ids = [m.id for m in area.measures]
+    force_rows = records(table[(table.area_level == "force") & table.measure_id.isin(ids)])
     rows: list[list[Cell]] = []
     for m in area.measures:
-        mine = table[(table.measure_id == m.id) & (table.area_level == "force")]
-        for rec in records(mine):
+        for rec in (r for r in force_rows if r["measure_id"] == m.id):
             refs = [notes.ref(t) for t in m.footnotes]
             if isinstance(rec.get("note"), str) and rec["note"]:
                 # the note sits on its row, so it needs no label: rows with one reason share a note
@@ -120,12 +114,12 @@ def performance_table(results: Results, area: AreaOfFocus, notes: Footnotes, *,
             diff_text = fmt.difference(rec) if comparable else "N/A"
             diff_shown = None if not comparable or diff_value is None or fmt.missing(diff_value) else float(diff_value)
             rows.append([
-                Cell(label, footnotes=refs, measure_id=m.id, field="label"),
+                Cell(label, footnotes=refs, measure_id=m.id, field="label", row=row_of(rec)),
                 figure_cell(rec, "previous_value", m),
                 figure_cell(rec, "current_value", m),
-                Cell(text, style=style, measure_id=m.id, field="assessment"),
-                Cell(diff_text, diff_shown,
-                     number_format(m.decimals if m.unit == "percent" else 1), measure_id=m.id, field=diff_field),
+                Cell(text, style=style, measure_id=m.id, field="assessment", row=row_of(rec)),
+                Cell(diff_text, diff_shown, number_format(m.decimals if m.unit == "percent" else 1),
+                     measure_id=m.id, field=diff_field, row=row_of(rec)),
             ])
             if m.survey and rec.get("suppressed") is not True:
                 rows.append([
@@ -140,7 +134,7 @@ def performance_table(results: Results, area: AreaOfFocus, notes: Footnotes, *,
                                     "% or % pt. diff."], rows=rows, widths=[4.5, 1.3, 1.3, 1.8, 1.3])
 
 
-def alarm_notes(alarms: list[Any]) -> list[tuple[str, dt.date, str]]:
+def alarm_notes(alarms: Iterable[Any]) -> list[tuple[str, dt.date, str]]:
     """One footnote per source and month with alarms: (table, month, text), in a reader's words."""
     grouped: dict[tuple[str, dt.date], list[Any]] = {}
     for a in alarms:
@@ -183,7 +177,7 @@ def quality_blocks(results: Results) -> list[BulletList]:
     """The data-quality alarms in the two years a report's windows cover, for the plan's sources."""
     sources = {m.source for _, m in results.plan.measures()}
     since = add_months(results.to_month, -23)
-    found = [a for a in results.series.alarms
+    found = [a for a in results.context.alarms
              if a.table in sources and since <= a.month <= results.to_month]
     if not found:
         return []
@@ -197,17 +191,18 @@ def event_refs(results: Results, m: Measure, rec: dict[str, Any], notes: Footnot
         return []
     current = window(rec["window"], month_start(rec["period_end"]))
     first = current.year_earlier().start
-    return [notes.ref(f"{date:%B %Y}: {text}.") for date, kind, text in results.series.events_for(m.id)
+    return [notes.ref(f"{date:%B %Y}: {text}.") for date, kind, text in results.context.events_for(m.id)
             if kind != "recording_change" and first <= date <= current.end]
 
 
 def alarm_refs(results: Results, m: Measure, rec: dict[str, Any], notes: Footnotes) -> list[int]:
     """Footnotes for the alarms of the measure's source in the months its row covers."""
-    if not results.series.alarms or not isinstance(rec.get("period_end"), str) or rec.get("window") not in WINDOW_NAMES:
+    alarms = results.context.alarms
+    if not alarms or not isinstance(rec.get("period_end"), str) or rec.get("window") not in WINDOW_NAMES:
         return []
     current = window(rec["window"], month_start(rec["period_end"]))
     spans = [(current.start, current.last), (current.year_earlier().start, current.year_earlier().last)]
-    return [notes.ref(text) for table, month, text in alarm_notes(results.series.alarms)
+    return [notes.ref(text) for table, month, text in alarm_notes(results.context.alarms)
             if table == m.source and any(lo <= month <= hi for lo, hi in spans)]
 
 
@@ -219,39 +214,21 @@ def _half_width(low: Any, high: Any) -> Cell:
     return Cell(fmt.number(half, 1) + "%", half, '0.0"%"', style="muted")
 
 
-def series_facts(results: Results, m: Measure) -> tuple[SeriesFacts | None, pd.DataFrame | None]:
-    """A measure's monthly force series with states, up to the report month, for key points and charts."""
-    mv = force_values(results.monthly, m.id)
-    if mv.empty or not (mv.state == "value").any():
-        return None, None
-    valued = mv.state == "value"
-    facts = SeriesFacts(
-        measure_id=m.id, label=m.label, polarity=m.polarity, percent=m.is_percent,
-        months=list(mv.month),
-        numerators=[float(n) if ok else None for n, ok in zip(mv.numerator, valued)],
-        denominators=[None if pd.isna(d) or not ok else float(d) for d, ok in zip(mv.denominator, valued)],
-        noun=NOUNS.get(m.source, "cases"), scale=m.scale,
-        events=results.series.recording_changes(m.id), period_end=results.to_month,
-        spc_options=lambda months: spc_options(m, months))
-    return facts, mv
-
-
 def headline_key_points(results: Results, area: AreaOfFocus, notes: Footnotes) -> list[tuple[str, list[int]]]:
     """Key points for the area's headline count and percentage measures."""
     out: list[tuple[str, list[int]]] = []
     for m in area.measures:
         if not (m.headline and m.decomposable and (m.is_percent or m.aggregation == "count")):
             continue
-        if m.id in results.series.unavailable:
+        found = results.key_points.get(m.id)
+        if found is None:
             continue
-        facts, _ = series_facts(results, m)
-        if facts is None:
-            continue
-        if _withheld(results, [q.numerator for q in quarterly(facts.months, facts.numerators,
-                                                               facts.denominators, m.is_percent, m.scale)], m):
+        quarters = results.quarters
+        counts = [] if quarters.empty else [float(n) for n in quarters.numerator[quarters.measure_id == m.id]]
+        if _withheld(results, counts, m):
             out.append((f"{m.label}: key points withheld in this edition (small numbers).", []))
             continue
-        for kp in key_points(facts)[:6]:
+        for kp in found[:6]:
             out.append((kp.text, [notes.ref(test_note(kp.test))] if kp.test else []))
     return out
 
@@ -280,25 +257,6 @@ def _withheld(results: Results, counts: list[float], m: Measure | None = None) -
     return any(0 < c < limit for c in counts if c == c)
 
 
-def _quarter_points(facts: SeriesFacts, m: Measure) -> tuple[list[dt.date], list[float | None], list[str],
-                                                              list[float]]:
-    """Every financial quarter from the first to the stated one: value, or None where it has no figure."""
-    qs = {q.ordinal: q for q in quarterly(facts.months, facts.numerators, facts.denominators,
-                                          m.is_percent, m.scale)}
-    target = facts.target_quarter
-    first = quarter_ordinal(facts.months[0])
-    if not qs or target is None:
-        return [], [], [], []
-    periods, values, labels, counts = [], [], [], []
-    for o in range(min(first, min(qs)), target + 1):
-        periods.append(quarter_last_month(o))
-        labels.append(quarter_label(o))
-        values.append(qs[o].value if o in qs else None)
-        if o in qs:
-            counts.append(qs[o].numerator)
-    return periods, values, labels, counts
-
-
 def _gaps_text(mv: pd.DataFrame, m: Measure) -> str:
     """What the chart leaves out and why, in a reader's words."""
     parts = []
@@ -325,27 +283,6 @@ def _month_list(months: list[dt.date]) -> str:
     return ", ".join(f"{mo:%b %Y}" for mo in months[:-1]) + f" and {months[-1]:%b %Y}"
 
 
-def period_free_label(m: Measure) -> str:
-    """The measure's label without a period of its own ("(rolling year)"), for monthly and
-    quarterly views, which show another period."""
-    return re.sub(r"\s*\((rolling year|12 months|rolling 12 months)\)", "", m.label, flags=re.I)
-
-
-def spc_options(m: Measure, periods: list[dt.date]) -> dict[str, Any]:
-    """The measure's Making Data Count options for a chart over these periods (first days of months)."""
-    options: dict[str, Any] = {"screen_outliers": m.spc.screen_outliers,
-                               "warning_threshold": m.spc.warning_threshold}
-    if m.spc.baseline_points:
-        options["fix_after_n_points"] = m.spc.baseline_points
-    elif m.spc.baseline_until is not None:
-        until = m.spc.baseline_until.replace(day=1)
-        after = [i for i, p in enumerate(periods) if p > until]
-        index = after[0] if after else len(periods)
-        if index >= 2:  # a baseline needs two points; before the chart starts there is none
-            options["fix_before_index"] = index
-    return options
-
-
 def _against_the_year(results: Results, m: Measure, icon: str) -> str:
     """A note when the chart's latest point reads one way and the 12-month table the other."""
     t = results.table
@@ -358,61 +295,44 @@ def _against_the_year(results: Results, m: Measure, icon: str) -> str:
     return ""
 
 
-def spc_figure(results: Results, m: Measure, *, quarterly_points: bool, last: int | None = 36) -> Figure | None:
-    """An XmR chart of a measure (monthly, or by financial quarter) with its variation icon.
+def spc_figure(results: Results, m: Measure, *, quarterly_points: bool) -> Figure | None:
+    """The measure's stored XmR chart (monthly, or by financial quarter) with its variation icon.
 
     Months with no value (not supplied, provisional, not applicable) are gaps: no point, a break
     in the line, and no part in the limits.
     """
-    facts, mv = series_facts(results, m)
-    if facts is None or mv is None:
+    view = "quarterly" if quarterly_points else "monthly"
+    chart = results.chart(m.id, view)
+    if chart is None or _withheld(results, chart.counts, m):
         return None
-    if quarterly_points:
-        if not (m.is_percent or m.aggregation in ("count", "sum")):
-            return None
-        periods, values, labels, counts = _quarter_points(facts, m)
-        title = f"{period_free_label(m)}: by quarter, with mean and process limits"
-    else:
-        shown = mv.tail(last) if last else mv
-        periods = list(shown.month)
-        values = [float(v) if state == "value" and not pd.isna(v) else None
-                  for v, state in zip(shown.value, shown.state)]
-        labels = [p.strftime("%b %Y") for p in periods]
-        counts = [float(x) for x, v in zip(shown.numerator, values) if v is not None]
-        title = f"{period_free_label(m)}: monthly, with mean and process limits"
-        mv = shown
-    # a chart runs from its first figure to its last; gaps inside it are shown as gaps
-    while values and values[0] is None:
-        periods, values, labels = periods[1:], values[1:], labels[1:]
-    while values and values[-1] is None:
-        periods, values, labels = periods[:-1], values[:-1], labels[:-1]
-    if len([v for v in values if v is not None]) < 2:
-        return None
-    if _withheld(results, counts, m):
-        return None
-    rebase = tuple(i for date, _ in facts.events for i, p in enumerate(periods)
-                   if i > 0 and periods[i - 1] < date.replace(day=1) <= p)
-    result = stats.spc(values, m.polarity, rebase_at=rebase, **spc_options(m, periods))
-    spec = spc_spec(result, periods, title, labels=labels if quarterly_points else None)
-    icon = result.variation_icon
-    caption = (f"Latest {'quarter' if quarterly_points else 'month'} ({labels[-1]}): {ICON_TEXT[icon]}"
-               + _against_the_year(results, m, icon)
-               + "".join(f" · {_plain(w, labels, m.spc.warning_threshold)}" for w in result.warnings))
+    labels = [p.label for p in chart.points]
+    periods = [p.period for p in chart.points]
+    spec = chart_spec(m, chart)
+    caption = (f"Latest {'quarter' if quarterly_points else 'month'} ({labels[-1]}): {ICON_TEXT[chart.icon]}"
+               + _against_the_year(results, m, chart.icon)
+               + "".join(f" · {_plain(w, labels, m.spc.warning_threshold)}" for w in chart.warnings))
     # every context event inside the chart's span is named under it (a quarter spans 3 months)
     start = add_months(periods[0], -2) if quarterly_points else periods[0]
-    shown_events = [f"{date:%b %Y}: {text}" for date, _, text in results.series.events_for(m.id)
+    shown_events = [f"{date:%b %Y}: {text}" for date, _, text in results.context.events_for(m.id)
                     if start <= date.replace(day=1) <= periods[-1]]
     if shown_events:
         caption += " · " + "; ".join(shown_events)
-    held = result.baseline_indices
-    if (m.spc.baseline_until or m.spc.baseline_points) and held and held[-1] < len(values) - 1:
-        caption += f" · Limits calculated up to {labels[held[-1]]} and held since (fixed baseline)"
-    gaps = _gaps_text(mv[mv.month >= periods[0]] if not quarterly_points else mv, m)
+    if chart.baseline_last is not None:
+        caption += f" · Limits calculated up to {labels[chart.baseline_last]} and held since (fixed baseline)"
+    gaps = _gaps_text(_chart_months(results, m, chart), m)
     if gaps:
         caption += f" · {gaps[0].upper() + gaps[1:]}"
     # the renderers make PNGs (for Word and Excel) from the SVGs, only when a format needs them
-    return Figure(svg=vlc.vegalite_to_svg(spec), png=None, caption=caption, icon_svg=icon_svg(icon),
+    svg = results.svgs.get(spec_digest(spec)) or svg_of(spec)  # drawn with the results, else now
+    return Figure(svg=svg, png=None, caption=caption, icon_svg=icon_svg(chart.icon),
                   alt=f"XmR chart of {m.label}")
+
+
+def _chart_months(results: Results, m: Measure, chart: Chart) -> pd.DataFrame:
+    """The months whose states a chart's caption explains: a monthly chart's own months and the
+    provisional ones after its last point; every month for a quarterly chart."""
+    mv = force_values(results.monthly, m.id)
+    return mv if chart.view == "quarterly" else mv[mv.month >= chart.points[0].period]
 
 
 def metadata(results: Results, *, edition: str, overrides: dict[str, str]) -> list[tuple[str, str]]:

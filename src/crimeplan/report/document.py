@@ -24,6 +24,9 @@ class Cell:
     field: str | None = None  # the results-export column this cell prints
     svg: str | None = None  # a small image in the cell (a sparkline): SVG for HTML and PDF
     png: bytes | None = None  # ... and PNG for DOCX and XLSX
+    # the stored results row the figure comes from (lineage): ("windows", window, area_level,
+    # area), ("msg", measure_id) or ("monthly", area_level, area, "YYYY-MM")
+    row: tuple[str, ...] | None = None
 
 
 @dataclass
@@ -105,6 +108,8 @@ class Document:
     sensitivity: str = "OFFICIAL"
     attribution: str | None = None
     footer: str | None = None  # the running footer's words (default: the subtitle, else the title)
+    # where the figures come from, embedded in the file's metadata: snapshot, plan hash, month
+    lineage: dict[str, str] = field(default_factory=dict)
 
     def footer_text(self) -> str:
         """The words every page's footer carries beside the marking and page number."""
@@ -113,6 +118,10 @@ class Document:
     def tables(self) -> list[Table]:
         """Every table in order."""
         return [b for b in self.blocks if isinstance(b, Table)]
+
+    def lineage_text(self) -> str:
+        """The lineage as one line for a file's metadata ("" when the document has none)."""
+        return "; ".join(f"{k} {v}" for k, v in self.lineage.items())
 
 
 class Footnotes:

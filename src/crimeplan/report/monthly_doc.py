@@ -18,6 +18,7 @@ from crimeplan.report.common import (
     number_cell,
     performance_table,
     quality_blocks,
+    row_of,
     spc_figure,
 )
 from crimeplan.report.document import Block, BulletList, Cell, Contents, Document, Footnotes, Heading, Paragraph, Table
@@ -48,30 +49,30 @@ def monthly_document(results: Results, *, edition: str = "internal", with_charts
         if table is not None:
             blocks.append(table)
         for m in area.measures:
-            if m.id in results.series.unavailable:
-                blocks.append(Paragraph(f"Not available: {m.label}: {results.series.unavailable[m.id]}.",
+            if m.id in results.context.unavailable:
+                blocks.append(Paragraph(f"Not available: {m.label}: {results.context.unavailable[m.id]}.",
                                         style="note"))
         points = headline_key_points(results, area, notes)
         if points:
             blocks.append(BulletList(points, title="Key Points"))
         if with_charts:
             for m in area.measures:
-                if m.headline and m.decomposable and m.id not in results.series.unavailable:
+                if m.headline and m.decomposable and m.id not in results.context.unavailable:
                     figure = spc_figure(results, m, quarterly_points=False)
                     if figure is not None:
                         blocks.append(figure)
         for m in area.measures:
-            if m.breakdown and m.id not in results.series.unavailable and not missing_columns(results.series, m):
+            if m.breakdown and m.id not in results.context.unavailable and not missing_columns(results.context, m):
                 blocks.append(breakdown_table(results.table, m))
     if plan.msg is not None:
         blocks += msg_blocks(results, notes, commentary=plan_commentary(plan, commentary),
                              public=edition == "public")
     meta = metadata(results, edition=edition, overrides=overrides or {})
-    meta.insert(1, ("Snapshot", f"{results.series.snapshot_id} (data extracted {results.series.extract_date})"))
+    meta.insert(1, ("Snapshot", f"{results.context.snapshot_id} (data extracted {results.context.extract_date})"))
     # "Kent Police: recorded crime, February 2019", not a second colon after the plan's own
     joiner = ", " if ":" in plan.title else ": "
     return Document(title=f"{plan.title}{joiner}{results.to_month.strftime('%B %Y')}",
-                    subtitle=results.series.force or "",
+                    subtitle=results.context.force or "",
                     metadata=meta, blocks=blocks, footnotes=notes.items,
                     sensitivity=dict(meta)["Sensitivity"])
 
@@ -103,7 +104,8 @@ def breakdown_table(table: pd.DataFrame, m: Measure) -> Table:
         area = rec["area"] if rec["area_level"] == "lpa" else f"{rec['area']} (force)"
 
         def cell(field: str, decimals: int, rec: dict = rec, hidden: bool = hidden) -> Cell:
-            return number_cell(rec.get(field), decimals, measure_id=m.id, field=field, hidden=hidden)
+            return number_cell(rec.get(field), decimals, measure_id=m.id, field=field, hidden=hidden,
+                               row=row_of(rec))
 
         line = [Cell(area), cell("previous_value", m.decimals), cell("current_value", m.decimals)]
         # differences worked from the printed figures, so a reader's calculator agrees
@@ -112,11 +114,13 @@ def breakdown_table(table: pd.DataFrame, m: Measure) -> Table:
         if rec.get("comparable") is not True:
             change = pct = None
         if m.is_percent:
-            line += [number_cell(change, m.decimals, measure_id=m.id, field="pp_change", hidden=hidden),
+            line += [number_cell(change, m.decimals, measure_id=m.id, field="pp_change", hidden=hidden,
+                                 row=row_of(rec)),
                      cell("current_numerator", 0), cell("current_denominator", 0)]
         else:
-            line += [number_cell(change, m.decimals, measure_id=m.id, field="change", hidden=hidden),
-                     number_cell(pct, 1, measure_id=m.id, field="pct_change", hidden=hidden)]
+            line += [number_cell(change, m.decimals, measure_id=m.id, field="change", hidden=hidden,
+                                 row=row_of(rec)),
+                     number_cell(pct, 1, measure_id=m.id, field="pct_change", hidden=hidden, row=row_of(rec))]
         rows.append(line)
     return Table(f"{m.label} by LPA", header, rows, caption=f"{m.label} by Local Policing Area")
 
@@ -136,6 +140,6 @@ def msg_document(results: Results, *, edition: str = "internal", commentary: str
     if "most similar group" not in title.lower():
         title += (" – " if ":" in title else ": ") + "Most Similar Group"  # never a second colon
     # the store's own force first: a plan's MSG home may be another force's (then not shown)
-    home = results.series.force or (results.plan.msg.home if results.plan.msg else "")
+    home = results.context.force or (results.plan.msg.home if results.plan.msg else "")
     return Document(title=title, subtitle=f"{home} · data to {results.to_month:%B %Y}",
                     metadata=meta, blocks=blocks, footnotes=notes.items, sensitivity=dict(meta)["Sensitivity"])

@@ -85,7 +85,7 @@ def quarterly_document(results: Results, *, edition: str = "internal",
             blocks.append(Heading("Performance", 2))
             blocks.append(table)
         for m in area.measures:
-            if m.headline and m.decomposable and m.id not in results.series.unavailable:
+            if m.headline and m.decomposable and m.id not in results.context.unavailable:
                 figure = spc_figure(results, m, quarterly_points=True)
                 if figure is not None:
                     blocks.append(figure)
@@ -96,6 +96,6 @@ def quarterly_document(results: Results, *, edition: str = "internal",
             blocks.append(commitments)
     meta = metadata(results, edition=edition, overrides=overrides or {})
     return Document(
-        title=plan.title, subtitle=f"{results.series.force or ''} · {quarter}", metadata=meta,
+        title=plan.title, subtitle=f"{results.context.force or ''} · {quarter}", metadata=meta,
         blocks=blocks, footnotes=notes.items, sensitivity=dict(meta)["Sensitivity"],
     )

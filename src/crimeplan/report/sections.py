@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -16,10 +17,10 @@ from crimeplan.periods import financial_quarter
 from crimeplan.plans.commentary import MSG_PREFIX, Commentary, shown_commentary
 from crimeplan.plans.model import AreaOfFocus, AreaTable, Measure
 from crimeplan.report import format as fmt
-from crimeplan.report.common import number_cell, number_format, period_free_label
+from crimeplan.report.common import number_cell, number_format, row_of
 from crimeplan.report.document import Block, BulletList, Cell, Footnotes, Heading, Paragraph, Table
 from crimeplan.report.sparkline import sparkline_svg
-from crimeplan.results import Results
+from crimeplan.results import Results, period_free_label
 
 HMIC_CAVEAT = ("HMIC caveat: differences in position between forces in the Most Similar Group are often "
                "not statistically significant; where the force's figure is not significantly different "
@@ -47,7 +48,7 @@ def _value_text(rec: dict[str, Any]) -> str:
 
 def no_peer_group(results: Results) -> str | None:
     """Why no MSG comparison can be shown (plainly, for the reader), or None when one can."""
-    msg, force = results.plan.msg, results.series.force
+    msg, force = results.plan.msg, results.context.force
     if msg is None:
         return None
     if force and not same_force(msg.home, force):
@@ -145,7 +146,7 @@ def msg_blocks(results: Results, notes: Footnotes, level: int = 1, *,
         if r["small_numbers"] and not alone:
             refs.append(notes.ref("Small numbers: the force's count is too low for its MSG position to mean much."))
         position = Cell(r["msg_position_text"], None if alone else float(r["msg_position"]), "0",
-                        footnotes=refs, measure_id=r["measure_id"], field="msg_position",
+                        footnotes=refs, measure_id=r["measure_id"], field="msg_position", row=("msg", r["measure_id"]),
                         style="muted" if alone else None)
         met = r["aspiration_met"]
         aspiration = Cell(r["aspiration"] + (f" ({met})" if met in ("met", "not met") and r["aspiration"] else ""),
@@ -165,7 +166,7 @@ def msg_blocks(results: Results, notes: Footnotes, level: int = 1, *,
             Cell("", svg=sparkline_svg(r["sparkline"]), field="sparkline"),
             aspiration,
             Cell(_value_text(r), float(r["home_value"]), number_format(r["decimals"]),
-                 measure_id=r["measure_id"], field="msg_value"),
+                 measure_id=r["measure_id"], field="msg_value", row=("msg", r["measure_id"])),
             _change_cell(r, "change_to_msg_average", noun, "better than average", alone),
             _change_cell(r, "change_to_top_quartile", noun, "within top quartile", alone),
             Cell(when.strftime("%b %Y")),
@@ -203,7 +204,8 @@ def _change_cell(r: dict[str, Any], field: str, noun: str, already: str, alone: 
     value = r[field]
     return Cell(_change_text(value, r["change_unit"], noun, already),
                 None if fmt.missing(value) else float(value),
-                "#,##0" if r["change_unit"] == "count" else "0.0", measure_id=r["measure_id"], field=field)
+                "#,##0" if r["change_unit"] == "count" else "0.0", measure_id=r["measure_id"], field=field,
+                row=("msg", r["measure_id"]))
 
 
 def _msg_commentary(r: dict[str, Any], commentary: dict[tuple[str, str], Commentary], quarter: str,
@@ -229,18 +231,27 @@ def area_tables(results: Results, area: AreaOfFocus) -> list[Block]:
 
 def _by_financial_year_month(results: Results, m: Measure) -> Table | None:
     """A measure's monthly values: a row per financial year, a column per month, and the variance row."""
-    if m.id in results.series.unavailable:
+    if m.id in results.context.unavailable:
         return None
     mv = force_values(results.monthly, m.id)
     by_fy: dict[str, dict[int, float]] = {}
+    months: dict[tuple[str, int], dt.date] = {}
     for month, value, state in zip(mv.month, mv.value, mv.state):
         if state != "value" or fmt.missing(value):
             continue
         fy = financial_quarter(month).split(" ")[0]
         by_fy.setdefault(fy, {})[(month.month - 4) % 12] = float(value)
+        months[(fy, (month.month - 4) % 12)] = month
     years = sorted(by_fy)
     decimals = 2  # a month's figure is a twelfth of a year's: two places, whatever the year's
-    rows = [[Cell(fy)] + [number_cell(by_fy[fy].get(i), decimals, empty="") for i in range(12)] for fy in years]
+
+    def month_cell(fy: str, i: int) -> Cell:
+        at = months.get((fy, i))
+        return number_cell(by_fy[fy].get(i), decimals, empty="", measure_id=m.id if at else None,
+                           field="value" if at else None,
+                           row=("monthly", "force", str(mv.area.iloc[0]), f"{at:%Y-%m}") if at else None)
+
+    rows = [[Cell(fy)] + [month_cell(fy, i) for i in range(12)] for fy in years]
     if len(years) >= 2:
         this, last = by_fy[years[-1]], by_fy[years[-2]]
         variance = [fmt.printed_change(last[i], this[i], decimals) if i in this and i in last else None
@@ -268,11 +279,13 @@ def _this_year_last_year(results: Results, spec: AreaTable, measures: list[Measu
         r = rec.iloc[0].to_dict()
         periods = periods or (str(r.get("previous_period") or ""), str(r.get("current_period") or ""))
         rows.append([Cell(m.label.removeprefix(f"{title} - ")),
-                     number_cell(r.get("previous_value"), m.decimals, measure_id=m.id, field="previous_value"),
-                     number_cell(r.get("current_value"), m.decimals, measure_id=m.id, field="current_value"),
+                     number_cell(r.get("previous_value"), m.decimals, measure_id=m.id, field="previous_value",
+                                 row=row_of(r)),
+                     number_cell(r.get("current_value"), m.decimals, measure_id=m.id, field="current_value",
+                                 row=row_of(r)),
                      number_cell(fmt.printed_change(r.get("previous_value"), r.get("current_value"), m.decimals)
                                  if r.get("comparable") is True else None, m.decimals,
-                                 measure_id=m.id, field="pp_change")])
+                                 measure_id=m.id, field="pp_change", row=row_of(r))])
     if not rows or periods is None:
         return []
     ref = spec.reference

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import math
 
-from scipy import stats
-
 from ._validate import check_count
 
 
 def compare_proportions(x_prev: float, n_prev: float, x_curr: float, n_curr: float) -> float:
     """Return the two-sided pooled two-proportion z test p-value (1.0 when pooled p is 0 or 1)."""
+    from scipy import stats  # heavy: imported when first used
     x1, n1 = check_count(x_prev, "x_prev"), check_count(n_prev, "n_prev")
     x2, n2 = check_count(x_curr, "x_curr"), check_count(n_curr, "n_curr")
     if x1 > n1 or x2 > n2:
@@ -34,6 +33,7 @@ def compare_means(
     n_curr: float,
 ) -> float:
     """Return the two-sided Welch t test p-value from summary statistics (nan when either n < 2)."""
+    from scipy import stats  # heavy: imported when first used
     m1, m2 = float(mean_prev), float(mean_curr)
     if not (math.isfinite(m1) and math.isfinite(m2)):
         raise ValueError("means must be finite")

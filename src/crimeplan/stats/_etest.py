@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy import stats
 
 from ._validate import check_count, check_positive
 
@@ -23,6 +22,7 @@ def _score(x1: np.ndarray, x2: np.ndarray, c: float) -> np.ndarray:
 
 def _support(mean: float) -> tuple[int, int]:
     """Return a range of counts outside which a Poisson(mean) variable has less than _TAIL mass each side."""
+    from scipy import stats  # heavy: imported when first used
     step = max(10, int(math.sqrt(mean)))
     log_tail = math.log(_TAIL)
     hi = int(mean) + step
@@ -59,6 +59,7 @@ def compare_counts(
     current_exposure: float = 1,
 ) -> float:
     """Return the two-sided Poisson E-test p-value for a change in rate between two periods."""
+    from scipy import stats  # heavy: imported when first used
     y1 = check_count(current, "current")
     y2 = check_count(previous, "previous")
     n1 = check_positive(current_exposure, "current_exposure")

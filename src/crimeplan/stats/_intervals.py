@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import math
 
-from scipy import stats
-
 from ._validate import check_confidence, check_count, z_for
 
 #: Counts below this use exact Poisson limits, at or above it Byar's approximation.
@@ -30,6 +28,7 @@ def proportion_ci(x: float, n: float, confidence: float = 0.95) -> tuple[float, 
 
 def _exact_poisson(x: float, confidence: float) -> tuple[float, float]:
     """Return exact (Garwood) Poisson limits from gamma quantiles."""
+    from scipy import stats  # heavy: imported when first used
     alpha = 1.0 - confidence
     low = 0.0 if x == 0 else float(stats.gamma.ppf(alpha / 2, x))
     high = float(stats.gamma.isf(alpha / 2, x + 1))
@@ -56,6 +55,7 @@ def count_ci(x: float, confidence: float = 0.95) -> tuple[float, float]:
 
 def mean_ci(mean: float, sd: float, n: float, confidence: float = 0.95) -> tuple[float, float]:
     """Return the Student t interval mean ± t(n-1) · sd / sqrt(n); (nan, nan) when n < 2."""
+    from scipy import stats  # heavy: imported when first used
     confidence = check_confidence(confidence)
     mean = float(mean)
     sd = check_count(sd, "sd")

@@ -6,11 +6,12 @@ import math
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
-import statsmodels.api as sm
-from scipy import stats
+
+if TYPE_CHECKING:
+    import statsmodels.api as sm
 
 from ._validate import as_finite_array
 
@@ -74,6 +75,7 @@ def _prepare(
     values: np.ndarray, kind: str, denominators: Sequence[float] | None
 ) -> tuple[np.ndarray, sm.families.Family, np.ndarray | None, str | None]:
     """Return (endog, family, exposures or trials, degenerate-reason) for the GLM, validating inputs."""
+    import statsmodels.api as sm  # heavy: imported when first used
     if np.any(values < 0):
         raise ValueError("values must be >= 0")
     den = None if denominators is None else as_finite_array(denominators, "denominators")
@@ -100,6 +102,7 @@ def _fit_slope(
     endog: np.ndarray, exog: np.ndarray, family: sm.families.Family, weights: np.ndarray | None, kind: str
 ) -> tuple[float, float, float, float]:
     """Return the time coefficient, its quasi-likelihood standard error, residual df and dispersion."""
+    import statsmodels.api as sm  # heavy: imported when first used
     rows = np.ones(endog.size, dtype=bool) if kind == "count" or weights is None else weights > 0
     extra: dict[str, np.ndarray] = {}
     if weights is not None:
@@ -121,6 +124,7 @@ def trend(
     denominators: Sequence[float | None] | None = None,
 ) -> TrendResult:
     """Return the yearly % change (counts: rate ratio; proportions: odds ratio) from a seasonal quasi-GLM."""
+    from scipy import stats  # heavy: imported when first used
     # a missing value (None or NaN: a month never supplied) is left out of the fit; the points
     # around it keep their places in time and season
     if kind not in _TESTS:

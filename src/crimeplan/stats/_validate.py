@@ -6,7 +6,6 @@ import math
 from collections.abc import Iterable
 
 import numpy as np
-from scipy import stats
 
 
 def check_confidence(confidence: float) -> float:
@@ -19,6 +18,7 @@ def check_confidence(confidence: float) -> float:
 
 def z_for(confidence: float) -> float:
     """Return the two-sided standard normal critical value for a confidence level."""
+    from scipy import stats  # heavy: imported when first used
     return float(stats.norm.isf((1.0 - check_confidence(confidence)) / 2.0))
 
 

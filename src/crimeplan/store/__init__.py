@@ -1,6 +1,7 @@
 """Snapshots of the canonical tables in an embedded DuckDB file.
 
-Public modules: `alarms`, `checklist` (`crimeplan check`), `duck` (the store), `quality`.
+Public modules: `alarms`, `checklist` (`crimeplan check`), `duck` (the store), `quality`, `results` (stored
+results).
 """
 
 from crimeplan.store.alarms import Alarm

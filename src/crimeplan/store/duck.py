@@ -31,6 +31,7 @@ from crimeplan.store.quality import (
     record_quality,
     supplied_only,
 )
+from crimeplan.store.results import ResultsMixin
 
 _META = """
 CREATE TABLE IF NOT EXISTS _snapshots (
@@ -76,7 +77,7 @@ class LoadReport:
         ] + self.warnings
 
 
-class Store(QualityMixin):
+class Store(QualityMixin, ResultsMixin):
     """A crimeplan store in one DuckDB file."""
 
     def __init__(self, path: str | Path, *, read_only: bool = False) -> None:

@@ -152,6 +152,7 @@ class QualityMixin:
     snapshot: Callable[..., Any]
     physical_tables: Callable[..., dict[str, str]]
     coverage: Callable[..., dict[str, set[dt.date]]]
+    forget_results: Callable[..., int]
 
     def last_complete_month(self, table_name: str, snapshot_id: int | None = None) -> dt.date | None:
         """First day of the last month supplied and complete (ended by the extract date).
@@ -225,6 +226,8 @@ class QualityMixin:
         for t in sorted({a.table for a in hit}):
             self.con.execute("INSERT INTO _acceptances VALUES (?, ?, ?, ?, ?)",
                              [t, month, who, at, reason])
+        # an acceptance changes what every report says about the month: stored results are stale
+        self.forget_results()
         return [a for a in self.alarms() if a.table in tables and a.month == month]
 
 

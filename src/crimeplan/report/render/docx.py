@@ -453,6 +453,8 @@ class _Writer:
                           if k.strip().rstrip(":").lower() == "author"), "crimeplan")
         cp.keywords = _clean(self.src.sensitivity)
         cp.language = "en-GB"
+        if self.src.lineage:  # where the figures come from: snapshot, plan hash, month
+            cp.comments = _clean(self.src.lineage_text())
         self.title_page()
         blocks = self.src.blocks
         pending: list[tuple[int, Heading]] = []

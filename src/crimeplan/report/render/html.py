@@ -201,6 +201,8 @@ def render_html(document: Document) -> str:
                  "header": c.HEADER_FILL, "marking_css": _css_string(document.sensitivity)}
     out = ["<!DOCTYPE html>", '<html lang="en-GB">', "<head>", '<meta charset="utf-8">',
            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+           *([f'<meta name="crimeplan-lineage" content="{escape(document.lineage_text())}">']
+             if document.lineage else []),
            f"<title>{escape(document.title)}{' — ' + escape(document.subtitle) if document.subtitle else ''}</title>",
            f"<style>{css}</style>", "</head>", "<body>",
            f'<div class="marking" role="note" aria-label="Sensitivity marking">{marking}</div>',

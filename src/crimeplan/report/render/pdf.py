@@ -58,7 +58,7 @@ PREAMBLE = """\
 #let headfill = rgb("#{header}")
 #let muted = rgb("#{muted}")
 #let marking = {marking}
-#set document(title: {doc_title}{author}, date: auto)
+#set document(title: {doc_title}{author}{keywords}, date: auto)
 #set text(font: "{font}", size: 10.5pt, lang: "en", region: "gb", hyphenate: false)
 #set par(justify: false, leading: 0.62em, spacing: 1.05em)
 #set page(
@@ -214,6 +214,8 @@ def typst_source(document: Document, folder: Path) -> str:
         accent=c.ACCENT, better=c.BETTER_FILL, worse=c.WORSE_FILL, header=c.HEADER_FILL, muted=c.MUTED_TEXT,
         marking=string(document.sensitivity), doc_title=string(document.title),
         author=f", author: {string(author)}" if author else "", font=FONT,
+        # the lineage (snapshot, plan hash, month) travels in the PDF's keywords
+        keywords=f", keywords: ({string(document.lineage_text())},)" if document.lineage else "",
         short_title=string(_short(document.footer_text())))]
     out.extend(_title_page(document))
     figures = tables = 0

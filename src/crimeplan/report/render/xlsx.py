@@ -369,6 +369,8 @@ def xlsx_workbook(document: Document) -> Workbook:
     props.creator = next((_text(v) for k, v in document.metadata
                           if k.strip().rstrip(":").lower() == "author"), "crimeplan")
     props.language = "en-GB"
+    if document.lineage:  # where the figures come from: snapshot, plan hash, month
+        props.description = _text(document.lineage_text())
     return wb
 
 
