@@ -111,7 +111,7 @@ def load(
 ) -> None:
     """Validate and load canonical files into a store as a new snapshot."""
     from crimeplan.contract.schema import table as canonical_table
-    from crimeplan.store import Store
+    from crimeplan.store import open_store
 
     try:
         canonical_table(table)
@@ -119,7 +119,7 @@ def load(
         raise BadInput(str(exc.args[0]), field="TABLE") from None
     extract = _day(extract_date, "--extract-date")
     earliest = _day(min_date, "--min-date")
-    with Store(store) as st:
+    with open_store(store) as st:
         report = st.load({table: list(files)}, append=append, extract_date=extract,
                          accept_quarantine=accept_quarantine, max_quarantine_share=_share(max_share),
                          allow_overlap=allow_overlap, min_date=earliest)
@@ -146,13 +146,13 @@ def compute(
     from crimeplan.plans import load_plan
     from crimeplan.results import compute as run
     from crimeplan.results import write_results
-    from crimeplan.store import Store
+    from crimeplan.store import open_store
 
     p = load_plan(plan)
     month = _month(to)
     if out.suffix.lower() not in (".csv", ".parquet", ".json"):
         raise BadInput("the results file must end in .csv, .parquet or .json", file=str(out))
-    with Store(store, read_only=True) as st, _progress("computing") as say:
+    with open_store(store, read_only=True) as st, _progress("computing") as say:
         res = run(st, p, month, snapshot_id=snapshot, progress=say)
     with atomic_output(out) as tmp:
         write_results(res.table, tmp)
@@ -189,7 +189,7 @@ def report(
     from crimeplan.report.build import EDITIONS, KINDS, build_document
     from crimeplan.report.render import render
     from crimeplan.results import compute as run
-    from crimeplan.store import Store
+    from crimeplan.store import open_store
 
     if kind not in KINDS:
         raise BadInput(f"report kind {kind!r} is not one of: " + ", ".join(KINDS), field="KIND")
@@ -203,7 +203,7 @@ def report(
     month = _month(to)
     overrides = {"author": author, "owner": owner, "version": version, "unit": unit,
                  "sensitivity": sensitivity, "date": date}
-    with Store(store, read_only=True) as st, _progress("computing") as say:
+    with open_store(store, read_only=True) as st, _progress("computing") as say:
         res = run(st, p, month, snapshot_id=snapshot, progress=say)  # past the data: exit 2 first
     document = build_document(kind, res, edition=edition, commentary=commentary,
                               overrides={k: v for k, v in overrides.items() if v})
@@ -251,10 +251,10 @@ def _share(value: float) -> float:
 @app.command()
 def check(store: Path = typer.Option(..., "--store", help=STORE_HELP)) -> None:
     """List each source's months supplied, last complete month, carried columns and alarms."""
-    from crimeplan.store import Store
+    from crimeplan.store import open_store
     from crimeplan.store.checklist import check_lines
 
-    with Store(store, read_only=True) as st:
+    with open_store(store, read_only=True) as st:
         for line in check_lines(st):
             console.print(line, markup=False, highlight=False, soft_wrap=True)
 
@@ -268,7 +268,7 @@ def accept(
     by: str | None = typer.Option(None, "--by", help="who accepts it (default: the OS user)"),
 ) -> None:
     """Record an analyst's acceptance of an alarmed month (who, when, why)."""
-    from crimeplan.store import Store
+    from crimeplan.store import open_store
 
     try:
         m = _month(month)
@@ -276,7 +276,7 @@ def accept(
         raise BadInput(f"MONTH must be YYYY-MM, not {month!r}", field="MONTH") from None
     if not Path(store).exists():
         raise BadInput("no such store", file=str(store), field="--store")
-    with Store(store) as st:
+    with open_store(store) as st:
         done = st.accept(source, m, reason=reason, by=by)
     for a in done:
         console.print(f"accepted by {a.accepted_by} at {a.accepted_at:%Y-%m-%d %H:%M}: {a.message}",
@@ -296,7 +296,7 @@ def export(
 ) -> None:
     """Write a canonical table as the store holds it, or a plan's monthly series (`export series`)."""
     from crimeplan.contract.schema import table as canonical_table
-    from crimeplan.store import Store
+    from crimeplan.store import open_store
     from crimeplan.store.duck import write_table
 
     if table != "series":
@@ -314,13 +314,13 @@ def export(
         if not plan or not to:
             raise BadInput("`export series` needs --plan and --to", field="--plan/--to")
         p, month = load_plan(plan), _month(to)
-        with Store(store, read_only=True) as st, _progress("computing") as say:
+        with open_store(store, read_only=True) as st, _progress("computing") as say:
             res = run(st, p, month, snapshot_id=snapshot, progress=say)
         data = series_table(res.monthly)
         write_table(data, out)
         console.print(f"wrote {out} ({data.num_rows} rows)")
         return
-    with Store(store, read_only=True) as st:
+    with open_store(store, read_only=True) as st:
         data = st.arrow(table, snapshot)
     write_table(data, out)
     console.print(f"wrote {out} ({data.num_rows} rows)")
