@@ -9,12 +9,16 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
 
 from crimeplan._atomic import atomic_output
 from crimeplan.errors import BadInput, StoreBusy
+
+if TYPE_CHECKING:
+    from crimeplan.store import LoadReport
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Performance reporting for police forces and Police and Crime Commissioners.")
@@ -126,12 +130,12 @@ def load(
     _print_load(report)
 
 
-def _print_load(report: object) -> None:
-    for line in report.lines():  # type: ignore[attr-defined]
+def _print_load(report: LoadReport) -> None:
+    for line in report.lines():
         console.print(line, markup=False, highlight=False, soft_wrap=True)
-    for q in report.quarantine_files:  # type: ignore[attr-defined]
+    for q in report.quarantine_files:
         console.print(f"quarantined rows written to {q}", markup=False, highlight=False, soft_wrap=True)
-    console.print(f"snapshot {report.snapshot_id} created")  # type: ignore[attr-defined]
+    console.print(f"snapshot {report.snapshot_id} created")
 
 
 @app.command()
