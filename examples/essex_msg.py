@@ -26,7 +26,7 @@ from crimeplan.report.render import render
 from crimeplan.results import compute
 from crimeplan.sources.real_data import add_data_option, real_folder
 from crimeplan.sources.run import run_import
-from crimeplan.store import Store
+from crimeplan.store import open_store
 
 CHECKOUT = Path(__file__).resolve().parents[1]
 
@@ -54,10 +54,9 @@ def pages(tables: Path, out: Path) -> None:
     for line in run_import("ons-pfa", [tables], store_path, force=None, options={}):
         print(line)
     plan = load_plan("essex-msg")
-    with Store(store_path, read_only=True) as store:
-        periods = sorted({r[0] for r in store.con.execute(
-            f'SELECT DISTINCT period_end FROM "{store.physical_tables()["peers"]}" WHERE force = ?',
-            [plan.msg.home]).fetchall()})
+    with open_store(store_path, read_only=True) as store:
+        periods = sorted({r["period_end"] for r in store.arrow("peers").to_pylist()
+                          if r["force"] == plan.msg.home})
         for end in periods:
             month = dt.date(end.year, end.month, 1)
             results = compute(store, plan, month)

@@ -20,6 +20,7 @@ from crimeplan.errors import BadInput, StoreBusy
 if TYPE_CHECKING:
     from crimeplan.report.document import Document
     from crimeplan.results import Results
+    from crimeplan.store import LoadReport
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Performance reporting for police forces and Police and Crime Commissioners.")
@@ -121,7 +122,7 @@ def load(
 ) -> None:
     """Validate and load canonical files into a store as a new snapshot."""
     from crimeplan.contract.schema import table as canonical_table
-    from crimeplan.store import Store
+    from crimeplan.store import open_store
 
     try:
         canonical_table(table)
@@ -129,19 +130,19 @@ def load(
         raise BadInput(str(exc.args[0]), field="TABLE") from None
     extract = _day(extract_date, "--extract-date")
     earliest = _day(min_date, "--min-date")
-    with Store(store) as st:
+    with open_store(store) as st:
         report = st.load({table: list(files)}, append=append, extract_date=extract,
                          accept_quarantine=accept_quarantine, max_quarantine_share=_share(max_share),
                          allow_overlap=allow_overlap, min_date=earliest)
     _print_load(report)
 
 
-def _print_load(report: object) -> None:
-    for line in report.lines():  # type: ignore[attr-defined]
+def _print_load(report: LoadReport) -> None:
+    for line in report.lines():
         console.print(line, markup=False, highlight=False, soft_wrap=True)
-    for q in report.quarantine_files:  # type: ignore[attr-defined]
+    for q in report.quarantine_files:
         console.print(f"quarantined rows written to {q}", markup=False, highlight=False, soft_wrap=True)
-    console.print(f"snapshot {report.snapshot_id} created")  # type: ignore[attr-defined]
+    console.print(f"snapshot {report.snapshot_id} created")
 
 
 @app.command()
@@ -156,15 +157,15 @@ def compute(
     from crimeplan.plans import load_plan
     from crimeplan.results import compute as run
     from crimeplan.results import save, write_results
-    from crimeplan.store import Store
+    from crimeplan.store import open_store
 
     p = load_plan(plan)
     month = _month(to)
     if out.suffix.lower() not in (".csv", ".parquet", ".json"):
         raise BadInput("the results file must end in .csv, .parquet or .json", file=str(out))
-    with Store(store, read_only=True) as st, _progress("computing") as say:
+    with open_store(store, read_only=True) as st, _progress("computing") as say:
         res = run(st, p, month, snapshot_id=snapshot, progress=say)
-    with Store(store) as st:  # kept for reports, exports and the dashboard (replacing any older run)
+    with open_store(store) as st:  # kept for reports, exports and the dashboard (replacing any older run)
         save(st, res)
     with atomic_output(out) as tmp:
         write_results(res.table, tmp)
@@ -229,9 +230,9 @@ def _write_manifest(document: Document, res: Results, store: Path, *, kind: str,
     import json
 
     from crimeplan.report.lineage import MANIFEST_SUFFIX, manifest
-    from crimeplan.store import Store
+    from crimeplan.store import open_store
 
-    with Store(store, read_only=True) as st:
+    with open_store(store, read_only=True) as st:
         files = st.files(res.context.snapshot_id)
     data = manifest(document, res, kind=kind, edition=edition, file_name=out.name, files=files)
     sidecar = out.with_name(out.name + MANIFEST_SUFFIX)
@@ -279,10 +280,10 @@ def _share(value: float) -> float:
 @app.command()
 def check(store: Path = typer.Option(..., "--store", help=STORE_HELP)) -> None:
     """List each source's months supplied, last complete month, carried columns and alarms."""
-    from crimeplan.store import Store
+    from crimeplan.store import open_store
     from crimeplan.store.checklist import check_lines
 
-    with Store(store, read_only=True) as st:
+    with open_store(store, read_only=True) as st:
         for line in check_lines(st):
             console.print(line, markup=False, highlight=False, soft_wrap=True)
 
@@ -296,7 +297,7 @@ def accept(
     by: str | None = typer.Option(None, "--by", help="who accepts it (default: the OS user)"),
 ) -> None:
     """Record an analyst's acceptance of an alarmed month (who, when, why)."""
-    from crimeplan.store import Store
+    from crimeplan.store import open_store
 
     try:
         m = _month(month)
@@ -304,7 +305,7 @@ def accept(
         raise BadInput(f"MONTH must be YYYY-MM, not {month!r}", field="MONTH") from None
     if not Path(store).exists():
         raise BadInput("no such store", file=str(store), field="--store")
-    with Store(store) as st:
+    with open_store(store) as st:
         done = st.accept(source, m, reason=reason, by=by)
     for a in done:
         console.print(f"accepted by {a.accepted_by} at {a.accepted_at:%Y-%m-%d %H:%M}: {a.message}",
@@ -324,7 +325,7 @@ def export(
 ) -> None:
     """Write a canonical table as the store holds it, or a plan's monthly series (`export series`)."""
     from crimeplan.contract.schema import table as canonical_table
-    from crimeplan.store import Store
+    from crimeplan.store import open_store
     from crimeplan.store.duck import write_table
 
     if table != "series":
@@ -347,7 +348,7 @@ def export(
         write_table(data, out)
         console.print(f"wrote {out} ({data.num_rows} rows)")
         return
-    with Store(store, read_only=True) as st:
+    with open_store(store, read_only=True) as st:
         data = st.arrow(table, snapshot)
     write_table(data, out)
     console.print(f"wrote {out} ({data.num_rows} rows)")

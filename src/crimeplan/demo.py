@@ -15,7 +15,7 @@ from crimeplan.plans import load_plan, shipped_plans
 from crimeplan.report.build import build_document
 from crimeplan.report.render import FORMATS, render_all
 from crimeplan.results import compute, write_results
-from crimeplan.store import Store
+from crimeplan.store import open_store
 
 # what the demo writes for each shipped plan: (report kind, edition, formats)
 REPORTS = {
@@ -48,7 +48,7 @@ def run_demo(out: Path, *, scale: float, seed: int, to: dt.date, console: Consol
         bar.advance(task)
         bar.update(task, description="loading into the store")
         last_day = month_end(to)
-        with Store(store_path) as store:
+        with open_store(store_path) as store:
             report = store.load({t: [tables[t]] for t in TABLES if t in tables},
                                 extract_date=last_day, note="synthetic force (crimeplan demo)")
             bar.advance(task)

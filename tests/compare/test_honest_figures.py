@@ -16,8 +16,8 @@ from crimeplan.narrative import key_points
 from crimeplan.periods import add_months
 from crimeplan.plans import load_plan
 from crimeplan.report.common import spc_figure
-from crimeplan.results._analysis import series_facts
 from crimeplan.results import compute
+from crimeplan.results._analysis import series_facts
 from crimeplan.store import Store
 from tests.cli_helpers import run_cli
 from tests.conftest import AREAS, write_csv

@@ -14,9 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from crimeplan.contract.schema import TABLES
-from crimeplan.contract.validate import check_file
 from crimeplan.errors import BadInput
 from crimeplan.sources import importer
+from crimeplan.store import check_file
 from tests.robustness._cases import rows, text
 from tests.robustness._importer_cases import SOURCES, write
 

@@ -23,6 +23,7 @@ from crimeplan.engine.series import MONTHLY_COLUMNS, WINDOW_COLUMNS, SeriesSet
 from crimeplan.periods import Window, add_months, month_end, month_start, window
 from crimeplan.plans import expr
 from crimeplan.plans.model import Measure, Plan
+from crimeplan.store.interface import StoreLike
 
 Progress = Callable[[str], None]
 
@@ -216,16 +217,15 @@ def _aggregate_rows(measures: list[Measure], agg: Any, force: str) -> pd.DataFra
     }, columns=[*WINDOW_COLUMNS, "value"])
 
 
-def compute_series(store: Any, plan: Plan, to_month: str | dt.date,
+def compute_series(store: StoreLike, plan: Plan, to_month: str | dt.date,
                    snapshot_id: int | None = None, progress: Progress | None = None) -> SeriesSet:
     """Compute every measure of a plan from a store snapshot into small series."""
     say = progress or (lambda _msg: None)
     to = month_start(to_month)
     snap = store.snapshot(snapshot_id)
     as_at = snap.extract_date
-    phys = store.physical_tables(snap.snapshot_id)
-    con = store.ibis()
-    areas_t = con.table(phys["areas"]) if "areas" in phys else None
+    tables = store.tables(snap.snapshot_id)
+    areas_t = tables.get("areas")
     areas = (areas_t.to_pandas() if areas_t is not None
              else pd.DataFrame(columns=["district", "lpa", "force", "population"]))
     force = str(areas["force"].iloc[0]) if len(areas) else "force"
@@ -243,11 +243,11 @@ def compute_series(store: Any, plan: Plan, to_month: str | dt.date,
     carried: dict[str, set[str] | None] = {}
     unavailable: dict[str, str] = {}
     for source, measures in by_source.items():
-        if source not in phys:
+        if source not in tables:
             for m in measures:
                 unavailable[m.id] = f"the store has no {source} table"
             continue
-        raw = con.table(phys[source])
+        raw = tables[source]
         if source == "aggregates":
             aggregate_parts.append(_aggregate_rows(measures, raw, force))
             continue
@@ -307,12 +307,12 @@ def compute_series(store: Any, plan: Plan, to_month: str | dt.date,
         # numerators and denominators that came from separate scans land on one row
         monthly = (monthly.groupby(["measure_id", "district", "month"], dropna=False, as_index=False)
                    [["numerator", "denominator", "sumsq", "numerator_lfl", "numerator_aged"]].sum(min_count=1))
-    events = con.table(phys["events"]).to_pandas() if "events" in phys else pd.DataFrame(
+    events = tables["events"].to_pandas() if "events" in tables else pd.DataFrame(
         columns=["date", "scope", "kind", "description"])
     peers = pd.DataFrame(columns=["force", "measure_id", "period_end", "numerator", "denominator",
                                   "population", "value"])
-    if plan.msg is not None and "peers" in phys:
-        pt = con.table(phys["peers"])
+    if plan.msg is not None and "peers" in tables:
+        pt = tables["peers"]
         forces = [plan.msg.home, *plan.msg.peers]
         ids = [mm.id for mm in plan.msg.measures]
         pt = pt.filter(pt.force.isin(forces) & pt.measure_id.isin(ids)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from typing import Any
 
 from crimeplan.compare import compare, monthly_series
 from crimeplan.compare.msg import attach_msg, msg_table
@@ -16,9 +15,10 @@ from crimeplan.plans.model import Plan
 from crimeplan.results._analysis import analyse
 from crimeplan.results._model import VIEWS, Chart, Context, Results, ResultsKey, plan_hash
 from crimeplan.results._spec import chart_spec, spec_digest, svg_of
+from crimeplan.store import StoreLike
 
 
-def compute(store: Any, plan: Plan, to_month: dt.date, snapshot_id: int | None = None,
+def compute(store: StoreLike, plan: Plan, to_month: dt.date, snapshot_id: int | None = None,
             progress: Callable[[str], None] | None = None) -> Results:
     """Engine, then comparisons, significance, MSG positions, SPC charts and key points for one plan."""
     series = compute_series(store, plan, to_month, snapshot_id=snapshot_id, progress=progress)

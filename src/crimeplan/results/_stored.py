@@ -20,7 +20,7 @@ from crimeplan.narrative import KeyPoint
 from crimeplan.plans.model import Plan
 from crimeplan.results._frames import dumps, from_arrow, loads, to_arrow
 from crimeplan.results._model import Chart, ChartPoint, Context, Results, ResultsKey, plan_hash
-from crimeplan.store import Alarm, Store
+from crimeplan.store import Alarm, StoreLike, open_store
 
 CHART_POINT_FIELDS = [f.name for f in dataclasses.fields(ChartPoint)]
 
@@ -111,7 +111,7 @@ def results_of(plan: Plan, key: ResultsKey, meta_text: str, tables: dict[str, pa
                    svgs=dict(zip(frames["chart_svgs"].digest, frames["chart_svgs"].svg)), key=key)
 
 
-def save(store: Store, results: Results) -> int | None:
+def save(store: StoreLike, results: Results) -> int | None:
     """Keep computed results in the store; returns the run id (None when they have no snapshot)."""
     if results.key is None:
         return None
@@ -120,7 +120,7 @@ def save(store: Store, results: Results) -> int | None:
     return store.save_results(k.snapshot_id, k.plan_hash, k.to_month, k.code_version, meta, tables)
 
 
-def stored(store: Store, plan: Plan, to_month: dt.date, snapshot_id: int | None = None) -> Results | None:
+def stored(store: StoreLike, plan: Plan, to_month: dt.date, snapshot_id: int | None = None) -> Results | None:
     """The stored results of the plan as of the month, or None when they have not been computed."""
     if store.latest_snapshot() is None:
         return None
@@ -137,7 +137,7 @@ def results_for(path: str | Path, plan: Plan, to_month: dt.date, snapshot_id: in
                 progress: Callable[[str], None] | None = None, *, keep: bool = True,
                 warn: Callable[[str], None] | None = None) -> Results:
     """Stored results when there are some, else computed (and, with `keep`, stored for next time)."""
-    with Store(path, read_only=True) as st:
+    with open_store(path, read_only=True) as st:
         found = stored(st, plan, to_month, snapshot_id)
         if found is not None:
             return found
@@ -146,7 +146,7 @@ def results_for(path: str | Path, plan: Plan, to_month: dt.date, snapshot_id: in
         results = compute(st, plan, to_month, snapshot_id=snapshot_id, progress=progress)
     if keep and results.key is not None:
         try:
-            with Store(path) as st:
+            with open_store(path) as st:
                 save(st, results)
         except (StoreBusy, BadInput) as exc:  # busy or read-only: the figures stand, only not kept
             if warn:

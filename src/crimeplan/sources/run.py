@@ -25,7 +25,7 @@ import re
 import shutil
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -39,6 +39,9 @@ from crimeplan.periods import missing_months, month_ranges
 from crimeplan.sources import home_office_prc, ons_pfa, police_uk, stats19
 from crimeplan.sources._loss import loss_check
 from crimeplan.sources._result import QUARANTINE_COLUMNS, ImportResult, QRow, printable
+
+if TYPE_CHECKING:
+    from crimeplan.store.interface import StoreLike
 
 IMPORTERS: dict[str, ModuleType] = {
     "police-uk": police_uk,
@@ -70,7 +73,7 @@ def run_import(source: str, paths: list[Path], store: Path, *, force: str | None
     importer's or the store's) stops the import with nothing committed, unless
     `accept_quarantine`.
     """
-    from crimeplan.store import Store
+    from crimeplan.store import open_store
 
     mod = importer(source)
     opts = {k.replace("-", "_"): v for k, v in (options or {}).items()}
@@ -99,7 +102,7 @@ def run_import(source: str, paths: list[Path], store: Path, *, force: str | None
     _refuse_empty(result, source, force)
     check_private_dir(store.parent / "staging", "staging")
     check_private_dir(store.parent / "quarantine", "quarantine")
-    with Store(store) as st:
+    with open_store(store) as st:
         n = _next_number(store.parent, mod.SOURCE)
         staging = store.parent / "staging" / f"import-{mod.SOURCE}-{n}"
         tables, prov = dict(result.tables), dict(result.provenance)
@@ -107,17 +110,17 @@ def run_import(source: str, paths: list[Path], store: Path, *, force: str | None
             tables.pop(name)  # no rows is no evidence: the store's table stays as it was
             lines.append(f"{name}: no rows in this import; the store's {name} left as it was")
         latest = st.latest_snapshot()
-        phys = st.physical_tables(latest) if latest is not None else {}
-        if mode == "append" and "areas" in tables and "areas" in phys:
+        held = set(st.tables(latest)) if latest is not None else set()
+        if mode == "append" and "areas" in tables and "areas" in held:
             tables.pop("areas")  # appending a month: the force's districts are already there
             lines.append("areas: kept as the store has them (appending)")
         for name in _MERGE_KEYS:
-            if mode == "replace" and name in tables and name in phys:
+            if mode == "replace" and name in tables and name in held:
                 tables[name], prov[name], kept = _merge(name, st.arrow(name), tables[name], prov[name])
                 lines.append(f"{name}: {tables[name].num_rows - kept} rows from this import + "
                              f"{kept} kept from snapshot {latest}")
         districts = (set(tables["areas"].column("district").to_pylist()) if "areas" in tables
-                     else set(st.arrow("areas").column("district").to_pylist()) if "areas" in phys
+                     else set(st.arrow("areas").column("district").to_pylist()) if "areas" in held
                      else None)
         for name in list(tables):
             if canonical_table(name).has_district and districts is not None:
@@ -126,7 +129,7 @@ def run_import(source: str, paths: list[Path], store: Path, *, force: str | None
                     lines.append(f"{name}: {blanked} rows whose district is not in the store's "
                                  "areas kept with an empty district (force level)")
         try:
-            report = _load_staged(st, staging, tables, prov, result, phys, mode, extract,
+            report = _load_staged(st, staging, tables, prov, result, held, mode, extract,
                                   store, mod.SOURCE, lines, accept_quarantine=accept_quarantine,
                                   max_quarantine_share=max_quarantine_share)
         except BaseException:
@@ -157,9 +160,9 @@ def _refuse_empty(result: ImportResult, source: str, force: str | None) -> None:
                    file=", ".join(f.file for f in result.files)[:300] or None)
 
 
-def _load_staged(st: Any, staging: Path, tables: dict[str, pa.Table],
+def _load_staged(st: StoreLike, staging: Path, tables: dict[str, pa.Table],
                  prov: dict[str, list[tuple[str, int]]], result: ImportResult,
-                 phys: dict[str, str], mode: str, extract: dt.date | None, store: Path,
+                 held: set[str], mode: str, extract: dt.date | None, store: Path,
                  source: str, lines: list[str], *, accept_quarantine: bool = False,
                  max_quarantine_share: float = DEFAULT_MAX_SHARE) -> Any:
     """Stage the tables as Parquet and load them as one snapshot."""
@@ -168,12 +171,12 @@ def _load_staged(st: Any, staging: Path, tables: dict[str, pa.Table],
     if "coverage" in inspect.signature(st.load).parameters:
         load_kw["coverage"] = _merged_coverage(
             st, {t: c for t, c in result.coverage.items() if t in tables},
-            [n for n in _MERGE_KEYS if n in phys and n in tables and mode == "replace"])
+            [n for n in _MERGE_KEYS if n in held and n in tables and mode == "replace"])
     else:
         lines.append("note: this store does not record coverage yet")
     carried = {t: set(c) for t, c in result.carried.items() if t in tables}
     for name in _MERGE_KEYS:  # merged tables keep what the rows kept from the store carry
-        if name in carried and name in phys and mode == "replace":
+        if name in carried and name in held and mode == "replace":
             carried[name] |= st.carried_columns(name) or set()
     return st.load(files, append=mode == "append", extract_date=extract,
                    quarantine_dir=store.parent / "quarantine",
@@ -271,7 +274,7 @@ def _fit_districts(t: pa.Table, known: set[str]) -> tuple[pa.Table, int]:
     return t.set_column(t.column_names.index("district"), "district", fixed), blanked
 
 
-def _merged_coverage(st: Any, coverage: dict[str, dict[str, list[dt.date]]],
+def _merged_coverage(st: StoreLike, coverage: dict[str, dict[str, list[dt.date]]],
                      merged: list[str]) -> dict[str, dict[str, list[dt.date]]]:
     """This import's coverage; for merged tables, joined with what the store already records."""
     cov = {t: {k: sorted(set(v)) for k, v in by.items() if v} for t, by in coverage.items()}
@@ -308,13 +311,13 @@ def _coverage_lines(result: ImportResult, stored: dict[str, dict[str, set[dt.dat
 def _store_populations(store: Path) -> dict[tuple[str, dt.date], float]:
     """Force populations by period end from the store's ONS peers (Table P3), if there are any."""
     from crimeplan.errors import StoreBusy
-    from crimeplan.store import Store
+    from crimeplan.store import open_store
 
     if not Path(store).exists():
         return {}
     try:
-        with Store(store, read_only=True) as st:
-            if st.latest_snapshot() is None or "peers" not in st.physical_tables():
+        with open_store(store, read_only=True) as st:
+            if st.latest_snapshot() is None or "peers" not in st.tables():
                 return {}
             p = st.arrow("peers")
     except StoreBusy:

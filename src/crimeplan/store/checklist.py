@@ -4,11 +4,10 @@ complete month, carried columns — and the data-quality alarms of the latest sn
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
-from crimeplan._duck import rows
 from crimeplan.contract.schema import table as canonical_table
 from crimeplan.periods import missing_months, month_label, month_ranges
+from crimeplan.store.interface import StoreLike
 from crimeplan.store.quality import month_column
 
 PERIODIC = ("peers", "aggregates")
@@ -20,25 +19,23 @@ def ranges(months: set[dt.date]) -> tuple[str, str]:
     return month_ranges(list(months)), (month_ranges(gaps) if gaps else "")
 
 
-def check_lines(st: Any) -> list[str]:
+def check_lines(st: StoreLike) -> list[str]:
     """The report `crimeplan check` prints."""
     sid = st.latest_snapshot()
     if sid is None:
         return [f"store {st.path}: no snapshot yet"]
     snap = st.snapshot(sid)
-    phys = st.physical_tables(sid)
+    names = st.tables(sid)
     out = [f"store {st.path}: snapshot {sid}, extract date {snap.extract_date}, "
            f"made {snap.created_at:%Y-%m-%d %H:%M}"]
-    for name in sorted(phys):
-        count = rows(st.con, f'SELECT count(*) FROM "{phys[name]}"')[0][0]
+    for name in sorted(names):
+        count = st.row_count(name, sid)
         out.append(f"{name}: {count:,} rows")
         col = month_column(name)
         if col is not None:
             by_source = st.coverage(name, sid)
             if not by_source and count:
-                found = rows(st.con, f'SELECT DISTINCT CAST(date_trunc(\'month\', "{col}") AS DATE) '
-                                     f'FROM "{phys[name]}" WHERE "{col}" IS NOT NULL')
-                by_source = {"months with rows (no coverage recorded)": {r[0] for r in found}}
+                by_source = {"months with rows (no coverage recorded)": st.months_with_rows(name, sid)}
             for label, months in sorted(by_source.items()):
                 if name in PERIODIC:  # 12-month or quarterly figures: gaps between periods are normal
                     first, last = min(months), max(months)
@@ -47,8 +44,8 @@ def check_lines(st: Any) -> list[str]:
                     continue
                 runs, gaps = ranges(months)
                 out.append(f"  {label}: months supplied {runs}" + (f"; gaps {gaps}" if gaps else ""))
-            last = st.last_complete_month(name, sid)
-            out.append(f"  last complete month: {month_label(last) if last else 'none'}")
+            complete = st.last_complete_month(name, sid)
+            out.append(f"  last complete month: {month_label(complete) if complete else 'none'}")
         carried = st.carried_columns(name, sid)
         if carried is not None:
             columns = canonical_table(name).column_names

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,10 +18,12 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from crimeplan._atomic import check_private_dir, write_private
-from crimeplan._duck import arrow, rows, scalar
 from crimeplan.contract.schema import table as canonical_table
-from crimeplan.contract.validate import Checked, check_file
+from crimeplan.contract.validate import MIN_DATE, Checked
 from crimeplan.errors import BadInput, StoreBusy
+from crimeplan.store._duck import arrow, ident, rows, scalar
+from crimeplan.store._validate import check_file
+from crimeplan.store.interface import LoadReport, Snapshot
 from crimeplan.store.quality import (
     DEFAULT_MAX_SHARE,
     QUALITY_META,
@@ -47,34 +48,6 @@ CREATE TABLE IF NOT EXISTS _quarantine (
   snapshot_id INTEGER, table_name VARCHAR, file VARCHAR, row BIGINT, field VARCHAR,
   value VARCHAR, reason VARCHAR);
 """
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """One snapshot: its id, when it was made, and the extract date of its data."""
-
-    snapshot_id: int
-    created_at: dt.datetime
-    extract_date: dt.date
-
-
-@dataclass
-class LoadReport:
-    """What a load did: the snapshot and per-file reconciliation."""
-
-    snapshot_id: int
-    files: list[Checked] = field(default_factory=list)
-    tables: dict[str, str] = field(default_factory=dict)
-    quarantine_files: list[Path] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)  # after the commit: said, never raised
-
-    def lines(self) -> list[str]:
-        """One reconciliation line per file: rows read = loaded + quarantined."""
-        return [
-            f"{Path(c.file).name}: {c.rows_read} rows read = {c.rows_loaded} loaded"
-            f" + {c.rows_quarantined} quarantined"
-            for c in self.files
-        ] + self.warnings
 
 
 class Store(QualityMixin, ResultsMixin):
@@ -145,13 +118,18 @@ class Store(QualityMixin, ResultsMixin):
         if name not in phys:
             canonical_table(name)  # unknown names raise with the list of known ones
             raise BadInput(f"the store holds no {name} table", file=str(self.path))
-        return arrow(self.con, f'SELECT * FROM "{phys[name]}" ORDER BY __ord').drop(["__ord"])
+        return arrow(self.con, f"SELECT * FROM {ident(phys[name])} ORDER BY __ord").drop(["__ord"])
 
     def ibis(self) -> Any:
         """An Ibis backend on this store's connection."""
         import ibis
 
         return ibis.duckdb.from_connection(self.con)
+
+    def tables(self, snapshot_id: int | None = None) -> dict[str, Any]:
+        """Canonical table name → the table as an Ibis expression, as of a snapshot."""
+        con = self.ibis()
+        return {name: con.table(phys) for name, phys in self.physical_tables(snapshot_id).items()}
 
     def files(self, snapshot_id: int | None = None) -> list[dict[str, Any]]:
         """Source files loaded up to a snapshot, with checksums and reconciliation."""
@@ -187,7 +165,6 @@ class Store(QualityMixin, ResultsMixin):
         (not `append`) that loads no row of a table is refused, the store left as it was.
         """
         from crimeplan.contract.overlap import dedupe_across_files
-        from crimeplan.contract.validate import MIN_DATE
 
         extract = extract_date or dt.date.today()
         prev = self.latest_snapshot()
@@ -201,7 +178,7 @@ class Store(QualityMixin, ResultsMixin):
             existing = None
             if append and tdef.id_column and name in prev_tables:
                 existing = arrow(
-                    self.con, f'SELECT "{tdef.id_column}" FROM "{prev_tables[name]}"').column(0)
+                    self.con, f"SELECT {ident(tdef.id_column)} FROM {ident(prev_tables[name])}").column(0)
             for path in files[name]:
                 if tdef.has_district and known is None:
                     known = self._districts(checked, prev_tables)
@@ -257,7 +234,7 @@ class Store(QualityMixin, ResultsMixin):
             self._write_coverage(sid, prev, order, coverage, append)
             record_quality(self.con, sid, prev, order, new_tables, append=append, carried=carried)
             for name, phys in new_tables.items():
-                count = scalar(self.con, f'SELECT count(*) FROM "{phys}"')
+                count = scalar(self.con, f"SELECT count(*) FROM {ident(phys)}")
                 self.con.execute("INSERT INTO _snapshot_tables VALUES (?, ?, ?, ?)",
                                  [sid, name, phys, count])
             self.con.execute("COMMIT")
@@ -318,23 +295,23 @@ class Store(QualityMixin, ResultsMixin):
         if "areas" in checked:
             return {d for c in checked["areas"] for d in c.good.column("district").to_pylist()}
         if "areas" in prev_tables:
-            return {r[0] for r in rows(self.con, f'SELECT district FROM "{prev_tables["areas"]}"')}
+            return {r[0] for r in rows(self.con, f"SELECT district FROM {ident(prev_tables['areas'])}")}
         return None
 
     def _write_table(self, phys: str, parts: list[Checked], base: str | None) -> None:
         offset = 0
         if base is not None:
-            self.con.execute(f'CREATE TABLE "{phys}" AS SELECT * FROM "{base}"')
-            offset = scalar(self.con, f'SELECT coalesce(max(__ord), 0) FROM "{phys}"')
+            self.con.execute(f"CREATE TABLE {ident(phys)} AS SELECT * FROM {ident(base)}")
+            offset = scalar(self.con, f"SELECT coalesce(max(__ord), 0) FROM {ident(phys)}")
         for c in parts:
             good = c.good.append_column("__ord", pa.array(range(offset + 1, offset + 1 + c.good.num_rows), pa.int64()))
             offset += c.good.num_rows
             self.con.register("_good", good)
             if scalar(self.con,
                       "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [phys]):
-                self.con.execute(f'INSERT INTO "{phys}" SELECT * FROM _good')
+                self.con.execute(f"INSERT INTO {ident(phys)} SELECT * FROM _good")
             else:
-                self.con.execute(f'CREATE TABLE "{phys}" AS SELECT * FROM _good')
+                self.con.execute(f"CREATE TABLE {ident(phys)} AS SELECT * FROM _good")
             self.con.unregister("_good")
 
     def quarantine(self, snapshot_id: int | None = None) -> pa.Table:

@@ -17,11 +17,11 @@ from typing import Any
 
 import duckdb
 
-from crimeplan._duck import rows
 from crimeplan.contract.loss import DEFAULT_MAX_SHARE, judge, tally_checked
 from crimeplan.contract.schema import table as canonical_table
 from crimeplan.errors import BadInput
 from crimeplan.periods import month_end
+from crimeplan.store._duck import ident, rows
 from crimeplan.store.alarms import CATEGORY_COLUMNS, MONTH_COLUMNS, Alarm, check_series
 
 QUALITY_META = """
@@ -50,8 +50,13 @@ def check_loss(checked: dict[str, list[Any]], *, max_share: float = DEFAULT_MAX_
 
 # -- written inside a load's transaction -----------------------------------------------------
 def _months_with_rows(con: duckdb.DuckDBPyConnection, phys: str, col: str) -> set[dt.date]:
-    return {r[0] for r in rows(con, f'SELECT DISTINCT CAST(date_trunc(\'month\', "{col}") AS DATE) '
-                                    f'FROM "{phys}" WHERE "{col}" IS NOT NULL')}
+    return {r[0] for r in rows(con, f"SELECT DISTINCT {_month_of(col)} FROM {ident(phys)} "
+                                    f"WHERE {ident(col)} IS NOT NULL")}
+
+
+def _month_of(col: str) -> str:
+    """SQL for the first day of the month of a date or timestamp column."""
+    return f"CAST(date_trunc('month', {ident(col)}) AS DATE)"
 
 
 def supplied_only(con: duckdb.DuckDBPyConnection, written: dict[str, str],
@@ -96,7 +101,7 @@ def record_quality(con: duckdb.DuckDBPyConnection, sid: int, prev: int | None, l
 
 def _non_missing(con: duckdb.DuckDBPyConnection, phys: str, name: str) -> set[str]:
     names = canonical_table(name).column_names
-    counts = rows(con, "SELECT " + ", ".join(f'count("{c}")' for c in names) + f' FROM "{phys}"')[0]
+    counts = rows(con, "SELECT " + ", ".join(f"count({ident(c)})" for c in names) + f" FROM {ident(phys)}")[0]
     return {c for c, n in zip(names, counts) if n}
 
 
@@ -125,8 +130,8 @@ def table_series(con: duckdb.DuckDBPyConnection, name: str,
                  phys: str) -> list[tuple[str, str | None, dict[dt.date, float]]]:
     """(level, key, monthly counts) of a table: the whole table, each district, each category."""
     col = MONTH_COLUMNS[name]
-    month = f'CAST(date_trunc(\'month\', "{col}") AS DATE)'
-    total = {m: float(n) for m, n in rows(con, f'SELECT {month}, count(*) FROM "{phys}" GROUP BY 1')
+    month = _month_of(col)
+    total = {m: float(n) for m, n in rows(con, f"SELECT {month}, count(*) FROM {ident(phys)} GROUP BY 1")
              if m is not None}
     out: list[tuple[str, str | None, dict[dt.date, float]]] = [("source", None, total)]
     splits = []
@@ -136,8 +141,8 @@ def table_series(con: duckdb.DuckDBPyConnection, name: str,
         splits.append(("category", CATEGORY_COLUMNS[name]))
     for level, by in splits:
         series: dict[str, dict[dt.date, float]] = {}
-        for m, k, n in rows(con, f'SELECT {month}, "{by}", count(*) FROM "{phys}" '
-                                 f'WHERE "{by}" IS NOT NULL GROUP BY 1, 2'):
+        for m, k, n in rows(con, f"SELECT {month}, {ident(by)}, count(*) FROM {ident(phys)} "
+                                 f"WHERE {ident(by)} IS NOT NULL GROUP BY 1, 2"):
             if m is not None:
                 series.setdefault(str(k), {})[m] = float(n)
         out += [(level, k, series[k]) for k in sorted(series)]
@@ -171,6 +176,21 @@ class QualityMixin:
             months = _months_with_rows(self.con, phys[table_name], col)
         done = [m for m in months if month_end(m) <= snap.extract_date]
         return max(done) if done else None
+
+    def months_with_rows(self, table_name: str, snapshot_id: int | None = None) -> set[dt.date]:
+        """First days of the months in which a table has a row (empty: no such table or column)."""
+        phys = self.physical_tables(snapshot_id)
+        col = month_column(table_name)
+        if table_name not in phys or col is None:
+            return set()
+        return _months_with_rows(self.con, phys[table_name], col)
+
+    def row_count(self, table_name: str, snapshot_id: int | None = None) -> int:
+        """Rows of a canonical table as of a snapshot (0 when the snapshot has no such table)."""
+        phys = self.physical_tables(snapshot_id)
+        if table_name not in phys:
+            return 0
+        return int(rows(self.con, f"SELECT count(*) FROM {ident(phys[table_name])}")[0][0])
 
     def carried_columns(self, table_name: str, snapshot_id: int | None = None) -> set[str] | None:
         """The contract columns the source of a table carries (None: not recorded)."""

@@ -8,26 +8,23 @@ a run with the key of an older one replaces it in one transaction.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 import duckdb
 import pyarrow as pa
 
-from crimeplan._duck import arrow, rows, scalar
+from crimeplan.store._duck import arrow, ident, rows, scalar
 
 RESULTS_META = """
 CREATE TABLE IF NOT EXISTS _results (
   run_id INTEGER PRIMARY KEY, snapshot_id INTEGER, plan_hash VARCHAR, to_month DATE,
   code_version VARCHAR, computed_at TIMESTAMP, meta VARCHAR, tables VARCHAR);
 """
-NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 def _physical(run_id: int, name: str) -> str:
-    if not NAME.match(name):
-        raise ValueError(f"a results table name must be a plain identifier, not {name!r}")
-    return f"_results_{int(run_id)}_{name}"
+    """A run's table, quoted (`ident` refuses any name that is not a plain identifier)."""
+    return ident(f"_results_{int(run_id)}_{name}")
 
 
 class ResultsMixin:
@@ -55,7 +52,7 @@ class ResultsMixin:
     def read_results(self, run_id: int) -> tuple[str, dict[str, pa.Table]]:
         """A stored run: its meta text and its tables by name."""
         meta, names = rows(self.con, "SELECT meta, tables FROM _results WHERE run_id = ?", [run_id])[0]
-        return meta, {name: arrow(self.con, f'SELECT * FROM "{_physical(run_id, name)}"')
+        return meta, {name: arrow(self.con, f"SELECT * FROM {_physical(run_id, name)}")
                       for name in names.split(",") if name}
 
     def save_results(self, snapshot_id: int, plan_hash: str, to_month: dt.date, code_version: str,
@@ -70,7 +67,7 @@ class ResultsMixin:
             run_id = int(scalar(self.con, "SELECT coalesce(max(run_id), 0) + 1 FROM _results"))
             for name, table in tables.items():
                 self.con.register("__results_incoming", table)
-                self.con.execute(f'CREATE TABLE "{_physical(run_id, name)}" AS SELECT * FROM __results_incoming')
+                self.con.execute(f"CREATE TABLE {_physical(run_id, name)} AS SELECT * FROM __results_incoming")
                 self.con.unregister("__results_incoming")
             self.con.execute("INSERT INTO _results VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                              [run_id, snapshot_id, plan_hash, to_month, code_version,
@@ -97,5 +94,5 @@ class ResultsMixin:
         names = scalar(self.con, "SELECT tables FROM _results WHERE run_id = ?", [run_id]) or ""
         for name in names.split(","):
             if name:
-                self.con.execute(f'DROP TABLE IF EXISTS "{_physical(run_id, name)}"')
+                self.con.execute(f"DROP TABLE IF EXISTS {_physical(run_id, name)}")
         self.con.execute("DELETE FROM _results WHERE run_id = ?", [run_id])

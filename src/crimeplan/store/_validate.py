@@ -1,0 +1,343 @@
+"""Check a canonical file against the contract's rules (`contract.validate`), in DuckDB.
+
+Validation runs in an in-process DuckDB whatever the target store is: the file is read with
+every column as text, each rule becomes a query that lists the rows breaking it, and the rows
+that break nothing are cast to their contract types.  The file's path and every rule's value go
+to DuckDB as parameters; only contract column names (through `ident`) are written into SQL.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import gzip
+import io
+import re
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from crimeplan._limits import check_parquet_size, check_text_size, memory_limit, read_bounded
+from crimeplan.contract.schema import Column, Table
+from crimeplan.contract.validate import MIN_DATE, Checked, Rule, rules, sha256_of
+from crimeplan.errors import BadInput
+from crimeplan.store._duck import arrow, ident, rows, scalar
+
+_SURROGATE = re.compile("[\udc80-\udcff]")
+_SQL_TYPES = {"str": "VARCHAR", "int": "BIGINT", "float": "DOUBLE", "date": "DATE",
+              "timestamp": "TIMESTAMP", "bool": "BOOLEAN"}
+# checks whose query takes the rule's value as its one parameter
+_WITH_VALUE = {"too_long", "not_whole", "not_date", "not_timestamp", "not_one_of", "below", "above",
+               "date_below", "date_above"}
+
+
+def _csv_header(path: Path) -> list[str]:
+    """The header row of a CSV, refusing files that are not UTF-8 comma-separated text."""
+    opener = gzip.open if _is_gzip(path) else open
+    try:
+        with opener(path, "rb") as fh:
+            first = fh.readline(1 << 20)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise BadInput(f"cannot read the file: {exc}", file=str(path), row=0) from None
+    if not first.strip():
+        raise BadInput("the file is empty (no header row)", file=str(path), row=0)
+    if first.startswith(b"\xef\xbb\xbf"):
+        first = first[3:]
+    try:
+        text = first.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BadInput(f"the header is not UTF-8 text ({exc.reason} at byte {exc.start})",
+                       file=str(path), row=0) from None
+    try:
+        header = next(csv.reader(io.StringIO(text, newline="")))
+    except (csv.Error, StopIteration) as exc:
+        raise BadInput(f"cannot read the header: {exc}", file=str(path), row=0) from None
+    return [h.strip() for h in header]
+
+
+def _is_gzip(path: Path) -> bool:
+    with path.open("rb") as fh:
+        return fh.read(2) == b"\x1f\x8b"
+
+
+@dataclass
+class _Raw:
+    """Temp table raw: its column names, how its rows are numbered, rows refused on read."""
+
+    cols: list[str]
+    numbered: bool = False  # rows carry their number in column __row (else rowid + 1)
+    refused: list[tuple[int, str, str, str]] = field(default_factory=list)  # row, field, value, why
+
+
+def _read_raw(con: duckdb.DuckDBPyConnection, path: Path, table: Table) -> _Raw:
+    """Load the file into temp table raw (every column text)."""
+    if not path.exists():
+        raise BadInput("no such file", file=str(path))
+    if path.is_dir():
+        raise BadInput("this is a directory, not a file", file=str(path))
+    if path.stat().st_size == 0:
+        raise BadInput("the file is empty (no header row)", file=str(path), row=0)
+    suffix = "".join(path.suffixes[-2:]).lower()
+    try:
+        if suffix.endswith(".parquet"):
+            check_parquet_size(path)
+            # every column as text, its own name kept (no file's column name is written into SQL)
+            con.execute("CREATE TEMP TABLE raw AS SELECT CAST(COLUMNS(*) AS VARCHAR) FROM read_parquet(?)",
+                        [str(path)])
+            return _Raw([r[0] for r in rows(con, "DESCRIBE raw")])
+        else:
+            check_text_size(path)
+            header = _csv_header(path)
+            if len(header) == 1 and table.column_names[0] != header[0]:
+                for sep in (";", "\t", "|"):
+                    if sep in header[0]:
+                        raise BadInput(f"the file uses {sep!r} between fields; the contract "
+                                       "wants commas", file=str(path), row=0)
+            try:
+                con.execute(
+                    "CREATE TEMP TABLE raw AS SELECT * FROM read_csv(?, header=true, "
+                    "all_varchar=true, delim=',', quote='\"', escape='\"', strict_mode=true, "
+                    "null_padding=false, max_line_size=20000000)",
+                    [str(path)],
+                )
+                cols = [r[0] for r in rows(con, "DESCRIBE raw")]
+            except duckdb.Error:
+                cols = []
+            if [c.strip() for c in cols] != [h or c.strip() for h, c in zip(header, cols)] \
+                    or len(cols) != len(header):  # DuckDB refused a row or misread the header
+                con.execute("DROP TABLE IF EXISTS raw")
+                return _read_raw_python(con, path)
+    except duckdb.Error as exc:
+        raise BadInput(f"cannot read the file: {_first_line(str(exc))}", file=str(path)) from None
+    return _Raw(cols)
+
+
+def _read_raw_python(con: duckdb.DuckDBPyConnection, path: Path) -> _Raw:
+    """The slow, forgiving path: each broken record is refused alone, with its row number.
+
+    Used only when DuckDB's strict reader fails: a wrong number of fields (a truncated last
+    line, an extra comma, an unclosed quote that swallows the lines after it), bytes that are
+    not UTF-8, or a header it did not recognise as one.
+    """
+    data = read_bounded(path)
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    reader = csv.reader(io.StringIO(data.decode("utf-8", errors="surrogateescape"), newline=""),
+                        strict=False)
+    header = _unique([h.strip() for h in next(reader)])
+    width = len(header)
+    good: list[list[str]] = []
+    numbers: list[int] = []
+    refused: list[tuple[int, str, str, str]] = []
+    row = 0
+    while True:
+        first_line = reader.line_num + 1
+        try:
+            rec = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:  # pragma: no cover - the non-strict reader rarely raises
+            raise BadInput(f"cannot parse the file: {exc}", file=str(path), line=reader.line_num) from None
+        if not rec:
+            continue
+        row += 1
+        joined = ",".join(rec)
+        if len(rec) != width:
+            spans = reader.line_num - first_line
+            why = f"expected {width} fields, found {len(rec)}"
+            if spans:
+                why += f" (lines {first_line}-{reader.line_num} read as one record: a quote is not closed?)"
+            fld = header[len(rec)] if len(rec) < width else f"column {width + 1}"
+            refused.append((row, fld, _printable(joined), why))
+            continue
+        bad = next((i for i, v in enumerate(rec) if _SURROGATE.search(v)), None)
+        if bad is not None:
+            byte = ord(_SURROGATE.search(rec[bad]).group()) - 0xDC00  # type: ignore[union-attr]
+            refused.append((row, header[bad], _printable(rec[bad]),
+                            f"not UTF-8 text (byte 0x{byte:02X}); save the file as UTF-8"))
+            continue
+        good.append(rec)
+        numbers.append(row)
+    columns = {h: pa.array([r[i] if r[i] != "" else None for r in good], pa.string())
+               for i, h in enumerate(header)}
+    columns["__row"] = pa.array(numbers, pa.int64())
+    con.register("_raw_arrow", pa.table(columns))
+    con.execute("CREATE TEMP TABLE raw AS SELECT * FROM _raw_arrow")
+    con.unregister("_raw_arrow")
+    return _Raw(header, True, refused)
+
+
+def _unique(names: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for n in names:
+        k = seen.get(n, 0)
+        out.append(n if k == 0 else f"{n}_{k}")
+        seen[n] = k + 1
+    return out
+
+
+def _printable(value: str) -> str:
+    return _SURROGATE.sub(lambda m: f"\\x{ord(m.group()) - 0xDC00:02X}", value)
+
+
+def _one_line(text: str) -> str:
+    """Text with line breaks shown as \\n, so a message stays one paragraph."""
+    return text.replace("\r", "\\r").replace("\n", "\\n")
+
+
+def _first_line(text: str) -> str:
+    return text.strip().splitlines()[0] if text.strip() else text
+
+
+def _condition(rule: Rule) -> str:
+    """SQL on temp table raw that is true for the rows breaking a rule (its value: `_params`)."""
+    q = ident(rule.field)
+    nonnull = f"{q} IS NOT NULL AND trim({q}) <> ''"
+    as_date = f"TRY_CAST(replace(trim({q}), 'T', ' ') AS DATE)"
+    check = rule.check
+    if check == "nul":
+        return f"strpos({q}, chr(0)) > 0"
+    if check == "too_long":
+        return f"length({q}) > ?"
+    if check == "missing":
+        return f"{q} IS NULL OR trim({q}) = ''"
+    if check == "not_whole":
+        return (f"{nonnull} AND (NOT regexp_full_match(trim({q}), ?) "
+                f"OR TRY_CAST(TRY_CAST(trim({q}) AS DOUBLE) AS BIGINT) IS NULL)")
+    if check == "not_number":
+        return f"{nonnull} AND TRY_CAST(trim({q}) AS DOUBLE) IS NULL"
+    if check == "not_finite":
+        return f"{nonnull} AND NOT isfinite(TRY_CAST(trim({q}) AS DOUBLE))"
+    if check == "not_date":
+        return f"{nonnull} AND (NOT regexp_full_match(trim({q}), ?) OR TRY_CAST(trim({q}) AS DATE) IS NULL)"
+    if check == "not_timestamp":
+        return (f"{nonnull} AND (NOT regexp_full_match(trim({q}), ?) "
+                f"OR TRY_CAST(replace(trim({q}), 'T', ' ') AS TIMESTAMP) IS NULL)")
+    if check == "not_bool":
+        return f"{nonnull} AND lower(trim({q})) NOT IN ('true', 'false')"
+    if check == "not_one_of":
+        return f"{nonnull} AND NOT list_contains(?, trim({q}))"
+    if check == "below":
+        return f"TRY_CAST(trim({q}) AS DOUBLE) < ?"
+    if check == "above":
+        return f"TRY_CAST(trim({q}) AS DOUBLE) > ?"
+    if check == "date_below":
+        return f"{as_date} < ?"
+    if check == "date_above":
+        return f"{as_date} > ?"
+    if check == "before_other":
+        return (f"TRY_CAST(replace(trim({q}), 'T', ' ') AS TIMESTAMP) < "
+                f"TRY_CAST(replace(trim({ident(str(rule.other))}), 'T', ' ') AS TIMESTAMP)")
+    if check == "unknown_district":
+        return f"{q} IS NOT NULL AND trim({q}) <> '' AND trim({q}) NOT IN (SELECT d FROM known_districts)"
+    if check == "duplicate_key":
+        keys = ", ".join(ident(k) for k in rule.value)  # type: ignore[attr-defined]
+        return (f"rowid IN (SELECT rid FROM (SELECT rowid AS rid, row_number() OVER "
+                f"(PARTITION BY {keys} ORDER BY rowid) AS n FROM raw WHERE {q} IS NOT NULL) WHERE n > 1)")
+    if check == "id_in_store":
+        return f"{q} IN (SELECT i FROM existing_ids)"
+    raise ValueError(f"no query for the check {check!r}")
+
+
+def _params(rule: Rule) -> list[object]:
+    """The parameter a rule's condition takes (none, or its value)."""
+    if rule.check not in _WITH_VALUE:
+        return []
+    return [list(rule.value) if isinstance(rule.value, tuple) else rule.value]
+
+
+def _typed(col: Column, present: bool) -> str:
+    """SQL that casts raw text to the column's contract type."""
+    name = ident(col.name)
+    if not present:
+        return f"CAST(NULL AS {_SQL_TYPES[col.type]}) AS {name}"
+    q = f"NULLIF(trim({name}), '')"
+    if col.type == "bool":
+        return f"CAST(lower({q}) AS BOOLEAN) AS {name}"
+    if col.type == "timestamp":
+        return f"CAST(replace({q}, 'T', ' ') AS TIMESTAMP) AS {name}"
+    return f"CAST({q} AS {_SQL_TYPES[col.type]}) AS {name}"
+
+
+def _row_sql(raw: _Raw) -> str:
+    """The SQL giving each row of raw its data-row number."""
+    return "__row" if raw.numbered else "rowid + 1"
+
+
+def check_file(
+    path: Path,
+    table: Table,
+    *,
+    extract_date: dt.date,
+    known_districts: set[str] | None = None,
+    existing_ids: pa.Array | None = None,
+    min_date: dt.date = MIN_DATE,
+) -> Checked:
+    """Validate one canonical file; bad rows go to the quarantine, never silently dropped."""
+    path = Path(path)
+    con = duckdb.connect(config={"memory_limit": f"{memory_limit() // (1 << 20)}MB",
+                                 "preserve_insertion_order": True})
+    try:
+        raw = _read_raw(con, path, table)
+        cols, row = raw.cols, _row_sql(raw)
+        missing = [c.name for c in table.columns if c.required and c.name not in cols]
+        if missing:
+            raise BadInput(
+                "required column(s) missing from the header: " + ", ".join(missing)
+                + f" (the header has: {_one_line(', '.join(cols))[:300]})",
+                file=str(path), row=0, field=missing[0],
+            )
+        present = {c.name: c.name in cols for c in table.columns}
+        rows_read = scalar(con, "SELECT count(*) FROM raw") + len(raw.refused)
+        checks = rules(table, {c for c, there in present.items() if there}, extract_date=extract_date,
+                       min_date=min_date, districts_known=known_districts is not None,
+                       ids_in_store=existing_ids is not None)
+        if known_districts is not None:
+            con.register("known_districts", pa.table({"d": sorted(known_districts)}))
+        if existing_ids is not None:
+            con.register("existing_ids", pa.table({"i": existing_ids}))
+        con.execute("CREATE TEMP TABLE refused (row BIGINT, field VARCHAR, value VARCHAR, "
+                    "reason VARCHAR, rule INTEGER)")
+        if raw.refused:
+            con.executemany("INSERT INTO refused VALUES (?, ?, ?, ?, -1)",
+                            [list(r) for r in raw.refused])
+        parts = [f"SELECT {row} AS row, ? AS field, CAST({ident(r.field)} AS VARCHAR) AS value, "
+                 f"? AS reason, ? AS rule FROM raw WHERE {_condition(r)}" for r in checks]
+        params = [v for i, r in enumerate(checks) for v in (r.field, r.reason, i, *_params(r))]
+        # one line per bad row: the first rule it breaks, in column order
+        con.execute(
+            "CREATE TEMP TABLE bad AS SELECT row, field, value, reason FROM ("
+            "SELECT *, row_number() OVER (PARTITION BY row ORDER BY rule) AS k FROM ("
+            + " UNION ALL ".join([*parts, "SELECT * FROM refused"]) + ")) WHERE k = 1", params
+        )
+        select = ", ".join(_typed(c, present[c.name]) for c in table.columns)
+        good = arrow(con, f"SELECT {select} FROM raw WHERE {row} NOT IN (SELECT row FROM bad) ORDER BY rowid")
+        quarantine = arrow(
+            con, "SELECT ? AS file, row, field, left(value, 200) AS value, reason FROM bad ORDER BY row",
+            [str(path)],
+        )
+        qmonths = _quarantine_months(con, table, present, raw, quarantine.num_rows)
+    except duckdb.OutOfMemoryException:
+        raise BadInput(f"checking the file needs more than the memory ceiling ({memory_limit():,} "
+                       "bytes); split it, or raise CRIMEPLAN_MEMORY_LIMIT", file=str(path)) from None
+    finally:
+        con.close()
+    if good.num_rows + quarantine.num_rows != rows_read:
+        raise AssertionError("reconciliation failed: rows read != loaded + quarantined")
+    return Checked(str(path), sha256_of(path), rows_read, good, quarantine, qmonths)
+
+
+def _quarantine_months(con: duckdb.DuckDBPyConnection, table: Table, present: dict[str, bool],
+                       raw: _Raw, total: int) -> list[dt.date | None]:
+    """The month of each quarantined row's raw date, in quarantine order (None: unreadable)."""
+    dc = table.date_column
+    if not total or not dc or not present.get(dc):
+        return [None] * total
+    found = rows(con, f"SELECT TRY_CAST(left(trim(raw.{ident(dc)}), 7) || '-01' AS DATE) FROM bad "
+                      f"LEFT JOIN raw ON raw.{_row_sql(raw)} = bad.row ORDER BY bad.row")
+    # a year DuckDB holds but Python cannot (0000-01-01) comes back as text: no month then
+    return [r[0] if isinstance(r[0], dt.date) else None for r in found]
