@@ -110,7 +110,7 @@ def performance_table(results: Results, area: AreaOfFocus, notes: Footnotes, *,
             refs += alarm_refs(results, m, rec, notes)
             refs += event_refs(results, m, rec, notes)
             label = m.label
-            if rec["window"] != "12m" or m.lag_months or m.aggregation == "aggregate":
+            if rec["window"] != "12m" or m.lag_months or m.kind.arrives_counted:
                 span = WINDOW_NAMES.get(rec["window"], rec["window"])
                 label += f" ({span}: {rec.get('current_period') or rec['period_end']})"
             text, style = assessment(rec)
@@ -240,7 +240,7 @@ def headline_key_points(results: Results, area: AreaOfFocus, notes: Footnotes) -
     """Key points for the area's headline count and percentage measures."""
     out: list[tuple[str, list[int]]] = []
     for m in area.measures:
-        if not (m.headline and m.decomposable and (m.is_percent or m.aggregation == "count")):
+        if not (m.headline and m.decomposable and (m.is_percent or m.kind.row_count)):
             continue
         if m.id in results.series.unavailable:
             continue
@@ -368,7 +368,7 @@ def spc_figure(results: Results, m: Measure, *, quarterly_points: bool, last: in
     if facts is None or mv is None:
         return None
     if quarterly_points:
-        if not (m.is_percent or m.aggregation in ("count", "sum")):
+        if not (m.is_percent or m.kind.denominator == "none"):
             return None
         periods, values, labels, counts = _quarter_points(facts, m)
         title = f"{period_free_label(m)}: by quarter, with mean and process limits"
