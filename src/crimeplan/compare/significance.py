@@ -15,7 +15,7 @@ import pandas as pd
 
 from crimeplan import stats
 from crimeplan.compare.values import missing, records
-from crimeplan.kinds import Family
+from crimeplan.kinds import FAMILIES, Family
 from crimeplan.plans.model import Measure, Plan
 
 EXTRA_COLUMNS = ["test", "previous_ci_low", "previous_ci_high", "assessment"]
@@ -31,6 +31,16 @@ def _family(m: Measure, row: dict[str, Any]) -> Family | None:
     choose = m.kind.test
     assert choose is not None  # every kind has one (crimeplan.kinds checks on register)
     return choose(m, row)
+
+
+def _interval(kind: str, m: Measure, num: Any, den: Any, sd: Any) -> tuple[float | None, float | None]:
+    """The interval of a family of test ("counts", "proportions", "means") for one year's figures."""
+    return FAMILIES[kind].interval(m, num, den, sd)
+
+
+def _p_value(kind: str, m: Measure, r: dict[str, Any]) -> float | None:
+    """The p-value of a family's test of this year against last, or None when it cannot run."""
+    return FAMILIES[kind].p_value(m, r)
 
 
 NOT_TESTED = "not tested: "
@@ -61,13 +71,13 @@ def add_significance(table: pd.DataFrame, plan: Plan) -> pd.DataFrame:
             if r.get("comparable") is True:
                 r["test"] = why_untested(m, r)
             continue
-        r["ci_low"], r["ci_high"] = family.interval(m, r.get("current_numerator"),
-                                                    r.get("current_denominator"), r.get("current_sd"))
-        r["previous_ci_low"], r["previous_ci_high"] = family.interval(
-            m, r.get("previous_numerator"), r.get("previous_denominator"), r.get("previous_sd"))
+        r["ci_low"], r["ci_high"] = _interval(family.name, m, r.get("current_numerator"),
+                                              r.get("current_denominator"), r.get("current_sd"))
+        r["previous_ci_low"], r["previous_ci_high"] = _interval(
+            family.name, m, r.get("previous_numerator"), r.get("previous_denominator"), r.get("previous_sd"))
         if not r.get("comparable"):
             continue
-        p = family.p_value(m, r)
+        p = _p_value(family.name, m, r)
         if p is None or math.isnan(p):
             r["test"] = why_untested(m, r)
             continue

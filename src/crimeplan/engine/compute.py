@@ -4,7 +4,8 @@ This is the only module that touches record-level data.  Measures that add up mo
 month (counts, proportions, means, sums, per-head figures) are computed together: one
 grouped scan per source table (and one more per extra date column a numerator is dated
 by).  Measures that do not add up (distinct ids, repeat ids, re-offending) are computed
-per window and area level.
+per window and area level.  What each measure contributes (its part of the scan, or its window
+query) is its kind's (crimeplan.kinds); nothing here compares an aggregation's name.
 """
 
 from __future__ import annotations

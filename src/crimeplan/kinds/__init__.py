@@ -36,7 +36,7 @@ from crimeplan.kinds._base import (
     scaled_total,
     with_ids,
 )
-from crimeplan.kinds._families import COUNTS, MEANS, PROPORTIONS
+from crimeplan.kinds._families import COUNTS, FAMILIES, MEANS, PROPORTIONS
 
 KINDS: dict[str, Kind] = {}
 
@@ -74,7 +74,7 @@ def _discover() -> None:
 _discover()
 
 __all__ = [
-    "COUNTS", "DENOMINATOR", "KINDS", "MEANS", "NUMERATOR", "NUMERATOR_AGED", "NUMERATOR_LFL", "PARTS",
+    "COUNTS", "DENOMINATOR", "FAMILIES", "KINDS", "MEANS", "NUMERATOR", "NUMERATOR_AGED", "NUMERATOR_LFL", "PARTS",
     "PLAN_FIELDS", "PROPORTIONS", "SUMSQ", "Family", "Kind", "MeasureLike", "Scan", "Span", "always",
     "group", "kind_of", "missing", "one", "percentage", "present", "register", "scaled_ratio",
     "scaled_total", "unregister", "with_ids",

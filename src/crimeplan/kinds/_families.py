@@ -68,4 +68,4 @@ def _mean_test(m: MeasureLike, r: Mapping[str, Any]) -> float | None:
 COUNTS = Family("counts", "compare_counts", _count_interval, _count_test)
 PROPORTIONS = Family("proportions", "compare_proportions", _proportion_interval, _proportion_test)
 MEANS = Family("means", "compare_means", _mean_interval, _mean_test)
-
+FAMILIES = {f.name: f for f in (COUNTS, PROPORTIONS, MEANS)}
