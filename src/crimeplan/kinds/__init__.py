@@ -27,6 +27,7 @@ from crimeplan.kinds._base import (
     Scan,
     Span,
     always,
+    field_total,
     group,
     missing,
     one,
@@ -76,6 +77,6 @@ _discover()
 __all__ = [
     "COUNTS", "DENOMINATOR", "FAMILIES", "KINDS", "MEANS", "NUMERATOR", "NUMERATOR_AGED", "NUMERATOR_LFL", "PARTS",
     "PLAN_FIELDS", "PROPORTIONS", "SUMSQ", "Family", "Kind", "MeasureLike", "Scan", "Span", "always",
-    "group", "kind_of", "missing", "one", "percentage", "present", "register", "scaled_ratio",
+    "field_total", "group", "kind_of", "missing", "one", "percentage", "present", "register", "scaled_ratio",
     "scaled_total", "unregister", "with_ids",
 ]

@@ -153,6 +153,13 @@ def one(cond: Any) -> Any:
     return cond.ifelse(1, 0)
 
 
+def field_total(m: MeasureLike, scan: Scan) -> Any:
+    """Σ `field` over the rows that meet the filter and have it (a sum; a per-head numerator)."""
+    assert m.field is not None  # plan validation: these kinds need `field`
+    value = scan.table[m.field]
+    return (scan.where & value.notnull()).ifelse(value, 0).sum()
+
+
 def group(table: Any, keys: list[str], **metrics: Any) -> Any:
     """Group by keys (or aggregate the whole table when there are none)."""
     return table.group_by(keys).aggregate(**metrics) if keys else table.aggregate(**metrics)

@@ -5,13 +5,12 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from crimeplan.kinds._base import DENOMINATOR, NUMERATOR, Kind, MeasureLike, Scan, always, one
+from crimeplan.kinds._base import DENOMINATOR, NUMERATOR, Kind, MeasureLike, Scan, always, field_total, one
 
 
 def _monthly(m: MeasureLike, scan: Scan) -> dict[str, Any]:
-    assert m.field is not None
-    value = scan.table[m.field]
-    return {NUMERATOR: (scan.where & value.notnull()).ifelse(value, 0).sum(), DENOMINATOR: one(scan.where).sum()}
+    # the denominator counts the person-months the filter keeps, with or without the field
+    return {NUMERATOR: field_total(m, scan), DENOMINATOR: one(scan.where).sum()}
 
 
 def _value(m: MeasureLike, numerator: float | None, denominator: float | None,

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from crimeplan.kinds._base import NUMERATOR, Kind, MeasureLike, Scan, always, scaled_total
+from crimeplan.kinds._base import NUMERATOR, Kind, MeasureLike, Scan, always, field_total, scaled_total
 
 
 def _monthly(m: MeasureLike, scan: Scan) -> dict[str, Any]:
-    assert m.field is not None
-    value = scan.table[m.field]
-    return {NUMERATOR: (scan.where & value.notnull()).ifelse(value, 0).sum()}
+    return {NUMERATOR: field_total(m, scan)}
 
 
 KIND = Kind(
