@@ -1,8 +1,9 @@
 """Significance and intervals for each results row, by the measure's kind.
 
-Counts: Poisson E-test and Byar/exact Poisson interval.  Percentages: pooled two-proportion
-z test and Wilson interval.  Means: Welch's t test and t interval.  Per-head figures and
-figures that arrive without counts get no test (the columns stay empty and say why).
+Each kind (crimeplan.kinds) chooses its family: counts (Poisson E-test, Byar/exact Poisson
+interval), percentages (pooled two-proportion z test, Wilson interval) or means (Welch's t test,
+t interval). Per-head figures and figures that arrive without counts get no test (the columns
+stay empty and say why).
 """
 
 from __future__ import annotations
@@ -14,65 +15,34 @@ import pandas as pd
 
 from crimeplan import stats
 from crimeplan.compare.values import missing, records
+from crimeplan.kinds import FAMILIES, Family
 from crimeplan.plans.model import Measure, Plan
 
-COUNT_KINDS = {"count", "distinct_count", "repeat_ids"}
-PERCENT_KINDS = {"proportion", "share_meeting", "reoffending"}
 EXTRA_COLUMNS = ["test", "previous_ci_low", "previous_ci_high", "assessment"]
 
 
-def _ok(*values: Any) -> bool:
-    return not any(missing(v) for v in values)
-
-
 def test_kind(m: Measure, row: dict[str, Any]) -> str | None:
-    """Which family of test a row gets: counts, proportions, means or None."""
-    if m.aggregation in COUNT_KINDS:
-        return "counts"
-    if m.aggregation in PERCENT_KINDS:
-        return "proportions"
-    if m.aggregation == "mean":
-        return "means"
-    if m.aggregation == "aggregate":
-        if m.unit == "percent" and _ok(row.get("current_numerator"), row.get("current_denominator")):
-            return "proportions"
-        if m.unit == "count" and _ok(row.get("current_numerator")):
-            return "counts"
-    return None
+    """Which family of test a row gets: counts, proportions, means or None (the measure kind says)."""
+    family = _family(m, row)
+    return family.name if family else None
+
+
+def _family(m: Measure, row: dict[str, Any]) -> Family | None:
+    choose = m.kind.test
+    assert choose is not None  # every kind has one (crimeplan.kinds checks on register)
+    return choose(m, row)
 
 
 def _interval(kind: str, m: Measure, num: Any, den: Any, sd: Any) -> tuple[float | None, float | None]:
-    if kind == "counts" and _ok(num):
-        low, high = stats.count_ci(num)
-        if m.unit == "rate_per_1000" and _ok(den) and den:
-            return 1000 * low / den, 1000 * high / den
-        return m.scale * low, m.scale * high
-    if kind == "proportions" and _ok(num, den) and den:
-        low, high = stats.proportion_ci(num, den)
-        return 100 * low, 100 * high
-    if kind == "means" and _ok(num, den, sd) and den and den >= 2:
-        return stats.mean_ci(m.scale * num / den, sd, den)
-    return None, None
+    """The interval of a family of test ("counts", "proportions", "means") for one year's figures."""
+    return FAMILIES[kind].interval(m, num, den, sd)
 
 
 def _p_value(kind: str, m: Measure, r: dict[str, Any]) -> float | None:
-    fields: list[Any] = [r.get(k) for k in ("current_numerator", "current_denominator",
-                                            "previous_numerator", "previous_denominator")]
-    cn, cd, pn, pd_ = fields
-    if kind == "counts" and _ok(cn, pn):
-        if m.unit == "rate_per_1000" and _ok(cd, pd_):
-            return stats.compare_counts(pn, cn, previous_exposure=pd_, current_exposure=cd)
-        return stats.compare_counts(pn, cn)
-    if kind == "proportions" and _ok(cn, cd, pn, pd_) and cd and pd_:
-        return stats.compare_proportions(pn, pd_, cn, cd)
-    if (kind == "means" and _ok(cn, cd, pn, pd_, r.get("current_sd"), r.get("previous_sd"))
-            and cd >= 2 and pd_ >= 2):
-        return stats.compare_means(m.scale * pn / pd_, r["previous_sd"], pd_,
-                                   m.scale * cn / cd, r["current_sd"], cd)
-    return None
+    """The p-value of a family's test of this year against last, or None when it cannot run."""
+    return FAMILIES[kind].p_value(m, r)
 
 
-TEST_FOR = {"counts": "compare_counts", "proportions": "compare_proportions", "means": "compare_means"}
 NOT_TESTED = "not tested: "
 
 
@@ -82,17 +52,7 @@ def why_untested(m: Measure | None, r: dict[str, Any]) -> str:
         return NOT_TESTED + "a figure from the peers table, without the counts behind it"
     if m is None:
         return NOT_TESTED + "no counts behind the figures"
-    if m.aggregation == "severity_score":
-        return NOT_TESTED + "a weighted score has no simple count distribution to test"
-    if m.aggregation == "per_head":
-        return NOT_TESTED + "an average per person over person-months, not counts"
-    if m.aggregation == "sum":
-        return NOT_TESTED + "a total of amounts, not a count of events"
-    if m.aggregation == "aggregate":
-        return NOT_TESTED + "the figure arrived already counted, without the counts behind it"
-    if m.aggregation == "mean":
-        return NOT_TESTED + "too few values for a t test"
-    return NOT_TESTED + "a count of zero or no counts in one year"
+    return NOT_TESTED + m.kind.untested
 
 
 def add_significance(table: pd.DataFrame, plan: Plan) -> pd.DataFrame:
@@ -105,25 +65,25 @@ def add_significance(table: pd.DataFrame, plan: Plan) -> pd.DataFrame:
                 r["test"] = why_untested(None, r)
             continue
         m = plan.measure(r["measure_id"])
-        kind = test_kind(m, r)
+        family = _family(m, r)
         r.update({"test": None, "previous_ci_low": None, "previous_ci_high": None, "assessment": None})
-        if kind is None:
+        if family is None:
             if r.get("comparable") is True:
                 r["test"] = why_untested(m, r)
             continue
-        r["ci_low"], r["ci_high"] = _interval(kind, m, r.get("current_numerator"),
+        r["ci_low"], r["ci_high"] = _interval(family.name, m, r.get("current_numerator"),
                                               r.get("current_denominator"), r.get("current_sd"))
         r["previous_ci_low"], r["previous_ci_high"] = _interval(
-            kind, m, r.get("previous_numerator"), r.get("previous_denominator"), r.get("previous_sd"))
+            family.name, m, r.get("previous_numerator"), r.get("previous_denominator"), r.get("previous_sd"))
         if not r.get("comparable"):
             continue
-        p = _p_value(kind, m, r)
+        p = _p_value(family.name, m, r)
         if p is None or math.isnan(p):
             r["test"] = why_untested(m, r)
             continue
         r["p_value"] = p
         r["significant"] = bool(p < 0.05)
-        r["test"] = stats.TEST_NAMES[TEST_FOR[kind]]
+        r["test"] = stats.TEST_NAMES[family.test]
         if not r["significant"]:
             r["assessment"] = "no significant change"
         else:

@@ -215,9 +215,9 @@ def _rows(m: Measure, level: str, area: str, months: list[dt.date], states: dict
         den = None if pd.isna(rec.denominator) else float(rec.denominator)
         if s.state in ("value", "provisional") and num is None:
             num = 0.0  # a supplied month with no rows: a true zero
-        if m.unit == "rate_per_1000" or m.aggregation == "severity_score":
+        if m.unit == "rate_per_1000" or m.kind.denominator == "population":
             den = population
-        if m.aggregation in ("count", "sum") and m.unit != "rate_per_1000":
+        elif m.kind.denominator == "none":  # a total: its months carry no denominator
             den = None
         if s.state in BREAKS_WINDOW:
             num = den = None

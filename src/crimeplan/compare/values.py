@@ -2,39 +2,21 @@
 
 from __future__ import annotations
 
-import math
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, cast
 
 import pandas as pd
 
+from crimeplan.kinds import missing as missing  # the one definition, offered here as before
 from crimeplan.plans.model import Measure
 
 
 def value_of(m: Measure, numerator: float | None, denominator: float | None,
              months: int = 12, reported: float | None = None) -> float | None:
-    """The measure's value from its counts (percentages as 0-100)."""
-    if m.aggregation == "aggregate":
-        if (numerator is not None and denominator and m.unit == "percent"
-                and not math.isnan(numerator) and not math.isnan(denominator)):
-            return 100.0 * numerator / denominator
-        if reported is not None and not math.isnan(reported):
-            return reported
-        return numerator if numerator is not None and not math.isnan(numerator) else None
-    if numerator is None or math.isnan(numerator):
-        return None
-    kind = m.aggregation
-    if kind in ("proportion", "share_meeting", "reoffending"):
-        return 100.0 * numerator / denominator if denominator else None
-    if kind == "mean":
-        return m.scale * numerator / denominator if denominator else None
-    if kind == "per_head":
-        return m.scale * numerator / (denominator / months) if denominator else None
-    if m.unit == "rate_per_1000":
-        return 1000.0 * numerator / denominator if denominator else None
-    if kind == "severity_score":
-        return m.scale * numerator / denominator if denominator else None
-    return m.scale * numerator
+    """The measure's value from its counts (percentages as 0-100), as its kind forms it."""
+    value = m.kind.value
+    assert value is not None  # every kind has one (crimeplan.kinds checks on register)
+    return value(m, numerator, denominator, months, reported)
 
 
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -45,11 +27,6 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 def frame_rows(frame: pd.DataFrame) -> list[Any]:
     """The rows of a frame as named tuples: their fields are whatever the columns hold."""
     return list(frame.itertuples())
-
-
-def missing(value: object) -> bool:
-    """True for None and NaN."""
-    return value is None or (isinstance(value, float) and math.isnan(value))
 
 
 def round_half_up(value: float, decimals: int) -> Decimal:

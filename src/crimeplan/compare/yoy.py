@@ -59,27 +59,25 @@ def _monthly_sum(series: SeriesSet, mine: pd.DataFrame, m: Measure, w: Window, d
     column = sel.numerator_lfl if previous and m.event_date and series.extract_date else sel.numerator
     num = float(column.sum()) if column.notna().any() else 0.0
     den = float(sel.denominator.sum()) if sel.denominator.notna().any() else None
-    if m.aggregation in ("count", "sum", "severity_score"):
+    if m.kind.denominator != "counted":  # a total, or a score over the population (set later)
         den = None
     return num, den, None
 
 
 def _sd(mine: pd.DataFrame, m: Measure, w: Window, districts: list[str] | None) -> float | None:
-    """Standard deviation of a mean measure's values in a window, from sums and sums of squares."""
-    if m.aggregation != "mean":
+    """Standard deviation of a mean measure's values in a window, from sums and sums of squares (its kind's)."""
+    spread = m.kind.spread
+    if spread is None:
         return None
     sel = _in_window(mine, w, districts)
-    n, total, squares = sel.denominator.sum(), sel.numerator.sum(), sel.sumsq.sum()
-    if n < 2:
-        return None
-    return math.sqrt(max(squares - total * total / n, 0.0) / (n - 1)) * m.scale
+    return spread(m, sel.denominator.sum(), sel.numerator.sum(), sel.sumsq.sum())
 
 
 def _window_lookup(series: SeriesSet, m: Measure, w: Window, level: str, area: str
                    ) -> tuple[float | None, float | None, float | None, str | None, Window]:
     wf = series.windows
     sel = wf[wf.measure_id == m.id]
-    if m.aggregation == "aggregate":
+    if m.kind.arrives_counted:
         if m.aggregate_mode == "sum":
             part = sel[(sel.start >= w.start) & (sel.end <= w.end)]
             if part.empty:
@@ -98,7 +96,7 @@ def _window_lookup(series: SeriesSet, m: Measure, w: Window, level: str, area: s
         area = "force"
     sel = sel[(sel.area_level == level) & (sel.area == area) & (sel.start == w.start) & (sel.end == w.end)]
     if sel.empty:
-        return 0.0, (0.0 if m.aggregation == "reoffending" else None), None, None, w
+        return 0.0, (0.0 if m.kind.window_denominator else None), None, None, w
     row = sel.iloc[0]
     return float(row.numerator), _nan_none(row.denominator), None, None, w
 
@@ -147,18 +145,18 @@ def compare(series: SeriesSet, plan: Plan, to_month: str | dt.date) -> pd.DataFr
                     cr = pr = None
                 else:
                     cn, cd, cr, why_c, cur_used = _window_lookup(series, m, cur, level, area)
-                    target = cur_used.year_earlier() if m.aggregation == "aggregate" else prev
+                    target = cur_used.year_earlier() if m.kind.arrives_counted else prev
                     pn, pd_, pr, why_p, prev_used = _window_lookup(series, m, target, level, area)
-                    if m.aggregation != "aggregate":
+                    if not m.kind.arrives_counted:
                         why_c, why_p = gap_cur, gap_prev
                         if why_c:
                             cn = cd = None
                         if why_p:
                             pn = pd_ = None
-                    if m.aggregation == "aggregate" and m.aggregate_mode == "latest" and prev_used.last != target.last:
+                    if m.kind.arrives_counted and m.aggregate_mode == "latest" and prev_used.last != target.last:
                         pn = pd_ = pr = None
                         why_p = "no figure for the same period a year earlier"
-                if m.unit == "rate_per_1000" or m.aggregation == "severity_score":
+                if m.unit == "rate_per_1000" or m.kind.denominator == "population":
                     pop = _population(series, districts)
                     cd = pd_ = pop
                 cv = value_of(m, cn, cd, cur_used.months, cr)

@@ -77,7 +77,7 @@ def _additive(t: pd.DataFrame, plan: Any) -> set[str]:
     """Measures whose windows add up month by month (all of them when there is no plan)."""
     if plan is None:
         return set(t.measure_id)
-    return {m.id for _, m in plan.measures() if m.decomposable and m.aggregation != "aggregate"}
+    return {m.id for _, m in plan.measures() if m.decomposable and not m.kind.arrives_counted}
 
 
 def _area_relations(t: pd.DataFrame, areas: pd.DataFrame) -> list[Relation]:

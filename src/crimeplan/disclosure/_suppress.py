@@ -50,7 +50,7 @@ def pinned_rows(table: pd.DataFrame, plan: Any) -> set[int]:
     if plan is None:
         return set()
     charted = {m.id for _, m in plan.measures()
-               if m.headline and m.decomposable and (m.is_percent or m.aggregation == "count")}
+               if m.headline and m.decomposable and (m.is_percent or m.kind.row_count)}
     t = table.reset_index(drop=True)
     return {int(i) for i in t.index[t.measure_id.isin(charted) & (t.area_level == "force")]}
 

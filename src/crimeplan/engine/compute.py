@@ -4,7 +4,8 @@ This is the only module that touches record-level data.  Measures that add up mo
 month (counts, proportions, means, sums, per-head figures) are computed together: one
 grouped scan per source table (and one more per extra date column a numerator is dated
 by).  Measures that do not add up (distinct ids, repeat ids, re-offending) are computed
-per window and area level.
+per window and area level.  What each measure contributes (its part of the scan, or its window
+query) is its kind's (crimeplan.kinds); nothing here compares an aggregation's name.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import pandas as pd
 from crimeplan.contract.schema import table as canonical_table
 from crimeplan.engine import derived
 from crimeplan.engine.series import MONTHLY_COLUMNS, WINDOW_COLUMNS, SeriesSet
+from crimeplan.kinds import DENOMINATOR, NUMERATOR, PARTS, Scan, Span, one
 from crimeplan.periods import Window, add_months, month_end, month_start, window
 from crimeplan.plans import expr
 from crimeplan.plans.model import Measure, Plan
@@ -36,10 +38,6 @@ def _cond(m: Measure, t: Any, text: str | None) -> Any:
     return expr.to_ibis(tree, lambda name: t[name]).fill_null(False)
 
 
-def _one(cond: Any) -> Any:
-    return cond.ifelse(1, 0)
-
-
 def like_for_like_cutoff(m: Measure, to_month: dt.date, as_at: dt.date) -> dt.date:
     """The last day a later event may be dated to count in last year's window (CONTRACT.md §4).
 
@@ -52,57 +50,25 @@ def like_for_like_cutoff(m: Measure, to_month: dt.date, as_at: dt.date) -> dt.da
 
 
 def _monthly_aggs(m: Measure, t: Any, cutoff: dt.date | None = None) -> dict[str, Any]:
-    """Numerator/denominator aggregations of a decomposable measure over one table scan."""
-    f = _cond(m, t, m.filter)
-    kind = m.aggregation
-    if kind == "count":
-        return {f"{m.id}__n": _one(f).sum()}
-    if kind == "severity_score":
-        return {f"{m.id}__n": (f & t.severity_weight.notnull()).ifelse(t.severity_weight, 0.0).sum()}
-    if kind in ("proportion", "share_meeting"):
-        out = {f"{m.id}__d": _one(f).sum()}
-        if not m.numerator_date:
-            hit = f & _cond(m, t, m.numerator)
-            out[f"{m.id}__n"] = _one(hit).sum()
-            if m.event_date and cutoff is not None:
-                event = t[m.event_date].cast("date")
-                # like for like: last year's numerator as it stood at the same age
-                out[f"{m.id}__l"] = _one(hit & (event <= ibis.literal(cutoff)).fill_null(False)).sum()
-                # each month at a fixed age: events within mature_after_months of its end
-                aged_by = t._month + ibis.interval(months=m.mature_after_months + 1)
-                out[f"{m.id}__a"] = _one(hit & (event < aged_by).fill_null(False)).sum()
-        return out
-    value = t[m.field]
-    if kind == "mean":
-        has = f & value.notnull()
-        # the sum of squares rides along so a mean gets its standard deviation (Welch test)
-        return {f"{m.id}__n": has.ifelse(value, 0).sum(), f"{m.id}__d": _one(has).sum(),
-                f"{m.id}__q": has.ifelse(value * value, 0).sum()}
-    if kind == "sum":
-        return {f"{m.id}__n": (f & value.notnull()).ifelse(value, 0).sum()}
-    if kind == "per_head":
-        return {f"{m.id}__n": (f & value.notnull()).ifelse(value, 0).sum(),
-                f"{m.id}__d": _one(f).sum()}
-    raise ValueError(kind)
+    """Numerator/denominator aggregations of a decomposable measure over one table scan (its kind's)."""
+    monthly = m.kind.monthly
+    assert monthly is not None  # a decomposable kind has one (crimeplan.kinds checks on register)
+    scan = Scan(table=t, where=_cond(m, t, m.filter), meets=lambda text: _cond(m, t, text), cutoff=cutoff)
+    return {f"{m.id}__{part}": agg for part, agg in monthly(m, scan).items()}
 
 
 def _long(frame: pd.DataFrame, measures: list[Measure], has_district: bool) -> pd.DataFrame:
     """Wide aggregation output → rows of measure, district, month, numerator, denominator."""
     parts = []
     for m in measures:
-        n, d, q = f"{m.id}__n", f"{m.id}__d", f"{m.id}__q"
-        if n not in frame and d not in frame:
+        if f"{m.id}__{NUMERATOR}" not in frame and f"{m.id}__{DENOMINATOR}" not in frame:
             continue
-        lfl, aged = f"{m.id}__l", f"{m.id}__a"
         part = pd.DataFrame({
             "measure_id": m.id,
             "district": frame["district"] if has_district else None,
             "month": frame["_month"],
-            "numerator": frame[n].astype(float) if n in frame else float("nan"),
-            "denominator": frame[d].astype(float) if d in frame else float("nan"),
-            "sumsq": frame[q].astype(float) if q in frame else float("nan"),
-            "numerator_lfl": frame[lfl].astype(float) if lfl in frame else float("nan"),
-            "numerator_aged": frame[aged].astype(float) if aged in frame else float("nan"),
+            **{column: frame[f"{m.id}__{key}"].astype(float) if f"{m.id}__{key}" in frame else float("nan")
+               for key, column in PARTS.items()},
         })
         parts.append(part)
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=MONTHLY_COLUMNS)
@@ -142,7 +108,9 @@ def _window_figures(m: Measure, t: Any, areas: Any, needed: list[tuple[Window, d
     for w, cutoff in needed:
         base = span.filter((span._date >= w.start) & (span._date <= w.end))
         for level, keys in levels:
-            num, den = _kind_query(m, base, t, keys, w, cutoff)
+            query = m.kind.window_query
+            assert query is not None  # a kind that does not add up has one (checked on register)
+            num, den = query(m, Span(data=base, full=t, keys=keys, window=w, cutoff=cutoff))
             if den is not None:
                 num = num.join(den, keys, how="outer") if keys else num.cross_join(den)
                 if keys:
@@ -166,39 +134,6 @@ def _window_figures(m: Measure, t: Any, areas: Any, needed: list[tuple[Window, d
     for r in rows:
         r["start"], r["end"] = pd.Timestamp(r["start"]).date(), pd.Timestamp(r["end"]).date()
     return rows
-
-
-def _agg(table: Any, keys: list[str], **metrics: Any) -> Any:
-    """Group by keys (or aggregate the whole table when there are none)."""
-    return table.group_by(keys).aggregate(**metrics) if keys else table.aggregate(**metrics)
-
-
-def _kind_query(m: Measure, data: Any, full: Any, keys: list[str], w: Window,
-                cutoff: dt.date | None = None) -> tuple[Any, Any | None]:
-    fld = m.field
-    assert fld is not None
-    data = data.filter(data[fld].notnull())
-    if m.aggregation == "distinct_count":
-        return _agg(data, keys, numerator=data[fld].nunique()), None
-    if m.aggregation == "repeat_ids":
-        per_id = data.group_by([*keys, fld]).aggregate(rows=data.count())
-        per_id = per_id.filter(per_id.rows >= m.min_rows)
-        return _agg(per_id, keys, numerator=per_id.count()), None
-    if m.aggregation == "reoffending":
-        cohort = data.group_by([*keys, fld]).aggregate(first=data._date.min())
-        horizon = add_months(w.last, m.follow_up_months + 1)  # nothing later can count
-        later = full.filter(full[fld].notnull() & (full._date > w.start) & (full._date < horizon))
-        if cutoff is not None:  # like for like: only what had happened at the same age
-            later = later.filter(later._date <= ibis.literal(cutoff))
-        later = later.select(rid=later[fld], later=later._date)
-        joined = cohort.join(later, cohort[fld] == later.rid)
-        joined = joined.filter((joined.later > joined.first)
-                               & (joined.later <= joined.first + ibis.interval(months=m.follow_up_months)))
-        re_ids = joined.select(*keys, fld).distinct()
-        num = _agg(re_ids, keys, numerator=re_ids.count())
-        den = _agg(cohort, keys, denominator=cohort.count())
-        return num, den
-    raise ValueError(m.aggregation)
 
 
 def _aggregate_rows(measures: list[Measure], agg: Any, force: str) -> pd.DataFrame:
@@ -259,7 +194,7 @@ def compute_series(store: StoreLike, plan: Plan, to_month: str | dt.date,
         decomposable = [m for m in measures if m.decomposable]
         # the severity weights join only the shared scan, and only when a measure needs them
         scan = (derived.prepare(source, raw, severity=True).filter(lambda x, end=end: x._date < end)
-                if any(m.aggregation == "severity_score" for m in decomposable) else t)
+                if any(m.kind.weights for m in decomposable) else t)
         aggs: dict[str, Any] = {}
         for m in decomposable:
             aggs.update(_monthly_aggs(m, scan, like_for_like_cutoff(m, to, as_at) if as_at else None))
@@ -292,7 +227,7 @@ def compute_series(store: StoreLike, plan: Plan, to_month: str | dt.date,
             t2 = t.mutate(_month=derived.month_of(t, col))
             t2 = t2.filter(t2._month.notnull())
             frame = t2.group_by(keys).aggregate(**{
-                f"{m.id}__n": _one(_cond(m, t2, m.filter) & _cond(m, t2, m.numerator)).sum()
+                f"{m.id}__{NUMERATOR}": one(_cond(m, t2, m.filter) & _cond(m, t2, m.numerator)).sum()
                 for m in ms}).to_pandas()
             monthly_parts.append(_long(frame, ms, has_district))
         for m in measures:

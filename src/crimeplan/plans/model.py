@@ -10,30 +10,13 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from crimeplan.contract.schema import TABLES
+from crimeplan.kinds import PLAN_FIELDS, Kind, kind_of
 from crimeplan.plans import expr
 from crimeplan.plans.aspiration import parse_aspiration
 
-Aggregation = Literal[
-    "count",           # rows
-    "distinct_count",  # distinct values of `field`
-    "proportion",      # rows meeting `numerator` within rows meeting `filter`, as %
-    "share_meeting",   # same as proportion, read as "share meeting a standard"
-    "mean",            # mean of `field`
-    "sum",             # sum of `field`
-    "per_head",        # sum of `field` per average head (rows are person-months)
-    "repeat_ids",      # ids (`field`) with `min_rows`+ rows in the window
-    "reoffending",     # of ids in the window, share with another row within `follow_up_months`
-    "aggregate",       # figures that arrive counted (the aggregates table)
-    "severity_score",  # Σ crime severity weight (by offence_code) ÷ population: the ONS CSS
-]
 Unit = Literal["count", "percent", "rate_per_1000", "mean", "hours", "days", "seconds", "minutes",
                "gbp_millions", "score"]
 Window = Literal["12m", "quarter", "month", "fytd"]
-
-DECOMPOSABLE = {"count", "proportion", "share_meeting", "mean", "sum", "per_head", "severity_score"}
-PERCENT_KINDS = {"proportion", "share_meeting", "reoffending"}
-# kinds whose parts add up to their total (a count of rows; a proportion's numerator and denominator)
-ADDITIVE = {"count", "proportion", "share_meeting", "sum"}
 
 # Columns a filter may use besides the table's own: computed in the engine.
 DERIVED: dict[str, dict[str, str]] = {
@@ -106,7 +89,8 @@ class Measure(Strict):
     label: str
     source: str
     filter: str | None = None
-    aggregation: Aggregation = "count"
+    # a measure kind's name (crimeplan.kinds: count, proportion, mean, ...)
+    aggregation: str = "count"
     field: str | None = None
     numerator: str | None = None
     numerator_date: str | None = None
@@ -144,6 +128,17 @@ class Measure(Strict):
             raise ValueError(f"unknown source table {value!r}; known: {', '.join(sorted(TABLES))}")
         return value
 
+    @field_validator("aggregation")
+    @classmethod
+    def _known_kind(cls, value: str) -> str:
+        kind_of(value)  # an unknown kind is refused, naming the known ones
+        return value
+
+    @property
+    def kind(self) -> Kind:
+        """The measure kind of its `aggregation`: what it needs, computes and is tested by."""
+        return kind_of(self.aggregation)
+
     @model_validator(mode="after")
     def _consistent(self) -> Measure:
         cols = set(TABLES[self.source].column_names) | set(DERIVED.get(self.source, {}))
@@ -153,30 +148,29 @@ class Measure(Strict):
                     expr.typecheck(expr.parse(text, cols), _types(self.source))
                 except expr.ExprError as exc:
                     raise ValueError(f"{what}: {exc}") from None
-        needs_field = {"distinct_count", "mean", "sum", "per_head", "repeat_ids", "reoffending"}
-        if self.aggregation in needs_field:
-            if not self.field:
-                raise ValueError(f"aggregation {self.aggregation} needs `field`")
-            if self.field not in cols:
+        kind, name = self.kind, self.aggregation
+        for plan_field in PLAN_FIELDS:
+            given = getattr(self, plan_field)
+            if plan_field in kind.needs and not given:
+                raise ValueError(f"aggregation {name} needs `{plan_field}`")
+            if plan_field in kind.refuses and given:
+                raise ValueError(f"aggregation {name} does not use `{plan_field}`: leave it out")
+            if plan_field == "field" and plan_field in kind.needs and self.field not in cols:
                 raise ValueError(f"field {self.field!r} is not a column of {self.source}")
-        if self.aggregation in {"proportion", "share_meeting"} and not self.numerator:
-            raise ValueError(f"aggregation {self.aggregation} needs `numerator`")
-        if self.aggregation == "severity_score" and self.source != "crimes":
-            raise ValueError("aggregation severity_score weighs crimes by offence_code (source: crimes)")
-        if self.aggregation == "aggregate" and self.source != "aggregates":
-            raise ValueError("aggregation aggregate reads the aggregates table (source: aggregates)")
+        if kind.source is not None and self.source != kind.source:
+            raise ValueError(f"aggregation {name} {kind.source_why} (source: {kind.source})")
         if self.numerator_date and self.numerator_date not in cols:
             raise ValueError(f"numerator_date {self.numerator_date!r} is not a column of {self.source}")
         if self.matures_by and self.matures_by not in cols:
             raise ValueError(f"matures_by {self.matures_by!r} is not a column of {self.source}")
-        if self.aggregation in PERCENT_KINDS and self.unit != "percent":
-            raise ValueError(f"aggregation {self.aggregation} gives a percentage: set unit: percent")
+        if kind.units is not None and self.unit not in kind.units:
+            raise ValueError(f"aggregation {name} {kind.units_why}: set unit: {' or '.join(sorted(kind.units))}")
         return self
 
     @property
     def decomposable(self) -> bool:
         """Monthly numerators and denominators add up to any window."""
-        return self.aggregation in DECOMPOSABLE
+        return self.kind.decomposable
 
     @property
     def event_date(self) -> str | None:
@@ -192,7 +186,7 @@ class Measure(Strict):
     @property
     def matures(self) -> bool:
         """The numerator is dated by a later event: re-offending, or an outcome by the extract date."""
-        return self.aggregation == "reoffending" or self.event_date is not None
+        return self.kind.matures or self.event_date is not None
 
     def needed_columns(self) -> set[str]:
         """The canonical columns this measure reads (derived columns traced to their sources)."""
@@ -203,8 +197,7 @@ class Measure(Strict):
         for col in (self.field, self.numerator_date, self.event_date):
             if col:
                 names.add(col)
-        if self.aggregation == "severity_score":
-            names.add("offence_code")
+        names |= self.kind.columns
         out: set[str] = set()
         for n in names:
             out |= set(DERIVED_FROM.get(n, (n,)))
@@ -404,7 +397,7 @@ class Plan(Strict):
             where = f"measure {m.id!r}: parts_of {total_id!r}"
             if total is None or total_id == m.id:
                 raise ValueError(f"{where} names no other measure of this plan")
-            if m.aggregation not in ADDITIVE or total.aggregation != m.aggregation:
+            if not m.kind.additive or total.aggregation != m.aggregation:
                 raise ValueError(f"{where}: a part and its total must both be counts (or proportions of "
                                  f"the same numerator), not {m.aggregation} and {total.aggregation}")
             same = {"source": (m.source, total.source), "unit": (m.unit, total.unit),

@@ -104,7 +104,7 @@ def performance_table(results: Results, area: AreaOfFocus, notes: Footnotes, *,
             refs += alarm_refs(results, m, rec, notes)
             refs += event_refs(results, m, rec, notes)
             label = m.label
-            if rec["window"] != "12m" or m.lag_months or m.aggregation == "aggregate":
+            if rec["window"] != "12m" or m.lag_months or m.kind.arrives_counted:
                 span = WINDOW_NAMES.get(rec["window"], rec["window"])
                 label += f" ({span}: {rec.get('current_period') or rec['period_end']})"
             text, style = assessment(rec)
@@ -218,7 +218,7 @@ def headline_key_points(results: Results, area: AreaOfFocus, notes: Footnotes) -
     """Key points for the area's headline count and percentage measures."""
     out: list[tuple[str, list[int]]] = []
     for m in area.measures:
-        if not (m.headline and m.decomposable and (m.is_percent or m.aggregation == "count")):
+        if not (m.headline and m.decomposable and (m.is_percent or m.kind.row_count)):
             continue
         found = results.key_points.get(m.id)
         if found is None:

@@ -91,10 +91,10 @@ def breakdown_table(table: pd.DataFrame, m: Measure) -> Table:
     sel = table[(table.measure_id == m.id) & (table.area_level.isin(["force", "lpa"]))
                 & (table.window == m.windows[0])]
     if m.is_percent:
-        # the numerator's own word where it has one ("Solved"), "Meeting" for a standard
-        word = ("Meeting" if m.aggregation == "share_meeting" else
-                m.numerator.replace("_", " ").capitalize() if m.numerator and m.numerator.isidentifier()
-                else "Counted")
+        # the kind's word for its numerator ("Meeting" for a standard), else the numerator's ("Solved")
+        word = m.kind.numerator_word or (
+            m.numerator.replace("_", " ").capitalize() if m.numerator and m.numerator.isidentifier()
+            else "Counted")
         header = ["Area", "12m Last Year", "12m This Year", "% pt. diff.", f"{word} (this year)", "Total (this year)"]
     else:
         header = ["Area", "12m Last Year", "12m This Year", "Difference", "% diff."]

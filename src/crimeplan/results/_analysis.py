@@ -135,14 +135,14 @@ def analyse(plan: Plan, monthly: pd.DataFrame, context: Context, to_month: dt.da
         chart = monthly_chart(mv, m, context)
         if chart is not None:
             charts[(m.id, "monthly")] = chart
-        if not (m.is_percent or m.aggregation in ("count", "sum")):
+        if not (m.is_percent or m.kind.denominator == "none"):
             continue
         quarters = quarters_of(facts, m)
         quarter_frames.append(quarters)
         chart = quarterly_chart(facts, quarters, m, context)
         if chart is not None:
             charts[(m.id, "quarterly")] = chart
-        if m.is_percent or m.aggregation == "count":
+        if m.is_percent or m.kind.row_count:
             points[m.id] = tuple(key_points(facts))
     frames = [f for f in quarter_frames if not f.empty]
     quarters_all = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=QUARTER_COLUMNS)
