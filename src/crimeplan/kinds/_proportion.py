@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import ibis
-
 from crimeplan.kinds._base import (
     DENOMINATOR,
     NUMERATOR,
@@ -23,6 +21,7 @@ from crimeplan.kinds._families import PROPORTIONS
 
 def monthly_share(m: MeasureLike, scan: Scan) -> dict[str, Any]:
     """Denominator and numerator of a share, with the like-for-like and aged numerators when it matures."""
+    import ibis  # heavy: imported when first used
     t, f = scan.table, scan.where
     out = {DENOMINATOR: one(f).sum()}
     if not m.numerator_date:  # else the numerator comes from its own scan, by that date

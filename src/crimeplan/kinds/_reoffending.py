@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-import ibis
-
 from crimeplan.kinds._base import Kind, MeasureLike, Span, always, group, percentage, with_ids
 from crimeplan.kinds._families import PROPORTIONS
 from crimeplan.periods import add_months
 
 
 def _window(m: MeasureLike, span: Span) -> tuple[Any, Any | None]:
+    import ibis  # heavy: imported when first used
     fld, data = with_ids(m, span)
     keys, full, w = span.keys, span.full, span.window
     cohort = data.group_by([*keys, fld]).aggregate(first=data._date.min())
