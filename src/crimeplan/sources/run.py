@@ -322,11 +322,12 @@ def _store_populations(store: Path) -> dict[tuple[str, dt.date], float]:
             p = st.arrow("peers")
     except StoreBusy:
         return {}
+    # every peers row of a force and period carries its population: any row's will do, so no
+    # measure is named here
     out: dict[tuple[str, dt.date], float] = {}
-    for f, m, end, pop in zip(*(p.column(c).to_pylist() for c in
-                                ("force", "measure_id", "period_end", "population"))):
-        if m == "all_crime" and pop:
-            out[(f, end)] = float(pop)
+    for f, end, pop in zip(*(p.column(c).to_pylist() for c in ("force", "period_end", "population"))):
+        if pop:
+            out.setdefault((f, end), float(pop))
     return out
 
 
