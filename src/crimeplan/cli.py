@@ -227,18 +227,12 @@ def report(
 
 def _write_manifest(document: Document, res: Results, store: Path, *, kind: str, edition: str, out: Path) -> Path:
     """The manifest beside a report: snapshot, files and checksums, plan hash, every figure's row."""
-    import json
-
-    from crimeplan.report.lineage import MANIFEST_SUFFIX, manifest
+    from crimeplan.report.lineage import write_manifest
     from crimeplan.store import open_store
 
     with open_store(store, read_only=True) as st:
         files = st.files(res.context.snapshot_id)
-    data = manifest(document, res, kind=kind, edition=edition, file_name=out.name, files=files)
-    sidecar = out.with_name(out.name + MANIFEST_SUFFIX)
-    with atomic_output(sidecar) as tmp:
-        Path(tmp).write_text(json.dumps(data, indent=1, default=str), encoding="utf-8")
-    return sidecar
+    return write_manifest(out, document, res, kind=kind, edition=edition, files=files)
 
 
 @app.command(name="import")

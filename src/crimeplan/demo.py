@@ -13,8 +13,9 @@ from crimeplan.contract.schema import TABLES
 from crimeplan.periods import last_march, month_end
 from crimeplan.plans import load_plan, shipped_plans
 from crimeplan.report.build import build_document
+from crimeplan.report.lineage import write_manifest
 from crimeplan.report.render import FORMATS, render_all
-from crimeplan.results import compute, write_results
+from crimeplan.results import compute, save, write_results
 from crimeplan.store import open_store
 
 # what the demo writes for each shipped plan: (report kind, edition, formats)
@@ -52,9 +53,11 @@ def run_demo(out: Path, *, scale: float, seed: int, to: dt.date, console: Consol
             report = store.load({t: [tables[t]] for t in TABLES if t in tables},
                                 extract_date=last_day, note="synthetic force (crimeplan demo)")
             bar.advance(task)
+            files = store.files(report.snapshot_id)
             for name, plan in plans.items():
                 bar.update(task, description=f"computing {name}")
                 results = compute(store, plan, to)
+                save(store, results)  # kept: `crimeplan report` on the demo store reads it
                 export = out / f"{name}-results.csv"
                 write_results(results.table, export)
                 written.append(export)
@@ -64,11 +67,16 @@ def run_demo(out: Path, *, scale: float, seed: int, to: dt.date, console: Consol
                     bar.update(task, description=f"writing the {name} {kind} report ({edition})")
                     source = results
                     if kind == "annual" and to.month != 3:  # the annual table runs to March
-                        march = march or compute(store, plan, last_march(to))
+                        if march is None:
+                            march = compute(store, plan, last_march(to))
+                            save(store, march)
                         source = march
                     document = build_document(kind, source, edition=edition)
                     stem = out / (f"{name}-{kind}" + ("-public" if edition == "public" else ""))
-                    written += render_all(document, stem, formats)
+                    paths = render_all(document, stem, formats)
+                    for path in paths:  # each beside its manifest: what it was made from
+                        write_manifest(path, document, source, kind=kind, edition=edition, files=files)
+                    written += paths
                     bar.advance(task)
     for line in report.lines():
         console.print(line)

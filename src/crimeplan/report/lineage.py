@@ -7,8 +7,11 @@ checksums and every figure with the stored results row it prints.
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
+from crimeplan._atomic import atomic_output
 from crimeplan.report.document import Document
 from crimeplan.results import Results, code_version, plan_hash
 
@@ -57,3 +60,14 @@ def manifest(document: Document, results: Results, *, kind: str, edition: str, f
         "remake": f"crimeplan report {kind} --store STORE --plan {results.plan.id} --to {results.to_month:%Y-%m} "
                   f"--snapshot {results.context.snapshot_id} --edition {edition}",
     }
+
+
+def write_manifest(report: Path, document: Document, results: Results, *, kind: str, edition: str,
+                   files: list[dict[str, Any]]) -> Path:
+    """Write the manifest beside a written report (`<file>.manifest.json`); returns its path."""
+    report = Path(report)
+    sidecar = report.with_name(report.name + MANIFEST_SUFFIX)
+    data = manifest(document, results, kind=kind, edition=edition, file_name=report.name, files=files)
+    with atomic_output(sidecar) as tmp:
+        Path(tmp).write_text(json.dumps(data, indent=1, default=str), encoding="utf-8")
+    return sidecar
