@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo lint test test-slow bench lock clean real-demo essex-msg system-deps
+.PHONY: setup demo lint test test-slow bench lock clean real-demo essex-msg system-deps axe
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,18 +19,35 @@ setup: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/crimeplan demo --out demo-output
 
-# poppler's pdftoppm turns report pages into pictures for the PDF tests (Debian package)
+# poppler's pdftoppm turns report pages into pictures for the PDF tests, and the browser tests
+# drive Debian's Chromium (never a browser downloaded by `playwright install`): Debian packages
 system-deps:
 	@command -v pdftoppm >/dev/null 2>&1 || { apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null; }
+	@test -x /usr/bin/chromium || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+# axe-core, the accessibility checker the browser tests inject into each page, from the npm
+# registry into build/ (git-ignored); the version is in the path, so changing the pin fetches it
+AXE_VERSION := 4.14.1
+AXE := build/axe/$(AXE_VERSION)/node_modules/axe-core/axe.min.js
+
+$(AXE):
+	@command -v npm >/dev/null 2>&1 || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; }
+	npm install --silent --no-save --no-audit --no-fund --prefix build/axe/$(AXE_VERSION) axe-core@$(AXE_VERSION)
+	@test -f $(AXE)
+
+axe: $(AXE)
 
 # the linter and the type checker (settings in pyproject.toml); any finding fails the build
 lint: $(STAMP)
 	$(BIN)/ruff check src tests
 	$(BIN)/mypy
 
-test: lint system-deps
-	$(BIN)/python -m pytest -n 2 -q
+# the browser tests share one store and one Chromium: --dist loadgroup keeps them on one worker
+test: lint system-deps $(AXE)
+	CRIMEPLAN_AXE=$(AXE) $(BIN)/python -m pytest -n 2 --dist loadgroup -q
 
 test-slow: $(STAMP) system-deps
 	$(BIN)/python -m pytest -q -m slow
@@ -54,4 +71,4 @@ lock:
 	$(PYTHON) -m uv pip compile pyproject.toml --extra test -o requirements.lock --python-version 3.11
 
 clean:
-	rm -rf $(VENV) demo-output
+	rm -rf $(VENV) demo-output build/axe test-artifacts
