@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import re
 from collections.abc import Iterator
 from html import escape
@@ -33,7 +34,7 @@ p.note { color: var(--muted); }
 nav.contents ol { padding-left: 1.5rem; }
 .list-title { font-weight: bold; margin-bottom: .25rem; }
 .table-wrap { overflow-x: auto; margin: 1rem 0 1.5rem; max-width: 100%%; }
-.table-wrap:focus { outline: 3px solid #ffdd00; }
+.table-wrap:focus { outline: 3px solid #ffdd00; box-shadow: 0 0 0 6px #0b0c0c; }
 table { border-collapse: collapse; width: 100%%; font-size: .9rem; }
 table.wide { font-size: .8rem; }
 table.wide th, table.wide td { padding: .25rem .3rem; }
@@ -61,7 +62,14 @@ figcaption { font-size: .9rem; margin-top: .35rem; }
 section.notes { margin-top: 2.5rem; border-top: 1px solid #b1b4b6; }
 section.notes ol { font-size: .875rem; }
 .attribution, .running-footer { font-size: .875rem; color: var(--muted); }
-a:focus { outline: 3px solid #ffdd00; }
+/* focus as GOV.UK draws it: yellow alone is 1.4:1 on white, so a black edge gives the 3:1 a
+   focus indicator needs (WCAG 1.4.11) */
+a:focus { outline: 3px solid transparent; background-color: #ffdd00; color: #0b0c0c;
+          box-shadow: 0 -2px #ffdd00, 0 4px #0b0c0c; text-decoration: none; }
+.skip-link { position: absolute; left: -10000px; top: auto; width: 1px; height: 1px; overflow: hidden; }
+.skip-link:focus { position: static; display: block; width: auto; height: auto; margin: .5rem 0;
+                   padding: .25rem .5rem; }
+main:focus { outline: none; }
 @media print {
   @page { size: A4; margin: 18mm 15mm; @top-center { content: %(marking_css)s; font: bold 9pt Arial, sans-serif; }
           @bottom-center { content: %(marking_css)s " \\2014  page " counter(page); font: 9pt Arial, sans-serif; } }
@@ -79,6 +87,7 @@ a:focus { outline: 3px solid #ffdd00; }
   table.wide th, table.wide td { padding: 1.5pt 2.5pt; }
   .cell-picture svg { height: 1.1em; }
   a { color: inherit; }
+  .skip-link { display: none; }
 }
 """
 
@@ -139,6 +148,8 @@ def _cell(cell: Cell, numeric: bool, serial: Iterator[int], row_header: bool = F
         attrs += f' data-field="{escape(cell.field)}"'
     if cell.value is not None:
         attrs += f' data-value="{cell.value!r}"'
+    if cell.row:  # the stored results row the figure comes from, as a JSON list (a hook for tests)
+        attrs += f' data-row="{escape(json.dumps(list(cell.row)))}"'
     body = _cell_picture(cell, serial) + _text(cell.text) + _refs(cell.footnotes)
     if row_header:
         return f'<th scope="row"{attrs}>{body}</th>'
@@ -205,6 +216,8 @@ def render_html(document: Document) -> str:
              if document.lineage else []),
            f"<title>{escape(document.title)}{' — ' + escape(document.subtitle) if document.subtitle else ''}</title>",
            f"<style>{css}</style>", "</head>", "<body>",
+           # the first Tab stop: past the marking and the title block to the report (WCAG 2.4.1)
+           '<a class="skip-link" href="#cp-main">Skip to main content</a>',
            f'<div class="marking" role="note" aria-label="Sensitivity marking">{marking}</div>',
            '<header class="title-block">', f'<h1 class="doc-title">{_text(document.title)}</h1>']
     if document.subtitle:
@@ -214,7 +227,7 @@ def render_html(document: Document) -> str:
         out.append('<dl class="metadata">' + "".join(
             f"<dt>{_text(k)}</dt><dd>{_text(v)}</dd>" for k, v in fields) + "</dl>")
     out.append("</header>")
-    out.append("<main>")
+    out.append('<main id="cp-main" tabindex="-1">')
     figures = 0
     serial = itertools.count(1)
     for i, b in enumerate(document.blocks):
