@@ -1,0 +1,110 @@
+"""The real-browser suite: Debian's Chromium driven by Playwright (one browser per test session),
+opening every page named in PAGE_SETS. A new set of pages (the public site) joins by adding a
+session fixture that writes them and returns {name: WebPage}, and a line in PAGE_SETS."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from crimeplan.contract.schema import TABLES
+from crimeplan.plans import load_plan
+from crimeplan.report.build import build_document
+from crimeplan.report.render.html import write_html
+from crimeplan.results import compute, write_results
+from crimeplan.store import open_store
+from crimeplan.synth import generate
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"  # Debian's package (`make system-deps`), never `playwright install`
+# without these Chromium opens network connections that this machine refuses (RECIPES.md)
+LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+
+
+@dataclass(frozen=True)
+class WebPage:
+    """A page the suite opens, and what its figures must equal."""
+
+    name: str
+    path: Path
+    export: Path | None = None  # the results export (CSV) whose figures the page prints
+    public: bool = False  # public edition: disclosure control may show a figure as [c]
+
+
+TO = dt.date(2025, 3, 1)  # a March: the quarterly update and the annual table are both due
+# each report kind and the shipped plan it is made from
+REPORTS = {"monthly": "monthly-performance", "msg": "monthly-performance",
+           "quarterly": "police-and-crime-plan", "annual": "police-and-crime-plan"}
+EDITIONS = ("internal", "public")
+REPORT_PAGES = [f"{kind}-{edition}" for kind in REPORTS for edition in EDITIONS]
+
+# every page the browser checks run on: a session fixture returning {name: WebPage}, and the
+# names it writes (known before the fixture runs, so each page is its own test)
+PAGE_SETS: dict[str, list[str]] = {"report_pages": REPORT_PAGES}
+
+
+@pytest.fixture(scope="session")
+def report_pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, WebPage]:
+    """The synthetic force to March 2025 (seed 7, scale 0.03): each plan's results export and
+    the HTML of every report kind in both editions, as `crimeplan report --format html` writes it."""
+    root = tmp_path_factory.mktemp("browser")
+    tables = generate(root / "data", seed=7, to_month=f"{TO:%Y-%m}", years=3, scale=0.03)
+    pages: dict[str, WebPage] = {}
+    with open_store(root / "store.duckdb") as store:
+        store.load({t: [tables[t]] for t in TABLES if t in tables}, extract_date=dt.date(2025, 3, 31))
+        for plan_id in sorted(set(REPORTS.values())):
+            results = compute(store, load_plan(plan_id), TO)
+            export = root / f"{plan_id}-results.csv"
+            write_results(results.table, export)
+            for kind in (k for k, p in REPORTS.items() if p == plan_id):
+                for edition in EDITIONS:
+                    name = f"{kind}-{edition}"
+                    document = build_document(kind, results, edition=edition)
+                    path = write_html(document, root / f"{name}.html")
+                    pages[name] = WebPage(name, path, export, public=edition == "public")
+    return pages
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Each test taking `web_page` runs once per page of every set in PAGE_SETS."""
+    if "web_page" in metafunc.fixturenames:
+        names = [f"{fixture}:{name}" for fixture, names in PAGE_SETS.items() for name in names]
+        metafunc.parametrize("web_page", names, indirect=True, ids=[n.split(":", 1)[1] for n in names])
+
+
+@pytest.fixture
+def web_page(request: pytest.FixtureRequest) -> WebPage:
+    """The page this test instance is about, written by its set's session fixture."""
+    fixture, name = request.param.split(":", 1)
+    return request.getfixturevalue(fixture)[name]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    """pytest-playwright launches Debian's Chromium with the arguments RECIPES.md gives."""
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": LAUNCH_ARGS}
+
+
+@pytest.fixture(scope="session")
+def axe_js() -> Path:
+    """axe-core as `make axe` installs it into build/ (CRIMEPLAN_AXE names another copy)."""
+    named = os.environ.get("CRIMEPLAN_AXE")
+    found = [ROOT / named] if named else sorted((ROOT / "build" / "axe").glob("*/node_modules/axe-core/axe.min.js"),
+                                                key=lambda p: p.stat().st_mtime)
+    if not found or not found[-1].is_file():
+        pytest.fail("axe-core is not installed: run `make axe` (it installs the pinned version into build/axe/)")
+    return found[-1]
+
+
+@pytest.fixture(scope="session")
+def screenshots() -> Iterator[Path]:
+    """The folder each page's full-page screenshot is saved in (git-ignored)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    yield SCREENSHOTS
