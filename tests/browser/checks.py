@@ -1,0 +1,153 @@
+"""The checks every page gets, each returning the problems it found (empty when the page is right),
+so the tests assert on them and tests/browser/test_checks.py can show each one catches a fault."""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from playwright.sync_api import Page
+
+from .reading import cells, charts, first_figure, focusable, places, tab_through
+
+WITHHELD = "[c]"
+SKIP_LINK = "Skip to main content"
+# results-export columns a cell prints as they are (rounded for display only)
+AS_STORED = {"current_value", "previous_value", "current_numerator", "current_denominator",
+             "previous_numerator", "previous_denominator", "msg_value", "msg_position",
+             "change_to_msg_average", "change_to_top_quartile"}
+# changes are printed as a reader works them out from the two printed figures (the published
+# reports' rule), so a printed change is checked against the printed values
+CHANGES = {"change", "pp_change", "pct_change"}
+
+
+def open_page(page: Page, path: Path) -> None:
+    """Open a page's file as a reader's browser would (file:// URL)."""
+    page.goto(path.as_uri())
+
+
+def chart_problems(page: Page) -> list[str]:
+    """Charts (inline SVG) with no box on the page or no drawn marks, and figures without one."""
+    problems = [f"chart in {c['where']!r} not drawn: {c}" for c in charts(page)
+                if not (c["width"] > 0 and c["height"] > 0 and c["marks"] > 0 and c["drawn"] > 0)]
+    empty = page.locator("figure").evaluate_all("fs => fs.filter(f => !f.querySelector('svg')).length")
+    if empty:
+        problems.append(f"{empty} figure(s) without a chart")
+    return problems
+
+
+def _near(shown: Decimal, want: Decimal) -> bool:
+    """A printed figure is the number rounded to the places it shows."""
+    return abs(shown - want) <= Decimal(5).scaleb(-places(shown) - 1) + Decimal("1e-9")
+
+
+def _export(path: Path) -> tuple[dict[tuple[str, ...], dict[str, str]], dict[str, dict[str, str]]]:
+    """The export's rows by (measure, window, area level, area), and its MSG rows by measure."""
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    windows = {(r["measure_id"], r["window"], r["area_level"], r["area"]): r for r in rows}
+    msg = {r["measure_id"]: r for r in rows if r.get("msg_position")}
+    return windows, msg
+
+
+def _worked_change(field: str, current: Decimal | None, previous: Decimal | None) -> Decimal | None:
+    """The change a reader works out from the two printed figures; None where it cannot be."""
+    if current is None or previous is None:
+        return None
+    if field == "pct_change":
+        return None if previous == 0 else 100 * (current - previous) / previous
+    return current - previous
+
+
+@dataclass
+class FigureCheck:
+    """What the figures check found on one page."""
+
+    problems: list[str] = field(default_factory=list)
+    checked: int = 0
+    withheld: int = 0
+    unmarked: list[str] = field(default_factory=list)  # withheld, but printed as words, not [c]
+
+
+def figure_problems(page: Page, export: Path, public: bool) -> FigureCheck:
+    """Each table cell naming a results row shows that row's figure, rounded for display; a
+    withheld figure only in the public edition; changes as worked out from the printed figures."""
+    windows, msg = _export(export)
+    found = FigureCheck()
+    printed: dict[tuple[str, str, str], Decimal | None] = {}  # (measure, row, field) -> shown
+    for cell in cells(page):
+        measure, name, text = cell["measure"], cell["field"], cell["text"]
+        if not cell["row"] or measure is None:
+            continue
+        row = json.loads(cell["row"])
+        if row[0] == "windows":
+            rec = windows.get((measure, *row[1:]))
+        elif row[0] == "msg":
+            rec = msg.get(measure)
+        else:  # a monthly series point: the series export's, not this one's
+            continue
+        if rec is None:
+            found.problems.append(f"{measure} {row} is not in {export.name}")
+            continue
+        key = (measure, cell["row"], name)
+        if name == "label":
+            if not text.startswith(rec["label"]):
+                found.problems.append(f"{key}: label {text!r}, export {rec['label']!r}")
+            found.checked += 1
+            continue
+        if name not in AS_STORED | CHANGES:
+            continue
+        shown = None if text == WITHHELD else first_figure(text)
+        printed[key] = shown
+        if name in AS_STORED:
+            want = Decimal(rec[name]) if rec[name] not in ("", None) else None
+            if want is not None and shown is None:  # withheld: only disclosure control may
+                found.withheld += 1
+                if not (public or rec["suppressed"] == "true"):
+                    found.problems.append(f"{key}: {text!r} withheld in the internal edition (export {want})")
+                elif text != WITHHELD:
+                    found.unmarked.append(f"{measure} {name}: {text!r}")
+                continue
+        else:
+            want = _worked_change(name, printed.get((measure, cell["row"], "current_value")),
+                                  printed.get((measure, cell["row"], "previous_value")))
+        if want is None and shown is not None:
+            found.problems.append(f"{key}: {text!r} printed where there is no figure")
+        elif want is not None and (shown is None or not _near(shown, want)):
+            found.problems.append(f"{key}: {text!r}, export {want}")
+        found.checked += 1
+    return found
+
+
+def keyboard_problems(page: Page, path: Path) -> list[str]:
+    """Tab from the top: the skip link first, then the contents links, then every focusable
+    element in document order, each with a visible focus indicator and a box; following the
+    skip link moves the Tab sequence into its target."""
+    open_page(page, path)
+    targets = focusable(page)
+    stops = tab_through(page, len(targets))
+    problems = []
+    reached = [s["key"] if s else None for s in stops]
+    if reached != targets:
+        problems.append(f"Tab order {reached} is not the document's {targets}")
+    first = stops[0] if stops else None
+    if not first or first["tag"] != "a" or first["text"] != SKIP_LINK:
+        return [*problems, f"the first Tab stop is {first}, not the skip link"]
+    contents = page.locator("nav a[href]").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    if reached[1:1 + len(contents)] != contents:
+        problems.append(f"the contents links {contents} do not follow the skip link: {reached[1:1 + len(contents)]}")
+    for stop in stops:
+        if stop and not (stop["outline"] or stop["shadow"]):
+            problems.append(f"no visible focus on {stop['key']}")
+        if stop and not (stop["width"] > 0 and stop["height"] > 0):
+            problems.append(f"{stop['key']} has focus but no box on the page")
+    open_page(page, path)  # from the top again
+    tab_through(page, 1)
+    page.keyboard.press("Enter")
+    page.wait_for_function("t => location.hash === t", arg=first["key"])
+    page.keyboard.press("Tab")
+    if not page.evaluate("t => document.querySelector(t).contains(document.activeElement)", first["key"]):
+        problems.append(f"after the skip link, Tab does not move into {first['key']}")
+    return problems
