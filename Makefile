@@ -45,9 +45,8 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests
 	$(BIN)/mypy
 
-# the browser tests share one store and one Chromium: --dist loadgroup keeps them on one worker
 test: lint system-deps $(AXE)
-	CRIMEPLAN_AXE=$(AXE) $(BIN)/python -m pytest -n 2 --dist loadgroup -q
+	CRIMEPLAN_AXE=$(AXE) $(BIN)/python -m pytest -n 2 -q
 
 test-slow: $(STAMP) system-deps
 	$(BIN)/python -m pytest -q -m slow

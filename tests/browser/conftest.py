@@ -1,10 +1,11 @@
-"""The real-browser suite: Debian's Chromium driven by Playwright (one browser per test session),
+"""The real-browser suite: Debian's Chromium driven by Playwright (one browser per test process),
 opening every page named in PAGE_SETS. A new set of pages (the public site) joins by adding a
 session fixture that writes them and returns {name: WebPage}, and a line in PAGE_SETS."""
 
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -50,26 +51,37 @@ REPORT_PAGES = [f"{kind}-{edition}" for kind in REPORTS for edition in EDITIONS]
 PAGE_SETS: dict[str, list[str]] = {"report_pages": REPORT_PAGES}
 
 
-@pytest.fixture(scope="session")
-def report_pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, WebPage]:
+def _write_report_pages(root: Path) -> None:
     """The synthetic force to March 2025 (seed 7, scale 0.03): each plan's results export and
     the HTML of every report kind in both editions, as `crimeplan report --format html` writes it."""
-    root = tmp_path_factory.mktemp("browser")
     tables = generate(root / "data", seed=7, to_month=f"{TO:%Y-%m}", years=3, scale=0.03)
-    pages: dict[str, WebPage] = {}
     with open_store(root / "store.duckdb") as store:
         store.load({t: [tables[t]] for t in TABLES if t in tables}, extract_date=dt.date(2025, 3, 31))
         for plan_id in sorted(set(REPORTS.values())):
             results = compute(store, load_plan(plan_id), TO)
-            export = root / f"{plan_id}-results.csv"
-            write_results(results.table, export)
+            write_results(results.table, root / f"{plan_id}-results.csv")
             for kind in (k for k, p in REPORTS.items() if p == plan_id):
                 for edition in EDITIONS:
-                    name = f"{kind}-{edition}"
-                    document = build_document(kind, results, edition=edition)
-                    path = write_html(document, root / f"{name}.html")
-                    pages[name] = WebPage(name, path, export, public=edition == "public")
-    return pages
+                    write_html(build_document(kind, results, edition=edition), root / f"{kind}-{edition}.html")
+
+
+@pytest.fixture(scope="session")
+def report_pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, WebPage]:
+    """Every report page and its export, written once per run: under xdist the workers share one
+    folder of the run's temporary directory, the first to take the lock writing it."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = tmp_path_factory.getbasetemp().parent / "browser-pages"
+        root.mkdir(exist_ok=True)
+    else:
+        root = tmp_path_factory.mktemp("browser")
+    with (root / ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not (root / ".done").exists():
+            _write_report_pages(root)
+            (root / ".done").touch()
+    return {f"{kind}-{edition}": WebPage(f"{kind}-{edition}", root / f"{kind}-{edition}.html",
+                                         root / f"{plan_id}-results.csv", public=edition == "public")
+            for kind, plan_id in REPORTS.items() for edition in EDITIONS}
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

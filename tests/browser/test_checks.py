@@ -13,7 +13,7 @@ from .checks import chart_problems, figure_problems, keyboard_problems, open_pag
 from .conftest import WebPage
 from .reading import axe
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.browser
 
 PAGE = "msg-internal"  # small, with figures, sparklines and footnote links
 

@@ -16,7 +16,7 @@ from .checks import chart_problems, figure_problems, keyboard_problems, open_pag
 from .conftest import WebPage
 from .reading import axe, charts
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+pytestmark = pytest.mark.browser
 
 
 def test_every_chart_drew(page: Page, web_page: WebPage) -> None:
