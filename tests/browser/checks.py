@@ -11,7 +11,9 @@ from pathlib import Path
 
 from playwright.sync_api import Page
 
-from .reading import cells, charts, first_figure, focusable, places, tab_through
+from tests.printed import printed_places
+
+from .reading import cells, charts, first_figure, focusable, tab_through
 
 WITHHELD = "[c]"
 SKIP_LINK = "Skip to main content"
@@ -41,7 +43,7 @@ def chart_problems(page: Page) -> list[str]:
 
 def _near(shown: Decimal, want: Decimal) -> bool:
     """A printed figure is the number rounded to the places it shows."""
-    return abs(shown - want) <= Decimal(5).scaleb(-places(shown) - 1) + Decimal("1e-9")
+    return abs(shown - want) <= Decimal(5).scaleb(-printed_places(str(shown)) - 1) + Decimal("1e-9")
 
 
 def _export(path: Path) -> tuple[dict[tuple[str, ...], dict[str, str]], dict[str, dict[str, str]]]:

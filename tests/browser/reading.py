@@ -10,6 +10,8 @@ from typing import Any
 
 from playwright.sync_api import Page
 
+from tests.printed import printed_number
+
 # axe-core's rule tags for WCAG 2.0, 2.1 and 2.2 at levels A and AA
 WCAG_AA_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
@@ -61,15 +63,7 @@ def cells(page: Page) -> list[dict[str, Any]]:
 def first_figure(text: str) -> Decimal | None:
     """The first figure a reader sees in a cell ('3rd (better…)' → 3, '1.89 per 1,000' → 1.89)."""
     m = _FIGURE.search(text)
-    if not m:
-        return None
-    return Decimal(m.group(0).replace("−", "-").replace("£", "").replace(",", ""))
-
-
-def places(figure: Decimal) -> int:
-    """How many decimal places a figure read from the page shows."""
-    exponent = figure.as_tuple().exponent
-    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    return printed_number(m.group(0).replace("−", "-")) if m else None
 
 
 def tab_through(page: Page, limit: int) -> list[dict[str, Any] | None]:
