@@ -324,7 +324,7 @@ def spc_figure(results: Results, m: Measure, *, quarterly_points: bool) -> Figur
         caption += f" · {gaps[0].upper() + gaps[1:]}"
     # the renderers make PNGs (for Word and Excel) from the SVGs, only when a format needs them
     svg = results.svgs.get(spec_digest(spec)) or svg_of(spec)  # drawn with the results, else now
-    return Figure(svg=svg, png=None, caption=caption, icon_svg=icon_svg(chart.icon),
+    return Figure(svg=svg, png=None, caption=caption, icon_svg=icon_svg(chart.icon), row=("charts", m.id, view),
                   alt=f"XmR chart of {m.label}")
 
 
