@@ -152,6 +152,6 @@ class Refused(Exception):
 def require(user: User | None, action: Action, target: str | None, where: AccessMap) -> User:
     """The user when `can` allows the action on the target; Refused otherwise."""
     if user is None or not can(user, action, target, where):
-        who = user.name if user else "no signed-in account"
-        raise Refused(f"{who} may not {action.value.replace('_', ' ')}" + (f" for {target}" if target else ""))
+        what = action.value.replace("_", " ") + (f" {target}" if target else "")
+        raise Refused(f"{user.name} may not {what}" if user else f"sign in to {what}")
     return user
