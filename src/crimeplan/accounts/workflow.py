@@ -169,12 +169,13 @@ def import_csv(db: AccountsDB, path: str | Path, plan: Plan, *, by: str, approve
         if commitment not in owners:
             continue
         found = entry(db, commitment, quarter)
-        if found is not None and found.text == row.text and (found.state == APPROVED or not approved):
-            continue
+        state = APPROVED if approved else DRAFT
+        if found is not None and (found.text, found.state) == (row.text, state):
+            continue  # already so: importing the same file twice changes nothing
         extra: dict[str, str | None] = {"approved_text": row.text, "approved_by": by,
                                         "approved_at": db.stamp()} if approved else {}
         _set(db, by, "commentary.import", commitment, quarter, who=row.who or owners[commitment],
-             state=APPROVED if approved else DRAFT, text=row.text, author=by, note=f"imported from {Path(path).name}",
+             state=state, text=row.text, author=by, note=f"imported from {Path(path).name}",
              **extra)
         changed += 1
     return changed
