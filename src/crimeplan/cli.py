@@ -449,7 +449,8 @@ def user_add(
     password = _read_password()
     with _accounts(accounts, store) as db:
         user = add_user(db, name, password, r, s, owns, by=_by(by))
-    console.print(f"added {user.name}: {user.role.label}, scope {user.scope}", markup=False, highlight=False)
+    console.print(f"added {user.name}: {user.role.label}, scope {user.scope}", markup=False, highlight=False,
+                  soft_wrap=True)
 
 
 @user_app.command("remove")
@@ -464,7 +465,7 @@ def user_remove(
 
     with _accounts(accounts, store) as db:
         remove_user(db, name, by=_by(by))
-    console.print(f"removed {name}", markup=False, highlight=False)
+    console.print(f"removed {name}", markup=False, highlight=False, soft_wrap=True)
 
 
 @user_app.command("set-role")
@@ -487,7 +488,8 @@ def user_set_role(
     s = Scope.parse(scope, "--scope") if scope is not None else None
     with _accounts(accounts, store) as db:
         user = set_role(db, name, r, s, owns or None, by=_by(by))
-    console.print(f"{user.name}: {user.role.label}, scope {user.scope}", markup=False, highlight=False)
+    console.print(f"{user.name}: {user.role.label}, scope {user.scope}", markup=False, highlight=False,
+                  soft_wrap=True)
 
 
 @user_app.command("set-password")
@@ -503,7 +505,7 @@ def user_set_password(
     password = _read_password()
     with _accounts(accounts, store) as db:
         set_password(db, name, password, by=_by(by))
-    console.print(f"password of {name} changed", markup=False, highlight=False)
+    console.print(f"password of {name} changed", markup=False, highlight=False, soft_wrap=True)
 
 
 @user_app.command("list")
@@ -511,12 +513,12 @@ def user_list(
     accounts: Path | None = typer.Option(None, "--accounts", help=ACCOUNTS_HELP),
     store: Path | None = typer.Option(None, "--store", help=BESIDE_HELP),
 ) -> None:
-    """Print every account: name, role, scope, the Who names it owns, created, disabled or not."""
+    """Print every account, a line each: name, role, scope, the Who names it owns, created, active or disabled."""
     from crimeplan.accounts.users import list_users
 
     with _accounts(accounts, store) as db:
         for user, created in list_users(db):
-            console.print("\t".join([user.name, user.role.label, str(user.scope), "; ".join(user.owns) or "-",
+            console.print("  ".join([user.name, user.role.label, str(user.scope), "; ".join(user.owns) or "-",
                                      created[:19] + "Z", "disabled" if user.disabled else "active"]),
                           markup=False, highlight=False, soft_wrap=True)
 
@@ -533,7 +535,7 @@ def commentary_export(
 
     with _accounts(accounts, store) as db:
         n = export_csv(db, out, quarter)
-    console.print(f"wrote {out} ({n} approved rows)", markup=False, highlight=False)
+    console.print(f"wrote {out} ({n} approved rows)", markup=False, highlight=False, soft_wrap=True)
 
 
 @commentary_app.command("import")
@@ -552,7 +554,7 @@ def commentary_import(
     p = load_plan(plan)
     with _accounts(accounts, store) as db:
         n = import_csv(db, file, p, by=_by(by), approved=not draft)
-    console.print(f"imported {n} rows from {file} ({'drafts' if draft else 'approved'})", markup=False,
+    console.print(f"imported {n} rows from {file} ({'drafts' if draft else 'approved'})", markup=False, soft_wrap=True,
                   highlight=False)
 # --- end of accounts
 
