@@ -16,6 +16,7 @@ from crimeplan.plans import load_plan
 from crimeplan.plans.commentary import load_commentary
 from tests.accounts.conftest import PASSWORD
 from tests.cli_helpers import run_cli
+from tests.contract.test_cli_help import COMMAND
 
 
 @pytest.fixture
@@ -142,3 +143,24 @@ def test_commentary_import_then_export_round_trip(cli, tmp_path):
     bad.write_text("commitment,quarter,text,who\nnope,2026/27 Q2,x,y\n", encoding="utf-8")
     refused = cli("commentary", "import", str(bad), "--plan", "police-and-crime-plan")
     assert refused.code == 2 and "row 1, field 'commitment'" in refused.err
+
+
+SUBCOMMANDS = [(group, name) for group in ("user", "commentary")
+               for name in sorted(COMMAND.commands[group].commands)]  # type: ignore[attr-defined]
+
+
+def test_the_subcommands_are_all_there():
+    assert SUBCOMMANDS == [("user", "add"), ("user", "list"), ("user", "remove"), ("user", "set-password"),
+                           ("user", "set-role"), ("commentary", "export"), ("commentary", "import")]
+
+
+@pytest.mark.parametrize(("group", "name"), SUBCOMMANDS)
+def test_every_subcommand_parameter_is_described_and_printed(capsys, group, name):
+    """As tests/contract/test_cli_help.py does for the top-level commands, one level down."""
+    cmd = COMMAND.commands[group].commands[name]  # type: ignore[attr-defined]
+    assert (cmd.help or "").strip()
+    assert [p.name for p in cmd.params if p.name != "help" and not (getattr(p, "help", None) or "").strip()] == []
+    printed = " ".join(run_cli(capsys, group, name, "--help").out.split())
+    for p in cmd.params:
+        if p.param_type_name == "option" and p.name != "help":
+            assert p.opts[0] in printed and " ".join(p.help.split()[:3]) in printed, p.opts[0]
