@@ -164,3 +164,17 @@ def test_every_subcommand_parameter_is_described_and_printed(capsys, group, name
     for p in cmd.params:
         if p.param_type_name == "option" and p.name != "help":
             assert p.opts[0] in printed and " ".join(p.help.split()[:3]) in printed, p.opts[0]
+
+
+def test_an_accounts_file_that_is_not_private_or_not_a_database_is_refused(capsys, tmp_path):
+    shared = tmp_path / "shared.sqlite"
+    AccountsDB(shared).close()
+    assert shared.stat().st_mode & 0o777 == 0o600
+    shared.chmod(0o644)
+    got = run_cli(capsys, "user", "list", "--accounts", str(shared))
+    assert got.code == 2 and "field '--accounts'" in got.err and "chmod 600" in got.err
+    junk = tmp_path / "junk.sqlite"
+    junk.write_bytes(b"this is not a database, just some text " * 100)
+    junk.chmod(0o600)
+    got = run_cli(capsys, "user", "list", "--accounts", str(junk))
+    assert got.code == 2 and f"file {junk}" in got.err and "not an accounts database" in got.err

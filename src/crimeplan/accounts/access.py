@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
 
+from crimeplan.contract.forces import key  # area and Who names matched as the importers match them
 from crimeplan.errors import BadInput
 from crimeplan.plans.model import Plan
 
@@ -73,11 +74,6 @@ class Scope:
         return "force" if self.kind == "force" else f"{self.kind}:{self.name}"
 
 
-def _key(name: str) -> str:
-    """Names compared as people type them: case and spacing do not matter."""
-    return " ".join(name.split()).casefold()
-
-
 @dataclass(frozen=True)
 class User:
     """A signed-in account as `can` sees it."""
@@ -107,20 +103,20 @@ class AccessMap:
                    owners={c.id: c.who for _, c in plan.commitments()}, force_figures=plan.force_figures)
 
     def visible(self, scope: Scope) -> set[str]:
-        """The area names (casefolded) an account of this scope may see."""
+        """The area names (as contract.forces.key reduces them) an account of this scope may see."""
         if scope.kind == "force":
-            return {_key(self.force)} | {_key(a) for a in self.lpas} | {
-                _key(d) for ds in self.lpas.values() for d in ds}
-        own = {_key(scope.name)}
+            return {key(self.force)} | {key(a) for a in self.lpas} | {
+                key(d) for ds in self.lpas.values() for d in ds}
+        own = {key(scope.name)}
         if scope.kind == "lpa":
-            own |= {_key(d) for lpa, ds in self.lpas.items() if _key(lpa) == _key(scope.name) for d in ds}
+            own |= {key(d) for lpa, ds in self.lpas.items() if key(lpa) == key(scope.name) for d in ds}
         if self.force_figures == "all_signed_in":
-            own.add(_key(self.force))
+            own.add(key(self.force))
         return own
 
     def known(self, area: str) -> bool:
         """True when the area is the force, one of its LPAs or one of their districts."""
-        return _key(area) in self.visible(Scope("force"))
+        return key(area) in self.visible(Scope("force"))
 
 
 def can(user: User | None, action: Action | str, target: str | None, where: AccessMap) -> bool:
@@ -135,11 +131,11 @@ def can(user: User | None, action: Action | str, target: str | None, where: Acce
     except ValueError:
         return False
     if action in (Action.VIEW, Action.DOWNLOAD):
-        return target is not None and where.known(target) and _key(target) in where.visible(user.scope)
+        return target is not None and where.known(target) and key(target) in where.visible(user.scope)
     if action is Action.WRITE_COMMENTARY:
         who = where.owners.get(target or "")
         return (user.role >= Role.CONTRIBUTOR and who is not None
-                and _key(who) in {_key(o) for o in user.owns})
+                and key(who) in {key(o) for o in user.owns})
     if action is Action.REVIEW_COMMENTARY:
         return user.role >= Role.ANALYST and (target or "") in where.owners
     return user.role >= Role.ADMIN  # MANAGE_USERS

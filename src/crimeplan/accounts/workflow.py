@@ -42,10 +42,10 @@ class Entry:
     approved_at: str | None
 
 
-def check_quarter(quarter: str, field: str = "quarter") -> str:
-    """A quarter label like '2026/27 Q2'; else bad input naming the field."""
+def check_quarter(quarter: str, field: str = "quarter", *, file: str | None = None, row: int | None = None) -> str:
+    """A quarter label like '2026/27 Q2'; else bad input naming the field (and file and row)."""
     if not QUARTER.match(quarter.strip()):
-        raise BadInput(f"quarter {quarter!r} must read like 2026/27 Q2", field=field)
+        raise BadInput(f"quarter {quarter!r} must read like 2026/27 Q2", file=file, row=row, field=field)
     return quarter.strip()
 
 
@@ -160,8 +160,7 @@ def import_csv(db: AccountsDB, path: str | Path, plan: Plan, *, by: str, approve
     rows = load_commentary(path, plan)
     owners = {c.id: c.who for _, c in plan.commitments()}
     for i, ((commitment, quarter), row) in enumerate(rows.items(), start=1):
-        if not QUARTER.match(quarter):  # checked before anything is written
-            raise BadInput(f"quarter {quarter!r} must read like 2026/27 Q2", file=str(path), row=i, field="quarter")
+        check_quarter(quarter, file=str(path), row=i)  # every row checked before anything is written
         if commitment in owners and not row.text:
             raise BadInput("the text is empty", file=str(path), row=i, field="text")
     changed = 0
