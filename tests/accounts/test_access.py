@@ -119,3 +119,12 @@ def test_scopes_parse(text, expected):
 def test_a_bad_scope_is_bad_input_naming_the_field(text):
     with pytest.raises(BadInput, match="field '--scope'"):
         Scope.parse(text, "--scope")
+
+
+def test_a_plan_with_an_unknown_force_figures_value_is_refused(tmp_path):
+    path = tmp_path / "plan.yaml"
+    path.write_text("id: p\ntitle: A plan\nforce_figures: lpa_only\n", encoding="utf-8")
+    with pytest.raises(BadInput, match=r"force_figures"):
+        load_plan(str(path))
+    path.write_text("id: p\ntitle: A plan\nforce_figures: force_scope\n", encoding="utf-8")
+    assert load_plan(str(path)).force_figures == "force_scope"

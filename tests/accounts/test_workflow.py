@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from html.parser import HTMLParser
 
 import docx
 import pytest
@@ -174,6 +175,31 @@ def test_only_approved_text_reaches_the_csv_and_the_quarterly_update(db, people,
     assert cells[commitments["cp_csp_hotspots"]][0] == "No commentary supplied for this quarter."
     shown = " ".join(t for t, _ in cells.values())
     assert "never printed" not in shown and "Draft only" not in shown
+
+    page = _Text()
+    page.feed(render(document, tmp_path / "quarterly.html").read_text(encoding="utf-8"))
+    text = " ".join(" ".join(page.parts).split())
+    assert "Approved: weekly patrols in Harrowby." in text
+    assert "never printed" not in text and "Draft only" not in text
+
+
+class _Text(HTMLParser):
+    """The text a reader of an HTML page sees (no scripts or styles)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self.hidden = 0
+
+    def handle_starttag(self, tag, attrs):
+        self.hidden += tag in ("script", "style")
+
+    def handle_endtag(self, tag):
+        self.hidden -= tag in ("script", "style")
+
+    def handle_data(self, data):
+        if not self.hidden:
+            self.parts.append(data)
 
 
 def test_a_csv_imports_approved_audited_and_checked_against_the_plan(db, people, tmp_path):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections.abc import Iterable
 
 from crimeplan.accounts._db import AccountsDB
@@ -26,8 +27,7 @@ def _owns(owns: Iterable[str]) -> str:
     return "\n".join(" ".join(o.split()) for o in owns if o.strip())
 
 
-def _user(row: object) -> User:
-    r = dict(row)  # type: ignore[call-overload]
+def _user(r: sqlite3.Row) -> User:
     return User(name=r["name"], role=Role[r["role"].upper()], scope=Scope.parse(r["scope"]),
                 owns=tuple(o for o in r["owns"].split("\n") if o), disabled=bool(r["disabled"]))
 
