@@ -32,6 +32,7 @@ MAY_IMPORT: dict[str, set[str]] = {
     "results": {"contract", "store", "engine", "plans", "compare", "stats", "narrative"},
     "report": {"contract", "plans", "compare", "narrative", "disclosure", "results"},
     "report.render": {"report"},
+    "web": {"plans", "results", "report", "report.render"},
     "demo": {"*"},
     "cli": {"*"},
 }
