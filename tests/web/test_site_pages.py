@@ -3,6 +3,7 @@ load nothing from outside it, and carry the structure assistive technology relie
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -103,7 +104,7 @@ def test_pages_carry_landmarks_a_skip_link_one_h1_and_headings_in_order(built):
         assert any(el.tag == "nav" and el.get("aria-label") for el in body.iter()), page
         levels = [int(el.tag[1]) for el in tree.iter() if re.fullmatch(r"h[1-6]", str(el.tag))]
         assert levels.count(1) == 1 and levels[0] == 1, page
-        for before, after in zip(levels, levels[1:]):
+        for before, after in itertools.pairwise(levels):
             assert after <= before + 1, f"{page}: h{before} then h{after}"
         assert text(tree.find("head/title")), page
 
