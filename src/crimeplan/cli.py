@@ -241,12 +241,13 @@ def site(
     from crimeplan.plans import load_plan
     from crimeplan.report.build import EDITIONS
     from crimeplan.results import results_for
-    from crimeplan.web.site import write_site
+    from crimeplan.web.site import check_target, write_site
 
     if edition not in EDITIONS:
         raise BadInput(f"edition {edition!r} is not one of: " + ", ".join(EDITIONS), field="--edition")
     p = load_plan(plan)
     month = _month(to)
+    check_target(out)  # a folder of other files, or no stylesheet: said before the figures are computed
     with _progress("computing") as say:
         res = results_for(store, p, month, snapshot, progress=say, warn=_warn)
     with _progress("writing the site"):

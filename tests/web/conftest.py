@@ -28,6 +28,7 @@ class Built:
     public: Results
     public_site: Path
     internal_site: Path
+    store: Path
 
 
 @pytest.fixture(scope="session")
@@ -39,4 +40,4 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
         results = compute(store, load_plan("monthly-performance"), TO)
     write_site(results, root / "public", edition="public")
     write_site(results, root / "internal", edition="internal")
-    return Built(results, public_results(results), root / "public", root / "internal")
+    return Built(results, public_results(results), root / "public", root / "internal", root / "s.duckdb")

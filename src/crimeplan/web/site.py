@@ -70,10 +70,7 @@ def write_site(results: Results, out: Path, *, edition: str = "public") -> list[
     if edition not in EDITIONS:
         raise BadInput(f"edition {edition!r} is not one of: " + ", ".join(EDITIONS), field="--edition")
     out = Path(out)
-    if out.exists() and any(out.iterdir()) and not (out / "index.html").is_file():
-        raise BadInput("the folder is not empty and holds no site to replace; choose an empty or new folder",
-                       file=str(out), field="--out")
-    css = stylesheet()
+    css = check_target(out)
     shown = public_results(results) if edition == "public" else results
     out.parent.mkdir(parents=True, exist_ok=True)
     # built beside the target and swapped in whole, so a failed run leaves the old site as it was
@@ -102,6 +99,14 @@ def write_site(results: Results, out: Path, *, edition: str = "public") -> list[
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return sorted(p for p in out.rglob("*") if p.is_file())
+
+
+def check_target(out: Path) -> Path:
+    """Refuse a folder that holds something other than a site, before any work; returns the stylesheet."""
+    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / "index.html").is_file())):
+        raise BadInput("the folder is not empty and holds no site to replace; choose an empty or new folder",
+                       file=str(out), field="--out")
+    return stylesheet()
 
 
 def _common(results: Results, edition: str) -> dict[str, Any]:
