@@ -147,3 +147,18 @@ def test_colour_is_never_alone_a_significant_change_says_so_in_words(built):
                 words = text(el).lower()
                 assert any(w in words for w in ("better", "worse", "met", "above", "below")), (page, words)
     assert seen > 0
+
+
+def test_a_measure_page_says_its_definition_and_its_months_states_in_words(built):
+    site = built.public_site
+    cyclists = text(parse(site / "measure" / "ksi_cyclists.html"))
+    # the plan's filter `ksi and road_user == 'cyclist'`, read as words
+    assert "where ksi and road user is cyclist" in cyclists and "==" not in cyclists
+    assert "Better when the figure goes down" in cyclists
+    # a solved rate waits for outcomes: its youngest months are provisional, said so, with no figure
+    solved = parse(site / "measure" / "solved_rate.html")
+    series = next(t for t in solved.iter("table") if "by month" in text(t.find("caption")))
+    rows = [[text(c) for c in tr] for tr in series.iter("tr")][1:]
+    provisional = [r for r in rows if r[2].startswith("Provisional")]
+    assert provisional and all(r[1] == "–" for r in provisional)
+    assert rows[-1] in provisional  # the latest month is the youngest

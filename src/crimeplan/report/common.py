@@ -15,7 +15,7 @@ from crimeplan.compare.values import records
 from crimeplan.periods import add_months, financial_quarter, month_start, window
 from crimeplan.plans.model import AreaOfFocus, Measure
 from crimeplan.report import format as fmt
-from crimeplan.report.document import BulletList, Cell, Figure, Footnotes, Table
+from crimeplan.report.document import BulletList, Cell, Figure, Footnotes, Paragraph, Table
 from crimeplan.report.spc_chart import ICON_TEXT, icon_svg
 from crimeplan.results import Chart, Results, chart_spec, spec_digest, svg_of
 
@@ -137,6 +137,12 @@ def performance_table(results: Results, area: AreaOfFocus, notes: Footnotes, *,
         return None
     return Table(name=name, header=["Measure", previous_label, current_label, "Better/ Worse",
                                     "% or % pt. diff."], rows=rows, widths=[4.5, 1.3, 1.3, 1.8, 1.3])
+
+
+def unavailable_notes(results: Results, measures: Iterable[Measure]) -> list[Paragraph]:
+    """A note for each measure the store cannot compute, with the reason."""
+    return [Paragraph(f"Not available: {m.label}: {results.context.unavailable[m.id]}.", style="note")
+            for m in measures if m.id in results.context.unavailable]
 
 
 def alarm_notes(alarms: Iterable[Any]) -> list[tuple[str, dt.date, str]]:

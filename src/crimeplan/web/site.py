@@ -26,6 +26,7 @@ from crimeplan.report.common import (
     number_cell,
     performance_table,
     spc_figure,
+    unavailable_notes,
     withheld,
 )
 from crimeplan.report.document import Block, BulletList, Cell, Figure, Footnotes, Heading, Paragraph, Table
@@ -195,7 +196,7 @@ def _priority(results: Results, area: AreaOfFocus, number: int) -> Page:
                         "unless stated)"
         blocks.append(table)
     blocks.append(_status_table(results, area))
-    blocks += _unavailable(results, area.measures)
+    blocks += unavailable_notes(results, area.measures)
     points = headline_key_points(results, area, notes)
     if points:
         blocks.append(BulletList(points, title="Key points"))
@@ -246,12 +247,6 @@ def _force_months(results: Results, m: Measure) -> pd.DataFrame:
     return mv.sort_values("month")
 
 
-def _unavailable(results: Results, measures: Iterable[Measure]) -> list[Block | dict[str, Any]]:
-    """A note for each measure the store cannot compute, with the reason."""
-    return [Paragraph(f"Not available: {m.label}: {results.context.unavailable[m.id]}.", style="note")
-            for m in measures if m.id in results.context.unavailable]
-
-
 def _aspirations(results: Results, area: AreaOfFocus) -> Table | None:
     """The priority's Most Similar Group aspirations and whether the force meets them."""
     msg = results.msg
@@ -274,10 +269,23 @@ def _aspirations(results: Results, area: AreaOfFocus) -> Table | None:
                  caption=f"{area.title}: aspirations against the Most Similar Group")
 
 
-def definition(m: Measure, results: Results) -> list[tuple[str, str]]:
+# a plan's filter language (docs/writing-measures.md) said in words, longest operators first
+FILTER_WORDS = ((r"not_null\((\w+)\)", r"\1 is recorded"), (r"\s*==\s*", " is "), (r"\s*!=\s*", " is not "),
+                (r"\s*>=\s*", " at least "), (r"\s*<=\s*", " at most "), (r"\s*>\s*", " over "),
+                (r"\s*<\s*", " under "), (r"['\"]", ""), (r"_", " "))
+
+
+def filter_words(expression: str) -> str:
+    """A measure's filter as a reader reads it: "road_user == 'cyclist'" -> "road user is cyclist"."""
+    for pattern, words in FILTER_WORDS:
+        expression = re.sub(pattern, words, expression)
+    return expression
+
+
+def definition(m: Measure) -> list[tuple[str, str]]:
     """A measure's definition in a reader's words, from the plan."""
-    rows = [("What is measured", m.label), ("Records counted", f"{m.source.replace('_', ' ')}"
-                                            + (f", where {m.filter}" if m.filter else ""))]
+    rows = [("What is measured", m.label), ("Records counted", m.source.replace("_", " ")
+                                            + (f", where {filter_words(m.filter)}" if m.filter else ""))]
     if m.numerator:
         rows.append(("Counted as meeting it", m.numerator.replace("_", " ")))
     rows += [("Shown as", UNIT_WORDS.get(m.unit, m.unit) + (f" to {m.decimals} decimal places" if m.decimals else "")),
@@ -297,8 +305,8 @@ def _measure(results: Results, area: AreaOfFocus, m: Measure) -> Page:
     """A measure: its figures, SPC charts, monthly series, LPA breakdown, key points, definition, lineage."""
     notes = Footnotes()
     blocks: list[Block | dict[str, Any]] = [Heading("Definition", 2),
-                                            {"kind": "summary", "rows": definition(m, results)}]
-    blocks += _unavailable(results, [m])
+                                            {"kind": "summary", "rows": definition(m)}]
+    blocks += unavailable_notes(results, [m])
     table = performance_table(results, area.model_copy(update={"measures": [m]}), notes, name=m.label)
     if table is not None:
         table.caption = f"{m.label}: this year against last year"
