@@ -225,6 +225,36 @@ def report(
     console.print(f"wrote {out} (and what it was made from: {sidecar.name})")
 
 
+@app.command()
+def site(
+    store: Path = typer.Option(..., "--store", help=STORE_HELP),
+    plan: str = typer.Option(..., "--plan", help=PLAN_HELP),
+    to: str = typer.Option(..., "--to", help=TO_HELP),
+    edition: str = typer.Option("public", "--edition",
+                                help="public: small counts withheld (marked \\[c]) on every page, chart and "
+                                     "download; or internal"),
+    out: Path = typer.Option(..., "--out", help="the site's folder (a site already there is replaced)"),
+    snapshot: int | None = typer.Option(None, "--snapshot", help=SNAPSHOT_HELP),
+) -> None:
+    """Write a static website of a plan's results: an index of priorities, a page per priority, per
+    measure and per Local Policing Area, and the period's reports to download (see docs/site.md)."""
+    from crimeplan.plans import load_plan
+    from crimeplan.report.build import EDITIONS
+    from crimeplan.results import results_for
+    from crimeplan.web.site import check_target, write_site
+
+    if edition not in EDITIONS:
+        raise BadInput(f"edition {edition!r} is not one of: " + ", ".join(EDITIONS), field="--edition")
+    p = load_plan(plan)
+    month = _month(to)
+    check_target(out)  # a folder of other files, or no stylesheet: said before the figures are computed
+    with _progress("computing") as say:
+        res = results_for(store, p, month, snapshot, progress=say, warn=_warn)
+    with _progress("writing the site"):
+        files = write_site(res, out, edition=edition)
+    console.print(f"wrote {len(files)} files into {out}: open {out / 'index.html'}")
+
+
 def _write_manifest(document: Document, res: Results, store: Path, *, kind: str, edition: str, out: Path) -> Path:
     """The manifest beside a report: snapshot, files and checksums, plan hash, every figure's row."""
     from crimeplan.report.lineage import write_manifest
