@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo lint test test-slow bench lock clean real-demo essex-msg system-deps axe
+.PHONY: setup assets demo lint test test-slow bench lock clean real-demo essex-msg system-deps axe
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,11 +12,28 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
+	$(MAKE) assets
+
+# The look: govuk-frontend and sass from the npm registry into build/ (not committed), and the
+# site's stylesheet compiled from them (src/crimeplan/web/scss). Versions pinned here.
+GOVUK_FRONTEND_VERSION := 6.3.0
+SASS_VERSION := 1.97.3
+WEB_BUILD := build/web
+WEB_CSS := $(WEB_BUILD)/crimeplan.css
+
+$(WEB_CSS): src/crimeplan/web/scss/crimeplan.scss Makefile
+	npm install --prefix $(WEB_BUILD) --no-audit --no-fund --no-save --ignore-scripts --loglevel=error \
+	  govuk-frontend@$(GOVUK_FRONTEND_VERSION) sass@$(SASS_VERSION)
+	$(WEB_BUILD)/node_modules/.bin/sass --load-path=$(WEB_BUILD)/node_modules --no-source-map \
+	  --style=compressed --quiet-deps src/crimeplan/web/scss/crimeplan.scss $(WEB_CSS).tmp
+	mv $(WEB_CSS).tmp $(WEB_CSS)
+
+assets: $(WEB_CSS)
 
 # the environment alone: then run .venv/bin/crimeplan ...
 setup: $(STAMP)
 
-demo: $(STAMP)
+demo: $(STAMP) assets
 	$(BIN)/crimeplan demo --out demo-output
 
 # poppler's pdftoppm turns report pages into pictures for the PDF tests, and the browser tests
@@ -45,7 +62,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests
 	$(BIN)/mypy
 
-test: lint system-deps $(AXE)
+test: lint system-deps assets $(AXE)
 	CRIMEPLAN_AXE=$(AXE) $(BIN)/python -m pytest -n 2 -q
 
 test-slow: $(STAMP) system-deps
@@ -55,7 +72,7 @@ test-slow: $(STAMP) system-deps
 DATA ?=
 DATA_OPT := $(if $(DATA),--data $(DATA),)
 
-real-demo: $(STAMP)
+real-demo: $(STAMP) assets
 	$(BIN)/python examples/real_demo.py --out real-demo-output $(DATA_OPT)
 
 essex-msg: $(STAMP)
@@ -70,4 +87,4 @@ lock:
 	$(PYTHON) -m uv pip compile pyproject.toml --extra test -o requirements.lock --python-version 3.11
 
 clean:
-	rm -rf $(VENV) demo-output build/axe test-artifacts
+	rm -rf $(VENV) demo-output $(WEB_BUILD) build/axe test-artifacts

@@ -32,6 +32,8 @@ MAY_IMPORT: dict[str, set[str]] = {
     "results": {"contract", "store", "engine", "plans", "compare", "stats", "narrative"},
     "report": {"contract", "plans", "compare", "narrative", "disclosure", "results"},
     "report.render": {"report"},
+    "accounts": {"plans", "contract"},
+    "web": {"plans", "results", "report", "report.render"},
     "demo": {"*"},
     "cli": {"*"},
 }

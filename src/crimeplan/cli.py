@@ -225,6 +225,36 @@ def report(
     console.print(f"wrote {out} (and what it was made from: {sidecar.name})")
 
 
+@app.command()
+def site(
+    store: Path = typer.Option(..., "--store", help=STORE_HELP),
+    plan: str = typer.Option(..., "--plan", help=PLAN_HELP),
+    to: str = typer.Option(..., "--to", help=TO_HELP),
+    edition: str = typer.Option("public", "--edition",
+                                help="public: small counts withheld (marked \\[c]) on every page, chart and "
+                                     "download; or internal"),
+    out: Path = typer.Option(..., "--out", help="the site's folder (a site already there is replaced)"),
+    snapshot: int | None = typer.Option(None, "--snapshot", help=SNAPSHOT_HELP),
+) -> None:
+    """Write a static website of a plan's results: an index of priorities, a page per priority, per
+    measure and per Local Policing Area, and the period's reports to download (see docs/site.md)."""
+    from crimeplan.plans import load_plan
+    from crimeplan.report.build import EDITIONS
+    from crimeplan.results import results_for
+    from crimeplan.web.site import check_target, write_site
+
+    if edition not in EDITIONS:
+        raise BadInput(f"edition {edition!r} is not one of: " + ", ".join(EDITIONS), field="--edition")
+    p = load_plan(plan)
+    month = _month(to)
+    check_target(out)  # a folder of other files, or no stylesheet: said before the figures are computed
+    with _progress("computing") as say:
+        res = results_for(store, p, month, snapshot, progress=say, warn=_warn)
+    with _progress("writing the site"):
+        files = write_site(res, out, edition=edition)
+    console.print(f"wrote {len(files)} files into {out}: open {out / 'index.html'}")
+
+
 def _write_manifest(document: Document, res: Results, store: Path, *, kind: str, edition: str, out: Path) -> Path:
     """The manifest beside a report: snapshot, files and checksums, plan hash, every figure's row."""
     from crimeplan.report.lineage import write_manifest
@@ -374,6 +404,189 @@ def demo(
     from crimeplan.demo import run_demo
 
     run_demo(out, scale=scale, seed=seed, to=_month(to), console=console)
+
+
+# --- accounts and the commentary workflow (docs/accounts.md): `crimeplan user ...`, `crimeplan commentary ...`
+user_app = typer.Typer(no_args_is_help=True, help="Accounts of the web app: add, remove, change role or scope, list.")
+commentary_app = typer.Typer(no_args_is_help=True,
+                             help="Approved commentary out of the accounts database as the commentary CSV, and in.")
+app.add_typer(user_app, name="user")
+app.add_typer(commentary_app, name="commentary")
+ACCOUNTS_HELP = "the accounts database (SQLite, created 0600 if missing); default: <store>.accounts.sqlite"
+BESIDE_HELP = "the store the accounts belong to (the database is <store>.accounts.sqlite) when --accounts is not given"
+ROLE_HELP = "viewer, contributor, analyst or admin (each includes the powers of the ones before)"
+SCOPE_HELP = "the areas the account sees: force, lpa:NAME or district:NAME"
+OWNS_HELP = "a Who name of the plan this account writes commentary for (repeat for several)"
+BY_HELP = "who made the change, for the audit log (default: cli:<OS user>)"
+if TYPE_CHECKING:
+    from crimeplan.accounts import AccountsDB
+
+
+def _accounts(accounts: Path | None, store: Path | None) -> AccountsDB:
+    """Open the accounts database named by --accounts, else the one beside --store."""
+    from crimeplan.accounts import AccountsDB, default_path
+
+    if accounts is not None:
+        return AccountsDB(accounts)
+    if store is None:
+        raise BadInput("give --accounts FILE, or --store STORE to use the database beside it", field="--accounts")
+    return AccountsDB(default_path(store))
+
+
+def _by(by: str | None) -> str:
+    """The name the audit log records for a command-line change."""
+    import getpass
+
+    if by:
+        return by
+    try:
+        return "cli:" + getpass.getuser()
+    except (KeyError, OSError):  # no user name in a bare container
+        return "cli:unknown"
+
+
+def _read_password() -> str:
+    """A new password from a hidden prompt (typed twice) or the first line of standard input."""
+    import getpass
+
+    if sys.stdin is not None and sys.stdin.isatty():
+        first = getpass.getpass("Password: ")
+        if getpass.getpass("Repeat password: ") != first:
+            raise BadInput("the two passwords differ", field="password")
+        return first
+    line = sys.stdin.readline() if sys.stdin is not None else ""
+    if not line:
+        raise BadInput("no password on standard input (give it on the first line)", field="password")
+    return line.rstrip("\r\n")
+
+
+@user_app.command("add")
+def user_add(
+    name: str = typer.Argument(..., help="the account name (letters, digits, . _ @ -)"),
+    role: str = typer.Option(..., "--role", help=ROLE_HELP),
+    scope: str = typer.Option("force", "--scope", help=SCOPE_HELP),
+    owns: list[str] = typer.Option([], "--owns", help=OWNS_HELP),
+    accounts: Path | None = typer.Option(None, "--accounts", help=ACCOUNTS_HELP),
+    store: Path | None = typer.Option(None, "--store", help=BESIDE_HELP),
+    by: str | None = typer.Option(None, "--by", help=BY_HELP),
+) -> None:
+    """Add an account; its password is read from a hidden prompt or standard input, never an argument."""
+    from crimeplan.accounts import Role, Scope
+    from crimeplan.accounts.users import add_user, check_name
+
+    r, s = Role.parse(role, "--role"), Scope.parse(scope, "--scope")
+    check_name(name)
+    password = _read_password()
+    with _accounts(accounts, store) as db:
+        user = add_user(db, name, password, r, s, owns, by=_by(by))
+    console.print(f"added {user.name}: {user.role.label}, scope {user.scope}", markup=False, highlight=False,
+                  soft_wrap=True)
+
+
+@user_app.command("remove")
+def user_remove(
+    name: str = typer.Argument(..., help="the account name"),
+    accounts: Path | None = typer.Option(None, "--accounts", help=ACCOUNTS_HELP),
+    store: Path | None = typer.Option(None, "--store", help=BESIDE_HELP),
+    by: str | None = typer.Option(None, "--by", help=BY_HELP),
+) -> None:
+    """Disable an account and end its sessions (the name stays in the audit log and is not reused)."""
+    from crimeplan.accounts.users import remove_user
+
+    with _accounts(accounts, store) as db:
+        remove_user(db, name, by=_by(by))
+    console.print(f"removed {name}", markup=False, highlight=False, soft_wrap=True)
+
+
+@user_app.command("set-role")
+def user_set_role(
+    name: str = typer.Argument(..., help="the account name"),
+    role: str | None = typer.Option(None, "--role", help=ROLE_HELP),
+    scope: str | None = typer.Option(None, "--scope", help=SCOPE_HELP),
+    owns: list[str] | None = typer.Option(None, "--owns", help=OWNS_HELP + "; replaces the list"),
+    accounts: Path | None = typer.Option(None, "--accounts", help=ACCOUNTS_HELP),
+    store: Path | None = typer.Option(None, "--store", help=BESIDE_HELP),
+    by: str | None = typer.Option(None, "--by", help=BY_HELP),
+) -> None:
+    """Change an account's role, scope or owned Who names; its open sessions end."""
+    from crimeplan.accounts import Role, Scope
+    from crimeplan.accounts.users import set_role
+
+    if role is None and scope is None and not owns:
+        raise BadInput("say what changes: --role, --scope or --owns", field="--role")
+    r = Role.parse(role, "--role") if role is not None else None
+    s = Scope.parse(scope, "--scope") if scope is not None else None
+    with _accounts(accounts, store) as db:
+        user = set_role(db, name, r, s, owns or None, by=_by(by))
+    console.print(f"{user.name}: {user.role.label}, scope {user.scope}", markup=False, highlight=False,
+                  soft_wrap=True)
+
+
+@user_app.command("set-password")
+def user_set_password(
+    name: str = typer.Argument(..., help="the account name"),
+    accounts: Path | None = typer.Option(None, "--accounts", help=ACCOUNTS_HELP),
+    store: Path | None = typer.Option(None, "--store", help=BESIDE_HELP),
+    by: str | None = typer.Option(None, "--by", help=BY_HELP),
+) -> None:
+    """Replace an account's password (prompt or standard input); its open sessions end."""
+    from crimeplan.accounts.users import set_password
+
+    password = _read_password()
+    with _accounts(accounts, store) as db:
+        set_password(db, name, password, by=_by(by))
+    console.print(f"password of {name} changed", markup=False, highlight=False, soft_wrap=True)
+
+
+@user_app.command("list")
+def user_list(
+    accounts: Path | None = typer.Option(None, "--accounts", help=ACCOUNTS_HELP),
+    store: Path | None = typer.Option(None, "--store", help=BESIDE_HELP),
+) -> None:
+    """Print every account, a line each: name, role, scope, the Who names it owns, created, active or disabled."""
+    from crimeplan.accounts.users import list_users
+
+    with _accounts(accounts, store) as db:
+        for user, created in list_users(db):
+            console.print("  ".join([user.name, user.role.label, str(user.scope), "; ".join(user.owns) or "-",
+                                     created[:19] + "Z", "disabled" if user.disabled else "active"]),
+                          markup=False, highlight=False, soft_wrap=True)
+
+
+@commentary_app.command("export")
+def commentary_export(
+    out: Path = typer.Option(..., "--out", help="the commentary CSV (commitment, quarter, text, who)"),
+    quarter: str | None = typer.Option(None, "--quarter", help="only this quarter, e.g. '2026/27 Q2'"),
+    accounts: Path | None = typer.Option(None, "--accounts", help=ACCOUNTS_HELP),
+    store: Path | None = typer.Option(None, "--store", help=BESIDE_HELP),
+) -> None:
+    """Write the approved commentary (never a draft) as the CSV `report --commentary` reads."""
+    from crimeplan.accounts.workflow import export_csv
+
+    with _accounts(accounts, store) as db:
+        n = export_csv(db, out, quarter)
+    console.print(f"wrote {out} ({n} approved rows)", markup=False, highlight=False, soft_wrap=True)
+
+
+@commentary_app.command("import")
+def commentary_import(
+    file: Path = typer.Argument(..., help="a commentary CSV (commitment, quarter, text, who)"),
+    plan: str = typer.Option(..., "--plan", help=PLAN_HELP),
+    draft: bool = typer.Option(False, "--draft", help="import as drafts for the owners to submit (default: approved)"),
+    accounts: Path | None = typer.Option(None, "--accounts", help=ACCOUNTS_HELP),
+    store: Path | None = typer.Option(None, "--store", help=BESIDE_HELP),
+    by: str | None = typer.Option(None, "--by", help=BY_HELP),
+) -> None:
+    """Read a commentary CSV into the workflow, checked against the plan; every row changed is audited."""
+    from crimeplan.accounts.workflow import import_csv
+    from crimeplan.plans import load_plan
+
+    p = load_plan(plan)
+    with _accounts(accounts, store) as db:
+        n = import_csv(db, file, p, by=_by(by), approved=not draft)
+    console.print(f"imported {n} rows from {file} ({'drafts' if draft else 'approved'})", markup=False, soft_wrap=True,
+                  highlight=False)
+# --- end of accounts
 
 
 def _utf8_arguments(args: list[str]) -> None:

@@ -17,6 +17,7 @@ from crimeplan.report.lineage import write_manifest
 from crimeplan.report.render import FORMATS, render_all
 from crimeplan.results import compute, save, write_results
 from crimeplan.store import open_store
+from crimeplan.web.site import write_site
 
 # what the demo writes for each shipped plan: (report kind, edition, formats)
 REPORTS = {
@@ -24,6 +25,8 @@ REPORTS = {
     "police-and-crime-plan": [("quarterly", "internal", FORMATS), ("annual", "internal", FORMATS),
                               ("quarterly", "public", (".html", ".pdf"))],
 }
+# the plan whose public edition the demo also publishes as a static website (out/site)
+SITE_PLAN = "police-and-crime-plan"
 
 
 
@@ -38,12 +41,13 @@ def run_demo(out: Path, *, scale: float, seed: int, to: dt.date, console: Consol
     for leftover in (store_path, Path(str(store_path) + ".wal")):
         leftover.unlink(missing_ok=True)
     written: list[Path] = []
+    site: list[Path] = []
     # the synthetic force's plans (police-uk is for a force's data.police.uk files: make real-demo)
     plans = {name: load_plan(path) for name, path in sorted(shipped_plans().items()) if name in REPORTS}
     started = time.perf_counter()
     with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
                   console=console, disable=not console.is_terminal) as bar:
-        steps = 2 + len(plans) + sum(len(REPORTS.get(n, [("monthly", "internal", (".html",))])) for n in plans)
+        steps = 3 + len(plans) + sum(len(REPORTS.get(n, [("monthly", "internal", (".html",))])) for n in plans)
         task = bar.add_task("generating the synthetic force", total=steps)
         tables = generate(data_dir, seed=seed, to_month=to.strftime("%Y-%m"), scale=scale)
         bar.advance(task)
@@ -78,10 +82,18 @@ def run_demo(out: Path, *, scale: float, seed: int, to: dt.date, console: Consol
                         write_manifest(path, document, source, kind=kind, edition=edition, files=files)
                     written += paths
                     bar.advance(task)
+                if name == SITE_PLAN:
+                    bar.update(task, description="writing the public site")
+                    site = write_site(results, out / "site", edition="public")
+                    bar.advance(task)
     for line in report.lines():
         console.print(line)
     console.print(f"store: {store_path} (snapshot {report.snapshot_id})")
     for path in written:
         console.print(f"wrote {path}")
+    if SITE_PLAN in plans:
+        console.print(f"wrote the public site ({len(site)} files): open {out / 'site' / 'index.html'}, "
+                      f"or remake it with `crimeplan site --store {store_path} --plan {SITE_PLAN} "
+                      f"--to {to:%Y-%m} --edition public --out {out / 'site'}`")
     console.print(f"demo finished in {time.perf_counter() - started:.0f} s")
     return written

@@ -162,6 +162,12 @@ def test_a_report_reads_stored_results_without_the_engine(store_path: Path, tmp_
     monkeypatch.setattr("crimeplan.engine.compute.compute_series", no_engine)
     monkeypatch.setattr("crimeplan.results._compute.compute_series", no_engine)
     rows = _export(export)
+    with Store(store, read_only=True) as st:
+        from crimeplan.results import stored
+
+        kept = stored(st, load_plan("monthly-performance"), TO)
+    assert kept is not None
+    results_kp = {m: [kp.text for kp in found] for m, found in kept.key_points.items()}
     for fmt in ("html", "pdf", "docx", "xlsx"):
         out = tmp_path / f"monthly.{fmt}"
         run = run_cli(capsys, "report", "monthly", "--store", str(store), "--plan", "monthly-performance",
@@ -183,6 +189,12 @@ def test_a_report_reads_stored_results_without_the_engine(store_path: Path, tmp_
         assert traced >= 40, traced  # both years of every force row, and the LPA breakdowns
         untraced = [f for f in manifest["figures"] if f["value"] is not None and not f["results_row"]]
         assert not untraced, untraced[:3]
+        # every chart and key point names the stored chart or fact it shows
+        assert len(manifest["charts"]) >= 5 and all(c["results_row"][0] == "charts" for c in manifest["charts"])
+        assert len(manifest["key_points"]) >= 5
+        for kp in manifest["key_points"]:
+            _, measure_id, position = kp["results_row"]
+            assert kp["text"] == results_kp[measure_id][position]
     series = tmp_path / "series.csv"
     assert run_cli(capsys, "export", "series", "--store", str(store), "--plan", "monthly-performance",
                    "--to", "2025-06", "--out", str(series)).code == 0

@@ -214,3 +214,33 @@ def test_stores_made_before_alarms_read_as_none(tmp_path):
         st.con.execute("DROP TABLE _alarms")
     with Store(tmp_path / "s.duckdb", read_only=True) as st:
         assert st.alarms() == []
+
+
+def test_accepting_an_alarm_drops_the_stored_results_that_call_it_unchecked(tmp_path, capsys):
+    """Stored results carry each alarm's note ("not yet checked"); an acceptance changes that
+    note, so the runs kept before it are dropped and the next report computes afresh."""
+    import pyarrow as pa
+
+    store = _store(tmp_path, capsys)
+    history = write_csv(tmp_path / "h.csv", "crimes", _crimes({m: 10 * _days(m) for m in (JAN, FEB, MAR, APR, MAY)}))
+    june = write_csv(tmp_path / "j.csv", "crimes", _crimes({JUN: 150}, prefix="J"))
+    for path, extra in ((history, []), (june, ["--append"])):
+        assert run_cli(capsys, "load", "crimes", str(path), "--store", store, *extra,
+                       "--extract-date", "2023-07-05").code == 0
+    with Store(store) as st:
+        sid = st.latest_snapshot()
+        st.save_results(sid, "p" * 64, JUN, "v", "{}", {"windows": pa.table({"x": [1]})})
+        st.save_results(sid - 1, "p" * 64, MAY, "v", "{}", {"windows": pa.table({"x": [2]})})
+        assert len(st.results_runs()) == 2 and _results_tables(st) == 2
+    assert run_cli(capsys, "accept", "crimes", "2023-06", "--store", store, "--reason", "migration").code == 0
+    with Store(store, read_only=True) as st:
+        assert st.results_runs() == []
+        assert st.results_run(sid, "p" * 64, JUN, "v") is None
+        assert _results_tables(st) == 0  # the runs' own tables are gone too, not only their catalogue rows
+
+
+def _results_tables(st: Store) -> int:
+    """How many of the store's physical tables belong to stored runs."""
+    found = st.con.execute("SELECT count(*) FROM information_schema.tables "
+                           "WHERE table_name LIKE '\\_results\\_%' ESCAPE '\\'").fetchone()
+    return int(found[0])

@@ -11,11 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Set
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 import pandas as pd
 
-from crimeplan.compare.values import frame_rows, value_of
+from crimeplan.compare.values import value_of
 from crimeplan.contract.schema import table as canonical_table
 from crimeplan.engine.series import SeriesSet
 from crimeplan.periods import Window, add_months, month_end, month_start
@@ -156,7 +156,7 @@ def monthly_series(series: SeriesSet, plan: Plan, to_month: dt.date) -> pd.DataF
     age (`mature_after_months`); younger months are provisional and carry the count so far.
     """
     to = month_start(to_month)
-    frames = []
+    rows: list[tuple[Any, ...]] = []
     lpa_of = dict(zip(series.areas.district, series.areas.lpa)) if not series.areas.empty else {}
     pops = _populations(series)
     by_measure = dict(tuple(series.monthly.groupby("measure_id"))) if not series.monthly.empty else {}
@@ -173,6 +173,7 @@ def monthly_series(series: SeriesSet, plan: Plan, to_month: dt.date) -> pd.DataF
             cur = add_months(cur, 1)
         missing = missing_columns(series, m)
         states = {mo: month_state(series, m, mo, to, missing) for mo in months}
+        ages = {mo: age_in_months(mo, series.extract_date) if series.extract_date else None for mo in months}
         mine = by_measure.get(m.id)
         if mine is None or mine.empty:
             mine = pd.DataFrame(columns=series.monthly.columns)
@@ -196,23 +197,22 @@ def monthly_series(series: SeriesSet, plan: Plan, to_month: dt.date) -> pd.DataF
                 for name in names:
                     groups.setdefault(str(name), pd.DataFrame(columns=["num", "num_so_far", "denominator"]))
             for area, g in groups.items():
-                frames.append(_rows(m, level, area, months, states, g, pops.get((level, area)),
-                                    series.extract_date))
-    if not frames:
-        return pd.DataFrame(columns=SERIES_COLUMNS)
-    return pd.concat(frames, ignore_index=True)[SERIES_COLUMNS]
+                rows += _rows(m, level, area, months, states, ages, g, pops.get((level, area)))
+    return pd.DataFrame(rows, columns=SERIES_COLUMNS)
 
 
 def _rows(m: Measure, level: str, area: str, months: list[dt.date], states: dict[dt.date, MonthState],
-          g: pd.DataFrame, population: float | None, as_at: dt.date | None) -> pd.DataFrame:
-    """The rows of one measure and area."""
-    g = g.reindex(months)
+          ages: dict[dt.date, int | None], g: pd.DataFrame, population: float | None) -> list[tuple[Any, ...]]:
+    """The rows of one measure and area (tuples: one frame is made of them all at the end)."""
+    # by month: plain dict lookups, not a reindexed frame per area
+    column = {c: dict(zip(g.index, g[c].tolist())) for c in ("num", "num_so_far", "denominator")}
     out = []
-    for month, rec in zip(months, frame_rows(g)):
+    for month in months:
         s = states[month]
-        num = rec.num_so_far if s.state == "provisional" else rec.num
-        num = None if pd.isna(num) else float(num)
-        den = None if pd.isna(rec.denominator) else float(rec.denominator)
+        num = column["num_so_far" if s.state == "provisional" else "num"].get(month)
+        num = None if num is None or pd.isna(num) else float(num)
+        den = column["denominator"].get(month)
+        den = None if den is None or pd.isna(den) else float(den)
         if s.state in ("value", "provisional") and num is None:
             num = 0.0  # a supplied month with no rows: a true zero
         if m.unit == "rate_per_1000" or m.kind.denominator == "population":
@@ -222,9 +222,8 @@ def _rows(m: Measure, level: str, area: str, months: list[dt.date], states: dict
         if s.state in BREAKS_WINDOW:
             num = den = None
         value = value_of(m, num, den, 1) if s.state == "value" else None
-        out.append((m.id, level, area, month, num, den, value, s.state, s.reason,
-                    age_in_months(month, as_at) if as_at else None))
-    return pd.DataFrame(out, columns=SERIES_COLUMNS)
+        out.append((m.id, level, area, month, num, den, value, s.state, s.reason, ages[month]))
+    return out
 
 
 def force_values(frame: pd.DataFrame, measure_id: str, area_level: str = "force",

@@ -6,6 +6,8 @@ import datetime as dt
 import math
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from crimeplan.compare.states import missing_columns, window_gap
@@ -44,33 +46,61 @@ def _events_breaking(series: SeriesSet, m: Measure, cur: Window, prev: Window) -
             for date, description in series.recording_changes(m.id) if prev.start < date <= cur.end]
 
 
-def _in_window(mine: pd.DataFrame, w: Window, districts: list[str] | None) -> pd.DataFrame:
-    """A measure's monthly rows inside a window (and the given districts)."""
-    sel = mine[(mine.month >= w.start) & (mine.month <= w.last)]
-    return sel if districts is None else sel[sel.district.isin(districts)]
+def _ordinal(d: dt.date) -> int:
+    return d.year * 12 + d.month - 1
 
 
-def _monthly_sum(series: SeriesSet, mine: pd.DataFrame, m: Measure, w: Window, districts: list[str] | None,
+class _Months:
+    """A measure's monthly rows as arrays: a window's sums are a mask and an add, not a frame
+    filter per area and window (the comparison's cost was almost all pandas indexing)."""
+
+    def __init__(self, mine: pd.DataFrame) -> None:
+        self.month = np.fromiter((_ordinal(d) for d in mine.month), dtype=np.int64, count=len(mine))
+        self.district = mine.district.to_numpy(dtype=object)
+        self.columns = {c: mine[c].to_numpy(dtype=float, na_value=np.nan)
+                        for c in ("numerator", "numerator_lfl", "denominator", "sumsq")}
+        self._in_areas: dict[tuple[str, ...], npt.NDArray[np.bool_]] = {}
+
+    def mask(self, w: Window, districts: list[str] | None) -> npt.NDArray[np.bool_]:
+        """The rows inside a window (and the given districts)."""
+        inside = (self.month >= _ordinal(w.start)) & (self.month <= _ordinal(w.last))
+        if districts is None:
+            return inside
+        key = tuple(districts)
+        if key not in self._in_areas:
+            wanted = set(districts)
+            self._in_areas[key] = np.fromiter((d in wanted for d in self.district), dtype=bool,
+                                              count=len(self.district))
+        return inside & self._in_areas[key]
+
+    def total(self, column: str, rows: npt.NDArray[np.bool_]) -> float | None:
+        """The column's sum over the rows, None when every one is missing (as pandas' sum skips them)."""
+        values = self.columns[column][rows]
+        return float(np.nansum(values)) if (~np.isnan(values)).any() else None
+
+
+def _monthly_sum(series: SeriesSet, mine: _Months, m: Measure, w: Window, districts: list[str] | None,
                  gap: str | None, *, previous: bool = False) -> tuple[float | None, float | None, str | None]:
     if gap:
         return None, None, gap
-    sel = _in_window(mine, w, districts)
+    rows = mine.mask(w, districts)
     # like for like: last year's numerator as it stood at the same age as this year's
-    column = sel.numerator_lfl if previous and m.event_date and series.extract_date else sel.numerator
-    num = float(column.sum()) if column.notna().any() else 0.0
-    den = float(sel.denominator.sum()) if sel.denominator.notna().any() else None
+    column = "numerator_lfl" if previous and m.event_date and series.extract_date else "numerator"
+    num = mine.total(column, rows)
+    den = mine.total("denominator", rows)
     if m.kind.denominator != "counted":  # a total, or a score over the population (set later)
         den = None
-    return num, den, None
+    return (0.0 if num is None else num), den, None
 
 
-def _sd(mine: pd.DataFrame, m: Measure, w: Window, districts: list[str] | None) -> float | None:
+def _sd(mine: _Months, m: Measure, w: Window, districts: list[str] | None) -> float | None:
     """Standard deviation of a mean measure's values in a window, from sums and sums of squares (its kind's)."""
     spread = m.kind.spread
     if spread is None:
         return None
-    sel = _in_window(mine, w, districts)
-    return spread(m, sel.denominator.sum(), sel.numerator.sum(), sel.sumsq.sum())
+    rows = mine.mask(w, districts)
+    den, num, sumsq = (mine.total(c, rows) or 0.0 for c in ("denominator", "numerator", "sumsq"))
+    return spread(m, den, num, sumsq)
 
 
 def _window_lookup(series: SeriesSet, m: Measure, w: Window, level: str, area: str
@@ -114,7 +144,7 @@ def compare(series: SeriesSet, plan: Plan, to_month: str | dt.date) -> pd.DataFr
     # split the monthly series by measure once, not once per area and window
     by_measure = dict(tuple(series.monthly.groupby("measure_id"))) if not series.monthly.empty else {}
     for aof, m in plan.measures():
-        mine = by_measure.get(m.id, series.monthly.iloc[0:0])
+        mine = _Months(by_measure.get(m.id, series.monthly.iloc[0:0]))
         base = {"measure_id": m.id, "label": m.label, "area_of_focus": aof.id, "unit": m.unit,
                 "polarity": m.polarity, "decimals": m.decimals, "lag_months": m.lag_months,
                 "suppressed": False, "snapshot_id": series.snapshot_id,

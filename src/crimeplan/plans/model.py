@@ -352,6 +352,9 @@ class Plan(Strict):
     metadata: dict[str, str] = Field(default_factory=dict)
     disclosure_threshold: int = Field(default=5, ge=1)
     commentary: str | None = None  # a CSV beside the plan: commitment,quarter,text,who
+    # who may see the force's own figures (docs/accounts.md): every signed-in account, or only
+    # accounts scoped to the whole force (an LPA or district account then sees its own areas only)
+    force_figures: Literal["all_signed_in", "force_scope"] = "all_signed_in"
 
     @model_validator(mode="before")
     @classmethod

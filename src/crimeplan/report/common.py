@@ -15,7 +15,7 @@ from crimeplan.compare.values import records
 from crimeplan.periods import add_months, financial_quarter, month_start, window
 from crimeplan.plans.model import AreaOfFocus, Measure
 from crimeplan.report import format as fmt
-from crimeplan.report.document import BulletList, Cell, Figure, Footnotes, Table
+from crimeplan.report.document import BulletList, Cell, Figure, Footnotes, Paragraph, Table
 from crimeplan.report.spc_chart import ICON_TEXT, icon_svg
 from crimeplan.results import Chart, Results, chart_spec, spec_digest, svg_of
 
@@ -85,11 +85,16 @@ def number_cell(value: Any, decimals: int, *, measure_id: str | None = None, fie
 
 def performance_table(results: Results, area: AreaOfFocus, notes: Footnotes, *,
                       name: str, previous_label: str = "Last Year",
-                      current_label: str = "This Year") -> Table | None:
-    """Measure | last year | this year | Better/Worse | % or % pt. diff. for one area of focus."""
+                      current_label: str = "This Year", level: str = "force",
+                      place: str | None = None) -> Table | None:
+    """Measure | last year | this year | Better/Worse | % or % pt. diff. for one area of focus, at
+    force level or for one place at another level (an LPA's scorecard)."""
     table = results.table
     ids = [m.id for m in area.measures]
-    force_rows = records(table[(table.area_level == "force") & table.measure_id.isin(ids)])
+    chosen = (table.area_level == level) & table.measure_id.isin(ids)
+    if place is not None:
+        chosen &= table.area == place
+    force_rows = records(table[chosen])
     rows: list[list[Cell]] = []
     for m in area.measures:
         for rec in (r for r in force_rows if r["measure_id"] == m.id):
@@ -132,6 +137,12 @@ def performance_table(results: Results, area: AreaOfFocus, notes: Footnotes, *,
         return None
     return Table(name=name, header=["Measure", previous_label, current_label, "Better/ Worse",
                                     "% or % pt. diff."], rows=rows, widths=[4.5, 1.3, 1.3, 1.8, 1.3])
+
+
+def unavailable_notes(results: Results, measures: Iterable[Measure]) -> list[Paragraph]:
+    """A note for each measure the store cannot compute, with the reason."""
+    return [Paragraph(f"Not available: {m.label}: {results.context.unavailable[m.id]}.", style="note")
+            for m in measures if m.id in results.context.unavailable]
 
 
 def alarm_notes(alarms: Iterable[Any]) -> list[tuple[str, dt.date, str]]:
@@ -218,19 +229,22 @@ def headline_key_points(results: Results, area: AreaOfFocus, notes: Footnotes) -
     """Key points for the area's headline count and percentage measures."""
     out: list[tuple[str, list[int]]] = []
     for m in area.measures:
-        if not (m.headline and m.decomposable and (m.is_percent or m.kind.row_count)):
-            continue
-        found = results.key_points.get(m.id)
-        if found is None:
-            continue
-        quarters = results.quarters
-        counts = [] if quarters.empty else [float(n) for n in quarters.numerator[quarters.measure_id == m.id]]
-        if _withheld(results, counts, m):
-            out.append((f"{m.label}: key points withheld in this edition (small numbers).", []))
-            continue
-        for kp in found[:6]:
-            out.append((kp.text, [notes.ref(test_note(kp.test))] if kp.test else []))
+        if m.headline and m.decomposable and (m.is_percent or m.kind.row_count):
+            out += measure_key_points(results, m, notes)
     return out
+
+
+def measure_key_points(results: Results, m: Measure, notes: Footnotes) -> list[tuple[str, list[int]]]:
+    """A measure's key points (at most six) with their tests' footnotes, or one line saying they
+    are withheld when a quarter's count is small on a public edition."""
+    found = results.key_points.get(m.id)
+    if found is None:
+        return []
+    quarters = results.quarters
+    counts = [] if quarters.empty else [float(n) for n in quarters.numerator[quarters.measure_id == m.id]]
+    if withheld(results, counts, m):
+        return [(f"{m.label}: key points withheld in this edition (small numbers).", [])]
+    return [(kp.text, [notes.ref(test_note(kp.test))] if kp.test else []) for kp in found[:6]]
 
 
 def _plain(warning: str, labels: list[str], threshold: int = 13) -> str:
@@ -243,7 +257,7 @@ def _plain(warning: str, labels: list[str], threshold: int = 13) -> str:
             f"(at least {threshold} are needed to be reliable)")
 
 
-def _withheld(results: Results, counts: list[float], m: Measure | None = None) -> bool:
+def withheld(results: Results, counts: list[float], m: Measure | None = None) -> bool:
     """True on a public edition when a count that would be printed or plotted is small, or when
     disclosure control withheld the measure's force figures (a chart would give them back)."""
     limit = results.disclosure_threshold
@@ -303,7 +317,7 @@ def spc_figure(results: Results, m: Measure, *, quarterly_points: bool) -> Figur
     """
     view = "quarterly" if quarterly_points else "monthly"
     chart = results.chart(m.id, view)
-    if chart is None or _withheld(results, chart.counts, m):
+    if chart is None or withheld(results, chart.counts, m):
         return None
     labels = [p.label for p in chart.points]
     periods = [p.period for p in chart.points]
@@ -324,7 +338,7 @@ def spc_figure(results: Results, m: Measure, *, quarterly_points: bool) -> Figur
         caption += f" · {gaps[0].upper() + gaps[1:]}"
     # the renderers make PNGs (for Word and Excel) from the SVGs, only when a format needs them
     svg = results.svgs.get(spec_digest(spec)) or svg_of(spec)  # drawn with the results, else now
-    return Figure(svg=svg, png=None, caption=caption, icon_svg=icon_svg(chart.icon),
+    return Figure(svg=svg, png=None, caption=caption, icon_svg=icon_svg(chart.icon), row=("charts", m.id, view),
                   alt=f"XmR chart of {m.label}")
 
 

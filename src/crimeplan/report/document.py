@@ -79,6 +79,7 @@ class Figure:
     icon_svg: str | None = None
     icon_png: bytes | None = None
     alt: str = ""
+    row: tuple[str, ...] | None = None  # the stored chart it draws (lineage): ("charts", measure_id, view)
 
 
 @dataclass

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from crimeplan._atomic import atomic_output
-from crimeplan.report.document import Document
+from crimeplan.report.document import BulletList, Document, Figure
 from crimeplan.results import Results, code_version, plan_hash
 
 MANIFEST_SUFFIX = ".manifest.json"
@@ -43,9 +43,26 @@ def figures(document: Document) -> list[dict[str, Any]]:
     return out
 
 
+def charts_and_sentences(document: Document, results: Results) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Each chart with the stored chart it draws, and each key point with its stored fact."""
+    facts = {kp.text: (measure_id, i, kp.test) for measure_id, found in results.key_points.items()
+             for i, kp in enumerate(found)}
+    charts = [{"caption": b.caption, "results_row": list(b.row) if b.row else None}
+              for b in document.blocks if isinstance(b, Figure)]
+    sentences = []
+    for b in document.blocks:
+        if isinstance(b, BulletList) and b.title == "Key Points":
+            for text, _ in b.items:
+                fact = facts.get(text)
+                sentences.append({"text": text, "results_row": ["key_points", fact[0], fact[1]] if fact else None,
+                                  "test": fact[2] if fact else None})
+    return charts, sentences
+
+
 def manifest(document: Document, results: Results, *, kind: str, edition: str, file_name: str,
              files: list[dict[str, Any]]) -> dict[str, Any]:
     """The manifest of a written document: its lineage, the snapshot's files and its figures."""
+    charts, sentences = charts_and_sentences(document, results)
     return {
         "document": {"file": file_name, "kind": kind, "edition": edition, "title": document.title},
         "lineage": dict(document.lineage),
@@ -57,6 +74,8 @@ def manifest(document: Document, results: Results, *, kind: str, edition: str, f
                      "files": [{k: f.get(k) for k in ("snapshot_id", "table_name", "file", "sha256", "rows_read",
                                                       "rows_loaded", "rows_quarantined", "mode")} for f in files]},
         "figures": figures(document),
+        "charts": charts,
+        "key_points": sentences,
         "remake": f"crimeplan report {kind} --store STORE --plan {results.plan.id} --to {results.to_month:%Y-%m} "
                   f"--snapshot {results.context.snapshot_id} --edition {edition}",
     }

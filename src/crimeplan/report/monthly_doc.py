@@ -20,6 +20,7 @@ from crimeplan.report.common import (
     quality_blocks,
     row_of,
     spc_figure,
+    unavailable_notes,
 )
 from crimeplan.report.document import Block, BulletList, Cell, Contents, Document, Footnotes, Heading, Paragraph, Table
 from crimeplan.report.sections import msg_blocks
@@ -48,10 +49,7 @@ def monthly_document(results: Results, *, edition: str = "internal", with_charts
         table = performance_table(results, area, notes, name=f"{number} {area.title}")
         if table is not None:
             blocks.append(table)
-        for m in area.measures:
-            if m.id in results.context.unavailable:
-                blocks.append(Paragraph(f"Not available: {m.label}: {results.context.unavailable[m.id]}.",
-                                        style="note"))
+        blocks += unavailable_notes(results, area.measures)
         points = headline_key_points(results, area, notes)
         if points:
             blocks.append(BulletList(points, title="Key Points"))
