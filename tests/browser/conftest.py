@@ -20,6 +20,7 @@ from crimeplan.report.render.html import write_html
 from crimeplan.results import compute, write_results
 from crimeplan.store import open_store
 from crimeplan.synth import generate
+from crimeplan.web.site import write_site
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"  # Debian's package (`make system-deps`), never `playwright install`
@@ -37,6 +38,7 @@ class WebPage:
     path: Path
     export: Path | None = None  # the results export (CSV) whose figures the page prints
     public: bool = False  # public edition: disclosure control may show a figure as [c]
+    least_figures: int = 7  # how many hooked figure cells the page must show, at least
 
 
 TO = dt.date(2025, 3, 1)  # a March: the quarterly update and the annual table are both due
@@ -46,8 +48,15 @@ REPORTS = {"monthly": "monthly-performance", "msg": "monthly-performance",
 EDITIONS = ("internal", "public")
 REPORT_PAGES = [f"{kind}-{edition}" for kind in REPORTS for edition in EDITIONS]
 
+# the public site of the monthly plan (`crimeplan site`): its every kind of page, one of each
+# where there are many (docs/site.md lists them)
+SITE_PAGES = ["index", "areas", "msg", "downloads", "priority/domestic_abuse", "measure/all_crime",
+              "measure/sat_contact", "area/north"]
+
 # every page the browser checks run on: a session fixture returning {name: WebPage}, and the
-# names it writes (known before the fixture runs, so each page is its own test)
+# names it writes (known before the fixture runs, so each page is its own test). The site joins
+# with `"site_pages": SITE_PAGES` once its tables reflow: every site page passes every check but
+# one, each scrolling sideways at 320 px (its tables sit in no scrolling container; docs/testing.md)
 PAGE_SETS: dict[str, list[str]] = {"report_pages": REPORT_PAGES}
 
 
@@ -82,6 +91,24 @@ def report_pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, WebPage]
     return {f"{kind}-{edition}": WebPage(f"{kind}-{edition}", root / f"{kind}-{edition}.html",
                                          root / f"{plan_id}-results.csv", public=edition == "public")
             for kind, plan_id in REPORTS.items() for edition in EDITIONS}
+
+
+@pytest.fixture(scope="session")
+def site_pages(report_pages: dict[str, WebPage]) -> dict[str, WebPage]:
+    """The public site of the monthly plan, written from the report pages' store and results."""
+    root = report_pages["monthly-public"].path.parent
+    with (root / ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (root / ".site-done").exists():
+            with open_store(root / "store.duckdb", read_only=True) as store:
+                results = compute(store, load_plan(REPORTS["monthly"]), TO)
+            write_site(results, root / "site", edition="public")
+            (root / ".site-done").touch()
+    export = root / f"{REPORTS['monthly']}-results.csv"
+    # the index and the downloads list link to pages and files; they print no results figure
+    return {name: WebPage(name, root / "site" / f"{name}.html", export, public=True,
+                          least_figures=0 if name in ("index", "downloads", "areas") else 7)
+            for name in SITE_PAGES}
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

@@ -37,6 +37,7 @@ _FOCUSED = "() => {" + _KEY + """ const e = document.activeElement; if (!e || e 
   const s = getComputedStyle(e); const r = e.getBoundingClientRect();
   const outline = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0;
   return {key: key(e), tag: e.tagName.toLowerCase(), text: e.innerText.trim().slice(0, 80),
+          nav: !!e.closest('nav'), header: !!e.closest('header, nav'),
           outline: outline ? s.outlineStyle + ' ' + s.outlineWidth + ' ' + s.outlineColor : null,
           shadow: s.boxShadow !== 'none' ? s.boxShadow : null, width: r.width, height: r.height}; }"""
 _FOCUSABLE = "() => {" + _KEY + """

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import json
 import re
 from collections.abc import Iterator
 from html import escape
@@ -148,8 +147,8 @@ def _cell(cell: Cell, numeric: bool, serial: Iterator[int], row_header: bool = F
         attrs += f' data-field="{escape(cell.field)}"'
     if cell.value is not None:
         attrs += f' data-value="{cell.value!r}"'
-    if cell.row:  # the stored results row the figure comes from, as a JSON list (a hook for tests)
-        attrs += f' data-row="{escape(json.dumps(list(cell.row)))}"'
+    if cell.row:  # the stored results row the figure comes from, '|'-joined as the site writes it
+        attrs += f' data-row="{escape("|".join(cell.row))}"'
     body = _cell_picture(cell, serial) + _text(cell.text) + _refs(cell.footnotes)
     if row_header:
         return f'<th scope="row"{attrs}>{body}</th>'
