@@ -60,3 +60,11 @@ def test_printed_number_difference_is_reproduced(row: dict[str, str]) -> None:
 def test_half_up_rounding_as_published() -> None:
     # seed 002: drug drivers KSI 16 -> 21 is +31.25%, printed 31.3 (Python's round gives 31.2)
     assert fmt.number(pct_change(16, 21), 1) == "31.3"
+
+
+def test_a_figure_that_rounds_to_zero_prints_no_sign():
+    """-0.32 casualties to the MSG average prints "0", never "-0"; -0.5 still rounds to -1."""
+    from crimeplan.report import format as fmt
+
+    assert [fmt.number(v, d) for v, d in ((-0.32, 0), (-0.04, 1), (-0.004, 2), (-0.5, 0), (-1.26, 1))] == \
+        ["0", "0.0", "0.00", "-1", "-1.3"]

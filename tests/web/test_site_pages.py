@@ -162,3 +162,15 @@ def test_a_measure_page_says_its_definition_and_its_months_states_in_words(built
     provisional = [r for r in rows if r[2].startswith("Provisional")]
     assert provisional and all(r[1] == "–" for r in provisional)
     assert rows[-1] in provisional  # the latest month is the youngest
+
+
+def test_footnote_markers_read_apart(built):
+    """Two notes on one figure read "2,1" (a reader would take "21" for one note)."""
+    several = 0
+    for page in pages(built.public_site):
+        for sup in (el for el in parse(page).iter() if el.tag == "sup"):
+            numbers = [text(a) for a in sup.iter() if a.tag == "a"]
+            if len(numbers) > 1:
+                several += 1
+                assert text(sup).replace(" ", "") == ",".join(numbers), (page, text(sup))
+    assert several > 0  # the site has figures with more than one note

@@ -15,6 +15,8 @@ def number(value: Any, decimals: int = 0) -> str:
     if missing(value):
         return "N/A"
     d = round_half_up(float(value), decimals)
+    if d == 0:
+        d = abs(d)  # -0.3 rounds to 0, which has no sign: never "-0"
     return f"{d:,.{decimals}f}"
 
 

@@ -278,14 +278,15 @@ def _this_year_last_year(results: Results, spec: AreaTable, measures: list[Measu
             continue
         r = rec.iloc[0].to_dict()
         periods = periods or (str(r.get("previous_period") or ""), str(r.get("current_period") or ""))
+        hidden = r.get("suppressed") is True  # withheld on a public edition: [c], never "N/A"
         rows.append([Cell(m.label.removeprefix(f"{title} - ")),
                      number_cell(r.get("previous_value"), m.decimals, measure_id=m.id, field="previous_value",
-                                 row=row_of(r)),
+                                 row=row_of(r), hidden=hidden),
                      number_cell(r.get("current_value"), m.decimals, measure_id=m.id, field="current_value",
-                                 row=row_of(r)),
+                                 row=row_of(r), hidden=hidden),
                      number_cell(fmt.printed_change(r.get("previous_value"), r.get("current_value"), m.decimals)
                                  if r.get("comparable") is True else None, m.decimals,
-                                 measure_id=m.id, field="pp_change", row=row_of(r))])
+                                 measure_id=m.id, field="pp_change", row=row_of(r), hidden=hidden)])
     if not rows or periods is None:
         return []
     ref = spec.reference

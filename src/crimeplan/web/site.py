@@ -450,9 +450,13 @@ def _links_html(b: dict[str, Any], root: str) -> Markup:
 
 
 def _refs(refs: list[int]) -> Markup:
-    """Footnote markers linking to the page's notes."""
-    return Markup("").join(Markup('<sup><a class="govuk-link" href="#note-{0}" aria-label="note {0}">{0}</a></sup>')
-                           .format(n) for n in refs)
+    """Footnote markers linking to the page's notes, comma-separated as the reports print them
+    (notes 2 and 1 read "2,1", never "21")."""
+    if not refs:
+        return Markup("")
+    links = Markup(",").join(Markup('<a class="govuk-link" href="#note-{0}" aria-label="note {0}">{0}</a>').format(n)
+                             for n in refs)
+    return Markup("<sup>{}</sup>").format(links)
 
 
 def _table_view(t: Table, root: str) -> dict[str, Any]:
