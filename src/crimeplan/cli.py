@@ -18,8 +18,6 @@ from crimeplan._atomic import atomic_output
 from crimeplan.errors import BadInput, StoreBusy
 
 if TYPE_CHECKING:
-    from crimeplan.report.document import Document
-    from crimeplan.results import Results
     from crimeplan.store import LoadReport
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -200,6 +198,7 @@ def report(
     """Write a report (monthly, quarterly, annual, msg) as HTML, PDF, DOCX or XLSX."""
     from crimeplan.plans import load_plan
     from crimeplan.report.build import EDITIONS, KINDS, build_document
+    from crimeplan.report.lineage import write_manifest
     from crimeplan.report.render import render
     from crimeplan.results import results_for
 
@@ -221,7 +220,7 @@ def report(
                               overrides={k: v for k, v in overrides.items() if v})
     with atomic_output(out) as tmp:
         render(document, tmp)
-    sidecar = _write_manifest(document, res, store, kind=kind, edition=edition, out=out)
+    sidecar = write_manifest(out, document, res, kind=kind, edition=edition)
     console.print(f"wrote {out} (and what it was made from: {sidecar.name})")
 
 
@@ -253,16 +252,6 @@ def site(
     with _progress("writing the site"):
         files = write_site(res, out, edition=edition)
     console.print(f"wrote {len(files)} files into {out}: open {out / 'index.html'}")
-
-
-def _write_manifest(document: Document, res: Results, store: Path, *, kind: str, edition: str, out: Path) -> Path:
-    """The manifest beside a report: snapshot, files and checksums, plan hash, every figure's row."""
-    from crimeplan.report.lineage import write_manifest
-    from crimeplan.store import open_store
-
-    with open_store(store, read_only=True) as st:
-        files = st.files(res.context.snapshot_id)
-    return write_manifest(out, document, res, kind=kind, edition=edition, files=files)
 
 
 @app.command(name="import")

@@ -57,7 +57,6 @@ def run_demo(out: Path, *, scale: float, seed: int, to: dt.date, console: Consol
             report = store.load({t: [tables[t]] for t in TABLES if t in tables},
                                 extract_date=last_day, note="synthetic force (crimeplan demo)")
             bar.advance(task)
-            files = store.files(report.snapshot_id)
             for name, plan in plans.items():
                 bar.update(task, description=f"computing {name}")
                 results = compute(store, plan, to)
@@ -79,7 +78,7 @@ def run_demo(out: Path, *, scale: float, seed: int, to: dt.date, console: Consol
                     stem = out / (f"{name}-{kind}" + ("-public" if edition == "public" else ""))
                     paths = render_all(document, stem, formats)
                     for path in paths:  # each beside its manifest: what it was made from
-                        write_manifest(path, document, source, kind=kind, edition=edition, files=files)
+                        write_manifest(path, document, source, kind=kind, edition=edition)
                     written += paths
                     bar.advance(task)
                 if name == SITE_PLAN:

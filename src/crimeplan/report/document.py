@@ -8,6 +8,7 @@ tests can check every printed figure against the results export.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 
@@ -27,6 +28,11 @@ class Cell:
     # the stored results row the figure comes from (lineage): ("windows", window, area_level,
     # area), ("msg", measure_id) or ("monthly", area_level, area, "YYYY-MM")
     row: tuple[str, ...] | None = None
+
+    @property
+    def row_key(self) -> str | None:
+        """The results row as one attribute value ('windows|12m|force|Shire Constabulary')."""
+        return None if self.row is None else "|".join(self.row)
 
 
 @dataclass
@@ -122,7 +128,12 @@ class Document:
 
     def lineage_text(self) -> str:
         """The lineage as one line for a file's metadata ("" when the document has none)."""
-        return "; ".join(f"{k} {v}" for k, v in self.lineage.items())
+        return lineage_line(self.lineage)
+
+
+def lineage_line(lineage: Mapping[str, str]) -> str:
+    """A lineage as one line: 'crimeplan 0.1.0+results2; snapshot 3; ...; to 2026-09'."""
+    return "; ".join(f"{k} {v}" for k, v in lineage.items())
 
 
 class Footnotes:

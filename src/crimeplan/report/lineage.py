@@ -59,8 +59,7 @@ def charts_and_sentences(document: Document, results: Results) -> tuple[list[dic
     return charts, sentences
 
 
-def manifest(document: Document, results: Results, *, kind: str, edition: str, file_name: str,
-             files: list[dict[str, Any]]) -> dict[str, Any]:
+def manifest(document: Document, results: Results, *, kind: str, edition: str, file_name: str) -> dict[str, Any]:
     """The manifest of a written document: its lineage, the snapshot's files and its figures."""
     charts, sentences = charts_and_sentences(document, results)
     return {
@@ -72,7 +71,8 @@ def manifest(document: Document, results: Results, *, kind: str, edition: str, f
                      "extract_date": None if results.context.extract_date is None
                      else f"{results.context.extract_date:%Y-%m-%d}",
                      "files": [{k: f.get(k) for k in ("snapshot_id", "table_name", "file", "sha256", "rows_read",
-                                                      "rows_loaded", "rows_quarantined", "mode")} for f in files]},
+                                                      "rows_loaded", "rows_quarantined", "mode")}
+                               for f in results.context.files]},
         "figures": figures(document),
         "charts": charts,
         "key_points": sentences,
@@ -81,12 +81,11 @@ def manifest(document: Document, results: Results, *, kind: str, edition: str, f
     }
 
 
-def write_manifest(report: Path, document: Document, results: Results, *, kind: str, edition: str,
-                   files: list[dict[str, Any]]) -> Path:
+def write_manifest(report: Path, document: Document, results: Results, *, kind: str, edition: str) -> Path:
     """Write the manifest beside a written report (`<file>.manifest.json`); returns its path."""
     report = Path(report)
     sidecar = report.with_name(report.name + MANIFEST_SUFFIX)
-    data = manifest(document, results, kind=kind, edition=edition, file_name=report.name, files=files)
+    data = manifest(document, results, kind=kind, edition=edition, file_name=report.name)
     with atomic_output(sidecar) as tmp:
         Path(tmp).write_text(json.dumps(data, indent=1, default=str), encoding="utf-8")
     return sidecar

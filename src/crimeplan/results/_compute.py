@@ -32,7 +32,8 @@ def compute(store: StoreLike, plan: Plan, to_month: dt.date, snapshot_id: int | 
     msg = msg_table(series, plan)
     table = attach_msg(table, msg, series.force or (plan.msg.home if plan.msg else "force"))
     monthly = monthly_series(series, plan, to_month)
-    context = Context.of(series)
+    files = [] if series.snapshot_id is None else store.files(series.snapshot_id)
+    context = Context.of(series, files)
     if progress:
         progress("charts and key points")
     quarters, charts, points = analyse(plan, monthly, context, to_month)

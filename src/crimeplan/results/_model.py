@@ -17,7 +17,7 @@ from crimeplan.plans.model import Plan
 from crimeplan.store.alarms import Alarm
 
 # bumped when the stored results' tables or meanings change, so older stored results are recomputed
-RESULTS_FORMAT = 1
+RESULTS_FORMAT = 2
 VIEWS = ("monthly", "quarterly")
 
 
@@ -90,10 +90,12 @@ class Context:
     carried: Mapping[str, frozenset[str] | None] = field(default_factory=dict)
     # the areas table (district, lpa, force, population): disclosure control's geography
     areas: pd.DataFrame = field(default_factory=pd.DataFrame, compare=False)
+    # the source files loaded up to the snapshot, with checksums and reconciliation (lineage)
+    files: tuple[Mapping[str, Any], ...] = ()
 
     @classmethod
-    def of(cls, series: SeriesSet) -> Context:
-        """The context of an engine run."""
+    def of(cls, series: SeriesSet, files: list[dict[str, Any]] | None = None) -> Context:
+        """The context of an engine run, with the snapshot's source files."""
         events = () if series.events is None or series.events.empty else tuple(
             {"date": pd.Timestamp(r["date"]).date(), "kind": str(r["kind"]),
              "description": str(r["description"]), "scope": str(r["scope"])}
@@ -102,7 +104,7 @@ class Context:
         return cls(snapshot_id=series.snapshot_id, extract_date=series.extract_date, force=series.force,
                    unavailable=dict(series.unavailable), events=events, alarms=tuple(series.alarms),
                    carried={k: None if v is None else frozenset(v) for k, v in series.carried.items()},
-                   areas=areas)
+                   areas=areas, files=tuple(files or ()))
 
     def events_for(self, measure_id: str) -> list[tuple[dt.date, str, str]]:
         """(date, kind, description) of every event whose scope names the measure or `*`."""

@@ -75,7 +75,8 @@ def _context_meta(c: Context) -> dict[str, Any]:
     return {"snapshot_id": c.snapshot_id, "extract_date": c.extract_date, "force": c.force,
             "unavailable": dict(c.unavailable), "events": [dict(e) for e in c.events],
             "alarms": [dataclasses.asdict(a) for a in c.alarms],
-            "carried": {k: None if v is None else sorted(v) for k, v in c.carried.items()}}
+            "carried": {k: None if v is None else sorted(v) for k, v in c.carried.items()},
+            "files": [dict(f) for f in c.files]}
 
 
 def tables_of(results: Results) -> tuple[str, dict[str, pa.Table]]:
@@ -104,7 +105,7 @@ def results_of(plan: Plan, key: ResultsKey, meta_text: str, tables: dict[str, pa
         unavailable=c["unavailable"], events=tuple(c["events"]),
         alarms=tuple(Alarm(**a) for a in c["alarms"]),
         carried={k: None if v is None else frozenset(v) for k, v in c["carried"].items()},
-        areas=frames["areas"])
+        areas=frames["areas"], files=tuple(c["files"]))
     return Results(plan, meta["to_month"], context, frames["windows"], frames["msg"], frames["monthly"],
                    quarters=frames["quarters"], charts=_charts_of(frames["charts"], frames["chart_points"]),
                    key_points=_key_points_of(frames["key_points"]),

@@ -29,7 +29,17 @@ from crimeplan.report.common import (
     unavailable_notes,
     withheld,
 )
-from crimeplan.report.document import Block, BulletList, Cell, Figure, Footnotes, Heading, Paragraph, Table
+from crimeplan.report.document import (
+    Block,
+    BulletList,
+    Cell,
+    Figure,
+    Footnotes,
+    Heading,
+    Paragraph,
+    Table,
+    lineage_line,
+)
 from crimeplan.report.lineage import lineage_of
 from crimeplan.report.monthly_doc import breakdown_table
 from crimeplan.report.render import FORMATS, render_all
@@ -114,7 +124,7 @@ def _common(results: Results, edition: str) -> dict[str, Any]:
     """What every page's frame says: the site's name, the edition, the month and the lineage."""
     lineage = lineage_of(results)
     return {"site_name": results.plan.title, "to_text": f"{results.to_month:%B %Y}",
-            "lineage_text": "; ".join(f"{k} {v}" for k, v in lineage.items()),
+            "lineage_text": lineage_line(lineage),
             "edition_text": ("Public edition: figures from small numbers are withheld, shown as [c]."
                              if edition == "public" else "Internal edition: not for publication.")}
 
@@ -469,7 +479,7 @@ def _table_view(t: Table, root: str) -> dict[str, Any]:
             if cell.measure_id and cell.field and cell.row:
                 # which results row and column the figure prints (never the figure itself)
                 attributes = {"data-measure": cell.measure_id, "data-field": cell.field,
-                              "data-row": "|".join(cell.row)}
+                              "data-row": cell.row_key}
             if cell.field and cell.field.startswith("link:"):
                 html = Markup('<a class="govuk-link" href="{}">{}</a>').format(root + cell.field[5:], cell.text)
             else:

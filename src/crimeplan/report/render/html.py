@@ -148,7 +148,7 @@ def _cell(cell: Cell, numeric: bool, serial: Iterator[int], row_header: bool = F
     if cell.value is not None:
         attrs += f' data-value="{cell.value!r}"'
     if cell.row:  # the stored results row the figure comes from, '|'-joined as the site writes it
-        attrs += f' data-row="{escape("|".join(cell.row))}"'
+        attrs += f' data-row="{escape(cell.row_key or "")}"'
     body = _cell_picture(cell, serial) + _text(cell.text) + _refs(cell.footnotes)
     if row_header:
         return f'<th scope="row"{attrs}>{body}</th>'
