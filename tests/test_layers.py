@@ -33,7 +33,7 @@ MAY_IMPORT: dict[str, set[str]] = {
     "report": {"contract", "plans", "compare", "narrative", "disclosure", "results"},
     "report.render": {"report"},
     "accounts": {"plans", "contract"},
-    "web": {"plans", "results", "report", "report.render"},
+    "web": {"contract", "plans", "accounts", "results", "report", "report.render"},
     "demo": {"*"},
     "cli": {"*"},
 }

@@ -254,6 +254,37 @@ def site(
     console.print(f"wrote {len(files)} files into {out}: open {out / 'index.html'}")
 
 
+@app.command()
+def serve(
+    store: Path = typer.Option(..., "--store", help=STORE_HELP),
+    plan: str = typer.Option(..., "--plan", help=PLAN_HELP),
+    accounts: Path | None = typer.Option(None, "--accounts",
+                                         help="the accounts database (default: <store>.accounts.sqlite)"),
+    host: str = typer.Option("127.0.0.1", "--host", help="the address to listen on (a reverse proxy "
+                                                          "with TLS in front for anything but loopback)"),
+    port: int = typer.Option(8000, "--port", help="the port to listen on"),
+    demo: bool = typer.Option(False, "--demo", help="run without CRIMEPLAN_SECRET (sessions end with the "
+                                                    "process); for trying the app, never for real use"),
+) -> None:
+    """Serve the dashboard: the plan's stored results as web pages for signed-in accounts, with the
+    commentary workflow and every report to download (see docs/dashboard.md)."""
+    import uvicorn
+
+    from crimeplan.accounts import default_path
+    from crimeplan.accounts.sessions import Settings, server_secret
+    from crimeplan.plans import load_plan
+    from crimeplan.web.app import AppSettings, create_app
+
+    secret = server_secret(demo=demo)
+    settings = AppSettings(store=store, plan=load_plan(plan), accounts=accounts or default_path(store),
+                           secret=secret, sessions=Settings.from_env())
+    application = create_app(settings)
+    if not settings.accounts.exists():
+        _warn(f"no accounts yet: add one with `crimeplan user add NAME --store {store} --role admin`")
+    console.print(f"serving {settings.plan.title} on http://{host}:{port}/ (Ctrl+C stops it)")
+    uvicorn.run(application, host=host, port=port, log_level="warning", proxy_headers=True)
+
+
 @app.command(name="import")
 def import_(
     source: str = typer.Argument(..., help="police-uk, ons-pfa, home-office-prc or stats19"),

@@ -8,6 +8,7 @@ class BadInput(Exception):
 
     def __init__(self, message: str, *, file: str | None = None, row: int | None = None,
                  field: str | None = None, line: int | None = None) -> None:
+        self.message = message  # without the file, row and field before it
         self.file = file
         self.row = row
         self.line = line

@@ -69,6 +69,11 @@ class AccountsDB:
         try:
             self.conn = sqlite3.connect(self.path, isolation_level=None)
             self.conn.row_factory = sqlite3.Row
+            # write-ahead log: readers never wait for the one writer, and a commit need not sync the
+            # file each time (the web app touches a session on every request)
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+            self.conn.execute("PRAGMA busy_timeout=5000")
             self.conn.executescript(SCHEMA)
         except sqlite3.DatabaseError as exc:
             raise BadInput(f"not an accounts database: {exc}", file=str(self.path), field="--accounts") from None
@@ -96,6 +101,11 @@ class AccountsDB:
             (target,) if target is not None else ()).fetchall()
         return [{**dict(r), "before": json.loads(r["before"]) if r["before"] else None,
                  "after": json.loads(r["after"]) if r["after"] else None} for r in rows]
+
+    def latest_audit(self, limit: int) -> list[dict[str, Any]]:
+        """The newest `limit` audit entries, newest first (before/after left as stored)."""
+        rows = self.conn.execute("SELECT * FROM audit ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
+        return [dict(r) for r in rows]
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:

@@ -22,6 +22,7 @@ from crimeplan.accounts.users import get_user
 from crimeplan.errors import BadInput
 
 SECRET_ENV = "CRIMEPLAN_SECRET"
+TOUCH_EVERY = dt.timedelta(seconds=30)
 MIN_SECRET = 32
 
 
@@ -137,7 +138,8 @@ def session_user(db: AccountsDB, token: str | None, settings: Settings = Setting
     user = get_user(db, row["user"])
     if user is None or user.disabled:
         return None
-    db.conn.execute("UPDATE sessions SET last_seen = ? WHERE token_hash = ?", (iso(now), row["token_hash"]))
+    if now - parse_time(row["last_seen"]) >= TOUCH_EVERY:  # idle time is kept to the minute, not the request
+        db.conn.execute("UPDATE sessions SET last_seen = ? WHERE token_hash = ?", (iso(now), row["token_hash"]))
     return user
 
 

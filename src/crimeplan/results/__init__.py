@@ -21,7 +21,7 @@ from crimeplan.results._model import (
     plan_hash,
 )
 from crimeplan.results._spec import CAUSE_COLOURS, chart_spec, chart_title, period_free_label, spec_digest, svg_of
-from crimeplan.results._stored import results_for, results_of, save, stored, tables_of
+from crimeplan.results._stored import read_run, results_for, results_of, save, stored, stored_runs, tables_of
 
 if TYPE_CHECKING:
     from crimeplan.results._compute import RECORD_SOURCES, check_period, compute
@@ -43,12 +43,14 @@ __all__ = [
     "compute",
     "period_free_label",
     "plan_hash",
+    "read_run",
     "results_for",
     "results_of",
     "save",
     "series_table",
     "spec_digest",
     "stored",
+    "stored_runs",
     "svg_of",
     "tables_of",
     "write_results",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,7 @@ from crimeplan.errors import BadInput, StoreBusy
 from crimeplan.narrative import KeyPoint
 from crimeplan.plans.model import Plan
 from crimeplan.results._frames import dumps, from_arrow, loads, to_arrow
-from crimeplan.results._model import Chart, ChartPoint, Context, Results, ResultsKey, plan_hash
+from crimeplan.results._model import Chart, ChartPoint, Context, Results, ResultsKey, code_version, plan_hash
 from crimeplan.store import Alarm, StoreLike, open_store
 
 CHART_POINT_FIELDS = [f.name for f in dataclasses.fields(ChartPoint)]
@@ -153,3 +153,18 @@ def results_for(path: str | Path, plan: Plan, to_month: dt.date, snapshot_id: in
             if warn:
                 warn(f"these results were not kept in the store ({exc}); the next report computes them again")
     return results
+
+
+def stored_runs(path: str | Path, plan: Plan) -> list[dict[str, Any]]:
+    """The plan's stored runs this code version reads (key and when computed), newest first."""
+    wanted = plan_hash(plan)
+    with open_store(path, read_only=True) as st:
+        return [r for r in st.results_runs() if r["plan_hash"] == wanted and r["code_version"] == code_version()]
+
+
+def read_run(path: str | Path, plan: Plan, run: Mapping[str, Any]) -> Results:
+    """One stored run (a row of stored_runs) as Results."""
+    with open_store(path, read_only=True) as st:
+        meta, tables = st.read_results(int(run["run_id"]))
+    key = ResultsKey(int(run["snapshot_id"]), str(run["plan_hash"]), run["to_month"], str(run["code_version"]))
+    return results_of(plan, key, meta, tables)

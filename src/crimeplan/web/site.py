@@ -21,11 +21,16 @@ from crimeplan.plans.model import AreaOfFocus, Measure
 from crimeplan.report import format as fmt
 from crimeplan.report.build import EDITIONS, build_document, public_results
 from crimeplan.report.common import (
+    assessment,
+    figure_cell,
     headline_key_points,
     measure_key_points,
     number_cell,
+    number_format,
     performance_table,
+    row_of,
     spc_figure,
+    test_note,
     unavailable_notes,
     withheld,
 )
@@ -44,6 +49,7 @@ from crimeplan.report.lineage import lineage_of
 from crimeplan.report.monthly_doc import breakdown_table
 from crimeplan.report.render import FORMATS, render_all
 from crimeplan.report.sections import msg_blocks
+from crimeplan.report.sparkline import sparkline_svg
 from crimeplan.report.spc_chart import ICON_TEXT, icon_svg
 from crimeplan.results import Results
 from crimeplan.web._templates import environment, stylesheet
@@ -91,25 +97,31 @@ def write_site(results: Results, out: Path, *, edition: str = "public") -> list[
         shutil.copyfile(css, work / "assets" / "crimeplan.css")
         downloads = _downloads(results, work, edition)
         env = environment()
-        common = _common(shown, edition)
+        common = common_frame(shown, edition)
         for page in pages(shown, downloads, edition):
             target = work / page.path
             target.parent.mkdir(parents=True, exist_ok=True)
             root = "../" * page.path.count("/")
-            html = env.get_template("page.html").render(
-                **common, root=root, page_title=page.heading, heading=page.heading, caption=page.caption,
-                lead=page.lead, views=block_views(page.blocks, root), notes=page.notes.items,
-                breadcrumbs=[{"text": t, "href": root + p} for t, p in page.breadcrumbs],
-                navigation=[{"href": root + p, "text": t, "active": page.path == p}
-                            for t, p in (("Priorities", "index.html"), ("Areas", "areas.html"),
-                                         ("Downloads", "downloads.html"))])
-            target.write_text(html, encoding="utf-8")
+            target.write_text(render_page(env, "page.html", page, root, common), encoding="utf-8")
         if out.exists():
             shutil.rmtree(out)
         work.rename(out)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return sorted(p for p in out.rglob("*") if p.is_file())
+
+
+SITE_NAVIGATION = (("Priorities", "index.html"), ("Areas", "areas.html"), ("Downloads", "downloads.html"))
+
+
+def render_page(env: Any, template: str, page: Page, root: str, common: dict[str, Any],
+                navigation: Iterable[tuple[str, str]] = SITE_NAVIGATION, **extra: Any) -> str:
+    """A page as HTML in a template extending page.html; links are made relative to `root`."""
+    return str(env.get_template(template).render(
+        **common, root=root, page_title=page.heading, heading=page.heading, caption=page.caption,
+        lead=page.lead, views=block_views(page.blocks, root), notes=page.notes.items,
+        breadcrumbs=[{"text": t, "href": root + p} for t, p in page.breadcrumbs],
+        navigation=[{"href": root + p, "text": t, "active": page.path == p} for t, p in navigation], **extra))
 
 
 def check_target(out: Path) -> Path:
@@ -120,7 +132,7 @@ def check_target(out: Path) -> Path:
     return stylesheet()
 
 
-def _common(results: Results, edition: str) -> dict[str, Any]:
+def common_frame(results: Results, edition: str) -> dict[str, Any]:
     """What every page's frame says: the site's name, the edition, the month and the lineage."""
     lineage = lineage_of(results)
     return {"site_name": results.plan.title, "to_text": f"{results.to_month:%B %Y}",
@@ -142,6 +154,33 @@ def pages(results: Results, downloads: list[tuple[str, list[tuple[str, str]]]], 
     return out
 
 
+PAGE_PATH = re.compile(r"(priority|measure|area)/([A-Za-z0-9_-]+)\.html")
+
+
+def page_at(results: Results, path: str, edition: str = "internal") -> Page | None:
+    """The one page at a site path (downloads.html aside), or None when the results have no such page."""
+    plan = results.plan
+    if path == "index.html":
+        return _index(results)
+    if path == "areas.html":
+        return _areas_page(results)
+    if path == "msg.html":
+        return _msg_page(results, edition) if plan.msg is not None else None
+    found = PAGE_PATH.fullmatch(path)
+    if found is None:
+        return None
+    kind, name = found.groups()
+    if kind == "area":
+        return next((_area(results, lpa) for lpa in lpas(results) if slug(lpa) == name), None)
+    for number, area in enumerate(plan.areas_of_focus, start=1):
+        if kind == "priority" and area.id == name:
+            return _priority(results, area, area.number or number)
+        for m in area.measures if kind == "measure" else ():
+            if m.id == name:
+                return _measure(results, area, m)
+    return None
+
+
 def lpas(results: Results) -> list[str]:
     """The Local Policing Areas the results compare, in the order they first appear."""
     table = results.table
@@ -160,15 +199,98 @@ def _index(results: Results) -> Page:
     if plan.description:
         blocks.append(Paragraph(plan.description))
     blocks.append(Heading("Priorities", 2))
+    notes = Footnotes()
     for number, area in enumerate(plan.areas_of_focus, start=1):
         blocks.append({"kind": "links", "level": 3, "title": f"{area.number or number}. {area.title}",
-                       "title_path": f"priority/{area.id}.html", "text": area.objective,
-                       "items": [(m.label, f"measure/{m.id}.html") for m in area.measures]})
+                       "title_path": f"priority/{area.id}.html", "text": area.objective, "items": []})
+        overview = overview_table(results, area, notes)
+        if overview is not None:
+            blocks.append(overview)
     if plan.msg is not None:
         blocks.append(Heading("Compared with similar forces", 2))
         blocks.append(_link("Most Similar Group comparison", "msg.html"))
-    return Page("index.html", plan.title, blocks,
+    return Page("index.html", plan.title, blocks, notes,
                 lead=f"How the plan's priorities stand, with figures to {results.to_month:%B %Y}.")
+
+
+def overview_table(results: Results, area: AreaOfFocus, notes: Footnotes) -> Table | None:
+    """One row per measure of a priority, at force level: its latest year's figure, the change and
+    whether it is significant, its recent trend, SPC variation, aspiration and latest month's data."""
+    t = results.table
+    force = t[(t.area_level == "force") & t.measure_id.isin([m.id for m in area.measures])]
+    aspirations = _aspiration_words(results)
+    rows = []
+    for m in area.measures:
+        found = force[force.measure_id == m.id]
+        if found.empty:
+            rows.append([Cell(m.label, field="link:" + f"measure/{m.id}.html"),
+                         Cell(results.context.unavailable.get(m.id, "Not available"), style="muted"),
+                         *[Cell("") for _ in range(6)]])
+            continue
+        first = [w for w in m.windows if (found.window == w).any()] or list(found.window)
+        rec = {str(k): v for k, v in found[found.window == first[0]].iloc[0].to_dict().items()}
+        text, style = assessment(rec)
+        refs = [notes.ref(test_note(rec["test"]))] if isinstance(rec.get("test"), str) and rec["test"] else []
+        label = m.label
+        if rec["window"] != "12m" or m.lag_months or m.kind.arrives_counted:
+            label += f" ({WINDOW_WORDS.get(str(rec['window']), str(rec['window']))}: " \
+                     f"{rec.get('current_period') or rec['period_end']})"
+        comparable = rec.get("comparable") is True and rec.get("suppressed") is not True
+        diff = fmt.difference_value(rec)
+        rows.append([
+            Cell(label, field="link:" + f"measure/{m.id}.html"),
+            _trend_cell(results, m),
+            figure_cell(rec, "current_value", m),
+            Cell(fmt.difference(rec) if comparable else "N/A",
+                 None if not comparable or diff is None or fmt.missing(diff) else float(diff),
+                 number_format(m.decimals if m.unit == "percent" else 1), measure_id=m.id,
+                 field="pp_change" if m.unit == "percent" else "pct_change", row=row_of(rec)),
+            Cell(text, style=style, footnotes=refs, measure_id=m.id, field="assessment", row=row_of(rec)),
+            _variation_cell(results, m),
+            Cell(aspirations.get(m.id, "None set")),
+            Cell(_latest_state(results, m)),
+        ])
+    if not rows:
+        return None
+    return Table(f"{area.title} at a glance",
+                 ["Measure", "Last 12 points", "This year", "% or % pt. diff.", "Better/ Worse",
+                  "Variation", "Aspiration", "Latest month"], rows,
+                 caption=f"{area.title}: every measure at a glance (force; 12 months to "
+                         f"{results.to_month:%B %Y} against the 12 before, unless stated)")
+
+
+def _trend_cell(results: Results, m: Measure) -> Cell:
+    """The last 12 charted points as a sparkline; words when there is no chart or it is withheld."""
+    chart = results.chart(m.id, "monthly")
+    if chart is None or m.id in results.context.unavailable:
+        return Cell("No chart", style="muted")
+    if withheld(results, chart.counts, m):
+        return Cell("Withheld (small numbers)", style="muted")
+    values = [p.value for p in chart.points if p.value is not None][-12:]
+    return Cell("", svg=sparkline_svg(values)) if len(values) > 1 else Cell("Too few months", style="muted")
+
+
+def _variation_cell(results: Results, m: Measure) -> Cell:
+    """The latest month's SPC icon, with its meaning in words beside it."""
+    chart = results.chart(m.id, "monthly")
+    if chart is None or m.id in results.context.unavailable:
+        return Cell("No chart")
+    if withheld(results, chart.counts, m):
+        return Cell("Withheld (small numbers)")
+    return Cell(ICON_TEXT[chart.icon], svg=icon_svg(chart.icon, 20))
+
+
+def _aspiration_words(results: Results) -> dict[str, str]:
+    """Each measure's MSG aspiration and whether the force meets it, in words."""
+    msg = results.msg
+    if results.plan.msg is None or msg.empty or "aspiration" not in msg:
+        return {}
+    out = {}
+    for rec in msg.to_dict("records"):
+        if rec.get("aspiration"):
+            met = {"met": ": met", "not met": ": not met"}.get(str(rec.get("aspiration_met")), "")
+            out[str(rec["measure_id"])] = f"{rec['aspiration']}{met}"
+    return out
 
 
 def _areas_page(results: Results) -> Page:
@@ -227,14 +349,8 @@ def _status_table(results: Results, area: AreaOfFocus) -> Table:
     """Measure | variation (SPC icon) | latest month's state, each measure linking to its page."""
     rows = []
     for m in area.measures:
-        chart = results.chart(m.id, "monthly")
-        if chart is None or m.id in results.context.unavailable:
-            icon = Cell("No chart")
-        elif withheld(results, chart.counts, m):
-            icon = Cell("Withheld (small numbers)")
-        else:
-            icon = Cell(ICON_TEXT[chart.icon], svg=icon_svg(chart.icon, 20))
-        rows.append([Cell(m.label, field="link:" + f"measure/{m.id}.html"), icon, Cell(_latest_state(results, m))])
+        rows.append([Cell(m.label, field="link:" + f"measure/{m.id}.html"), _variation_cell(results, m),
+                     Cell(_latest_state(results, m))])
     return Table("Variation and data", ["Measure", "Variation (latest month)", "Latest month's data"], rows,
                  caption=f"{area.title}: variation and the state of the latest month's data")
 
