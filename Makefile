@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup assets demo lint test test-slow bench lock clean real-demo essex-msg system-deps axe
+.PHONY: setup assets demo lint test test-slow bench bench-dashboard lock clean real-demo essex-msg system-deps axe
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -77,6 +77,11 @@ real-demo: $(STAMP) assets
 
 essex-msg: $(STAMP)
 	$(BIN)/python examples/essex_msg.py --out essex-msg-output $(DATA_OPT)
+
+# the dashboard's latency at 50 concurrent sessions on the demo store (run `make demo` first)
+bench-dashboard: $(STAMP) assets
+	$(BIN)/python benchmarks/dashboard_load.py --store demo-output/crimeplan.duckdb --plan police-and-crime-plan \
+	  --sessions 50 --seconds 30
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/engine_vs_floor.py --scale 10

@@ -17,11 +17,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from crimeplan.contract.schema import TABLES as CONTRACT_TABLES
 from crimeplan.engine import compute_series
 from crimeplan.plans import load_plan
 from crimeplan.store import Store
 from crimeplan.synth import generate
-from crimeplan.contract.schema import TABLES as CONTRACT_TABLES
 
 TABLES = list(CONTRACT_TABLES)
 

@@ -10,8 +10,9 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from crimeplan.contract.schema import TABLES
-from crimeplan.periods import last_march, month_end
+from crimeplan.periods import add_months, last_march, month_end
 from crimeplan.plans import load_plan, shipped_plans
+from crimeplan.plans.model import Plan
 from crimeplan.report.build import build_document
 from crimeplan.report.lineage import write_manifest
 from crimeplan.report.render import FORMATS, render_all
@@ -84,6 +85,8 @@ def run_demo(out: Path, *, scale: float, seed: int, to: dt.date, console: Consol
                 if name == SITE_PLAN:
                     bar.update(task, description="writing the public site")
                     site = write_site(results, out / "site", edition="public")
+                    # the month before, kept too: the dashboard's "what changed since last month"
+                    save(store, compute(store, plan, add_months(to, -1)))
                     bar.advance(task)
     for line in report.lines():
         console.print(line)
@@ -94,5 +97,44 @@ def run_demo(out: Path, *, scale: float, seed: int, to: dt.date, console: Consol
         console.print(f"wrote the public site ({len(site)} files): open {out / 'site' / 'index.html'}, "
                       f"or remake it with `crimeplan site --store {store_path} --plan {SITE_PLAN} "
                       f"--to {to:%Y-%m} --edition public --out {out / 'site'}`")
+    if SITE_PLAN in plans:
+        accounts = demo_accounts(store_path, plans[SITE_PLAN], out)
+        console.print(f"the dashboard: `crimeplan serve --store {store_path} --plan {SITE_PLAN} --demo`, then "
+                      f"open http://127.0.0.1:8000/ and sign in as one of these (also in {accounts}):")
+        for line in accounts.read_text(encoding="utf-8").splitlines()[1:]:
+            console.print("  " + line)
     console.print(f"demo finished in {time.perf_counter() - started:.0f} s")
     return written
+
+
+# the demo's accounts: (name, role, scope, Who names owned), one of each kind a force would have
+DEMO_ACCOUNTS = [("demo-admin", "admin", "force", ()), ("demo-analyst", "analyst", "force", ()),
+                 ("demo-north", "contributor", "lpa:North", ("North LPA",)), ("demo-viewer", "viewer", "force", ())]
+
+
+def demo_accounts(store_path: Path, plan: Plan, out: Path) -> Path:
+    """A fresh accounts database beside the demo store: one account of each role with a new random
+    password (written to out/demo-accounts.txt, readable by its owner only), and the plan's sample
+    commentary imported as approved. Returns the file of names and passwords."""
+    import secrets
+
+    from crimeplan.accounts import AccountsDB, Role, Scope, default_path
+    from crimeplan.accounts.users import add_user
+    from crimeplan.accounts.workflow import import_csv
+
+    path = default_path(store_path)
+    for old in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        old.unlink(missing_ok=True)
+    lines = ["account\trole\tscope\tpassword"]
+    with AccountsDB(path) as db:
+        for name, role, scope, owns in DEMO_ACCOUNTS:
+            password = secrets.token_urlsafe(12)
+            add_user(db, name, password, Role.parse(role), Scope.parse(scope), owns, by="demo")
+            lines.append(f"{name}\t{role}\t{scope}\t{password}")
+        if plan.commentary:
+            import_csv(db, plan.commentary, plan, by="demo", approved=True)
+    listing = out / "demo-accounts.txt"
+    listing.unlink(missing_ok=True)
+    listing.touch(mode=0o600)
+    listing.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return listing

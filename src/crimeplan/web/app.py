@@ -8,6 +8,7 @@ images) asks `accounts.can`; an account sees only its scope's areas. Addresses c
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import datetime as dt
 import hashlib
@@ -24,12 +25,13 @@ from urllib.parse import parse_qs, quote
 
 from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from crimeplan.accounts import AccessMap, AccountsDB, Action, Refused, Role, User, can, workflow
 from crimeplan.accounts import sessions as sess
 from crimeplan.errors import BadInput
 from crimeplan.periods import add_months, financial_quarter, last_quarter_end
+from crimeplan.plans.commentary import MSG_PREFIX, load_commentary
 from crimeplan.plans.model import Plan
 from crimeplan.report.build import EDITIONS, build_document
 from crimeplan.report.common import assessment, spc_figure
@@ -44,6 +46,8 @@ from crimeplan.web.site import Page, common_frame, lpas, page_at, render_page, s
 
 SESSION_COOKIE = "crimeplan_session"
 PRESESSION_COOKIE = "crimeplan_presession"  # binds the sign-in form's CSRF token before a session exists
+# a cached page's marks for what differs between accounts of one role and scope
+NAME_MARK, CSRF_MARK = "%%crimeplan-account-name%%", "%%crimeplan-csrf-token%%"
 APP_NAVIGATION = (("Priorities", "index.html"), ("Areas", "areas.html"), ("What changed", "changes.html"),
                   ("Downloads", "downloads.html"))
 SECURITY_HEADERS = {
@@ -119,7 +123,9 @@ def create_app(settings: AppSettings) -> FastAPI:
     env = environment()
     runs = Runs(settings.store, settings.plan, ttl=settings.runs_ttl)
     pages = _Cache(512)
-    files = _Cache(32)
+    files = _Cache(32)  # rendered reports
+    views = _Cache(256)  # scoped results, exports and charts, per results key
+    shells = _Cache(2048)  # whole pages per role and scope, with marks for the account's name and token
     local = threading.local()
     css = stylesheet()
 
@@ -154,21 +160,24 @@ def create_app(settings: AppSettings) -> FastAPI:
               root: str = "/") -> dict[str, Any]:
         """What every app page's frame shows: the site's name, the account and the period picker."""
         user = v.user if v else None
-        common = (common_frame(results, "internal") if results is not None else
-                  {"site_name": settings.plan.title, "to_text": "", "lineage_text": "", "edition_text": ""})
+        common: dict[str, Any] = (common_frame(results, "internal") if results is not None else
+                                  {"site_name": settings.plan.title, "to_text": "", "lineage_text": "",
+                                   "edition_text": ""})
         months = runs.months() if user else []
-        where = access_map(results) if results is not None else None
+        latest = f"/{months[0]:%Y-%m}/" if months else None
+        if latest and results is None:  # pages outside a period (commentary, audit) link to the latest month
+            common["navigation"] = [{"href": latest + path, "text": text} for text, path in APP_NAVIGATION]
         return {**common, "user": user, "user_scope": str(user.scope) if user else "",
-                "csrf": csrf_of(v.token) if v else "", "assets_root": "/", "page_path": page_path,
+                "csrf": csrf_of(v.token) if v else "", "assets_root": "/", "home_url": "/", "page_path": page_path,
                 "can_comment": bool(user and user.role >= Role.CONTRIBUTOR),
-                "can_audit": bool(user and where and can(user, Action.MANAGE_USERS, None, where)),
+                "can_audit": bool(user and can(user, Action.MANAGE_USERS, None, AccessMap.of(settings.plan))),
                 "periods": [{"value": f"{m:%Y-%m}", "text": f"{m:%B %Y}",
                              "selected": results is not None and m == results.to_month} for m in months]}
 
     def message(v: Visit | None, status: int, heading: str, *paragraphs: str, back: str | None = "/") -> HTMLResponse:
         html = env.get_template("message.html").render(
             **frame(v), root="/", page_title=heading, heading=heading, paragraphs=paragraphs, back=back,
-            navigation=[], breadcrumbs=[])
+            breadcrumbs=[])
         return HTMLResponse(html, status_code=status)
 
     def results_at(period: str) -> Results:
@@ -199,7 +208,7 @@ def create_app(settings: AppSettings) -> FastAPI:
 
     def _login_page(request: Request, pre: str, next_path: str, name: str, error: str, status: int) -> Response:
         html = env.get_template("login.html").render(
-            {**frame(None), "csrf": csrf_of(pre)}, root="/", page_title="Sign in", navigation=[], breadcrumbs=[],
+            {**frame(None), "csrf": csrf_of(pre)}, root="/", page_title="Sign in", breadcrumbs=[],
             next=_local(next_path), name=name, error=error, failures=settings.sessions.max_failures)
         response = HTMLResponse(html, status_code=status)
         response.set_cookie(PRESESSION_COOKIE, pre, httponly=True, samesite="strict", secure=secure(request),
@@ -299,8 +308,8 @@ def create_app(settings: AppSettings) -> FastAPI:
         where = access_map(results)
         force_view = can(user, Action.VIEW, where.force, where)
         root = f"/{results.to_month:%Y-%m}/"
-        shown = scoped(results, where, user.scope)
         scope_key = str(user.scope)
+        shown = views.get((results.key, "scoped", scope_key), lambda: scoped(results, where, user.scope))
 
         def need_force() -> None:
             if not force_view:
@@ -329,9 +338,12 @@ def create_app(settings: AppSettings) -> FastAPI:
             return download(v, user, results, shown, where, path.removeprefix("downloads/"))
         if path.startswith("charts/"):
             need_force()
-            return chart(results, path.removeprefix("charts/"))
+            name = path.removeprefix("charts/")
+            body, media = views.get((results.key, "chart", name), lambda: chart(results, name))
+            return Response(body, media_type=media)
         if path == "results.json":
-            return JSONResponse(json.loads(_export_json(shown)))
+            body = views.get((results.key, "json", scope_key), lambda: _export_json(shown).encode("utf-8"))
+            return Response(body, media_type="application/json")
         raise Refusal(404, "Page not found", "There is no such page.")
 
     def page_response(v: Visit, results: Results, path: str, root: str, make: Callable[[], Page | None],
@@ -350,13 +362,22 @@ def create_app(settings: AppSettings) -> FastAPI:
         if found is None:
             raise Refusal(404, "Page not found", "There is no such page.")
         content, page = found
-        html = render_page(env, "app.html", page, root, frame(v, results, path, root), navigation=APP_NAVIGATION,
-                           content=Markup(content))
-        return HTMLResponse(html)
+        user = v.user
+        assert user is not None
+
+        def shell() -> str:
+            # the whole page for every account of this role and scope, the name and token left as marks
+            marked = Visit(dataclasses.replace(user, name=NAME_MARK), None, v.db)
+            return render_page(env, "app.html", page, root, {**frame(marked, results, path, root), "csrf": CSRF_MARK},
+                               navigation=APP_NAVIGATION, content=Markup(content))
+
+        html = shells.get((results.key, path, variant, user.role, str(user.scope), tuple(runs.months())), shell)
+        return HTMLResponse(html.replace(NAME_MARK, str(escape(user.name))).replace(CSRF_MARK, csrf_of(v.token)))
 
     def download(v: Visit, user: User, results: Results, shown: Results, where: AccessMap, name: str) -> Response:
         if name == "results.csv":
-            return Response(_export_csv(shown), media_type="text/csv; charset=utf-8",
+            body = views.get((results.key, "csv", str(user.scope)), lambda: _export_csv(shown))
+            return Response(body, media_type="text/csv; charset=utf-8",
                             headers={"Content-Disposition": f'attachment; filename="{_stem(results)}-results.csv"'})
         if user.scope.kind != "force" or not can(user, Action.DOWNLOAD, where.force, where):
             raise Refusal(403, "Not in your area", "Whole-force reports are for accounts that see the whole force; "
@@ -373,7 +394,7 @@ def create_app(settings: AppSettings) -> FastAPI:
         return Response(data, media_type=MEDIA[suffix],
                         headers={"Content-Disposition": f'{disposition}; filename="{name}"'})
 
-    def chart(results: Results, name: str) -> Response:
+    def chart(results: Results, name: str) -> tuple[bytes, str]:
         stem, _, suffix = name.rpartition(".")
         measure_id, _, view = stem.rpartition("-")
         try:
@@ -384,11 +405,11 @@ def create_app(settings: AppSettings) -> FastAPI:
         if stored is None or suffix not in ("svg", "json"):
             raise Refusal(404, "No such chart", f"{name} is not a chart of this plan.")
         if suffix == "json":
-            return JSONResponse(json.loads(json.dumps(dataclasses.asdict(stored), default=str)))
+            return json.dumps(dataclasses.asdict(stored), default=str).encode("utf-8"), "application/json"
         figure = spc_figure(results, m, quarterly_points=view == "quarterly")
         if figure is None:
             raise Refusal(404, "No such chart", f"{m.label} has no {view} chart.")
-        return Response(figure.svg, media_type="image/svg+xml")
+        return figure.svg.encode("utf-8"), "image/svg+xml"
 
     # -- commentary -----------------------------------------------------------------------------
     def quarters() -> list[str]:
@@ -427,7 +448,7 @@ def create_app(settings: AppSettings) -> FastAPI:
                          {"html": _state_tag(e.state if e else None)},
                          {"text": f"{e.updated[:16].replace('T', ' ')} by {e.author}" if e else "–"}])
         html = env.get_template("commentary_list.html").render(
-            **frame(v), root="/", page_title="Commentary", navigation=[], breadcrumbs=[], quarter=quarter,
+            **frame(v), root="/", page_title="Commentary", breadcrumbs=[], quarter=quarter,
             quarters=qs, rows=rows)
         return HTMLResponse(html)
 
@@ -455,7 +476,7 @@ def create_app(settings: AppSettings) -> FastAPI:
         history = [[{"text": h["at"][:16].replace("T", " ")}, {"text": h["by"]}, {"text": _state_words(h["state"])},
                     {"text": h["note"] or h["text"]}] for h in workflow.history(v.db, cid, quarter)]
         html = env.get_template("commentary_item.html").render(
-            **frame(v), root="/", page_title=f"Commentary: {c.text}", navigation=[], breadcrumbs=[],
+            **frame(v), root="/", page_title=f"Commentary: {c.text}", breadcrumbs=[],
             commitment=c, priority=area.title, quarter=quarter,
             summary=[{"key": {"text": k}, "value": {"text": t}} for k, t in summary],
             current=e.text if e else "", draft=draft if draft is not None else (e.text if e else ""),
@@ -528,7 +549,7 @@ def create_app(settings: AppSettings) -> FastAPI:
             return message(v, 403, "Not for your account", "The audit log is for administrators.")
         rows = [[{"text": e["at"][:19].replace("T", " ")}, {"text": e["who"]}, {"text": e["action"]},
                  {"text": e["target"]}] for e in v.db.latest_audit(200)]
-        html = env.get_template("audit.html").render(**frame(v), root="/", page_title="Audit log", navigation=[],
+        html = env.get_template("audit.html").render(**frame(v), root="/", page_title="Audit log",
                                                      breadcrumbs=[], rows=rows)
         return HTMLResponse(html)
 
@@ -661,11 +682,20 @@ def _report_name(results: Results, name: str) -> tuple[str, str, str] | None:
 
 
 def _approved_commentary(db: AccountsDB, results: Results) -> str:
-    """The approved commentary of the period's quarter, as the commentary CSV's text."""
+    """The approved commentary of the period's quarter, as the commentary CSV's text, with the plan's
+    own file's Most Similar Group rows (msg:<measure>: not commitments, so not in the workflow)."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "commentary.csv"
         workflow.export_csv(db, path, financial_quarter(results.to_month))
-        return path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8")
+    if results.plan.commentary:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        for row in load_commentary(results.plan.commentary, results.plan).values():
+            if row.commitment.startswith(MSG_PREFIX):
+                writer.writerow([row.commitment, row.quarter, row.text, row.who])
+        text += buffer.getvalue()
+    return text
 
 
 def _render_report(results: Results, kind: str, edition: str, suffix: str, commentary: str | None) -> bytes:
@@ -717,7 +747,7 @@ def _changes(results: Results, runs: Runs) -> Page:
     if before is None:
         return Page("changes.html", title, [Paragraph(
             f"No results for {before_month:%B %Y} are stored, so there is nothing to compare with. An analyst "
-            f"makes them with `crimeplan compute --to {before_month:%Y-%m}`.")], breadcrumbs=crumbs)
+            f"makes them by running: crimeplan compute --to {before_month:%Y-%m}")], breadcrumbs=crumbs)
     rows, changed = [], []
     for _, m in results.plan.measures():
         now, then = _headline(results, m.id), _headline(before, m.id)

@@ -253,21 +253,26 @@ def overview_table(results: Results, area: AreaOfFocus, notes: Footnotes) -> Tab
     if not rows:
         return None
     return Table(f"{area.title} at a glance",
-                 ["Measure", "Last 12 points", "This year", "% or % pt. diff.", "Better/ Worse",
+                 ["Measure", "Last 12 months", "This year", "% or % pt. diff.", "Better/ Worse",
                   "Variation", "Aspiration", "Latest month"], rows,
                  caption=f"{area.title}: every measure at a glance (force; 12 months to "
                          f"{results.to_month:%B %Y} against the 12 before, unless stated)")
 
 
 def _trend_cell(results: Results, m: Measure) -> Cell:
-    """The last 12 charted points as a sparkline; words when there is no chart or it is withheld."""
+    """The last 12 months charted as a sparkline; words when there is no chart, it is withheld, or a
+    month among them has no value."""
     chart = results.chart(m.id, "monthly")
     if chart is None or m.id in results.context.unavailable:
         return Cell("No chart", style="muted")
     if withheld(results, chart.counts, m):
         return Cell("Withheld (small numbers)", style="muted")
-    values = [p.value for p in chart.points if p.value is not None][-12:]
-    return Cell("", svg=sparkline_svg(values)) if len(values) > 1 else Cell("Too few months", style="muted")
+    values = [p.value for p in chart.points[-12:]]
+    if len(values) < 12:
+        return Cell("Too few months", style="muted")
+    if any(v is None for v in values):  # a line across a gap would draw a month never supplied
+        return Cell("Gaps in these months", style="muted")
+    return Cell("", svg=sparkline_svg([float(v) for v in values if v is not None]))
 
 
 def _variation_cell(results: Results, m: Measure) -> Cell:
