@@ -14,7 +14,9 @@ from crimeplan.report.render import _common as c
 CSS = """
 :root { --accent: #%(accent)s; --better: #%(better)s; --worse: #%(worse)s; --muted: #%(muted)s; }
 * { box-sizing: border-box; }
-body { font-family: Arial, "Helvetica Neue", Helvetica, sans-serif; font-size: 16px; line-height: 1.5;
+/* the public site's and the dashboard's font stack and text colour (web/scss/crimeplan.scss) */
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
+       font-size: 16px; line-height: 1.5;
        color: #0b0c0c; margin: 0 auto; max-width: 62rem; padding: 0 1.25rem 2rem; }
 .marking { text-align: center; font-weight: bold; letter-spacing: .05em; padding: .35rem;
            border: 2px solid #0b0c0c; margin: 1rem 0; }
@@ -61,6 +63,7 @@ figcaption { font-size: .9rem; margin-top: .35rem; }
 section.notes { margin-top: 2.5rem; border-top: 1px solid #b1b4b6; }
 section.notes ol { font-size: .875rem; }
 .attribution, .running-footer { font-size: .875rem; color: var(--muted); }
+a:link { color: #1d70b8; } a:visited { color: #4c2c92; } a:hover { color: #003078; }
 /* focus as GOV.UK draws it: yellow alone is 1.4:1 on white, so a black edge gives the 3:1 a
    focus indicator needs (WCAG 1.4.11) */
 a:focus { outline: 3px solid transparent; background-color: #ffdd00; color: #0b0c0c;
