@@ -24,6 +24,7 @@ from crimeplan.results._spec import CAUSE_COLOURS, chart_spec, chart_title, peri
 from crimeplan.results._stored import read_run, results_for, results_of, save, stored, stored_runs, tables_of
 
 if TYPE_CHECKING:
+    from crimeplan.results._areas import Funnel, FunnelPoint, funnel_of, funnel_spec
     from crimeplan.results._compute import RECORD_SOURCES, check_period, compute
 
 __all__ = [
@@ -34,6 +35,8 @@ __all__ = [
     "Chart",
     "ChartPoint",
     "Context",
+    "Funnel",
+    "FunnelPoint",
     "Results",
     "ResultsKey",
     "chart_spec",
@@ -41,6 +44,8 @@ __all__ = [
     "check_period",
     "code_version",
     "compute",
+    "funnel_of",
+    "funnel_spec",
     "period_free_label",
     "plan_hash",
     "read_run",
@@ -63,4 +68,8 @@ def __getattr__(name: str) -> Any:
         from crimeplan.results import _compute
 
         return getattr(_compute, name)
+    if name in ("Funnel", "FunnelPoint", "funnel_of", "funnel_spec"):  # funnel limits need SciPy
+        from crimeplan.results import _areas
+
+        return getattr(_areas, name)
     raise AttributeError(f"module 'crimeplan.results' has no attribute {name!r}")

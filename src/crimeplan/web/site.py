@@ -51,7 +51,7 @@ from crimeplan.report.render import FORMATS, render_all
 from crimeplan.report.sections import msg_blocks
 from crimeplan.report.sparkline import sparkline_svg
 from crimeplan.report.spc_chart import ICON_TEXT, icon_svg
-from crimeplan.results import Results
+from crimeplan.results import Results, period_free_label
 from crimeplan.web._templates import environment, stylesheet
 
 # a month's state (CONTRACT.md §4) as a reader reads it
@@ -459,6 +459,7 @@ def _measure(results: Results, area: AreaOfFocus, m: Measure) -> Page:
         breakdown = breakdown_table(t, m)
         breakdown.caption = f"{m.label} by Local Policing Area ({WINDOW_WORDS.get(m.windows[0], m.windows[0])})"
         blocks += [Heading("By Local Policing Area", 2), breakdown]
+    blocks += funnel_blocks(results, m)
     lineage = lineage_of(results)
     blocks += [Heading("Where these figures come from", 2), {"kind": "summary", "rows": [
         ("Snapshot", f"{lineage.get('snapshot')}" + (f" (data extracted {lineage['extracted']})"
@@ -467,6 +468,45 @@ def _measure(results: Results, area: AreaOfFocus, m: Measure) -> Page:
         ("Made by", f"crimeplan {lineage.get('crimeplan')}")]}]
     return Page(f"measure/{m.id}.html", m.label, blocks, notes, caption=area.title,
                 breadcrumbs=[("Home", "index.html"), (area.title, f"priority/{area.id}.html")])
+
+
+FLAG_WORDS = {"better": "Better than the force", "worse": "Worse than the force", "similar": "Similar to the force"}
+
+
+def funnel_blocks(results: Results, m: Measure) -> list[Block | dict[str, Any]]:
+    """The districts against the force on a funnel plot, with its figures as a table; nothing when
+    the measure has no funnel (its unit, too few districts, or a district's figure withheld)."""
+    from crimeplan.results import funnel_of, funnel_spec, svg_of  # funnel limits need SciPy
+
+    if results.context.areas.empty or m.id in results.context.unavailable:
+        return []
+    funnel = funnel_of(results, m.id, "district")
+    if funnel is None:
+        return []
+    per = "%" if funnel.kind == "proportion" else f" {funnel.unit_text}"
+    span = WINDOW_WORDS.get(funnel.window, funnel.window)
+    title = f"{period_free_label(m)}: districts against the force ({span})"
+    decimals = max(m.decimals, 1)
+    outside = [p for p in funnel.points if p.flag != "similar"]
+    alt = (f"Funnel plot of {len(funnel.points)} districts' {m.label.lower()} against the force's "
+           f"{fmt.number(funnel.average, decimals)}{per}: " +
+           (", ".join(f"{p.area} {FLAG_WORDS[p.flag].lower()}" for p in outside) if outside else
+            "every district within the 99.8% limits") + " (the figures are in the table below)")
+    figure = Figure(svg=svg_of(funnel_spec(funnel, title)), png=None, alt=alt, caption=(
+        f"Each district's figure against the force's ({fmt.number(funnel.average, decimals)}{per}, the line), with "
+        "95% (dashed) and 99.8% (solid) limits for a district of its size. Outside the 99.8% limits, a difference is "
+        "unlikely to be chance alone (funnel limits as in PHEindicatormethods)."))
+    rows = [[Cell(p.area), Cell(fmt.number(p.value, decimals) + ("%" if funnel.kind == "proportion" else ""),
+                                float(p.value)),
+             Cell(fmt.number(p.size, 0), float(p.size)),
+             Cell(FLAG_WORDS[p.flag], style=p.flag if p.flag != "similar" else None),
+             Cell(FLAG_WORDS[p.flag_95])] for p in sorted(funnel.points, key=lambda p: p.area)]
+    size_word = "Cases" if funnel.kind == "proportion" else "Residents"
+    figure_word = f"Figure ({'%' if funnel.kind == 'proportion' else funnel.unit_text})"
+    table = Table("Districts against the force", ["District", figure_word, size_word, "At 99.8% limits",
+                                                  "At 95% limits"], rows,
+                  caption=f"{m.label} by district against the force ({span})")
+    return [Heading("Districts against the force", 2), figure, table]
 
 
 def _series_table(results: Results, m: Measure) -> Table | None:
