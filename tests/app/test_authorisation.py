@@ -145,3 +145,20 @@ def test_a_removed_account_or_a_changed_role_is_signed_out_at_once(fresh):
     assert demoted.get("/audit").status_code == 403
     removed.close()
     demoted.close()
+
+
+def test_an_lpa_accounts_funnel_compares_its_districts_with_the_whole_force(served, clients):
+    """The districts an LPA account sees are drawn against the force's own rate (worked over the whole
+    force's residents), not a rate of its own LPA passed off as the force's."""
+    import html
+    import re
+
+    pattern = r"Each district's figure against the force's \(([^)]*)\)"
+    own = re.search(pattern, html.unescape(clients["viewer_lpa"].get(f"{P}/measure/all_crime.html").text))
+    whole = re.search(pattern, html.unescape(clients["viewer_force"].get(f"{P}/measure/all_crime.html").text))
+    assert own is not None and whole is not None
+    assert own.group(0) == whole.group(0)
+    f = served.force
+    districts = set(f.results.context.areas.query("lpa == @f.lpa").district)
+    shown = re.findall(r"<th[^>]*>([^<]+)</th>", clients["viewer_lpa"].get(f"{P}/measure/all_crime.html").text)
+    assert f.other_district not in shown and districts & set(shown)

@@ -8,9 +8,9 @@ import pytest
 from scipy import stats
 
 from crimeplan.report.build import public_results
+from crimeplan.report.document import Figure, Table
 from crimeplan.results import funnel_of
 from crimeplan.web.site import page_at
-from crimeplan.report.document import Figure, Table
 
 
 def _clear(p_high: float, p_low: float) -> str | None:

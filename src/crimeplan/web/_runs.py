@@ -92,14 +92,11 @@ def scoped(results: Results, where: AccessMap, scope: Scope) -> Results:
     def mine(frame: Any) -> Any:
         return frame if frame.empty or "area" not in frame else frame[frame.area.map(key).isin(visible)]
 
-    force_seen = key(where.force) in visible
-    areas = results.context.areas
-    if not areas.empty:
-        areas = areas[areas.district.map(key).isin(visible) | areas.lpa.map(key).isin(visible)]
-    context = dataclasses.replace(results.context, areas=areas)
-    if force_seen:
-        return dataclasses.replace(results, table=mine(results.table), monthly=mine(results.monthly), context=context)
-    return dataclasses.replace(results, table=mine(results.table), monthly=mine(results.monthly), context=context,
+    # the context's area list stays whole: it holds names and populations, not figures, and a
+    # district's rate against the force needs the whole force's population
+    if key(where.force) in visible:
+        return dataclasses.replace(results, table=mine(results.table), monthly=mine(results.monthly))
+    return dataclasses.replace(results, table=mine(results.table), monthly=mine(results.monthly),
                                msg=results.msg.iloc[0:0], quarters=results.quarters.iloc[0:0], charts={},
                                key_points={}, svgs={})
 

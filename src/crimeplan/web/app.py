@@ -620,8 +620,8 @@ def _district_page(results: Results, district: str) -> Page:
 def _your_areas(results: Results) -> Page:
     """The home page of an account that does not see the force's figures: links to its areas."""
     names = lpas(results)
-    areas = results.context.areas
-    districts = [str(d) for d in areas["district"].unique()] if not areas.empty else []
+    t = results.table  # already scoped: only the account's areas have rows
+    districts = list(dict.fromkeys(str(a) for a in t.area[t.area_level == "district"]))
     items = [(n, f"area/{slug(n)}.html") for n in names + [d for d in districts if d not in names]]
     blocks: list[Any] = [Paragraph("Your account shows your own area's figures. The force's figures are not "
                                    "shown to accounts scoped to one area under this plan."),
