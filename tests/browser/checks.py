@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
+from typing import Any
 
 from playwright.sync_api import Page
 
 from tests.printed import printed_places
 
+from .conftest import WebPage
 from .reading import cells, charts, first_figure, focusable, tab_through
 
 WITHHELD = "[c]"
@@ -25,9 +27,44 @@ AS_STORED = {"current_value", "previous_value", "current_numerator", "current_de
 CHANGES = {"change", "pp_change", "pct_change"}
 
 
-def open_page(page: Page, path: Path) -> None:
-    """Open a page's file as a reader's browser would (file:// URL)."""
-    page.goto(path.as_uri())
+# each live app account's session cookies, once it has signed in: {(origin, account): cookies}
+_SESSIONS: dict[tuple[str, str], list[Any]] = {}
+
+
+def open_page(page: Page, where: WebPage | Path) -> None:
+    """Open a page as a reader's browser would: a file by its file:// URL, a live app page signed
+    in as its account first; a live page must answer itself (not an error, not the login form)."""
+    if isinstance(where, Path):
+        page.goto(where.as_uri())
+        return
+    if where.sign_in is not None:
+        sign_in(page, where)
+    response = page.goto(where.address)
+    if where.url is not None:
+        assert response is not None and response.ok, f"{where.address} answered {response and response.status}"
+        assert page.url == where.address, f"{where.address} went to {page.url}"
+
+
+def sign_in(page: Page, where: WebPage) -> None:
+    """Give the page's browser the session of where.sign_in: signed in through the app's login form
+    (in a browser context of its own, once per account and test process), its cookies reused."""
+    account = where.sign_in
+    assert account is not None and page.context.browser is not None
+    key = (where.origin, account.name)
+    if key not in _SESSIONS:
+        context = page.context.browser.new_context()
+        try:
+            form = context.new_page()
+            form.goto(f"{where.origin}/login")
+            form.get_by_label("Account name").fill(account.name)
+            form.get_by_label("Password").fill(account.password)
+            with form.expect_response(lambda r: r.request.method == "POST") as answer:
+                form.get_by_role("button", name="Sign in").click()
+            assert answer.value.status == 303, f"{account.name} could not sign in: {form.locator('main').inner_text()}"
+            _SESSIONS[key] = context.storage_state()["cookies"]
+        finally:
+            context.close()
+    page.context.add_cookies(_SESSIONS[key])
 
 
 def chart_problems(page: Page) -> list[str]:
@@ -51,6 +88,13 @@ def _export(path: Path) -> tuple[dict[tuple[str, ...], dict[str, str]], dict[str
     windows = {(r["measure_id"], r["window"], r["area_level"], r["area"]): r for r in rows}
     msg = {r["measure_id"]: r for r in rows if r.get("msg_position")}
     return windows, msg
+
+
+def _as_printed(value: str | None, decimals: str | None) -> Decimal | None:
+    """An export figure as a page prints it: rounded half up at the measure's decimals."""
+    if value in ("", None):
+        return None
+    return Decimal(value).quantize(Decimal(1).scaleb(-int(float(decimals or 0))), rounding=ROUND_HALF_UP)
 
 
 def _worked_change(field: str, current: Decimal | None, previous: Decimal | None) -> Decimal | None:
@@ -111,9 +155,15 @@ def figure_problems(page: Page, export: Path, public: bool) -> FigureCheck:
                 elif text != WITHHELD:
                     found.unmarked.append(f"{measure} {name}: {text!r}")
                 continue
-        else:
+        elif (measure, cell["row"], "previous_value") in printed:
             want = _worked_change(name, printed.get((measure, cell["row"], "current_value")),
-                                  printed.get((measure, cell["row"], "previous_value")))
+                                  printed[(measure, cell["row"], "previous_value")])
+        else:  # a table of changes without last year's figure (at a glance): the export's figures
+            # as they would print, and no change where the export says the years do not compare
+            current = printed.get((measure, cell["row"], "current_value"),
+                                  _as_printed(rec["current_value"], rec["decimals"]))
+            want = None if rec["comparable"] != "true" else _worked_change(
+                name, current, _as_printed(rec["previous_value"], rec["decimals"]))
         if want is None and shown is not None:
             found.problems.append(f"{key}: {text!r} printed where there is no figure")
         elif want is not None and (shown is None or not _near(shown, want)):
@@ -122,11 +172,11 @@ def figure_problems(page: Page, export: Path, public: bool) -> FigureCheck:
     return found
 
 
-def keyboard_problems(page: Page, path: Path) -> list[str]:
+def keyboard_problems(page: Page, where: WebPage | Path) -> list[str]:
     """Tab from the top: the skip link first, then the header and navigation (a report's
     contents) with every navigation link; every focusable element in document order, each with
     a visible focus indicator and a box; following the skip link moves Tab into its target."""
-    open_page(page, path)
+    open_page(page, where)
     targets = focusable(page)
     stops = tab_through(page, len(targets))
     problems = []
@@ -150,7 +200,7 @@ def keyboard_problems(page: Page, path: Path) -> list[str]:
             problems.append(f"no visible focus on {stop['key']}")
         if stop and not (stop["width"] > 0 and stop["height"] > 0):
             problems.append(f"{stop['key']} has focus but no box on the page")
-    open_page(page, path)  # from the top again
+    open_page(page, where)  # from the top again
     tab_through(page, 1)
     page.keyboard.press("Enter")
     page.wait_for_function("t => location.hash === t", arg=first["key"])

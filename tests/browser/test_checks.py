@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
@@ -89,3 +90,30 @@ def test_axe_reports_a_missing_language(page: Page, original: WebPage, tmp_path:
     spoiled = _spoiled(original, tmp_path, ' lang="en-GB"', "")
     open_page(page, spoiled)
     assert [v["id"] for v in axe(page, axe_js)["violations"]] == ["html-has-lang"]
+
+
+def test_a_wrong_change_without_last_years_figure_is_caught(page: Page, site_pages: dict[str, WebPage],
+                                                            tmp_path: Path) -> None:
+    """At a glance (the site's index) a change is printed without last year's figure: it is still
+    checked, against the export's figures as printed, and one changed digit is caught."""
+    index = site_pages["index"]
+    assert index.export is not None
+    open_page(page, index)
+    unspoiled = figure_problems(page, index.export, True)
+    changes = page.locator('td[data-field="pct_change"]').count()
+    assert unspoiled.problems == [] and changes > 0 and unspoiled.checked >= changes
+    spoiled = _spoiled(index, tmp_path, r'(data-field="pct_change"[^>]*>)([-−]?)(\d)',
+                       lambda m: m.group(1) + m.group(2) + str((int(m.group(3)) + 1) % 10))
+    open_page(page, spoiled)
+    found = figure_problems(page, index.export, True)
+    assert len(found.problems) == 1 and "pct_change" in found.problems[0]
+
+
+def test_a_live_page_that_sends_to_the_sign_in_form_is_caught(page: Page, app_pages: dict[str, WebPage]) -> None:
+    """A dashboard page opened signed out lands on the sign-in form: open_page says so rather than
+    let the checks run on the form; signed in, the same page opens at its own address."""
+    signed_in = app_pages["app/index"]
+    with pytest.raises(AssertionError, match=r"went to .*/login\?next="):
+        open_page(page, dataclasses.replace(signed_in, sign_in=None))
+    open_page(page, signed_in)
+    assert page.url == signed_in.address and page.locator("h1").count() == 1

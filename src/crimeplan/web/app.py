@@ -763,9 +763,9 @@ def _changes(results: Results, runs: Runs) -> Page:
         if words:
             changed.append(f"{m.label}: {', '.join(words)} changed")
         rows.append([Cell(m.label, field=f"link:measure/{m.id}.html"),
-                     Cell(_figure_text(before, m.id, then)), Cell((then or {}).get("assessment_text") or "–"),
+                     _figure_cell(before, m.id, then, False), Cell((then or {}).get("assessment_text") or "–"),
                      Cell(ICON_TEXT.get(_icon(before, m.id) or "", "No chart")),
-                     Cell(_figure_text(results, m.id, now)), Cell((now or {}).get("assessment_text") or "–"),
+                     _figure_cell(results, m.id, now, True), Cell((now or {}).get("assessment_text") or "–"),
                      Cell(ICON_TEXT.get(_icon(results, m.id) or "", "No chart")),
                      Cell(", ".join(words).capitalize() if words else "No change of state",
                           style="strong" if words else "muted")])
@@ -798,6 +798,19 @@ def _headline(results: Results, measure_id: str) -> dict[str, Any] | None:
 def _icon(results: Results, measure_id: str) -> str | None:
     chart = results.chart(measure_id, "monthly")
     return chart.icon if chart is not None else None
+
+
+def _figure_cell(results: Results, measure_id: str, rec: dict[str, Any] | None, this_period: bool) -> Cell:
+    """A force figure of the changes table, right-aligned as a figure; this period's names its results
+    row (the hooks the site's tables carry), so a reader's check against the export can find it."""
+    from crimeplan.report import format as fmt
+    from crimeplan.report.common import row_of
+
+    value = None if rec is None or fmt.missing(rec.get("current_value")) else float(rec["current_value"])
+    hooks: dict[str, Any] = {}
+    if this_period and rec is not None:
+        hooks = {"measure_id": measure_id, "field": "current_value", "row": row_of(rec)}
+    return Cell(_figure_text(results, measure_id, rec), value, **hooks)
 
 
 def _figure_text(results: Results, measure_id: str, rec: dict[str, Any] | None) -> str:
