@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import re
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -106,16 +107,23 @@ class Client:
     """A browser-like client of the app in this process (httpx over the ASGI transport), sync."""
 
     def __init__(self, app: Any) -> None:
+        # the client's event loop runs in a thread of its own: Playwright's sync API, used by other
+        # tests in the same process, keeps a loop of its own running in the main thread
         self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
         self.http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver")
+
+    def _run(self, coroutine: Any) -> Any:
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result()
 
     def get(self, url: str, **kw: Any) -> httpx.Response:
         """GET without following redirects."""
-        return self.loop.run_until_complete(self.http.get(url, **kw))
+        return self._run(self.http.get(url, **kw))
 
     def post(self, url: str, data: dict[str, str], **kw: Any) -> httpx.Response:
         """POST a form without following redirects."""
-        return self.loop.run_until_complete(self.http.post(url, data=data, **kw))
+        return self._run(self.http.post(url, data=data, **kw))
 
     def csrf(self, url: str) -> str:
         """The CSRF token of the first form on a page."""
@@ -130,7 +138,9 @@ class Client:
 
     def close(self) -> None:
         """Close the client and its loop."""
-        self.loop.run_until_complete(self.http.aclose())
+        self._run(self.http.aclose())
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join()
         self.loop.close()
 
 
