@@ -13,6 +13,7 @@ import datetime as dt
 import gzip
 import io
 import re
+import uuid
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +23,7 @@ import pyarrow as pa
 
 from crimeplan._limits import check_parquet_size, check_text_size, memory_limit, read_bounded
 from crimeplan.contract.schema import Column, Table
-from crimeplan.contract.validate import MIN_DATE, Checked, Rule, rules, sha256_of
+from crimeplan.contract.validate import MIN_DATE, Checked, Rule, Staged, rules, sha256_of
 from crimeplan.errors import BadInput
 from crimeplan.store._duck import arrow, ident, rows, scalar
 
@@ -30,6 +31,7 @@ _SURROGATE = re.compile("[\udc80-\udcff]")
 _SQL_TYPES = {"str": "VARCHAR", "int": "BIGINT", "float": "DOUBLE", "date": "DATE",
               "timestamp": "TIMESTAMP", "bool": "BOOLEAN"}
 # checks whose query takes the rule's value as its one parameter
+STAGE_MEMORY = 1 << 30  # a streaming load's DuckDB: past this it spills to the staging folder
 _WITH_VALUE = {"too_long", "not_whole", "not_date", "not_timestamp", "not_one_of", "below", "above",
                "date_below", "date_above"}
 
@@ -276,11 +278,19 @@ def check_file(
     known_districts: set[str] | None = None,
     existing_ids: pa.Array | None = None,
     min_date: dt.date = MIN_DATE,
+    stage: Path | None = None,
 ) -> Checked:
-    """Validate one canonical file; bad rows go to the quarantine, never silently dropped."""
+    """Validate one canonical file; bad rows go to the quarantine, never silently dropped.
+
+    With `stage` (a private folder), validation runs in a DuckDB file there and the good rows
+    stay in it (`Checked.staged`), so the file is never held in memory: a streaming load.
+    """
     path = Path(path)
-    con = duckdb.connect(config={"memory_limit": f"{memory_limit() // (1 << 20)}MB",
-                                 "preserve_insertion_order": True})
+    database = stage / f"{uuid.uuid4().hex}.duckdb" if stage is not None else None
+    # staged: DuckDB spills past this to disk, so a file of any size stays within it
+    limit = memory_limit() if database is None else min(memory_limit(), STAGE_MEMORY)
+    con = duckdb.connect(str(database) if database else ":memory:",
+                         config={"memory_limit": f"{limit // (1 << 20)}MB", "preserve_insertion_order": True})
     try:
         raw = _read_raw(con, path, table)
         cols, row = raw.cols, _row_sql(raw)
@@ -300,35 +310,70 @@ def check_file(
             con.register("known_districts", pa.table({"d": sorted(known_districts)}))
         if existing_ids is not None:
             con.register("existing_ids", pa.table({"i": existing_ids}))
-        con.execute("CREATE TEMP TABLE refused (row BIGINT, field VARCHAR, value VARCHAR, "
-                    "reason VARCHAR, rule INTEGER)")
+        _find_bad(con, checks, raw)
         if raw.refused:
-            con.executemany("INSERT INTO refused VALUES (?, ?, ?, ?, -1)",
-                            [list(r) for r in raw.refused])
-        parts = [f"SELECT {row} AS row, ? AS field, CAST({ident(r.field)} AS VARCHAR) AS value, "
-                 f"? AS reason, ? AS rule FROM raw WHERE {_condition(r)}" for r in checks]
-        params = [v for i, r in enumerate(checks) for v in (r.field, r.reason, i, *_params(r))]
-        # one line per bad row: the first rule it breaks, in column order
-        con.execute(
-            "CREATE TEMP TABLE bad AS SELECT row, field, value, reason FROM ("
-            "SELECT *, row_number() OVER (PARTITION BY row ORDER BY rule) AS k FROM ("
-            + " UNION ALL ".join([*parts, "SELECT * FROM refused"]) + ")) WHERE k = 1", params
-        )
+            con.executemany("INSERT INTO bad VALUES (?, ?, ?, ?)", [list(r) for r in raw.refused])
         select = ", ".join(_typed(c, present[c.name]) for c in table.columns)
-        good = arrow(con, f"SELECT {select} FROM raw WHERE {row} NOT IN (SELECT row FROM bad) ORDER BY rowid")
+        good_sql = f"SELECT {select} FROM raw WHERE {row} NOT IN (SELECT row FROM bad) ORDER BY rowid"
         quarantine = arrow(
             con, "SELECT ? AS file, row, field, left(value, 200) AS value, reason FROM bad ORDER BY row",
             [str(path)],
         )
         qmonths = _quarantine_months(con, table, present, raw, quarantine.num_rows)
+        good: pa.Table | Staged
+        if database is None:
+            good = arrow(con, good_sql)
+        else:
+            con.execute(f"CREATE TABLE good AS {good_sql}")
+            good = _staged(con, database, table)
     except duckdb.OutOfMemoryException:
-        raise BadInput(f"checking the file needs more than the memory ceiling ({memory_limit():,} "
+        raise BadInput(f"checking the file needs more than the memory ceiling ({limit:,} "
                        "bytes); split it, or raise CRIMEPLAN_MEMORY_LIMIT", file=str(path)) from None
     finally:
         con.close()
     if good.num_rows + quarantine.num_rows != rows_read:
         raise AssertionError("reconciliation failed: rows read != loaded + quarantined")
     return Checked(str(path), sha256_of(path), rows_read, good, quarantine, qmonths)
+
+
+def _find_bad(con: duckdb.DuckDBPyConnection, checks: list[Rule], raw: _Raw) -> None:
+    """Temp table bad: one line per bad row, the first rule it breaks, in one pass over raw."""
+    con.execute("CREATE TEMP TABLE bad (row BIGINT, field VARCHAR, value VARCHAR, reason VARCHAR)")
+    if not checks:
+        return
+    fields = sorted({r.field for r in checks})  # each checked field rides along as text, __f<i>
+    cases = " ".join(f"WHEN {_condition(r)} THEN ?" for r in checks)
+    values = " ".join(f"WHEN ? THEN {ident('__f' + str(fields.index(r.field)))}" for r in checks)
+    carried = ", ".join(f"CAST({ident(f)} AS VARCHAR) AS {ident('__f' + str(j))}" for j, f in enumerate(fields))
+    numbers = list(range(len(checks)))
+    # CASE takes the first rule a row breaks, in the rules' order: the one its line gives
+    con.execute(
+        "INSERT INTO bad SELECT __r, list_extract(?, __rule + 1), "
+        f"CASE __rule {values} END, list_extract(?, __rule + 1) FROM ("
+        f"SELECT {_row_sql(raw)} AS __r, CASE {cases} END AS __rule, {carried} FROM raw) WHERE __rule IS NOT NULL",
+        [[r.field for r in checks], *numbers, [r.reason for r in checks],
+         *(v for i, r in enumerate(checks) for v in (*_params(r), i))])
+
+
+def _staged(con: duckdb.DuckDBPyConnection, database: Path, table: Table) -> Staged:
+    """The good rows left in table good of the staging file, counted by month there."""
+    n = scalar(con, "SELECT count(*) FROM good")
+    months: dict[dt.date | None, int] = {None: n} if n else {}
+    if n and table.date_column:
+        q = ident(table.date_column)
+        months = dict(rows(con, f"SELECT CAST(date_trunc('month', CAST({q} AS DATE)) AS DATE), count(*) "
+                                "FROM good GROUP BY ALL"))
+    con.execute("DROP TABLE IF EXISTS raw")
+    return Staged(database, "good", n, months, lambda: read_staged(database))
+
+
+def read_staged(database: Path) -> pa.Table:
+    """The good rows of a staging file, in file order, as Arrow."""
+    con = duckdb.connect(str(database), read_only=True)
+    try:
+        return arrow(con, "SELECT * FROM good ORDER BY rowid")
+    finally:
+        con.close()
 
 
 def _quarantine_months(con: duckdb.DuckDBPyConnection, table: Table, present: dict[str, bool],
