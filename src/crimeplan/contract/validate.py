@@ -46,10 +46,9 @@ class Rule:
 
 @dataclass(frozen=True)
 class Staged:
-    """Good rows left on disk where validation wrote them (a streaming load), not in memory."""
+    """Good rows left in the store's engine where validation wrote them (a streaming load)."""
 
-    database: Path  # a DuckDB file
-    table: str  # its table of the good rows, typed, in file order
+    table: str  # the engine's (temporary) table of the good rows, typed, in file order
     num_rows: int
     months: dict[dt.date | None, int]  # good rows by month of the table's date column (None: no date)
     read: Callable[[], pa.Table]  # the rows in memory, for a caller that needs them there
@@ -74,7 +73,7 @@ class Checked:
 
     @property
     def staged(self) -> Staged | None:
-        """Where the good rows wait on disk, when the load streams them."""
+        """Where the good rows wait in the store's engine, when the load streams them."""
         return self.rows if isinstance(self.rows, Staged) else None
 
     @property

@@ -7,10 +7,10 @@ snapshot still reads exactly as it did.  A load that fails part-way rolls back w
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
-import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,11 +19,12 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from crimeplan._atomic import check_private_dir, write_private
+from crimeplan._limits import memory_limit
 from crimeplan.contract.schema import table as canonical_table
 from crimeplan.contract.validate import MIN_DATE, Checked
 from crimeplan.errors import BadInput, StoreBusy
 from crimeplan.store._duck import arrow, ident, rows, scalar
-from crimeplan.store._validate import check_file
+from crimeplan.store._validate import STAGE_MEMORY, check_file
 from crimeplan.store.interface import LoadReport, Snapshot
 from crimeplan.store.quality import (
     DEFAULT_MAX_SHARE,
@@ -167,9 +168,9 @@ class Store(QualityMixin, ResultsMixin):
         """
         from crimeplan.contract.overlap import dedupe_across_files
 
-        # the good rows wait on disk beside the store until the commit: never the file in memory
-        with tempfile.TemporaryDirectory(prefix=".crimeplan-load-", dir=self.path.parent) as staging:
-            stage = Path(staging)
+        # the good rows wait in temp tables of this connection until the commit (spilling to disk
+        # past the memory ceiling): the files are never read into Python
+        with self._staging():
             extract = extract_date or dt.date.today()
             prev = self.latest_snapshot()
             prev_tables = self.physical_tables(prev) if prev is not None else {}
@@ -188,7 +189,7 @@ class Store(QualityMixin, ResultsMixin):
                         known = self._districts(checked, prev_tables)
                     c = check_file(Path(path), tdef, extract_date=extract,
                                    known_districts=known if tdef.has_district else None,
-                                   existing_ids=existing, min_date=min_date or MIN_DATE, stage=stage)
+                                   existing_ids=existing, min_date=min_date or MIN_DATE, stage_in=self.con)
                     checked.setdefault(name, []).append(c)
                 checked[name] = dedupe_across_files(checked[name], tdef, allow_overlap=allow_overlap,
                                                     appending=append and existing is not None)
@@ -209,7 +210,6 @@ class Store(QualityMixin, ResultsMixin):
             if any(c.rows_quarantined for parts in checked.values() for c in parts):
                 check_private_dir(qdir, "quarantine")  # before the commit, not after it
             self.con.execute("BEGIN TRANSACTION")
-            attached: list[str] = []
             try:
                 self.con.execute(
                     "INSERT INTO _snapshots VALUES (?, ?, ?, ?)",
@@ -219,7 +219,7 @@ class Store(QualityMixin, ResultsMixin):
                 for name in order:
                     phys = f"{name}__s{sid}"
                     parts = checked[name]
-                    self._write_table(phys, parts, prev_tables.get(name) if append else None, attached)
+                    self._write_table(phys, parts, prev_tables.get(name) if append else None)
                     new_tables[name] = phys
                     for c in parts:
                         report.files.append(c)
@@ -246,9 +246,6 @@ class Store(QualityMixin, ResultsMixin):
             except BaseException:
                 self.con.execute("ROLLBACK")
                 raise
-            finally:
-                for alias in attached:  # only once the transaction is over
-                    self.con.execute(f"DETACH DATABASE IF EXISTS {ident(alias)}")  # a rollback detaches
             report.tables = new_tables
             # committed: from here nothing may fail (the rows are in _quarantine whatever happens)
             for name in order:
@@ -306,7 +303,19 @@ class Store(QualityMixin, ResultsMixin):
             return {r[0] for r in rows(self.con, f"SELECT district FROM {ident(prev_tables['areas'])}")}
         return None
 
-    def _write_table(self, phys: str, parts: list[Checked], base: str | None, attached: list[str]) -> None:
+    @contextlib.contextmanager
+    def _staging(self) -> Iterator[None]:
+        """A load's staging: a memory ceiling DuckDB spills past, and no staged table left after."""
+        self.con.execute("SET memory_limit = ?", [f"{min(memory_limit(), STAGE_MEMORY) // (1 << 20)}MB"])
+        try:
+            yield
+        finally:
+            for (name,) in rows(self.con, "SELECT table_name FROM duckdb_tables() WHERE temporary "
+                                "AND starts_with(table_name, '_good_')"):
+                self.con.execute(f"DROP TABLE IF EXISTS temp.{ident(name)}")
+            self.con.execute("RESET memory_limit")
+
+    def _write_table(self, phys: str, parts: list[Checked], base: str | None) -> None:
         """Write the good rows of a table's files, numbered in load order (__ord), into phys."""
         offset = 0
         if base is not None:
@@ -314,11 +323,8 @@ class Store(QualityMixin, ResultsMixin):
             offset = scalar(self.con, f"SELECT coalesce(max(__ord), 0) FROM {ident(phys)}")
         for c in parts:
             staged = c.staged
-            if staged is not None:  # copied file to file inside DuckDB, numbered as it goes
-                alias = f"_stage{len(attached)}"
-                self.con.execute(f"ATTACH ? AS {ident(alias)} (READ_ONLY)", [str(staged.database)])
-                attached.append(alias)
-                source = f"(SELECT *, rowid + 1 + ? AS __ord FROM {ident(alias)}.{ident(staged.table)})"
+            if staged is not None:  # copied inside DuckDB, numbered as it goes
+                source = f"(SELECT *, rowid + 1 + ? AS __ord FROM temp.{ident(staged.table)})"
                 params: list[object] = [offset]
             else:
                 good = c.good.append_column(
