@@ -46,7 +46,10 @@ class Rule:
 
 @dataclass(frozen=True)
 class Staged:
-    """Good rows left in the store's engine where validation wrote them (a streaming load)."""
+    """Good rows left in the store's engine where validation wrote them (a streaming load).
+
+    They live as long as the load: a `LoadReport`'s files keep their counts, not their rows.
+    """
 
     table: str  # the engine's (temporary) table of the good rows, typed, in file order
     num_rows: int
