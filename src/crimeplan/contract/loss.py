@@ -106,12 +106,16 @@ def tally_checked(parts: Iterable[object], *, date_column: str | None) -> dict[d
 
     out: dict[dt.date | None, Tally] = {}
     for c in parts:
-        good = c.good  # type: ignore[attr-defined]
-        if date_column and good.num_rows:
+        staged = getattr(c, "staged", None)
+        if staged is not None:  # counted where the rows wait: never read into memory
+            for month, n in staged.months.items():
+                out.setdefault(month, Tally(month)).add(n)
+        elif date_column and c.good.num_rows:  # type: ignore[attr-defined]
+            good = c.good  # type: ignore[attr-defined]
             for item in pc.value_counts(month_array(good.column(date_column))).to_pylist():
                 out.setdefault(item["values"], Tally(item["values"])).add(item["counts"])
-        elif good.num_rows:
-            out.setdefault(None, Tally(None)).add(good.num_rows)
+        elif c.good.num_rows:  # type: ignore[attr-defined]
+            out.setdefault(None, Tally(None)).add(c.good.num_rows)  # type: ignore[attr-defined]
         q = c.quarantine.to_pylist()  # type: ignore[attr-defined]
         months = list(getattr(c, "quarantine_months", None) or [None] * len(q))
         by: dict[dt.date | None, list[tuple[int, str, str, str]]] = {}

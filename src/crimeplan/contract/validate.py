@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -43,6 +44,19 @@ class Rule:
     other: str | None = None  # before_other: the column this one may not precede
 
 
+@dataclass(frozen=True)
+class Staged:
+    """Good rows left in the store's engine where validation wrote them (a streaming load).
+
+    They live as long as the load: a `LoadReport`'s files keep their counts, not their rows.
+    """
+
+    table: str  # the engine's (temporary) table of the good rows, typed, in file order
+    num_rows: int
+    months: dict[dt.date | None, int]  # good rows by month of the table's date column (None: no date)
+    read: Callable[[], pa.Table]  # the rows in memory, for a caller that needs them there
+
+
 @dataclass
 class Checked:
     """The outcome of validating one file: typed good rows and the quarantine."""
@@ -50,15 +64,25 @@ class Checked:
     file: str
     sha256: str
     rows_read: int
-    good: pa.Table
+    rows: pa.Table | Staged  # the good rows, in memory or staged on disk
     quarantine: pa.Table  # one row per rejected data row: file,row,field,value,reason
     # the month of each quarantined row's date, aligned with `quarantine` (None: unreadable)
     quarantine_months: list[dt.date | None] = field(default_factory=list)
 
     @property
+    def good(self) -> pa.Table:
+        """The good rows as an Arrow table (read into memory when staged)."""
+        return self.rows.read() if isinstance(self.rows, Staged) else self.rows
+
+    @property
+    def staged(self) -> Staged | None:
+        """Where the good rows wait in the store's engine, when the load streams them."""
+        return self.rows if isinstance(self.rows, Staged) else None
+
+    @property
     def rows_loaded(self) -> int:
         """Rows that passed every rule."""
-        return self.good.num_rows
+        return self.rows.num_rows
 
     @property
     def rows_quarantined(self) -> int:

@@ -13,6 +13,7 @@ import datetime as dt
 import gzip
 import io
 import re
+import uuid
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +23,7 @@ import pyarrow as pa
 
 from crimeplan._limits import check_parquet_size, check_text_size, memory_limit, read_bounded
 from crimeplan.contract.schema import Column, Table
-from crimeplan.contract.validate import MIN_DATE, Checked, Rule, rules, sha256_of
+from crimeplan.contract.validate import MIN_DATE, Checked, Rule, Staged, rules, sha256_of
 from crimeplan.errors import BadInput
 from crimeplan.store._duck import arrow, ident, rows, scalar
 
@@ -30,6 +31,12 @@ _SURROGATE = re.compile("[\udc80-\udcff]")
 _SQL_TYPES = {"str": "VARCHAR", "int": "BIGINT", "float": "DOUBLE", "date": "DATE",
               "timestamp": "TIMESTAMP", "bool": "BOOLEAN"}
 # checks whose query takes the rule's value as its one parameter
+# Parquet types read as they are for a contract type: exact values, so nothing to parse or round
+_NATIVE = {"int": ("BIGINT", "INTEGER", "SMALLINT", "TINYINT"), "float": ("DOUBLE",), "date": ("DATE",),
+           "timestamp": ("TIMESTAMP",), "bool": ("BOOLEAN",)}
+# checks a column of its contract's own type cannot break (it holds no text to misread)
+_NATIVE_PASSES = {"nul", "too_long", "not_whole", "not_number", "not_date", "not_timestamp", "not_bool"}
+STAGE_MEMORY = 1 << 30  # a streaming load's DuckDB: past this it spills to disk beside the store
 _WITH_VALUE = {"too_long", "not_whole", "not_date", "not_timestamp", "not_one_of", "below", "above",
                "date_below", "date_above"}
 
@@ -70,6 +77,7 @@ class _Raw:
     cols: list[str]
     numbered: bool = False  # rows carry their number in column __row (else rowid + 1)
     refused: list[tuple[int, str, str, str]] = field(default_factory=list)  # row, field, value, why
+    native: frozenset[str] = frozenset()  # contract columns kept in their own type (Parquet), not text
 
 
 def _read_raw(con: duckdb.DuckDBPyConnection, path: Path, table: Table) -> _Raw:
@@ -84,10 +92,16 @@ def _read_raw(con: duckdb.DuckDBPyConnection, path: Path, table: Table) -> _Raw:
     try:
         if suffix.endswith(".parquet"):
             check_parquet_size(path)
-            # every column as text, its own name kept (no file's column name is written into SQL)
-            con.execute("CREATE TEMP TABLE raw AS SELECT CAST(COLUMNS(*) AS VARCHAR) FROM read_parquet(?)",
-                        [str(path)])
-            return _Raw([r[0] for r in rows(con, "DESCRIBE raw")])
+            types = dict(rows(con, "SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet(?))",
+                              [str(path)]))
+            # a column already of its contract type is kept so (nothing to parse); any other
+            # contract column is read as text and checked as a CSV's would be
+            native = frozenset(c.name for c in table.columns if types.get(c.name) in _NATIVE.get(c.type, ()))
+            text = [c.name for c in table.columns if c.name in types and c.name not in native]
+            replace = (" REPLACE (" + ", ".join(f"CAST({ident(c)} AS VARCHAR) AS {ident(c)}" for c in text) + ")"
+                       if text else "")
+            con.execute(f"CREATE TEMP TABLE raw AS SELECT *{replace} FROM read_parquet(?)", [str(path)])
+            return _Raw(list(types), native=native)
         else:
             check_text_size(path)
             header = _csv_header(path)
@@ -193,9 +207,38 @@ def _first_line(text: str) -> str:
     return text.strip().splitlines()[0] if text.strip() else text
 
 
-def _condition(rule: Rule) -> str:
-    """SQL on temp table raw that is true for the rows breaking a rule (its value: `_params`)."""
-    q = ident(rule.field)
+def _native_condition(rule: Rule, native: frozenset[str]) -> str:
+    """The rule's SQL on a column kept in its contract type (same parameters as the text one; '': none)."""
+    q, check = ident(rule.field), rule.check
+    if check in _NATIVE_PASSES:
+        return "false"
+    if check == "missing":
+        return f"{q} IS NULL"
+    if check == "not_finite":
+        return f"NOT isfinite({q})"
+    if check == "below":
+        return f"{q} < ?"
+    if check == "above":
+        return f"{q} > ?"
+    if check == "date_below":
+        return f"CAST({q} AS DATE) < ?"
+    if check == "date_above":
+        return f"CAST({q} AS DATE) > ?"
+    if check == "before_other" and rule.other in native:
+        return f"CAST({q} AS TIMESTAMP) < CAST({ident(str(rule.other))} AS TIMESTAMP)"
+    return ""
+
+
+def _condition(rule: Rule, native: frozenset[str] = frozenset()) -> str:
+    """SQL on temp table raw that is true for the rows breaking a rule (its value: `_params`).
+
+    `native`: columns of raw kept in their contract type (from Parquet), not as text.
+    """
+    if rule.field in native:
+        typed = _native_condition(rule, native)
+        if typed:
+            return typed
+    q = f"CAST({ident(rule.field)} AS VARCHAR)" if rule.field in native else ident(rule.field)
     nonnull = f"{q} IS NOT NULL AND trim({q}) <> ''"
     as_date = f"TRY_CAST(replace(trim({q}), 'T', ' ') AS DATE)"
     check = rule.check
@@ -231,7 +274,7 @@ def _condition(rule: Rule) -> str:
         return f"{as_date} > ?"
     if check == "before_other":
         return (f"TRY_CAST(replace(trim({q}), 'T', ' ') AS TIMESTAMP) < "
-                f"TRY_CAST(replace(trim({ident(str(rule.other))}), 'T', ' ') AS TIMESTAMP)")
+                f"TRY_CAST(replace(trim(CAST({ident(str(rule.other))} AS VARCHAR)), 'T', ' ') AS TIMESTAMP)")
     if check == "unknown_district":
         return f"{q} IS NOT NULL AND trim({q}) <> '' AND trim({q}) NOT IN (SELECT d FROM known_districts)"
     if check == "duplicate_key":
@@ -250,11 +293,13 @@ def _params(rule: Rule) -> list[object]:
     return [list(rule.value) if isinstance(rule.value, tuple) else rule.value]
 
 
-def _typed(col: Column, present: bool) -> str:
-    """SQL that casts raw text to the column's contract type."""
+def _typed(col: Column, present: bool, native: frozenset[str] = frozenset()) -> str:
+    """SQL that casts raw text (or a column of its own type) to the column's contract type."""
     name = ident(col.name)
     if not present:
         return f"CAST(NULL AS {_SQL_TYPES[col.type]}) AS {name}"
+    if col.name in native:
+        return f"CAST({name} AS {_SQL_TYPES[col.type]}) AS {name}"
     q = f"NULLIF(trim({name}), '')"
     if col.type == "bool":
         return f"CAST(lower({q}) AS BOOLEAN) AS {name}"
@@ -276,11 +321,18 @@ def check_file(
     known_districts: set[str] | None = None,
     existing_ids: pa.Array | None = None,
     min_date: dt.date = MIN_DATE,
+    stage_in: duckdb.DuckDBPyConnection | None = None,
 ) -> Checked:
-    """Validate one canonical file; bad rows go to the quarantine, never silently dropped."""
+    """Validate one canonical file; bad rows go to the quarantine, never silently dropped.
+
+    With `stage_in` (a DuckDB store's connection), validation runs there and the good rows stay
+    in a temp table of it (`Checked.staged`) for the store to write: a streaming load, the file
+    never held in Python.  Else an in-process DuckDB checks it and the good rows come back as Arrow.
+    """
     path = Path(path)
-    con = duckdb.connect(config={"memory_limit": f"{memory_limit() // (1 << 20)}MB",
-                                 "preserve_insertion_order": True})
+    limit = memory_limit()
+    con = stage_in or duckdb.connect(config={"memory_limit": f"{limit // (1 << 20)}MB",
+                                             "preserve_insertion_order": True})
     try:
         raw = _read_raw(con, path, table)
         cols, row = raw.cols, _row_sql(raw)
@@ -300,35 +352,74 @@ def check_file(
             con.register("known_districts", pa.table({"d": sorted(known_districts)}))
         if existing_ids is not None:
             con.register("existing_ids", pa.table({"i": existing_ids}))
-        con.execute("CREATE TEMP TABLE refused (row BIGINT, field VARCHAR, value VARCHAR, "
-                    "reason VARCHAR, rule INTEGER)")
+        _find_bad(con, checks, raw)
         if raw.refused:
-            con.executemany("INSERT INTO refused VALUES (?, ?, ?, ?, -1)",
-                            [list(r) for r in raw.refused])
-        parts = [f"SELECT {row} AS row, ? AS field, CAST({ident(r.field)} AS VARCHAR) AS value, "
-                 f"? AS reason, ? AS rule FROM raw WHERE {_condition(r)}" for r in checks]
-        params = [v for i, r in enumerate(checks) for v in (r.field, r.reason, i, *_params(r))]
-        # one line per bad row: the first rule it breaks, in column order
-        con.execute(
-            "CREATE TEMP TABLE bad AS SELECT row, field, value, reason FROM ("
-            "SELECT *, row_number() OVER (PARTITION BY row ORDER BY rule) AS k FROM ("
-            + " UNION ALL ".join([*parts, "SELECT * FROM refused"]) + ")) WHERE k = 1", params
-        )
-        select = ", ".join(_typed(c, present[c.name]) for c in table.columns)
-        good = arrow(con, f"SELECT {select} FROM raw WHERE {row} NOT IN (SELECT row FROM bad) ORDER BY rowid")
+            con.executemany("INSERT INTO bad VALUES (?, ?, ?, ?)", [list(r) for r in raw.refused])
+        select = ", ".join(_typed(c, present[c.name], raw.native) for c in table.columns)
+        good_sql = f"SELECT {select} FROM raw WHERE {row} NOT IN (SELECT row FROM bad) ORDER BY rowid"
         quarantine = arrow(
             con, "SELECT ? AS file, row, field, left(value, 200) AS value, reason FROM bad ORDER BY row",
             [str(path)],
         )
         qmonths = _quarantine_months(con, table, present, raw, quarantine.num_rows)
+        good: pa.Table | Staged
+        if stage_in is None:
+            good = arrow(con, good_sql)
+        else:
+            name = f"_good_{uuid.uuid4().hex}"
+            con.execute(f"CREATE TEMP TABLE {ident(name)} AS {good_sql}")
+            good = _staged(con, name, table)
     except duckdb.OutOfMemoryException:
-        raise BadInput(f"checking the file needs more than the memory ceiling ({memory_limit():,} "
+        raise BadInput(f"checking the file needs more than the memory ceiling ({limit:,} "
                        "bytes); split it, or raise CRIMEPLAN_MEMORY_LIMIT", file=str(path)) from None
     finally:
-        con.close()
+        if stage_in is None:
+            con.close()
+        else:  # the store's connection: leave it only the good rows
+            con.execute("DROP TABLE IF EXISTS temp.raw")
+            con.execute("DROP TABLE IF EXISTS temp.bad")
+            for view in ("known_districts", "existing_ids"):
+                con.unregister(view)
     if good.num_rows + quarantine.num_rows != rows_read:
         raise AssertionError("reconciliation failed: rows read != loaded + quarantined")
     return Checked(str(path), sha256_of(path), rows_read, good, quarantine, qmonths)
+
+
+def _find_bad(con: duckdb.DuckDBPyConnection, checks: list[Rule], raw: _Raw) -> None:
+    """Temp table bad: one line per bad row, the first rule it breaks, in one pass over raw."""
+    con.execute("CREATE TEMP TABLE bad (row BIGINT, field VARCHAR, value VARCHAR, reason VARCHAR)")
+    if not checks:
+        return
+    # a check the column's own type cannot break is left out (its number stays its order)
+    kept = [(i, r) for i, r in enumerate(checks) if _condition(r, raw.native) != "false"]
+    fields = sorted({r.field for r in checks})  # each checked field rides along as text, __f<i>
+    cases = " ".join(f"WHEN {_condition(r, raw.native)} THEN ?" for _, r in kept) if kept else "WHEN false THEN 0"
+    values = " ".join(f"WHEN ? THEN {ident('__f' + str(fields.index(r.field)))}" for r in checks)
+    carried = ", ".join(f"CAST({ident(f)} AS VARCHAR) AS {ident('__f' + str(j))}" for j, f in enumerate(fields))
+    numbers = list(range(len(checks)))
+    # CASE takes the first rule a row breaks, in the rules' order: the one its line gives
+    con.execute(
+        "INSERT INTO bad SELECT __r, list_extract(?, __rule + 1), "
+        f"CASE __rule {values} END, list_extract(?, __rule + 1) FROM ("
+        f"SELECT {_row_sql(raw)} AS __r, CASE {cases} END AS __rule, {carried} FROM raw) WHERE __rule IS NOT NULL",
+        [[r.field for r in checks], *numbers, [r.reason for r in checks],
+         *(v for i, r in kept for v in (*_params(r), i))])
+
+
+def _staged(con: duckdb.DuckDBPyConnection, name: str, table: Table) -> Staged:
+    """The good rows left in temp table `name`, counted by month there."""
+    n = scalar(con, f"SELECT count(*) FROM temp.{ident(name)}")
+    months: dict[dt.date | None, int] = {None: n} if n else {}
+    if n and table.date_column:
+        q = ident(table.date_column)
+        months = dict(rows(con, f"SELECT CAST(date_trunc('month', CAST({q} AS DATE)) AS DATE), count(*) "
+                                f"FROM temp.{ident(name)} GROUP BY ALL"))
+    return Staged(name, n, months, lambda: read_staged(con, name))
+
+
+def read_staged(con: duckdb.DuckDBPyConnection, name: str) -> pa.Table:
+    """The good rows of a staged temp table, in file order, as Arrow."""
+    return arrow(con, f"SELECT * FROM temp.{ident(name)} ORDER BY rowid")
 
 
 def _quarantine_months(con: duckdb.DuckDBPyConnection, table: Table, present: dict[str, bool],
@@ -337,7 +428,7 @@ def _quarantine_months(con: duckdb.DuckDBPyConnection, table: Table, present: di
     dc = table.date_column
     if not total or not dc or not present.get(dc):
         return [None] * total
-    found = rows(con, f"SELECT TRY_CAST(left(trim(raw.{ident(dc)}), 7) || '-01' AS DATE) FROM bad "
+    found = rows(con, f"SELECT TRY_CAST(left(trim(CAST(raw.{ident(dc)} AS VARCHAR)), 7) || '-01' AS DATE) FROM bad "
                       f"LEFT JOIN raw ON raw.{_row_sql(raw)} = bad.row ORDER BY bad.row")
     # a year DuckDB holds but Python cannot (0000-01-01) comes back as text: no month then
     return [r[0] if isinstance(r[0], dt.date) else None for r in found]

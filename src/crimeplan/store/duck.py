@@ -7,9 +7,10 @@ snapshot still reads exactly as it did.  A load that fails part-way rolls back w
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,11 +19,12 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from crimeplan._atomic import check_private_dir, write_private
+from crimeplan._limits import memory_limit
 from crimeplan.contract.schema import table as canonical_table
 from crimeplan.contract.validate import MIN_DATE, Checked
 from crimeplan.errors import BadInput, StoreBusy
 from crimeplan.store._duck import arrow, ident, rows, scalar
-from crimeplan.store._validate import check_file
+from crimeplan.store._validate import STAGE_MEMORY, check_file
 from crimeplan.store.interface import LoadReport, Snapshot
 from crimeplan.store.quality import (
     DEFAULT_MAX_SHARE,
@@ -166,97 +168,100 @@ class Store(QualityMixin, ResultsMixin):
         """
         from crimeplan.contract.overlap import dedupe_across_files
 
-        extract = extract_date or dt.date.today()
-        prev = self.latest_snapshot()
-        prev_tables = self.physical_tables(prev) if prev is not None else {}
-        # validate everything first: nothing touches the store until all files are read
-        known: set[str] | None = None
-        checked: dict[str, list[Checked]] = {}
-        order = sorted(files, key=lambda t: t != "areas")  # areas first: districts check
-        for name in order:
-            tdef = canonical_table(name)
-            existing = None
-            if append and tdef.id_column and name in prev_tables:
-                existing = arrow(
-                    self.con, f"SELECT {ident(tdef.id_column)} FROM {ident(prev_tables[name])}").column(0)
-            for path in files[name]:
-                if tdef.has_district and known is None:
-                    known = self._districts(checked, prev_tables)
-                c = check_file(Path(path), tdef, extract_date=extract,
-                               known_districts=known if tdef.has_district else None,
-                               existing_ids=existing, min_date=min_date or MIN_DATE)
-                checked.setdefault(name, []).append(c)
-            checked[name] = dedupe_across_files(checked[name], tdef, allow_overlap=allow_overlap,
-                                                appending=append and existing is not None)
-            if not append and not sum(c.rows_loaded for c in checked[name]):
-                c = checked[name][0]
-                raise BadInput(
-                    f"a full extract of {name} with no row to load ({sum(x.rows_read for x in checked[name])}"
-                    f" read, {sum(x.rows_quarantined for x in checked[name])} quarantined) would empty "
-                    "the table; nothing was changed (use --append to add rows)",
-                    file=", ".join(x.file for x in checked[name]))
-            if name == "areas":
-                known = None
-        if not accept_quarantine:
-            (loss_check or (lambda c: check_loss(c, max_share=max_quarantine_share)))(checked)
-        sid = (prev or 0) + 1
-        report = LoadReport(sid)
-        qdir = quarantine_dir or self.path.parent / "quarantine"
-        if any(c.rows_quarantined for parts in checked.values() for c in parts):
-            check_private_dir(qdir, "quarantine")  # before the commit, not after it
-        self.con.execute("BEGIN TRANSACTION")
-        try:
-            self.con.execute(
-                "INSERT INTO _snapshots VALUES (?, ?, ?, ?)",
-                [sid, dt.datetime.now().replace(microsecond=0), extract, note],
-            )
-            new_tables = dict(prev_tables)
+        # the good rows wait in temp tables of this connection until the commit (spilling to disk
+        # past the memory ceiling): the files are never read into Python
+        with self._staging():
+            extract = extract_date or dt.date.today()
+            prev = self.latest_snapshot()
+            prev_tables = self.physical_tables(prev) if prev is not None else {}
+            # validate everything first: nothing touches the store until all files are read
+            known: set[str] | None = None
+            checked: dict[str, list[Checked]] = {}
+            order = sorted(files, key=lambda t: t != "areas")  # areas first: districts check
             for name in order:
-                phys = f"{name}__s{sid}"
-                parts = checked[name]
-                self._write_table(phys, parts, prev_tables.get(name) if append else None)
-                new_tables[name] = phys
-                for c in parts:
-                    report.files.append(c)
-                    self.con.execute(
-                        "INSERT INTO _snapshot_files VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                        [sid, name, c.file, c.sha256, c.rows_read, c.rows_loaded,
-                         c.rows_quarantined, "append" if append else "replace"],
-                    )
-                    if c.rows_quarantined:
-                        q = c.quarantine
-                        self.con.register("_q", q)
+                tdef = canonical_table(name)
+                existing = None
+                if append and tdef.id_column and name in prev_tables:
+                    existing = arrow(
+                        self.con, f"SELECT {ident(tdef.id_column)} FROM {ident(prev_tables[name])}").column(0)
+                for path in files[name]:
+                    if tdef.has_district and known is None:
+                        known = self._districts(checked, prev_tables)
+                    c = check_file(Path(path), tdef, extract_date=extract,
+                                   known_districts=known if tdef.has_district else None,
+                                   existing_ids=existing, min_date=min_date or MIN_DATE, stage_in=self.con)
+                    checked.setdefault(name, []).append(c)
+                checked[name] = dedupe_across_files(checked[name], tdef, allow_overlap=allow_overlap,
+                                                    appending=append and existing is not None)
+                if not append and not sum(c.rows_loaded for c in checked[name]):
+                    c = checked[name][0]
+                    raise BadInput(
+                        f"a full extract of {name} with no row to load ({sum(x.rows_read for x in checked[name])}"
+                        f" read, {sum(x.rows_quarantined for x in checked[name])} quarantined) would empty "
+                        "the table; nothing was changed (use --append to add rows)",
+                        file=", ".join(x.file for x in checked[name]))
+                if name == "areas":
+                    known = None
+            if not accept_quarantine:
+                (loss_check or (lambda c: check_loss(c, max_share=max_quarantine_share)))(checked)
+            sid = (prev or 0) + 1
+            report = LoadReport(sid)
+            qdir = quarantine_dir or self.path.parent / "quarantine"
+            if any(c.rows_quarantined for parts in checked.values() for c in parts):
+                check_private_dir(qdir, "quarantine")  # before the commit, not after it
+            self.con.execute("BEGIN TRANSACTION")
+            try:
+                self.con.execute(
+                    "INSERT INTO _snapshots VALUES (?, ?, ?, ?)",
+                    [sid, dt.datetime.now().replace(microsecond=0), extract, note],
+                )
+                new_tables = dict(prev_tables)
+                for name in order:
+                    phys = f"{name}__s{sid}"
+                    parts = checked[name]
+                    self._write_table(phys, parts, prev_tables.get(name) if append else None)
+                    new_tables[name] = phys
+                    for c in parts:
+                        report.files.append(c)
                         self.con.execute(
-                            "INSERT INTO _quarantine SELECT ?, ?, file, row, field, value, reason "
-                            "FROM _q", [sid, name])
-                        self.con.unregister("_q")
-            coverage = supplied_only(self.con, {n: new_tables[n] for n in order}, coverage or {})
-            self._write_coverage(sid, prev, order, coverage, append)
-            record_quality(self.con, sid, prev, order, new_tables, append=append, carried=carried)
-            for name, phys in new_tables.items():
-                count = scalar(self.con, f"SELECT count(*) FROM {ident(phys)}")
-                self.con.execute("INSERT INTO _snapshot_tables VALUES (?, ?, ?, ?)",
-                                 [sid, name, phys, count])
-            self.con.execute("COMMIT")
-        except BaseException:
-            self.con.execute("ROLLBACK")
-            raise
-        report.tables = new_tables
-        # committed: from here nothing may fail (the rows are in _quarantine whatever happens)
-        for name in order:
-            for i, c in enumerate(checked[name]):
-                if c.rows_quarantined:
-                    out = qdir / f"snapshot{sid}-{name}-{i + 1}.csv"
-                    try:
-                        qdir.mkdir(parents=True, exist_ok=True, mode=0o700)
-                        buf = pa.BufferOutputStream()
-                        pacsv.write_csv(c.quarantine, buf)
-                        write_private(out, buf.getvalue().to_pybytes())  # personal data: owner only
-                        report.quarantine_files.append(out)
-                    except (OSError, pa.ArrowException) as exc:
-                        report.warnings.append(f"warning: quarantine file {out} not written ({exc}); "
-                                               f"its rows are in the store (snapshot {sid})")
-        return report
+                            "INSERT INTO _snapshot_files VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                            [sid, name, c.file, c.sha256, c.rows_read, c.rows_loaded,
+                             c.rows_quarantined, "append" if append else "replace"],
+                        )
+                        if c.rows_quarantined:
+                            q = c.quarantine
+                            self.con.register("_q", q)
+                            self.con.execute(
+                                "INSERT INTO _quarantine SELECT ?, ?, file, row, field, value, reason "
+                                "FROM _q", [sid, name])
+                            self.con.unregister("_q")
+                coverage = supplied_only(self.con, {n: new_tables[n] for n in order}, coverage or {})
+                self._write_coverage(sid, prev, order, coverage, append)
+                record_quality(self.con, sid, prev, order, new_tables, append=append, carried=carried)
+                for name, phys in new_tables.items():
+                    count = scalar(self.con, f"SELECT count(*) FROM {ident(phys)}")
+                    self.con.execute("INSERT INTO _snapshot_tables VALUES (?, ?, ?, ?)",
+                                     [sid, name, phys, count])
+                self.con.execute("COMMIT")
+            except BaseException:
+                self.con.execute("ROLLBACK")
+                raise
+            report.tables = new_tables
+            # committed: from here nothing may fail (the rows are in _quarantine whatever happens)
+            for name in order:
+                for i, c in enumerate(checked[name]):
+                    if c.rows_quarantined:
+                        out = qdir / f"snapshot{sid}-{name}-{i + 1}.csv"
+                        try:
+                            qdir.mkdir(parents=True, exist_ok=True, mode=0o700)
+                            buf = pa.BufferOutputStream()
+                            pacsv.write_csv(c.quarantine, buf)
+                            write_private(out, buf.getvalue().to_pybytes())  # personal data: owner only
+                            report.quarantine_files.append(out)
+                        except (OSError, pa.ArrowException) as exc:
+                            report.warnings.append(f"warning: quarantine file {out} not written ({exc}); "
+                                                   f"its rows are in the store (snapshot {sid})")
+            return report
 
     def _write_coverage(self, sid: int, prev: int | None, loaded: list[str],
                         coverage: dict[str, dict[str, list[dt.date]]], append: bool) -> None:
@@ -298,21 +303,42 @@ class Store(QualityMixin, ResultsMixin):
             return {r[0] for r in rows(self.con, f"SELECT district FROM {ident(prev_tables['areas'])}")}
         return None
 
+    @contextlib.contextmanager
+    def _staging(self) -> Iterator[None]:
+        """A load's staging: a memory ceiling DuckDB spills past, and no staged table left after."""
+        self.con.execute("SET memory_limit = ?", [f"{min(memory_limit(), STAGE_MEMORY) // (1 << 20)}MB"])
+        try:
+            yield
+        finally:
+            for (name,) in rows(self.con, "SELECT table_name FROM duckdb_tables() WHERE temporary "
+                                "AND starts_with(table_name, '_good_')"):
+                self.con.execute(f"DROP TABLE IF EXISTS temp.{ident(name)}")
+            self.con.execute("RESET memory_limit")
+
     def _write_table(self, phys: str, parts: list[Checked], base: str | None) -> None:
+        """Write the good rows of a table's files, numbered in load order (__ord), into phys."""
         offset = 0
         if base is not None:
             self.con.execute(f"CREATE TABLE {ident(phys)} AS SELECT * FROM {ident(base)}")
             offset = scalar(self.con, f"SELECT coalesce(max(__ord), 0) FROM {ident(phys)}")
         for c in parts:
-            good = c.good.append_column("__ord", pa.array(range(offset + 1, offset + 1 + c.good.num_rows), pa.int64()))
-            offset += c.good.num_rows
-            self.con.register("_good", good)
+            staged = c.staged
+            if staged is not None:  # copied inside DuckDB, numbered as it goes
+                source = f"(SELECT *, rowid + 1 + ? AS __ord FROM temp.{ident(staged.table)})"
+                params: list[object] = [offset]
+            else:
+                good = c.good.append_column(
+                    "__ord", pa.array(range(offset + 1, offset + 1 + c.good.num_rows), pa.int64()))
+                self.con.register("_good", good)
+                source, params = "_good", []
+            offset += c.rows_loaded
             if scalar(self.con,
                       "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [phys]):
-                self.con.execute(f"INSERT INTO {ident(phys)} SELECT * FROM _good")
+                self.con.execute(f"INSERT INTO {ident(phys)} SELECT * FROM {source}", params)
             else:
-                self.con.execute(f"CREATE TABLE {ident(phys)} AS SELECT * FROM _good")
-            self.con.unregister("_good")
+                self.con.execute(f"CREATE TABLE {ident(phys)} AS SELECT * FROM {source}", params)
+            if staged is None:
+                self.con.unregister("_good")
 
     def quarantine(self, snapshot_id: int | None = None) -> pa.Table:
         """Quarantined rows of one snapshot."""

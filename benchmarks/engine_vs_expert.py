@@ -1,0 +1,187 @@
+"""Benchmark: the engine against hand-written expert SQL, and loading against DuckDB's raw read.
+
+For each --scale (1 is the demo's), in one run: makes the synthetic force (or reuses it in
+--workdir), then
+
+* load: `Store.load` of every file in a child process (its time and peak memory), against a
+  child that only reads the same files with DuckDB's read_parquet / read_csv into a new
+  DuckDB file (no checks): the load ratio;
+* compute: checks that the expert SQL (expert_sql.py) returns the engine's window figures for
+  every measure it covers, then times, best of --repeat: the engine's data step
+  (`compute_series`), the whole in-process compute (`results.compute`: comparisons, tests,
+  SPC, charts, key points) and the `crimeplan compute` command (import, compute, save,
+  export; timed once), each as a ratio to the expert SQL.
+
+    python benchmarks/engine_vs_expert.py --scale 1 10 [--workdir DIR] [--repeat 3] [--format csv]
+
+A script, not a test: `make bench` runs it.  Figures and what dominates: docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import math
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import expert_sql  # noqa: E402  (beside this script)
+
+TO = dt.date(2026, 9, 1)
+EXTRACT = dt.date(2026, 9, 30)
+PLAN = "monthly-performance"
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _usage(started: float) -> str:
+    """A child's wall time, CPU time (every thread) and peak memory, as JSON."""
+    use = resource.getrusage(resource.RUSAGE_SELF)
+    return json.dumps({"seconds": time.perf_counter() - started, "cpu": use.ru_utime + use.ru_stime,
+                       "peak_mb": use.ru_maxrss / 1024})
+
+
+def _files(data: Path) -> dict[str, list[Path]]:
+    from crimeplan.contract.schema import TABLES
+
+    found = {t: sorted(data.glob(f"{t}.*")) for t in TABLES}
+    return {t: paths[:1] for t, paths in found.items() if paths}
+
+
+def child_load(data: Path, store: Path) -> None:
+    """(child) Validate and load every file of a folder as one snapshot; print time and peak."""
+    from crimeplan.store import Store
+
+    store.unlink(missing_ok=True)
+    t = time.perf_counter()
+    with Store(store) as s:
+        s.load(_files(data), extract_date=EXTRACT)
+    print(_usage(t))
+
+
+def child_raw(data: Path, store: Path) -> None:
+    """(child) DuckDB's raw read of the same files into a new DuckDB file, no checks."""
+    import duckdb
+
+    store.unlink(missing_ok=True)
+    t = time.perf_counter()
+    con = duckdb.connect(str(store))
+    for name, (path,) in _files(data).items():
+        reader = "read_parquet(?)" if path.suffix == ".parquet" else "read_csv(?, header=true)"
+        con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM {reader}', [str(path)])
+    con.close()
+    print(_usage(t))
+
+
+def _child(mode: str, data: Path, store: Path) -> dict[str, float]:
+    out = subprocess.run([sys.executable, __file__, f"--{mode}", str(data), str(store)],
+                         check=True, capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _best(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return min(times)
+
+
+def check_agreement(expert: dict, table) -> int:
+    """Every expert figure equals the engine export's; returns how many were compared."""
+    def same(a: object, b: float) -> bool:
+        if b is None or (isinstance(b, float) and math.isnan(b)):
+            return a is None
+        return a is not None and abs(float(a) - float(b)) < 1e-9  # type: ignore[arg-type]
+
+    engine = {(r.measure_id, r.area_level, r.area): (r.current_numerator, r.current_denominator,
+                                                     r.previous_numerator, r.previous_denominator)
+              for r in table.itertuples() if r.window in ("12m", "month")}
+    missing = sorted(set(expert) - set(engine))
+    if missing:
+        raise SystemExit(f"the engine's export has no row for {missing[:5]}")
+    wrong = [(k, expert[k], engine[k]) for k in expert if not all(map(same, expert[k], engine[k]))]
+    if wrong:
+        raise SystemExit("expert SQL and engine disagree:\n" + "\n".join(map(str, wrong[:10])))
+    covered = {k[0] for k in expert}
+    left = sorted(set(table.measure_id) - covered - set(expert_sql.NOT_COVERED))
+    if left:
+        raise SystemExit(f"measures neither covered nor listed as not covered: {left}")
+    return len(expert)
+
+
+def bench_scale(scale: float, work: Path, repeat: int, fmt: str) -> None:
+    """Generate (once), load, check and time one scale; print its figures."""
+    from crimeplan.engine import compute_series
+    from crimeplan.plans import load_plan
+    from crimeplan.results import compute
+    from crimeplan.store import Store
+    from crimeplan.synth import generate
+
+    data = work / f"scale-{scale:g}-{fmt}"
+    if not (data / "crimes.parquet").exists() and not (data / "crimes.csv").exists():
+        t = time.perf_counter()
+        generate(data, seed=1, to_month=TO.strftime("%Y-%m"), scale=scale, fmt=fmt)
+        print(f"[scale {scale:g}] generated in {time.perf_counter() - t:.0f} s")
+    store = work / f"scale-{scale:g}-{fmt}.duckdb"
+    raw = _child("raw", data, work / "raw.duckdb")
+    (work / "raw.duckdb").unlink(missing_ok=True)
+    loaded = _child("load", data, store)
+    with Store(store, read_only=True) as s:
+        phys = s.physical_tables()
+        rows = sum(s.con.execute(f'SELECT count(*) FROM "{p}"').fetchone()[0] for p in phys.values())
+    print(f"[scale {scale:g}] {rows:,} rows in {len(phys)} tables ({fmt})")
+    for label, r in (("raw DuckDB read of the files", raw), ("crimeplan load (validated)  ", loaded)):
+        print(f"  {label}: {r['seconds']:.1f} s wall, {r['cpu']:.1f} s CPU, peak {r['peak_mb']:,.0f} MB")
+    print(f"  load ratio: {loaded['seconds'] / raw['seconds']:.2f} x raw read (wall), "
+          f"{loaded['cpu'] / raw['cpu']:.2f} x (CPU); load peak memory: {loaded['peak_mb']:,.0f} MB")
+
+    plan = load_plan(PLAN)
+    with Store(store, read_only=True) as s:
+        expert = expert_sql.run(s.con, phys, TO, EXTRACT)
+        n = check_agreement(expert, compute(s, plan, TO).table)
+        t_expert = _best(lambda: expert_sql.run(s.con, phys, TO, EXTRACT), repeat)
+        t_series = _best(lambda: compute_series(s, plan, TO), repeat)
+        t_compute = _best(lambda: compute(s, plan, TO), repeat)
+    out = work / "results.csv"
+    t = time.perf_counter()
+    subprocess.run([str(Path(sys.executable).with_name("crimeplan")), "compute", "--store", str(store),
+                    "--plan", PLAN, "--to", TO.strftime("%Y-%m"), "--out", str(out)],
+                   check=True, capture_output=True)
+    t_command = time.perf_counter() - t
+    print(f"  expert SQL: {n} window figures equal the engine's; {t_expert:.3f} s (best of {repeat})")
+    print(f"  engine data step (compute_series): {t_series:.3f} s = {t_series / t_expert:.1f} x expert")
+    print(f"  engine in-process compute (results.compute): {t_compute:.3f} s = {t_compute / t_expert:.1f} x expert")
+    print(f"  `crimeplan compute` command: {t_command:.3f} s = {t_command / t_expert:.1f} x expert")
+
+
+def main() -> None:
+    """Run the benchmark at each scale and print the ratios."""
+    if len(sys.argv) == 4 and sys.argv[1] in ("--load", "--raw"):
+        (child_load if sys.argv[1] == "--load" else child_raw)(Path(sys.argv[2]), Path(sys.argv[3]))
+        return
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--scale", type=float, nargs="+", default=[1.0])
+    ap.add_argument("--workdir", type=Path, default=None, help="keeps generated data between runs")
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--format", choices=("parquet", "csv"), default="parquet")
+    args = ap.parse_args()
+    work = args.workdir or Path(tempfile.mkdtemp(prefix="crimeplan-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    for scale in args.scale:
+        bench_scale(scale, work, args.repeat, args.format)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,146 @@
+"""Streaming loads: a file is checked inside the store's DuckDB and its good rows stay there.
+
+The staged check must give what the in-memory check gives (rows, quarantine lines, months), a
+load must write the staged rows without reading them into Python, and leave no staged table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from crimeplan.contract.schema import TABLES
+from crimeplan.store import Store, check_file
+from tests.robustness._cases import rows, text
+
+EXTRACT = dt.date(2024, 12, 31)
+
+
+def _temp_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+    return [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE temporary").fetchall()]
+
+
+def _crimes(tmp_path: Path) -> tuple[Path, list[dict[str, str]]]:
+    """A crimes CSV over three months: good rows, and one each missing, misdated and repeated."""
+    data = rows("crimes", 9)
+    for i, r in enumerate(data):
+        r["recorded_date"], r["outcome_date"] = f"2024-0{1 + i % 3}-1{i}", "2024-06-01"
+    data[2]["recorded_date"] = ""  # row 3: required value missing
+    data[5]["recorded_date"] = "2024-13-01"  # row 6: not a date
+    data[7]["crime_id"] = data[0]["crime_id"]  # row 8: repeats row 1's id
+    path = tmp_path / "crimes.csv"
+    path.write_text(text("crimes", data), encoding="utf-8")
+    return path, data
+
+
+def test_a_staged_check_keeps_the_rows_the_quarantine_and_the_months(tmp_path: Path) -> None:
+    """Staged in a DuckDB file or held in memory, one file checks to the same outcome."""
+    path, data = _crimes(tmp_path)
+    con = duckdb.connect()
+    in_memory = check_file(path, TABLES["crimes"], extract_date=EXTRACT)
+    staged = check_file(path, TABLES["crimes"], extract_date=EXTRACT, stage_in=con)
+    assert in_memory.staged is None and staged.staged is not None
+    # the connection keeps the good rows and nothing else of the check
+    assert _temp_tables(con) == [staged.staged.table]
+    assert staged.quarantine.to_pylist() == in_memory.quarantine.to_pylist()
+    assert [(q["row"], q["field"]) for q in staged.quarantine.to_pylist()] == [
+        (3, "recorded_date"), (6, "recorded_date"), (8, "crime_id")]
+    assert staged.rows_loaded == 6 and staged.rows_read == 9
+    assert staged.good.to_pylist() == in_memory.good.to_pylist()
+    kept = [r for i, r in enumerate(data, start=1) if i not in (3, 6, 8)]
+    assert staged.good.column("crime_id").to_pylist() == [r["crime_id"] for r in kept]
+    months = Counter(dt.date(2024, int(r["recorded_date"][5:7]), 1) for r in kept)
+    assert staged.staged.months == dict(months)
+
+
+def test_a_load_writes_staged_rows_without_reading_them_into_python(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The store copies the staged rows itself: reading them into Arrow would fail here."""
+    import crimeplan.store._validate as validate
+
+    def refuse(*_: object) -> None:
+        raise AssertionError("a streaming load read the good rows into memory")
+
+    monkeypatch.setattr(validate, "read_staged", refuse)
+    path, data = _crimes(tmp_path)
+    store_path = tmp_path / "s.duckdb"
+    with Store(store_path) as store:
+        report = store.load({"crimes": [path]}, extract_date=EXTRACT, accept_quarantine=True)
+        loaded = store.arrow("crimes")
+        quarantine = store.quarantine().to_pylist()
+        assert _temp_tables(store.con) == [], "a staged table outlived the load"
+    (checked,) = report.files
+    assert (checked.rows_read, checked.rows_loaded, checked.rows_quarantined) == (9, 6, 3)
+    kept = [r for i, r in enumerate(data, start=1) if i not in (3, 6, 8)]
+    assert loaded.column("crime_id").to_pylist() == [r["crime_id"] for r in kept]
+    assert [d.isoformat() for d in loaded.column("recorded_date").to_pylist()] == [
+        r["recorded_date"] for r in kept]
+    assert [(q["file"], q["row"], q["field"]) for q in quarantine] == [
+        (str(path), 3, "recorded_date"), (str(path), 6, "recorded_date"), (str(path), 8, "crime_id")]
+
+
+def test_an_appended_file_numbers_on_from_the_rows_before(tmp_path: Path) -> None:
+    """A staged file appended to a table continues its load order (__ord) after the earlier rows."""
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    data = rows("crimes", 4)
+    first.write_text(text("crimes", data[:2]), encoding="utf-8")
+    second.write_text(text("crimes", data[2:]), encoding="utf-8")
+    with Store(tmp_path / "s.duckdb") as store:
+        store.load({"crimes": [first]}, extract_date=EXTRACT)
+        store.load({"crimes": [second]}, extract_date=EXTRACT, append=True)
+        ids = store.arrow("crimes").column("crime_id").to_pylist()
+        order = [r[0] for r in store.con.execute(
+            f'SELECT __ord FROM "{store.physical_tables()["crimes"]}" ORDER BY __ord').fetchall()]
+    assert ids == [r["crime_id"] for r in data]
+    assert order == [1, 2, 3, 4]
+
+
+def test_a_refused_load_leaves_no_staging_files(tmp_path: Path) -> None:
+    """A load refused after checking (too much quarantined) still drops what it staged."""
+    path, _ = _crimes(tmp_path)
+    with Store(tmp_path / "s.duckdb") as store:
+        with pytest.raises(Exception, match="quarantine"):
+            store.load({"crimes": [path]}, extract_date=EXTRACT)
+        assert _temp_tables(store.con) == []
+
+
+def test_a_parquet_file_of_contract_types_checks_as_its_csv_does(tmp_path: Path) -> None:
+    """Columns kept in their Parquet types (not parsed as text) break the same rules on the same rows."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
+    day = dt.date(2024, 3, 1)
+    data = pa.table({
+        "incident_id": ["I1", "I2", "I3", "I1", "I5", "I6", "I7"],
+        "opened_at": pa.array([dt.datetime(2024, 3, 1, 10), dt.datetime(1989, 12, 31, 9), None,
+                               dt.datetime(2024, 3, 2, 8), dt.datetime(2025, 1, 2, 8),
+                               dt.datetime(2024, 3, 3, 8), dt.datetime(2024, 3, 4, 8)], pa.timestamp("us")),
+        "category": ["asb", "asb", "asb", "crime", "asb", "asb", "asb"],
+        "district": ["A"] * 7,
+        "grade": pa.array([1, 2, 2, 3, 4, 9, 2], pa.int64()),  # row 6: above the maximum 4
+        "urban": [True, False, True, None, True, True, False],
+        # row 7: attended before it was opened
+        "attended_at": pa.array([dt.datetime(2024, 3, 1, 10, 12), None, None, None, None, None,
+                                 dt.datetime(2024, 3, 4, 7)], pa.timestamp("us")),
+    })
+    parquet, csv = tmp_path / "incidents.parquet", tmp_path / "incidents.csv"
+    pq.write_table(data, parquet)
+    pacsv.write_csv(data, csv)
+    as_parquet = check_file(parquet, TABLES["incidents"], extract_date=EXTRACT, stage_in=duckdb.connect())
+    as_csv = check_file(csv, TABLES["incidents"], extract_date=EXTRACT)
+
+    def lines(c: object) -> list[tuple[int, str, str]]:
+        return [(q["row"], q["field"], q["reason"]) for q in c.quarantine.to_pylist()]  # type: ignore[attr-defined]
+
+    assert lines(as_parquet) == lines(as_csv)
+    assert [(row, fld) for row, fld, _ in lines(as_parquet)] == [
+        (2, "opened_at"), (3, "opened_at"), (4, "incident_id"), (5, "opened_at"), (6, "grade"),
+        (7, "attended_at")]
+    assert as_parquet.good.to_pylist() == as_csv.good.to_pylist()
+    assert as_parquet.good.column("incident_id").to_pylist() == ["I1"]
+    assert as_parquet.staged is not None and as_parquet.staged.months == {day: 1}
