@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pyarrow.parquet as pq
@@ -124,3 +125,17 @@ def backend(request: pytest.FixtureRequest) -> Engine:
     return request.getfixturevalue(f"{request.param}_engine")
 
 
+
+
+@pytest.fixture(params=["duckdb", "postgres"])
+def store_at(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A new store's --store value: a DuckDB file, or a fresh database on the session's cluster."""
+    if request.param == "duckdb":
+        return str(tmp_path / "s.duckdb")
+    import psycopg
+
+    url = request.getfixturevalue("pg_url")
+    name = f"t{next(_copies)}"
+    with psycopg.connect(url, autocommit=True) as con:
+        con.execute(f"CREATE DATABASE {name}")
+    return url.rsplit("/", 1)[0] + "/" + name
