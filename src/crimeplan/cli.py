@@ -26,8 +26,8 @@ console = Console(stderr=False, highlight=False)
 FORMATS = ("html", "pdf", "docx", "xlsx")
 
 # help texts shared by several commands, so each option reads the same everywhere
-STORE_HELP = ("the store: a DuckDB file made by `load` or `import`, or postgresql://user@host:port/database "
-              "(password from PGPASSWORD or ~/.pgpass; docs/engines.md)")
+STORE_HELP = ("the store: a DuckDB file made by `load` or `import`, postgresql://user@host:port/database "
+              "(password from PGPASSWORD or ~/.pgpass) or spark:/folder (docs/engines.md)")
 PLAN_HELP = ("a plan YAML file, or the name of a shipped plan (monthly-performance, police-and-crime-plan, "
              "police-uk, ...)")
 TO_HELP = "the last month the figures cover, YYYY-MM (rolling 12 months end here)"

@@ -93,7 +93,7 @@ def spark_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     import ibis
 
     root = tmp_path_factory.mktemp("spark")
-    with local_spark(root) as session:
+    with local_spark() as session:
         con = ibis.pyspark.from_connection(session)
 
         def put(name: str, data: Any) -> Any:

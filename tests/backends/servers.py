@@ -59,23 +59,12 @@ def throwaway_postgres() -> Iterator[str]:
 
 
 @contextmanager
-def local_spark(warehouse: Path | None = None) -> Iterator[Any]:
-    """A local[2] Spark session (UI off, loopback, UTC); stopped when the block ends."""
-    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
-    from pyspark.sql import SparkSession
+def local_spark() -> Iterator[Any]:
+    """crimeplan's Spark session (`store.spark.session`: local[2], UI off, loopback, UTC); stopped after."""
+    from crimeplan.store.spark import session
 
-    where = warehouse or Path(tempfile.mkdtemp(prefix="crimeplan-spark-"))
-    session = (SparkSession.builder.master(os.environ.get("CRIMEPLAN_SPARK_MASTER", "local[2]"))
-               .appName("crimeplan-tests")
-               .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
-               .config("spark.sql.session.timeZone", "UTC")
-               .config("spark.sql.shuffle.partitions", "2")  # small data: 200 partitions is all overhead
-               .config("spark.sql.adaptive.enabled", "false")  # re-planning costs more than it saves here
-               .config("spark.sql.warehouse.dir", str(where / "warehouse"))
-               .config("spark.driver.extraJavaOptions", f"-Dderby.system.home={where}")
-               .getOrCreate())
-    session.sparkContext.setLogLevel("ERROR")
+    spark = session()
     try:
-        yield session
+        yield spark
     finally:
-        session.stop()
+        spark.stop()

@@ -14,15 +14,20 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
+import yaml
 
 from crimeplan.errors import BadInput, StoreBusy
 from crimeplan.plans import load_plan
 from crimeplan.results import stored
 from crimeplan.store import open_store
 from crimeplan.store.duck import Store
+from tests.backends.conftest import on_spark
+from tests.backends.test_engine_cases import same_frames
 from tests.cli_helpers import run_cli
 from tests.conftest import AREAS, write_csv
+from tests.engine import test_hand_worked as hand
 from tests.store.test_snapshots import CRIMES
 
 PLAN = ("id: q\ntitle: Q\nareas_of_focus:\n- id: a\n  title: A\n  measures:\n"
@@ -173,3 +178,35 @@ def test_a_database_with_no_store_is_named(pg_url: str) -> None:
     with pytest.raises(BadInput, match="no crimeplan store") as err:
         open_store(url, read_only=True)
     assert err.value.file == url
+
+
+@pytest.mark.parametrize("backend", [on_spark()], indirect=True)
+def test_a_spark_store_gives_the_duckdb_stores_figures(backend: object, tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """`--store spark:/folder`: loads as a DuckDB store does, exports the rows back, and computes
+    the hand-worked plan (every measure kind) through Spark to the DuckDB store's figures."""
+    files = {name: write_csv(tmp_path / f"{name}.csv", name, rows) for name, rows in
+             {"areas": AREAS, "crimes": hand.CRIMES, "incidents": hand.INCIDENTS, "calls": hand.CALLS,
+              "workforce": hand.WORKFORCE}.items()}
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(yaml.safe_dump(hand.PLAN))
+    out: dict[str, pd.DataFrame] = {}
+    for store in (str(tmp_path / "s.duckdb"), f"spark:{tmp_path / 'spark-store'}"):
+        for name, path in files.items():
+            ran = run_cli(capsys, "load", name, str(path), "--store", store, "--extract-date", "2024-08-31")
+            assert ran.code == 0, ran.err
+        res = tmp_path / "r.csv"
+        ran = run_cli(capsys, "compute", "--store", store, "--plan", str(plan), "--to", "2024-03", "--out", str(res))
+        assert ran.code == 0, ran.err
+        out[store.split(":")[0]] = pd.read_csv(res)
+    assert sorted(p.name for p in (tmp_path / "spark-store" / "tables").iterdir()) == [
+        "areas__s1.parquet", "calls__s4.parquet", "crimes__s2.parquet", "incidents__s3.parquet",
+        "workforce__s5.parquet"]
+    spark, duck = out["spark"], out[str(tmp_path / "s.duckdb").split(":")[0]]
+    keys = ["measure_id", "window", "area_level", "area"]
+    assert len(duck) > 50
+    same_frames(spark, duck, keys, "results export")
+    back = tmp_path / "back.csv"
+    assert run_cli(capsys, "export", "crimes", "--store", f"spark:{tmp_path / 'spark-store'}",
+                   "--out", str(back)).code == 0
+    assert list(csv.reader(back.open())) == list(csv.reader(files["crimes"].open()))
