@@ -89,9 +89,9 @@ class PgStore(Store):
         if not read_only:
             raw.execute(f"CREATE SCHEMA IF NOT EXISTS {ident(SCHEMA)}")
         raw.execute(f"SET search_path TO {ident(SCHEMA)}")
-        if read_only:
-            raw.execute("SET default_transaction_read_only = on")
-        else:
+        # a reader is not a read-only session: Ibis keeps small lookups (severity weights) in
+        # temporary tables; the lock keeps writers out
+        if not read_only:
             self.con.execute(_META + QUALITY_META)
 
     def ibis(self) -> Any:

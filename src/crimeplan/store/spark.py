@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -91,13 +92,32 @@ class SparkStore(Store):
 
         return ibis.pyspark.from_connection(session())
 
-    def tables(self, snapshot_id: int | None = None) -> dict[str, Any]:
-        """Canonical table name → the snapshot's Parquet table, read by Spark, as an Ibis expression."""
-        con = self.ibis()
-        out = {}
-        for name, phys in self.physical_tables(snapshot_id).items():
-            path = self._parquet(phys)
-            # a view per file: two stores open in one session never share a name
-            view = f"{phys}_{hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:12]}"
-            out[name] = con.read_parquet(str(path), table_name=view)
-        return out
+    def tables(self, snapshot_id: int | None = None) -> Mapping[str, Any]:  # type: ignore[override] # StoreLike's
+        """Canonical table name → the snapshot's Parquet table, read by Spark, as an Ibis expression
+        (Spark starts when a table is first read: `crimeplan check` needs only the names)."""
+        return _SparkTables(self, self.physical_tables(snapshot_id))
+
+    def _read(self, phys: str) -> Any:
+        path = self._parquet(phys)
+        # a view per file: two stores open in one session never share a name
+        view = f"{phys}_{hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:12]}"
+        return self.ibis().read_parquet(str(path), table_name=view)
+
+
+class _SparkTables(Mapping[str, Any]):
+    """A snapshot's tables by name, each read through Spark when first asked for."""
+
+    def __init__(self, store: SparkStore, physical: dict[str, str]) -> None:
+        self.store, self.physical = store, physical
+        self.read: dict[str, Any] = {}
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self.read:
+            self.read[name] = self.store._read(self.physical[name])
+        return self.read[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.physical)
+
+    def __len__(self) -> int:
+        return len(self.physical)
