@@ -30,8 +30,11 @@ from tests.conftest import AREAS, write_csv
 from tests.engine import test_hand_worked as hand
 from tests.store.test_snapshots import CRIMES
 
+# the severity score joins a lookup the engine sends along (on PostgreSQL a temporary table, which
+# a store opened for reading must still allow)
 PLAN = ("id: q\ntitle: Q\nareas_of_focus:\n- id: a\n  title: A\n  measures:\n"
-        "  - {id: all_crime, label: All crime, source: crimes, windows: [quarter]}\n")
+        "  - {id: all_crime, label: All crime, source: crimes, windows: [quarter]}\n"
+        "  - {id: css, label: Severity, source: crimes, aggregation: severity_score, windows: [quarter]}\n")
 
 
 def _force_all_crime(path: Path) -> float:
@@ -66,6 +69,7 @@ def test_snapshots_export_and_stored_results(store_at: str, tmp_path: Path, caps
         ran = run_cli(capsys, *args, *(["--snapshot", snapshot] if snapshot else []))
         assert ran.code == 0, ran.err
         assert _force_all_crime(res) == expected
+        assert "css" in {r["measure_id"] for r in csv.DictReader(res.open())}
     with open_store(store_at) as st:
         assert [r["snapshot_id"] for r in st.results_runs()] == [3, 2]  # newest first
         kept = stored(st, load_plan(plan), dt.date(2023, 6, 1))
