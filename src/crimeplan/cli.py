@@ -317,8 +317,7 @@ def accept(
         m = _month(month)
     except BadInput:
         raise BadInput(f"MONTH must be YYYY-MM, not {month!r}", field="MONTH") from None
-    if not Path(store).exists():
-        raise BadInput("no such store", file=str(store), field="--store")
+    open_store(store, read_only=True).close()  # a missing store (file, database, folder) is named, never made
     with open_store(store) as st:
         done = st.accept(source, m, reason=reason, by=by)
     for a in done:
