@@ -36,13 +36,19 @@ setup: $(STAMP)
 demo: $(STAMP) assets
 	$(BIN)/crimeplan demo --out demo-output
 
-# poppler's pdftoppm turns report pages into pictures for the PDF tests, and the browser tests
-# drive Debian's Chromium (never a browser downloaded by `playwright install`): Debian packages
+# poppler's pdftoppm turns report pages into pictures for the PDF tests, the browser tests
+# drive Debian's Chromium (never a browser downloaded by `playwright install`), and the backend
+# tests start PostgreSQL and Spark: Debian packages
 system-deps:
 	@command -v pdftoppm >/dev/null 2>&1 || { apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null; }
 	@test -x /usr/bin/chromium || { apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@# the backend tests: a throwaway PostgreSQL cluster (initdb, pg_ctl) and Java 17 for Spark
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; }
+	@command -v java >/dev/null 2>&1 || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null; }
 
 # axe-core, the accessibility checker the browser tests inject into each page, from the npm
 # registry into build/ (git-ignored); the version is in the path, so changing the pin fetches it
@@ -62,7 +68,14 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests
 	$(BIN)/mypy
 
-test: lint system-deps assets $(AXE)
+# the Spark tier of the backend tests (tests/backends) needs the `spark` extra: the base
+# environment stays without pyspark (468 MB); its pins are requirements.lock's plus pyspark's
+SPARK_STAMP := $(VENV)/.spark
+$(SPARK_STAMP): $(STAMP) requirements-spark.lock
+	$(BIN)/python -m pip install --quiet -r requirements-spark.lock
+	touch $(SPARK_STAMP)
+
+test: lint system-deps assets $(AXE) $(SPARK_STAMP)
 	CRIMEPLAN_AXE=$(AXE) $(BIN)/python -m pytest -n 2 -q
 
 test-slow: $(STAMP) system-deps
@@ -94,6 +107,8 @@ bench: $(STAMP)
 lock:
 	$(PYTHON) -m pip install --quiet uv
 	$(PYTHON) -m uv pip compile pyproject.toml --extra test -o requirements.lock --python-version 3.11
+	$(PYTHON) -m uv pip compile pyproject.toml --extra test --extra spark -c requirements.lock \
+	  -o requirements-spark.lock --python-version 3.11
 
 clean:
 	rm -rf $(VENV) demo-output $(WEB_BUILD) build/axe test-artifacts

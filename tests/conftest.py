@@ -52,3 +52,18 @@ def make_store(tmp_path: Path):
     yield build
     for s in opened:
         s.close()
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """Under `-n`, run every Spark backend test (ids `[spark...]`) on one worker: one JVM, started
+    once; the other tests are spread one by one, as `--dist load` does. (xdist_group marks do
+    nothing with this pytest and pytest-xdist: docs/testing.md.)"""
+    if config.getoption("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class SparkOnOneWorker(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return "spark" if "[spark" in nodeid else nodeid
+
+    return SparkOnOneWorker(config, log)

@@ -26,7 +26,8 @@ console = Console(stderr=False, highlight=False)
 FORMATS = ("html", "pdf", "docx", "xlsx")
 
 # help texts shared by several commands, so each option reads the same everywhere
-STORE_HELP = "the store: a DuckDB file made by `load` or `import`"
+STORE_HELP = ("the store: a DuckDB file made by `load` or `import`, postgresql://user@host:port/database "
+              "(password from PGPASSWORD or ~/.pgpass) or spark:/folder (docs/engines.md)")
 PLAN_HELP = ("a plan YAML file, or the name of a shipped plan (monthly-performance, police-and-crime-plan, "
              "police-uk, ...)")
 TO_HELP = "the last month the figures cover, YYYY-MM (rolling 12 months end here)"
@@ -347,8 +348,7 @@ def accept(
         m = _month(month)
     except BadInput:
         raise BadInput(f"MONTH must be YYYY-MM, not {month!r}", field="MONTH") from None
-    if not Path(store).exists():
-        raise BadInput("no such store", file=str(store), field="--store")
+    open_store(store, read_only=True).close()  # a missing store (file, database, folder) is named, never made
     with open_store(store) as st:
         done = st.accept(source, m, reason=reason, by=by)
     for a in done:

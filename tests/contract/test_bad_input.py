@@ -105,6 +105,11 @@ def test_unknown_table_and_bad_month(capsys, tmp_path):
 
 
 def test_a_database_url_is_refused_clearly(capsys, tmp_path):
-    run = run_cli(capsys, "compute", "--store", "postgresql://localhost/force", "--plan",
+    # nothing listens on port 1: the store cannot be reached, said in one line naming the URL
+    run = run_cli(capsys, "compute", "--store", "postgresql://analyst@127.0.0.1:1/force", "--plan",
                   "monthly-performance", "--to", "2026-09", "--out", str(tmp_path / "r.csv"))
-    assert run.code == 2 and "not supported yet" in run.err and "Traceback" not in run.err
+    assert run.code == 2 and "cannot connect to PostgreSQL" in run.err and "Traceback" not in run.err
+    assert "postgresql://analyst@127.0.0.1:1/force" in run.err
+    run = run_cli(capsys, "compute", "--store", "mysql://localhost/force", "--plan",
+                  "monthly-performance", "--to", "2026-09", "--out", str(tmp_path / "r.csv"))
+    assert run.code == 2 and "not supported" in run.err and "Traceback" not in run.err

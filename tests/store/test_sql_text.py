@@ -21,7 +21,8 @@ from tests.test_layers import SRC
 STORE = SRC / "store"
 SQL_METHODS = {"execute", "executemany", "sql"}
 SQL_HELPERS = {"rows": 1, "scalar": 1, "arrow": 1}  # helper → index of its SQL argument
-HELPER_MODULE = "_duck.py"  # the helpers pass their `sql` parameter through: their callers are checked
+# the helpers pass their `sql` parameter through: their callers are checked
+PASS_THROUGH = {"_duck.py": set(SQL_HELPERS), "_pgcon.py": SQL_METHODS}
 
 
 class _Module:
@@ -161,8 +162,8 @@ def sql_calls(mod: _Module) -> list[tuple[ast.Call, ast.expr, ast.FunctionDef | 
             visit(child, inner)
 
     visit(mod.tree, None)
-    if mod.name == HELPER_MODULE:  # the helpers' own calls pass their `sql` argument on
-        found = [f for f in found if not (f[2] and f[2].name in SQL_HELPERS)]
+    if mod.name in PASS_THROUGH:  # the helpers' own calls pass their `sql` argument on
+        found = [f for f in found if not (f[2] and f[2].name in PASS_THROUGH[mod.name])]
     return found
 
 

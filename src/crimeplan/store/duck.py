@@ -57,8 +57,8 @@ class Store(QualityMixin, ResultsMixin):
 
     def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
         if re.match(r"^[a-z][a-z0-9+.-]*:/", str(path)):  # a URL (a Path folds its '//')
-            raise BadInput("database URLs (PostgreSQL, Spark) are not supported yet: give the path of "
-                           "a DuckDB file", file=str(path), field="--store")
+            raise BadInput("this kind of store URL is not supported: give the path of a DuckDB file or "
+                           "postgresql://user@host:port/database", file=str(path), field="--store")
         self.path = Path(path)
         _refuse_non_store(self.path)
         if read_only and not self.path.exists():

@@ -1,7 +1,8 @@
 """What a store is to the rest of crimeplan: the methods the engine, the CLI and the demo use.
 
-`StoreLike` is a `typing.Protocol`: the DuckDB store (`store.duck.Store`) satisfies it, and a
-PostgreSQL or Spark store would by writing the same methods.  Code outside store/ types its
+`StoreLike` is a `typing.Protocol`: the DuckDB store (`store.duck.Store`), the PostgreSQL
+store (`store.pg.PgStore`, `postgresql://...`) and the Spark store (`store.spark.SparkStore`,
+`spark:/folder`) satisfy it.  Code outside store/ types its
 store parameters with it and opens a store with `open_store`, so nothing there depends on DuckDB.
 A store reads as of a snapshot: every `snapshot_id` defaults to the latest.
 """
@@ -147,7 +148,14 @@ class StoreLike(Protocol):
 
 
 def open_store(path: str | Path, *, read_only: bool = False) -> StoreLike:
-    """Open the store at `path` (a DuckDB file; created unless `read_only`), holding its lock."""
+    """Open the store at `path` (a DuckDB file, postgresql://user@host:port/db or spark:/folder;
+    created unless `read_only`), holding its lock."""
+    from crimeplan.store import pg, spark
+
+    if pg.is_url(path):
+        return pg.PgStore(path, read_only=read_only)
+    if spark.is_url(path):
+        return spark.SparkStore(path, read_only=read_only)
     from crimeplan.store.duck import Store
 
     return Store(path, read_only=read_only)

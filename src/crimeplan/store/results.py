@@ -83,7 +83,7 @@ class ResultsMixin:
         was accepted); returns how many."""
         try:
             runs = [r for (r,) in rows(self.con, "SELECT run_id FROM _results WHERE snapshot_id = ? "
-                                                 "OR ? IS NULL", [snapshot_id, snapshot_id])]
+                                                 "OR CAST(? AS INTEGER) IS NULL", [snapshot_id, snapshot_id])]
         except duckdb.CatalogException:
             return 0
         for run_id in runs:
