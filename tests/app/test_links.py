@@ -22,12 +22,12 @@ def _follow(client: Client, url: str) -> tuple[int, str]:
     raise AssertionError(f"{url}: more than five redirects")
 
 
-@pytest.mark.parametrize("page", ["/login", "/commentary", "/commentary/cp_neighbourhood_policing", "/audit",
+@pytest.mark.parametrize("address", ["/login", "/commentary", "/commentary/cp_neighbourhood_policing", "/audit",
                                   f"/{TO:%Y-%m}/measure/all_crime.html", f"/{TO:%Y-%m}/no-such-page.html"])
-def test_the_service_name_leads_to_the_latest_priorities(clients: dict[str | None, Client], page: str) -> None:
+def test_the_service_name_leads_to_the_latest_priorities(clients: dict[str | None, Client], address: str) -> None:
     """Every page's header link answers with the latest month's overview, never a 'not found'."""
     client = clients["admin_force"]
-    found = NAME_LINK.search(client.get(page).text)
-    assert found is not None, f"{page} has no service name link"
+    found = NAME_LINK.search(client.get(address).text)
+    assert found is not None, f"{address} has no service name link"
     status, landed = _follow(client, found.group(1))
-    assert (status, landed) == (200, f"/{TO:%Y-%m}/index.html"), f"{page}'s header link {found.group(1)}"
+    assert (status, landed) == (200, f"/{TO:%Y-%m}/index.html"), f"{address}'s header link {found.group(1)}"
