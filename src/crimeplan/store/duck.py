@@ -55,6 +55,10 @@ CREATE TABLE IF NOT EXISTS _quarantine (
 class Store(QualityMixin, ResultsMixin):
     """A crimeplan store in one DuckDB file."""
 
+    # files are checked inside this DuckDB connection and their good rows never enter Python; a
+    # store whose connection is another database's (PostgreSQL) checks them in Python instead
+    streams = True
+
     def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
         if re.match(r"^[a-z][a-z0-9+.-]*:/", str(path)):  # a URL (a Path folds its '//')
             raise BadInput("this kind of store URL is not supported: give the path of a DuckDB file or "
@@ -189,7 +193,8 @@ class Store(QualityMixin, ResultsMixin):
                         known = self._districts(checked, prev_tables)
                     c = check_file(Path(path), tdef, extract_date=extract,
                                    known_districts=known if tdef.has_district else None,
-                                   existing_ids=existing, min_date=min_date or MIN_DATE, stage_in=self.con)
+                                   existing_ids=existing, min_date=min_date or MIN_DATE,
+                                   stage_in=self.con if self.streams else None)
                     checked.setdefault(name, []).append(c)
                 checked[name] = dedupe_across_files(checked[name], tdef, allow_overlap=allow_overlap,
                                                     appending=append and existing is not None)
@@ -306,6 +311,9 @@ class Store(QualityMixin, ResultsMixin):
     @contextlib.contextmanager
     def _staging(self) -> Iterator[None]:
         """A load's staging: a memory ceiling DuckDB spills past, and no staged table left after."""
+        if not self.streams:  # a store on another database checks files in Python, as before
+            yield
+            return
         self.con.execute("SET memory_limit = ?", [f"{min(memory_limit(), STAGE_MEMORY) // (1 << 20)}MB"])
         try:
             yield

@@ -167,7 +167,7 @@ def create_app(settings: AppSettings) -> FastAPI:
         latest = f"/{months[0]:%Y-%m}/" if months else None
         if latest and results is None:  # pages outside a period (commentary, audit) link to the latest month
             common["navigation"] = [{"href": latest + path, "text": text} for text, path in APP_NAVIGATION]
-        return {**common, "user": user, "user_scope": str(user.scope) if user else "",
+        return {**common, "user": user, "user_scope": _scope_words(user) if user else "",
                 "csrf": csrf_of(v.token) if v else "", "assets_root": "/", "home_url": "/", "page_path": page_path,
                 "can_comment": bool(user and user.role >= Role.CONTRIBUTOR),
                 "can_audit": bool(user and can(user, Action.MANAGE_USERS, None, AccessMap.of(settings.plan))),
@@ -575,6 +575,13 @@ async def _form(request: Request) -> dict[str, str]:
     if len(body) > 65_536:
         return {}
     return {k: v[-1] for k, v in parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True).items()}
+
+
+def _scope_words(user: User) -> str:
+    """An account's scope as a reader says it: "the whole force", "North LPA", "Harrowby district"."""
+    if user.scope.kind == "force":
+        return "the whole force"
+    return f"{user.scope.name} {'LPA' if user.scope.kind == 'lpa' else 'district'}"
 
 
 def _local(path: str) -> str:
