@@ -131,9 +131,15 @@ def test_every_picture_has_a_text_alternative(built):
             label = svg.get("aria-label")
             assert svg.get("role") == "img" and label, page
             charts += "XmR chart of" in label
-        # a chart is explained beside it: its figure caption says what the latest point shows
+        # a chart is explained beside it: an SPC chart's caption says what the latest point shows;
+        # a funnel plot's names the force's figure it is drawn against and its limits
         for figure in tree.iter("figure"):
-            assert "Latest" in text(figure.find("figcaption")), page
+            label = next(figure.iter(SVG + "svg")).get("aria-label") or ""
+            caption = text(figure.find("figcaption"))
+            if label.startswith("Funnel plot"):
+                assert "against the force's" in caption and "99.8%" in caption, page
+            else:
+                assert "Latest" in caption, page
     assert charts > 10
 
 
