@@ -100,11 +100,12 @@ async def run(args: argparse.Namespace) -> None:
     work = Path(tempfile.mkdtemp(prefix="crimeplan-load-"))
     accounts = work / "accounts.sqlite"
     db = AccountsDB(accounts)
-    names, allowed = [], []
+    names, allowed, scopes = [], [], []
     for i in range(args.sessions):  # half see the force, half one LPA (and every page but other LPAs')
         scope = Scope("force") if i % 2 == 0 or not areas else Scope("lpa", areas[i % len(areas)])
         names.append(f"user{i:03d}")
         add_user(db, names[-1], PASSWORD, Role.VIEWER, scope, by="benchmark")
+        scopes.append(str(scope))
         others = {f"{period}/area/{slug(a)}.html" for a in areas if scope.kind == "lpa" and a != scope.name}
         allowed.append([p for p in paths if p not in others])
     db.close()
@@ -126,9 +127,11 @@ async def run(args: argparse.Namespace) -> None:
         # signing in hashes a password (argon2, deliberately slow): done for all sessions before timing
         for client, name in zip(clients, names):
             await sign_in(client, name)
-        # first views: every page once per kind of account, so the caches hold what sessions ask for
+        # first views: every page once per scope (the force, each LPA), so the caches hold what the
+        # sessions then ask for; timed apart, as a page's first view after a compute
         first: list[float] = []
-        for client, mine in zip(clients[:2], allowed[:2]):
+        warm = [i for i, scope in enumerate(scopes) if scope not in scopes[:i]]
+        for client, mine in ((clients[i], allowed[i]) for i in warm):
             for path in mine:
                 start = time.perf_counter()
                 await client.get(path)
