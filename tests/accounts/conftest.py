@@ -19,8 +19,8 @@ WHERE = AccessMap(force="Testshire", lpas={"North LPA": ("Ashby", "Brook"), "Sou
 class Clock:
     """A clock that stands still until the test moves it."""
 
-    def __init__(self) -> None:
-        self.now = START
+    def __init__(self, start: dt.datetime = START) -> None:
+        self.now = start
 
     def __call__(self) -> dt.datetime:
         return self.now

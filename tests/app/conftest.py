@@ -25,26 +25,13 @@ from crimeplan.results import Results, compute, save
 from crimeplan.store import Store
 from crimeplan.synth import generate
 from crimeplan.web.app import AppSettings, create_app
+from tests.accounts.conftest import Clock
 
 TO = dt.date(2026, 3, 1)  # ends a financial quarter: the quarterly update is due
 BEFORE = dt.date(2026, 2, 1)
 PASSWORD = "correct horse battery staple"
 SECRET = b"a test secret of at least 32 bytes!!"
 START = dt.datetime(2026, 4, 2, 9, 0, tzinfo=dt.UTC)
-
-
-class Clock:
-    """A clock that stands still until the test moves it."""
-
-    def __init__(self) -> None:
-        self.now = START
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        """Move the clock forward (minutes=..., hours=...)."""
-        self.now += dt.timedelta(**delta)
 
 
 @dataclass
@@ -167,7 +154,7 @@ def serve(force: Force, folder: Path, plan: Plan | None = None) -> Served:
     accounts = folder / "accounts.sqlite"
     if not accounts.exists():
         make_accounts(accounts, force)
-    clock = Clock()
+    clock = Clock(START)
     app = create_app(AppSettings(store=force.store, plan=plan or force.plan, accounts=accounts, secret=SECRET,
                                  clock=clock))
     return Served(app, accounts, clock, force)

@@ -33,16 +33,17 @@ from crimeplan.errors import BadInput
 from crimeplan.periods import add_months, financial_quarter, last_quarter_end
 from crimeplan.plans.commentary import MSG_PREFIX, load_commentary
 from crimeplan.plans.model import Plan
+from crimeplan.report import format as fmt
 from crimeplan.report.build import EDITIONS, build_document
-from crimeplan.report.common import assessment, spc_figure
-from crimeplan.report.document import Cell, Footnotes, Heading, Paragraph, Table
+from crimeplan.report.common import assessment, performance_table, row_of, spc_figure
+from crimeplan.report.document import BulletList, Cell, Footnotes, Heading, Paragraph, Table
 from crimeplan.report.lineage import lineage_of
 from crimeplan.report.render import FORMATS, render
 from crimeplan.report.spc_chart import ICON_TEXT
 from crimeplan.results import Results
 from crimeplan.web._runs import Runs, access_map, parse_period, scoped
 from crimeplan.web._templates import environment, stylesheet
-from crimeplan.web.site import Page, common_frame, lpas, page_at, render_page, slug
+from crimeplan.web.site import Page, block_views, common_frame, lpas, page_at, render_page, slug
 
 SESSION_COOKIE = "crimeplan_session"
 PRESESSION_COOKIE = "crimeplan_presession"  # binds the sign-in form's CSRF token before a session exists
@@ -356,7 +357,7 @@ def create_app(settings: AppSettings) -> FastAPI:
                 return None
             return str(env.get_template("page_body.html").render(
                 root=root, heading=page.heading, caption=page.caption, lead=page.lead,
-                views=_block_views(page, root), notes=page.notes.items)), dataclasses.replace(page, blocks=[])
+                views=block_views(page.blocks, root), notes=page.notes.items)), dataclasses.replace(page, blocks=[])
 
         found = pages.get((results.key, path, variant), body)
         if found is None:
@@ -609,8 +610,6 @@ def _area_named(results: Results, path: str) -> str | None:
 
 def _district_page(results: Results, district: str) -> Page:
     """A district's scorecard: every priority's measures for that district."""
-    from crimeplan.report.common import performance_table
-
     notes = Footnotes()
     blocks: list[Any] = []
     for number, area in enumerate(results.plan.areas_of_focus, start=1):
@@ -636,12 +635,6 @@ def _your_areas(results: Results) -> Page:
                           "items": items}]
     return Page("index.html", results.plan.title, blocks,
                 lead=f"Your area's figures to {results.to_month:%B %Y}.")
-
-
-def _block_views(page: Page, root: str) -> list[dict[str, Any]]:
-    from crimeplan.web.site import block_views
-
-    return block_views(page.blocks, root)
 
 
 def _downloads_page(results: Results, user: User, where: AccessMap) -> Page:
@@ -776,8 +769,6 @@ def _changes(results: Results, runs: Runs) -> Page:
                      Cell(ICON_TEXT.get(_icon(results, m.id) or "", "No chart")),
                      Cell(", ".join(words).capitalize() if words else "No change of state",
                           style="strong" if words else "muted")])
-    from crimeplan.report.document import BulletList
-
     blocks: list[Any] = [Paragraph(
         f"Each measure in the reports for {before_month:%B %Y} and {results.to_month:%B %Y}, at force level: "
         "the figure, whether the change against last year is significant, and the latest month's variation. "
@@ -810,8 +801,6 @@ def _icon(results: Results, measure_id: str) -> str | None:
 def _figure_cell(results: Results, measure_id: str, rec: dict[str, Any] | None, this_period: bool) -> Cell:
     """A force figure of the changes table, right-aligned as a figure; this period's names its results
     row (the hooks the site's tables carry), so a reader's check against the export can find it."""
-    from crimeplan.report import format as fmt
-    from crimeplan.report.common import row_of
 
     value = None if rec is None or fmt.missing(rec.get("current_value")) else float(rec["current_value"])
     hooks: dict[str, Any] = {}
@@ -821,7 +810,6 @@ def _figure_cell(results: Results, measure_id: str, rec: dict[str, Any] | None, 
 
 
 def _figure_text(results: Results, measure_id: str, rec: dict[str, Any] | None) -> str:
-    from crimeplan.report import format as fmt
 
     if rec is None:
         return "Not available"
