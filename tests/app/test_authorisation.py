@@ -162,3 +162,35 @@ def test_an_lpa_accounts_funnel_compares_its_districts_with_the_whole_force(serv
     districts = set(f.results.context.areas.query("lpa == @f.lpa").district)
     shown = re.findall(r"<th[^>]*>([^<]+)</th>", clients["viewer_lpa"].get(f"{P}/measure/all_crime.html").text)
     assert f.other_district not in shown and districts & set(shown)
+
+
+def test_a_month_computed_again_is_shown_anew(force, tmp_path):
+    """Pages are cached per stored run: the same month saved again with the same key (an alarm
+    accepted, say) is a new run, and is shown as it now stands."""
+    import dataclasses
+    import shutil
+
+    from crimeplan.results import read_run, save, stored_runs
+    from crimeplan.store import Store
+    from crimeplan.web.app import AppSettings, create_app
+    from tests.app.conftest import SECRET, Client, Clock, START, make_accounts
+
+    store = tmp_path / "copy.duckdb"
+    shutil.copyfile(force.store, store)
+    make_accounts(tmp_path / "accounts.sqlite", force)
+    app = create_app(AppSettings(store=store, plan=force.plan, accounts=tmp_path / "accounts.sqlite",
+                                 secret=SECRET, clock=Clock(START), runs_ttl=0))
+    c = Client(app)
+    c.sign_in("viewer_force")
+    before = c.get(f"{P}/results.json").json()["rows"]
+    run = next(r for r in stored_runs(store, force.plan) if r["to_month"] == TO)
+    changed = read_run(store, force.plan, run)
+    table = changed.table.copy()
+    table.loc[table.measure_id == "all_crime", "note"] = "recounted after an accepted alarm"
+    with Store(store) as st:
+        save(st, dataclasses.replace(changed, table=table))
+    after = c.get(f"{P}/results.json").json()["rows"]
+    assert [r["note"] for r in before if r["measure_id"] == "all_crime"] != \
+        [r["note"] for r in after if r["measure_id"] == "all_crime"]
+    assert {r["note"] for r in after if r["measure_id"] == "all_crime"} == {"recounted after an accepted alarm"}
+    c.close()

@@ -55,6 +55,13 @@ class Runs:
                 self._refresh()
             return sorted(self._by_month, reverse=True)
 
+    def tag(self, results: Results) -> tuple[Any, int | None]:
+        """What the app's caches key a run's pages by: its key and its run id (a month computed again
+        with the same key, e.g. after an alarm is accepted, is a new run and gets new pages)."""
+        with self._lock:
+            run_id = next((k for k, v in self._results.items() if v is results), None)
+        return results.key, run_id
+
     def results(self, month: dt.date) -> Results | None:
         """The stored results of a month (read from the store the first time), or None."""
         if month not in self.months():

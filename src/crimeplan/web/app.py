@@ -29,7 +29,7 @@ from markupsafe import Markup, escape
 
 from crimeplan.accounts import AccessMap, AccountsDB, Action, Refused, Role, User, can, workflow
 from crimeplan.accounts import sessions as sess
-from crimeplan.errors import BadInput
+from crimeplan.errors import BadInput, StoreBusy
 from crimeplan.periods import add_months, financial_quarter, last_quarter_end
 from crimeplan.plans.commentary import MSG_PREFIX, load_commentary
 from crimeplan.plans.model import Plan
@@ -300,6 +300,11 @@ def create_app(settings: AppSettings) -> FastAPI:
             return route(v, user, results, path or "index.html")
         except _ToLogin as go:
             return go.response()
+        except StoreBusy:  # a month not yet read while a load or compute holds the store
+            r = Refusal(503, "Being updated", "The figures are being updated; try again in a minute.")
+            if html:
+                return message(v, r.status, r.heading, r.text)
+            return JSONResponse({"error": r.text}, status_code=r.status)
         except Refusal as r:
             if html:
                 return message(v, r.status, r.heading, r.text)
@@ -310,7 +315,7 @@ def create_app(settings: AppSettings) -> FastAPI:
         force_view = can(user, Action.VIEW, where.force, where)
         root = f"/{results.to_month:%Y-%m}/"
         scope_key = str(user.scope)
-        shown = views.get((results.key, "scoped", scope_key), lambda: scoped(results, where, user.scope))
+        shown = views.get((runs.tag(results), "scoped", scope_key), lambda: scoped(results, where, user.scope))
 
         def need_force() -> None:
             if not force_view:
@@ -340,10 +345,10 @@ def create_app(settings: AppSettings) -> FastAPI:
         if path.startswith("charts/"):
             need_force()
             name = path.removeprefix("charts/")
-            body, media = views.get((results.key, "chart", name), lambda: chart(results, name))
+            body, media = views.get((runs.tag(results), "chart", name), lambda: chart(results, name))
             return Response(body, media_type=media)
         if path == "results.json":
-            body = views.get((results.key, "json", scope_key), lambda: _export_json(shown).encode("utf-8"))
+            body = views.get((runs.tag(results), "json", scope_key), lambda: _export_json(shown).encode("utf-8"))
             return Response(body, media_type="application/json")
         raise Refusal(404, "Page not found", "There is no such page.")
 
@@ -359,7 +364,7 @@ def create_app(settings: AppSettings) -> FastAPI:
                 root=root, heading=page.heading, caption=page.caption, lead=page.lead,
                 views=block_views(page.blocks, root), notes=page.notes.items)), dataclasses.replace(page, blocks=[])
 
-        found = pages.get((results.key, path, variant), body)
+        found = pages.get((runs.tag(results), path, variant), body)
         if found is None:
             raise Refusal(404, "Page not found", "There is no such page.")
         content, page = found
@@ -372,12 +377,12 @@ def create_app(settings: AppSettings) -> FastAPI:
             return render_page(env, "app.html", page, root, {**frame(marked, results, path, root), "csrf": CSRF_MARK},
                                navigation=APP_NAVIGATION, content=Markup(content))
 
-        html = shells.get((results.key, path, variant, user.role, str(user.scope), tuple(runs.months())), shell)
+        html = shells.get((runs.tag(results), path, variant, user.role, str(user.scope), tuple(runs.months())), shell)
         return HTMLResponse(html.replace(NAME_MARK, str(escape(user.name))).replace(CSRF_MARK, csrf_of(v.token)))
 
     def download(v: Visit, user: User, results: Results, shown: Results, where: AccessMap, name: str) -> Response:
         if name == "results.csv":
-            body = views.get((results.key, "csv", str(user.scope)), lambda: _export_csv(shown))
+            body = views.get((runs.tag(results), "csv", str(user.scope)), lambda: _export_csv(shown))
             return Response(body, media_type="text/csv; charset=utf-8",
                             headers={"Content-Disposition": f'attachment; filename="{_stem(results)}-results.csv"'})
         if user.scope.kind != "force" or not can(user, Action.DOWNLOAD, where.force, where):
@@ -389,7 +394,7 @@ def create_app(settings: AppSettings) -> FastAPI:
         kind, edition, suffix = parsed
         commentary = _approved_commentary(v.db, results) if kind == "quarterly" else None
         digest = hashlib.sha256((commentary or "").encode()).hexdigest()
-        data = files.get((results.key, kind, edition, suffix, digest),
+        data = files.get((runs.tag(results), kind, edition, suffix, digest),
                          lambda: _render_report(results, kind, edition, suffix, commentary))
         disposition = "inline" if suffix in (".html", ".pdf") else "attachment"
         return Response(data, media_type=MEDIA[suffix],
