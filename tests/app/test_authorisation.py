@@ -173,7 +173,7 @@ def test_a_month_computed_again_is_shown_anew(force, tmp_path):
     from crimeplan.results import read_run, save, stored_runs
     from crimeplan.store import Store
     from crimeplan.web.app import AppSettings, create_app
-    from tests.app.conftest import SECRET, Client, Clock, START, make_accounts
+    from tests.app.conftest import SECRET, START, Client, Clock, make_accounts
 
     store = tmp_path / "copy.duckdb"
     shutil.copyfile(force.store, store)
