@@ -40,7 +40,7 @@ from crimeplan.report.document import BulletList, Cell, Footnotes, Heading, Para
 from crimeplan.report.lineage import lineage_of
 from crimeplan.report.render import FORMATS, render
 from crimeplan.report.spc_chart import ICON_TEXT
-from crimeplan.results import Results
+from crimeplan.results import Results, write_results
 from crimeplan.web._runs import Runs, access_map, parse_period, scoped
 from crimeplan.web._templates import environment, stylesheet
 from crimeplan.web.site import Page, block_views, common_frame, lpas, page_at, render_page, slug
@@ -129,6 +129,7 @@ def create_app(settings: AppSettings) -> FastAPI:
     shells = _Cache(2048)  # whole pages per role and scope, with marks for the account's name and token
     local = threading.local()
     css = stylesheet()
+    plan_map = AccessMap.of(settings.plan)  # who may do what before any results are read
 
     def accounts() -> AccountsDB:
         db = getattr(local, "db", None)
@@ -171,7 +172,7 @@ def create_app(settings: AppSettings) -> FastAPI:
         return {**common, "user": user, "user_scope": _scope_words(user) if user else "",
                 "csrf": csrf_of(v.token) if v else "", "assets_root": "/", "home_url": "/", "page_path": page_path,
                 "can_comment": bool(user and user.role >= Role.CONTRIBUTOR),
-                "can_audit": bool(user and can(user, Action.MANAGE_USERS, None, AccessMap.of(settings.plan))),
+                "can_audit": bool(user and can(user, Action.MANAGE_USERS, None, plan_map)),
                 "periods": [{"value": f"{m:%Y-%m}", "text": f"{m:%B %Y}",
                              "selected": results is not None and m == results.to_month} for m in months]}
 
@@ -311,7 +312,7 @@ def create_app(settings: AppSettings) -> FastAPI:
             return JSONResponse({"error": r.text}, status_code=r.status)
 
     def route(v: Visit, user: User, results: Results, path: str) -> Response:
-        where = access_map(results)
+        where = views.get((runs.tag(results), "where"), lambda: access_map(results))
         force_view = can(user, Action.VIEW, where.force, where)
         root = f"/{results.to_month:%Y-%m}/"
         scope_key = str(user.scope)
@@ -426,7 +427,7 @@ def create_app(settings: AppSettings) -> FastAPI:
     def commentary_where() -> AccessMap:
         months = runs.months()
         found = runs.results(months[0]) if months else None
-        return access_map(found) if found is not None else AccessMap.of(settings.plan)
+        return access_map(found) if found is not None else plan_map
 
     @app.get("/commentary", response_class=HTMLResponse)
     def commentary_list(request: Request, quarter: str = "") -> Response:
@@ -715,10 +716,11 @@ def _render_report(results: Results, kind: str, edition: str, suffix: str, comme
 
 
 def _export_csv(results: Results) -> bytes:
-    """The (scoped) results table as the export's CSV."""
-    buffer = io.StringIO()
-    results.table.to_csv(buffer, index=False)
-    return buffer.getvalue().encode("utf-8")
+    """The (scoped) results table as the export's CSV, written as `crimeplan compute --out` writes it."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "results.csv"
+        write_results(results.table, path)
+        return path.read_bytes()
 
 
 def _export_json(results: Results) -> str:
