@@ -439,7 +439,7 @@ SCOPE_HELP = "the areas the account sees: force, lpa:NAME or district:NAME"
 OWNS_HELP = "a Who name of the plan this account writes commentary for (repeat for several)"
 BY_HELP = "who made the change, for the audit log (default: cli:<OS user>)"
 if TYPE_CHECKING:
-    from crimeplan.accounts import AccountsDB
+    from crimeplan.accounts import AccountsDB, Scope
 
 
 def _accounts(accounts: Path | None, store: Path | None) -> AccountsDB:
@@ -451,6 +451,29 @@ def _accounts(accounts: Path | None, store: Path | None) -> AccountsDB:
     if store is None:
         raise BadInput("give --accounts FILE, or --store STORE to use the database beside it", field="--accounts")
     return AccountsDB(default_path(store))
+
+
+def _check_scope(scope: Scope, store: Path | None) -> None:
+    """Refuse an LPA or district scope the store's areas table does not name (a typo would show nothing)."""
+    from crimeplan.store import open_store
+
+    if scope.kind == "force" or store is None or not Path(store).exists():
+        return
+    column = scope.kind  # "lpa" or "district": the areas table's column of that name
+    try:
+        with open_store(store, read_only=True) as st:
+            areas = st.tables().get("areas")
+            names = sorted({str(n) for n in areas[column].to_pandas().dropna()}) if areas is not None else []
+    except Exception as exc:  # noqa: BLE001 - a store in use or unreadable: say so, do not block the change
+        _warn(f"--scope not checked against {store}: {exc}")
+        return
+    if names and scope.name not in names:
+        word = "LPA" if column == "lpa" else "district"
+        import difflib
+
+        close = difflib.get_close_matches(scope.name, names, n=1)
+        hint = f"; did you mean {scope.kind}:{close[0]}?" if close else f" (its {word}s: {', '.join(names[:12])})"
+        raise BadInput(f"no {word} named {scope.name!r} in {store}'s areas table{hint}", field="--scope")
 
 
 def _by(by: str | None) -> str:
@@ -496,6 +519,7 @@ def user_add(
 
     r, s = Role.parse(role, "--role"), Scope.parse(scope, "--scope")
     check_name(name)
+    _check_scope(s, store)
     password = _read_password()
     with _accounts(accounts, store) as db:
         user = add_user(db, name, password, r, s, owns, by=_by(by))
@@ -536,6 +560,8 @@ def user_set_role(
         raise BadInput("say what changes: --role, --scope or --owns", field="--role")
     r = Role.parse(role, "--role") if role is not None else None
     s = Scope.parse(scope, "--scope") if scope is not None else None
+    if s is not None:
+        _check_scope(s, store)
     with _accounts(accounts, store) as db:
         user = set_role(db, name, r, s, owns or None, by=_by(by))
     console.print(f"{user.name}: {user.role.label}, scope {user.scope}", markup=False, highlight=False,

@@ -16,6 +16,7 @@ from crimeplan.plans import load_plan
 from crimeplan.plans.commentary import load_commentary
 from tests.accounts.conftest import PASSWORD
 from tests.cli_helpers import run_cli
+from tests.conftest import AREAS
 from tests.contract.test_cli_help import COMMAND
 
 
@@ -178,3 +179,19 @@ def test_an_accounts_file_that_is_not_private_or_not_a_database_is_refused(capsy
     junk.chmod(0o600)
     got = run_cli(capsys, "user", "list", "--accounts", str(junk))
     assert got.code == 2 and f"file {junk}" in got.err and "not an accounts database" in got.err
+
+
+def test_a_scope_the_stores_areas_do_not_name_is_refused(cli, make_store, tmp_path):
+    make_store({"areas": AREAS}).close()  # LPAs North and South; districts A, B, C
+    typo = cli("user", "add", "n.user", "--role", "viewer", "--scope", "lpa:Nrth", stdin=PASSWORD + "\n")
+    assert typo.code == 2
+    assert "--scope" in typo.err and "no LPA named 'Nrth'" in typo.err and "lpa:North?" in typo.err
+    unknown = cli("user", "add", "n.user", "--role", "viewer", "--scope", "district:Q", stdin=PASSWORD + "\n")
+    assert unknown.code == 2 and "no district named 'Q'" in unknown.err and "A, B, C" in unknown.err
+    with _db(tmp_path) as db:
+        assert db.audit_log("user:n.user") == []  # nothing was added
+    assert cli("user", "add", "n.user", "--role", "viewer", "--scope", "lpa:North", stdin=PASSWORD + "\n").code == 0
+    moved = cli("user", "set-role", "n.user", "--scope", "lpa:Sout")
+    assert moved.code == 2 and "lpa:South?" in moved.err
+    with _db(tmp_path) as db:
+        assert get_user(db, "n.user").scope == Scope("lpa", "North")  # unchanged by the refused move

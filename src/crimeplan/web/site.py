@@ -17,6 +17,7 @@ from markupsafe import Markup, escape
 
 from crimeplan.errors import BadInput
 from crimeplan.periods import last_quarter_end
+from crimeplan.plans.aspiration import describe_aspiration
 from crimeplan.plans.model import AreaOfFocus, Measure
 from crimeplan.report import format as fmt
 from crimeplan.report.build import EDITIONS, build_document, public_results
@@ -247,7 +248,7 @@ def overview_table(results: Results, area: AreaOfFocus, notes: Footnotes) -> Tab
                  field="pp_change" if m.unit == "percent" else "pct_change", row=row_of(rec)),
             Cell(text, style=style, footnotes=refs, measure_id=m.id, field="assessment", row=row_of(rec)),
             _variation_cell(results, m),
-            Cell(aspirations.get(m.id, "None set")),
+            Cell(aspirations.get(m.id, describe_aspiration(None))),
             Cell(_latest_state(results, m)),
         ])
     if not rows:
@@ -556,8 +557,12 @@ def _area(results: Results, lpa: str) -> Page:
 def _msg_page(results: Results, edition: str) -> Page:
     """The Most Similar Group comparison, as the reports print it."""
     notes = Footnotes()
-    blocks: list[Block | dict[str, Any]] = list(msg_blocks(results, notes, 2, public=edition == "public"))
-    return Page("msg.html", "Most Similar Group", blocks, notes, breadcrumbs=[("Home", "index.html")])
+    section = msg_blocks(results, notes, 1, public=edition == "public")
+    # the section's own heading (level 1) would repeat the page's title: its parts sit at level 2
+    blocks: list[Block | dict[str, Any]] = list(section[1:] if section and isinstance(section[0], Heading)
+                                                else section)
+    return Page("msg.html", "Most Similar Group comparison", blocks, notes,
+                breadcrumbs=[("Home", "index.html")])
 
 
 def _downloads(results: Results, work: Path, edition: str) -> list[tuple[str, list[tuple[str, str]]]]:
@@ -580,14 +585,15 @@ def _downloads(results: Results, work: Path, edition: str) -> list[tuple[str, li
 def block_views(blocks: Iterable[Block | dict[str, Any]], root: str) -> list[dict[str, Any]]:
     """Blocks as the template's views: text escaped, cells with their lineage as data attributes."""
     views: list[dict[str, Any]] = []
+    above = 1  # the page's own h1: a list's title sits one level below the heading it follows
     for b in blocks:
         if isinstance(b, Heading):
-            views.append({"kind": "heading", "level": min(b.level + 1, 6) if b.level < 2 else b.level,
-                          "html": escape(b.text), "anchor": b.anchor})
+            above = min(b.level + 1, 6) if b.level < 2 else b.level
+            views.append({"kind": "heading", "level": above, "html": escape(b.text), "anchor": b.anchor})
         elif isinstance(b, Paragraph):
             views.append({"kind": "paragraph", "style": b.style, "html": escape(b.text) + _refs(b.footnotes)})
         elif isinstance(b, BulletList):
-            views.append({"kind": "list", "title": b.title, "level": 3,
+            views.append({"kind": "list", "title": b.title, "level": min(above + 1, 6),
                           "items": [escape(text) + _refs(refs) for text, refs in b.items]})
         elif isinstance(b, Table):
             views.append(_table_view(b, root))
