@@ -21,7 +21,10 @@ EXTRACT = dt.date(2024, 12, 31)
 
 
 def _temp_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
-    return [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE temporary").fetchall()]
+    """Every temporary table and view of the connection (registered relations are views)."""
+    return sorted(r[0] for r in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE temporary "
+        "UNION ALL SELECT view_name FROM duckdb_views() WHERE temporary AND NOT internal").fetchall())
 
 
 def _crimes(tmp_path: Path) -> tuple[Path, list[dict[str, str]]]:
@@ -44,8 +47,10 @@ def test_a_staged_check_keeps_the_rows_the_quarantine_and_the_months(tmp_path: P
     in_memory = check_file(path, TABLES["crimes"], extract_date=EXTRACT)
     staged = check_file(path, TABLES["crimes"], extract_date=EXTRACT, stage_in=con)
     assert in_memory.staged is None and staged.staged is not None
-    # the connection keeps the good rows and nothing else of the check
-    assert _temp_tables(con) == [staged.staged.table]
+    # the connection keeps the staged view of the good rows, the read it filters and the bad rows'
+    # numbers, all named for this file; nothing else of the check (no raw, bad or lookup left)
+    tag = staged.staged.table.removeprefix("_good_")
+    assert _temp_tables(con) == sorted(f"{kind}_{tag}" for kind in ("_bad", "_good", "_raw"))
     assert staged.quarantine.to_pylist() == in_memory.quarantine.to_pylist()
     assert [(q["row"], q["field"]) for q in staged.quarantine.to_pylist()] == [
         (3, "recorded_date"), (6, "recorded_date"), (8, "crime_id")]

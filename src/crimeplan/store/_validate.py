@@ -78,6 +78,7 @@ class _Raw:
     numbered: bool = False  # rows carry their number in column __row (else rowid + 1)
     refused: list[tuple[int, str, str, str]] = field(default_factory=list)  # row, field, value, why
     native: frozenset[str] = frozenset()  # contract columns kept in their own type (Parquet), not text
+    relation: duckdb.DuckDBPyRelation | None = None  # a Parquet file read in place (raw is its view)
 
 
 def _read_raw(con: duckdb.DuckDBPyConnection, path: Path, table: Table) -> _Raw:
@@ -100,8 +101,12 @@ def _read_raw(con: duckdb.DuckDBPyConnection, path: Path, table: Table) -> _Raw:
             text = [c.name for c in table.columns if c.name in types and c.name not in native]
             replace = (" REPLACE (" + ", ".join(f"CAST({ident(c)} AS VARCHAR) AS {ident(c)}" for c in text) + ")"
                        if text else "")
-            con.execute(f"CREATE TEMP TABLE raw AS SELECT *{replace} FROM read_parquet(?)", [str(path)])
-            return _Raw(list(types), native=native)
+            # read in place, never copied: each check scans the file (Parquet decodes fast), and
+            # the file's own row numbers number the rows
+            relation = con.read_parquet(str(path), file_row_number=True).project(
+                f"* EXCLUDE (file_row_number){replace}, file_row_number + 1 AS __row")
+            con.register("raw", relation)
+            return _Raw(list(types), numbered=True, native=native, relation=relation)
         else:
             check_text_size(path)
             header = _csv_header(path)
@@ -229,11 +234,13 @@ def _native_condition(rule: Rule, native: frozenset[str]) -> str:
     return ""
 
 
-def _condition(rule: Rule, native: frozenset[str] = frozenset()) -> str:
+def _condition(rule: Rule, native: frozenset[str] = frozenset(), numbered: bool = False) -> str:
     """SQL on temp table raw that is true for the rows breaking a rule (its value: `_params`).
 
-    `native`: columns of raw kept in their contract type (from Parquet), not as text.
+    `native`: columns of raw kept in their contract type (from Parquet), not as text; `numbered`:
+    rows carry their number in column __row (`_Raw.numbered`).
     """
+    row = "__row" if numbered else "rowid + 1"
     if rule.field in native:
         typed = _native_condition(rule, native)
         if typed:
@@ -278,9 +285,15 @@ def _condition(rule: Rule, native: frozenset[str] = frozenset()) -> str:
     if check == "unknown_district":
         return f"{q} IS NOT NULL AND trim({q}) <> '' AND trim({q}) NOT IN (SELECT d FROM known_districts)"
     if check == "duplicate_key":
-        keys = ", ".join(ident(k) for k in rule.value)  # type: ignore[attr-defined]
-        return (f"rowid IN (SELECT rid FROM (SELECT rowid AS rid, row_number() OVER "
-                f"(PARTITION BY {keys} ORDER BY rowid) AS n FROM raw WHERE {q} IS NOT NULL) WHERE n > 1)")
+        key = rule.value  # the key's column names, each quoted by ident where it is written
+        keys = ", ".join(ident(k) for k in key)  # type: ignore[attr-defined]
+        same = " AND ".join(f"r.{ident(k)} IS NOT DISTINCT FROM d.{ident(k)}" for k in key)  # type: ignore[attr-defined]
+        # rows after the first of each repeated key; the window runs only over keys seen twice
+        # (found by a grouping), not over the whole file
+        return (f"{row} IN (SELECT rid FROM (SELECT r.{row} AS rid, row_number() OVER "
+                f"(PARTITION BY {', '.join('r.' + ident(k) for k in key)} ORDER BY r.{row}) AS n "  # type: ignore[attr-defined]
+                f"FROM raw AS r JOIN (SELECT {keys} FROM raw WHERE {q} IS NOT NULL GROUP BY ALL "
+                f"HAVING count(*) > 1) AS d ON {same}) WHERE n > 1)")
     if check == "id_in_store":
         return f"{q} IN (SELECT i FROM existing_ids)"
     raise ValueError(f"no query for the check {check!r}")
@@ -356,7 +369,6 @@ def check_file(
         if raw.refused:
             con.executemany("INSERT INTO bad VALUES (?, ?, ?, ?)", [list(r) for r in raw.refused])
         select = ", ".join(_typed(c, present[c.name], raw.native) for c in table.columns)
-        good_sql = f"SELECT {select} FROM raw WHERE {row} NOT IN (SELECT row FROM bad) ORDER BY rowid"
         quarantine = arrow(
             con, "SELECT ? AS file, row, field, left(value, 200) AS value, reason FROM bad ORDER BY row",
             [str(path)],
@@ -364,19 +376,17 @@ def check_file(
         qmonths = _quarantine_months(con, table, present, raw, quarantine.num_rows)
         good: pa.Table | Staged
         if stage_in is None:
-            good = arrow(con, good_sql)
+            good = arrow(con, f"SELECT {select} FROM raw WHERE {row} NOT IN (SELECT row FROM bad) ORDER BY {row}")
         else:
-            name = f"_good_{uuid.uuid4().hex}"
-            con.execute(f"CREATE TEMP TABLE {ident(name)} AS {good_sql}")
-            good = _staged(con, name, table)
+            good = _stage(con, raw, table, present)
     except duckdb.OutOfMemoryException:
         raise BadInput(f"checking the file needs more than the memory ceiling ({limit:,} "
                        "bytes); split it, or raise CRIMEPLAN_MEMORY_LIMIT", file=str(path)) from None
     finally:
         if stage_in is None:
             con.close()
-        else:  # the store's connection: leave it only the good rows
-            con.execute("DROP TABLE IF EXISTS temp.raw")
+        else:  # the store's connection: leave it only the staged rows
+            _drop_raw(con, "raw")
             con.execute("DROP TABLE IF EXISTS temp.bad")
             for view in ("known_districts", "existing_ids"):
                 con.unregister(view)
@@ -390,24 +400,72 @@ def _find_bad(con: duckdb.DuckDBPyConnection, checks: list[Rule], raw: _Raw) -> 
     con.execute("CREATE TEMP TABLE bad (row BIGINT, field VARCHAR, value VARCHAR, reason VARCHAR)")
     if not checks:
         return
+    row = _row_sql(raw)
     # a check the column's own type cannot break is left out (its number stays its order)
-    kept = [(i, r) for i, r in enumerate(checks) if _condition(r, raw.native) != "false"]
-    fields = sorted({r.field for r in checks})  # each checked field rides along as text, __f<i>
-    cases = " ".join(f"WHEN {_condition(r, raw.native)} THEN ?" for _, r in kept) if kept else "WHEN false THEN 0"
-    values = " ".join(f"WHEN ? THEN {ident('__f' + str(fields.index(r.field)))}" for r in checks)
-    carried = ", ".join(f"CAST({ident(f)} AS VARCHAR) AS {ident('__f' + str(j))}" for j, f in enumerate(fields))
-    numbers = list(range(len(checks)))
-    # CASE takes the first rule a row breaks, in the rules' order: the one its line gives
+    kept = [(i, r) for i, r in enumerate(checks) if _condition(r, raw.native, raw.numbered) != "false"]
+    if not kept:
+        return
+    cases = " ".join(f"WHEN {_condition(r, raw.native, raw.numbered)} THEN ?" for _, r in kept)
+    # CASE takes the first rule a row breaks, in the rules' order: the one its line gives.  Only
+    # the rule's number is worked out for every row; the broken field's text only for bad rows
+    con.execute(f"CREATE TEMP TABLE bad_rule AS SELECT __r, __rule FROM (SELECT {row} AS __r, "
+                f"CASE {cases} END AS __rule FROM raw) WHERE __rule IS NOT NULL",
+                [v for i, r in kept for v in (*_params(r), i)])
+    values = " ".join(f"WHEN ? THEN CAST(raw.{ident(r.field)} AS VARCHAR)" for r in checks)
     con.execute(
         "INSERT INTO bad SELECT __r, list_extract(?, __rule + 1), "
-        f"CASE __rule {values} END, list_extract(?, __rule + 1) FROM ("
-        f"SELECT {_row_sql(raw)} AS __r, CASE {cases} END AS __rule, {carried} FROM raw) WHERE __rule IS NOT NULL",
-        [[r.field for r in checks], *numbers, [r.reason for r in checks],
-         *(v for i, r in kept for v in (*_params(r), i))])
+        f"CASE __rule {values} END, list_extract(?, __rule + 1) FROM bad_rule "
+        f"JOIN raw ON raw.{row} = bad_rule.__r",
+        [[r.field for r in checks], *range(len(checks)), [r.reason for r in checks]])
+    con.execute("DROP TABLE bad_rule")
+
+
+def _stage(con: duckdb.DuckDBPyConnection, raw: _Raw, table: Table, present: dict[str, bool]) -> Staged:
+    """Leave the good rows where they are: raw and bad kept under this file's own names, and a view
+    of raw's rows that bad does not name (typed, with their file row, __row) for the store to copy.
+
+    Nothing is copied here: the store's write is the one pass that materialises the rows.
+    """
+    tag = uuid.uuid4().hex
+    raw_name, bad_name, name = f"_raw_{tag}", f"_bad_{tag}", f"_good_{tag}"
+    if raw.relation is not None:
+        con.register(raw_name, raw.relation)
+    else:
+        con.execute(f"ALTER TABLE temp.raw RENAME TO {ident(raw_name)}")
+    con.execute(f"ALTER TABLE temp.bad RENAME TO {ident(bad_name)}")
+    row = _row_sql(raw)
+    select = ", ".join(_typed(c, present[c.name], raw.native) for c in table.columns)
+    con.execute(f"CREATE TEMP VIEW {ident(name)} AS SELECT {select}, {row} AS __row FROM {ident(raw_name)} AS raw "
+                f"WHERE {row} NOT IN (SELECT row FROM {ident(bad_name)})")
+    return _staged(con, name, table)
+
+
+def _drop_raw(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Drop a raw read: a registered Parquet relation, or a temp table (CSV)."""
+    kind = rows(con, "SELECT 'view' FROM duckdb_views() WHERE temporary AND view_name = ? "
+                     "UNION ALL SELECT 'table' FROM duckdb_tables() WHERE temporary AND table_name = ?", [name, name])
+    if kind and kind[0][0] == "view":
+        con.unregister(name)
+    elif kind:
+        con.execute(f"DROP TABLE IF EXISTS temp.{ident(name)}")
+
+
+def drop_staged(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop every staged view and the raw reads and bad-row lists it reads from."""
+    for (name,) in rows(con, "SELECT view_name FROM duckdb_views() "
+                             "WHERE temporary AND starts_with(view_name, '_good_')"):
+        con.execute(f"DROP VIEW IF EXISTS temp.{ident(name)}")
+    for (name,) in rows(con, "SELECT view_name FROM duckdb_views() WHERE temporary AND starts_with(view_name, '_raw_') "
+                             "UNION SELECT table_name FROM duckdb_tables() WHERE temporary "
+                             "AND (starts_with(table_name, '_raw_') OR starts_with(table_name, '_bad_'))"):
+        if name.startswith("_raw_"):
+            _drop_raw(con, name)
+        else:
+            con.execute(f"DROP TABLE IF EXISTS temp.{ident(name)}")
 
 
 def _staged(con: duckdb.DuckDBPyConnection, name: str, table: Table) -> Staged:
-    """The good rows left in temp table `name`, counted by month there."""
+    """The good rows of the staged view `name`, counted by month there."""
     n = scalar(con, f"SELECT count(*) FROM temp.{ident(name)}")
     months: dict[dt.date | None, int] = {None: n} if n else {}
     if n and table.date_column:
@@ -418,8 +476,8 @@ def _staged(con: duckdb.DuckDBPyConnection, name: str, table: Table) -> Staged:
 
 
 def read_staged(con: duckdb.DuckDBPyConnection, name: str) -> pa.Table:
-    """The good rows of a staged temp table, in file order, as Arrow."""
-    return arrow(con, f"SELECT * FROM temp.{ident(name)} ORDER BY rowid")
+    """The good rows of a staged view, in file order, as Arrow."""
+    return arrow(con, f"SELECT * EXCLUDE (__row) FROM temp.{ident(name)} ORDER BY __row")
 
 
 def _quarantine_months(con: duckdb.DuckDBPyConnection, table: Table, present: dict[str, bool],

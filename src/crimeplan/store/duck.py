@@ -24,7 +24,7 @@ from crimeplan.contract.schema import table as canonical_table
 from crimeplan.contract.validate import MIN_DATE, Checked
 from crimeplan.errors import BadInput, StoreBusy
 from crimeplan.store._duck import arrow, ident, rows, scalar
-from crimeplan.store._validate import STAGE_MEMORY, check_file
+from crimeplan.store._validate import STAGE_MEMORY, check_file, drop_staged
 from crimeplan.store.interface import LoadReport, Snapshot
 from crimeplan.store.quality import (
     DEFAULT_MAX_SHARE,
@@ -318,9 +318,7 @@ class Store(QualityMixin, ResultsMixin):
         try:
             yield
         finally:
-            for (name,) in rows(self.con, "SELECT table_name FROM duckdb_tables() WHERE temporary "
-                                "AND starts_with(table_name, '_good_')"):
-                self.con.execute(f"DROP TABLE IF EXISTS temp.{ident(name)}")
+            drop_staged(self.con)
             self.con.execute("RESET memory_limit")
 
     def _write_table(self, phys: str, parts: list[Checked], base: str | None) -> None:
@@ -331,15 +329,15 @@ class Store(QualityMixin, ResultsMixin):
             offset = scalar(self.con, f"SELECT coalesce(max(__ord), 0) FROM {ident(phys)}")
         for c in parts:
             staged = c.staged
-            if staged is not None:  # copied inside DuckDB, numbered as it goes
-                source = f"(SELECT *, rowid + 1 + ? AS __ord FROM temp.{ident(staged.table)})"
+            if staged is not None:  # copied inside DuckDB, numbered by file row as it goes
+                source = f"(SELECT * EXCLUDE (__row), __row + ? AS __ord FROM temp.{ident(staged.table)})"
                 params: list[object] = [offset]
             else:
                 good = c.good.append_column(
                     "__ord", pa.array(range(offset + 1, offset + 1 + c.good.num_rows), pa.int64()))
                 self.con.register("_good", good)
                 source, params = "_good", []
-            offset += c.rows_loaded
+            offset += c.rows_read if staged is not None else c.rows_loaded  # file rows: no two alike
             if scalar(self.con,
                       "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [phys]):
                 self.con.execute(f"INSERT INTO {ident(phys)} SELECT * FROM {source}", params)
