@@ -13,6 +13,7 @@ For each --scale (1 is the demo's), in one run: makes the synthetic force (or re
   export; timed once), each as a ratio to the expert SQL.
 
     python benchmarks/engine_vs_expert.py --scale 1 10 [--workdir DIR] [--repeat 3] [--format csv]
+                                          [--skip-load]   (reuse the stores in DIR: compute only)
 
 A script, not a test: `make bench` runs it.  Figures and what dominates: docs/performance.md.
 """
@@ -89,12 +90,13 @@ def _child(mode: str, data: Path, store: Path) -> dict[str, float]:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def _best(fn, repeat: int) -> float:
+def _best(fn, repeat: int) -> tuple[float, float]:
+    """The best wall time of `repeat` runs and that run's CPU time (every thread of this process)."""
     times = []
     for _ in range(repeat):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         fn()
-        times.append(time.perf_counter() - t)
+        times.append((time.perf_counter() - t, time.process_time() - c))
     return min(times)
 
 
@@ -121,7 +123,7 @@ def check_agreement(expert: dict, table) -> int:
     return len(expert)
 
 
-def bench_scale(scale: float, work: Path, repeat: int, fmt: str) -> None:
+def bench_scale(scale: float, work: Path, repeat: int, fmt: str, skip_load: bool = False) -> None:
     """Generate (once), load, check and time one scale; print its figures."""
     from crimeplan.engine import compute_series
     from crimeplan.plans import load_plan
@@ -135,17 +137,22 @@ def bench_scale(scale: float, work: Path, repeat: int, fmt: str) -> None:
         generate(data, seed=1, to_month=TO.strftime("%Y-%m"), scale=scale, fmt=fmt)
         print(f"[scale {scale:g}] generated in {time.perf_counter() - t:.0f} s")
     store = work / f"scale-{scale:g}-{fmt}.duckdb"
-    raw = _child("raw", data, work / "raw.duckdb")
-    (work / "raw.duckdb").unlink(missing_ok=True)
-    loaded = _child("load", data, store)
+    reuse = skip_load and store.exists()
+    if not reuse:
+        raw = _child("raw", data, work / "raw.duckdb")
+        (work / "raw.duckdb").unlink(missing_ok=True)
+        loaded = _child("load", data, store)
     with Store(store, read_only=True) as s:
         phys = s.physical_tables()
         rows = sum(s.con.execute(f'SELECT count(*) FROM "{p}"').fetchone()[0] for p in phys.values())
     print(f"[scale {scale:g}] {rows:,} rows in {len(phys)} tables ({fmt})")
-    for label, r in (("raw DuckDB read of the files", raw), ("crimeplan load (validated)  ", loaded)):
-        print(f"  {label}: {r['seconds']:.1f} s wall, {r['cpu']:.1f} s CPU, peak {r['peak_mb']:,.0f} MB")
-    print(f"  load ratio: {loaded['seconds'] / raw['seconds']:.2f} x raw read (wall), "
-          f"{loaded['cpu'] / raw['cpu']:.2f} x (CPU); load peak memory: {loaded['peak_mb']:,.0f} MB")
+    if reuse:
+        print(f"  load: not timed (--skip-load: the store already loaded in {store} is reused)")
+    else:
+        for label, r in (("raw DuckDB read of the files", raw), ("crimeplan load (validated)  ", loaded)):
+            print(f"  {label}: {r['seconds']:.1f} s wall, {r['cpu']:.1f} s CPU, peak {r['peak_mb']:,.0f} MB")
+        print(f"  load ratio: {loaded['seconds'] / raw['seconds']:.2f} x raw read (wall), "
+              f"{loaded['cpu'] / raw['cpu']:.2f} x (CPU); load peak memory: {loaded['peak_mb']:,.0f} MB")
 
     plan = load_plan(PLAN)
     with Store(store, read_only=True) as s:
@@ -155,15 +162,21 @@ def bench_scale(scale: float, work: Path, repeat: int, fmt: str) -> None:
         t_series = _best(lambda: compute_series(s, plan, TO), repeat)
         t_compute = _best(lambda: compute(s, plan, TO), repeat)
     out = work / "results.csv"
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     subprocess.run([str(Path(sys.executable).with_name("crimeplan")), "compute", "--store", str(store),
                     "--plan", PLAN, "--to", TO.strftime("%Y-%m"), "--out", str(out)],
                    check=True, capture_output=True)
-    t_command = time.perf_counter() - t
-    print(f"  expert SQL: {n} window figures equal the engine's; {t_expert:.3f} s (best of {repeat})")
-    print(f"  engine data step (compute_series): {t_series:.3f} s = {t_series / t_expert:.1f} x expert")
-    print(f"  engine in-process compute (results.compute): {t_compute:.3f} s = {t_compute / t_expert:.1f} x expert")
-    print(f"  `crimeplan compute` command: {t_command:.3f} s = {t_command / t_expert:.1f} x expert")
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t_command = (time.perf_counter() - t,
+                 after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+    print(f"  expert SQL: {n} window figures equal the engine's; {t_expert[0]:.3f} s wall, "
+          f"{t_expert[1]:.3f} s CPU (best of {repeat})")
+    for label, (wall, cpu) in (("engine data step (compute_series)", t_series),
+                               ("engine in-process compute (results.compute)", t_compute),
+                               ("`crimeplan compute` command (timed once)", t_command)):
+        print(f"  {label}: {wall:.3f} s = {wall / t_expert[0]:.1f} x expert (wall); "
+              f"{cpu:.3f} s CPU = {cpu / t_expert[1]:.1f} x (CPU)")
 
 
 def main() -> None:
@@ -176,11 +189,13 @@ def main() -> None:
     ap.add_argument("--workdir", type=Path, default=None, help="keeps generated data between runs")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--format", choices=("parquet", "csv"), default="parquet")
+    ap.add_argument("--skip-load", action="store_true",
+                    help="reuse a store already loaded in --workdir: time the compute only")
     args = ap.parse_args()
     work = args.workdir or Path(tempfile.mkdtemp(prefix="crimeplan-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     for scale in args.scale:
-        bench_scale(scale, work, args.repeat, args.format)
+        bench_scale(scale, work, args.repeat, args.format, args.skip_load)
 
 
 if __name__ == "__main__":

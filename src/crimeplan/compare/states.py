@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 import pandas as pd
 
-from crimeplan.compare.values import value_of
+from crimeplan.compare.values import missing, value_of
 from crimeplan.contract.schema import table as canonical_table
 from crimeplan.engine.series import SeriesSet
 from crimeplan.periods import Window, add_months, month_end, month_start
@@ -149,6 +149,20 @@ def _populations(series: SeriesSet) -> dict[tuple[str, str], float]:
     return out
 
 
+def _sums(monthly: pd.DataFrame, key: str | None) -> dict[tuple[str, str, dt.date], tuple[Any, Any, Any]]:
+    """(measure, area, month) → sums of num, num_so_far, denominator (NaN where every row is
+    missing), from one groupby over every measure and area of a level (None: the force)."""
+    keys = ["measure_id", "month"] if key is None else ["measure_id", key, "month"]
+    rows = monthly if key is None else monthly[monthly[key].notna()]
+    if rows.empty:
+        return {}
+    g = rows.groupby(keys, sort=False)[["num", "num_so_far", "denominator"]].sum(min_count=1)
+    index = (zip(g.index.get_level_values(0), [""] * len(g), g.index.get_level_values(1)) if key is None
+             else zip(g.index.get_level_values(0), map(str, g.index.get_level_values(1)),
+                      g.index.get_level_values(2)))
+    return dict(zip(index, zip(g["num"].tolist(), g["num_so_far"].tolist(), g["denominator"].tolist())))
+
+
 def monthly_series(series: SeriesSet, plan: Plan, to_month: dt.date) -> pd.DataFrame:
     """One row per decomposable measure × area × month up to `to_month`, each with its state.
 
@@ -159,7 +173,13 @@ def monthly_series(series: SeriesSet, plan: Plan, to_month: dt.date) -> pd.DataF
     rows: list[tuple[Any, ...]] = []
     lpa_of = dict(zip(series.areas.district, series.areas.lpa)) if not series.areas.empty else {}
     pops = _populations(series)
-    by_measure = dict(tuple(series.monthly.groupby("measure_id"))) if not series.monthly.empty else {}
+    # every measure and area at once: one groupby per area level, not one per measure × area
+    mine = series.monthly[series.monthly.month <= to] if not series.monthly.empty else series.monthly
+    aged_ids = [m.id for _, m in plan.measures() if m.event_date is not None]
+    mine = mine.assign(num=mine["numerator"].where(~mine["measure_id"].isin(aged_ids), mine["numerator_aged"]),
+                       num_so_far=mine["numerator"], lpa=mine["district"].map(lpa_of))
+    sums = {level: _sums(mine, key) for level, key in (("force", None), ("lpa", "lpa"), ("district", "district"))}
+    present = {key: mine[mine[key].notna()].groupby("measure_id")[key].unique() for key in ("lpa", "district")}
     for _, m in plan.measures():
         if not m.decomposable or (m.id in series.unavailable and not missing_columns(series, m)):
             continue
@@ -172,47 +192,39 @@ def monthly_series(series: SeriesSet, plan: Plan, to_month: dt.date) -> pd.DataF
             months.append(cur)
             cur = add_months(cur, 1)
         missing = missing_columns(series, m)
-        states = {mo: month_state(series, m, mo, to, missing) for mo in months}
-        ages = {mo: age_in_months(mo, series.extract_date) if series.extract_date else None for mo in months}
-        mine = by_measure.get(m.id)
-        if mine is None or mine.empty:
-            mine = pd.DataFrame(columns=series.monthly.columns)
-        mine = mine[mine.month <= to].copy()
-        aged = m.event_date is not None
-        mine["num"] = mine["numerator_aged"] if aged else mine["numerator"]
-        mine["num_so_far"] = mine["numerator"]
-        mine["lpa"] = mine["district"].map(lpa_of)
+        states = [month_state(series, m, mo, to, missing) for mo in months]
+        ages = [age_in_months(mo, series.extract_date) if series.extract_date else None for mo in months]
         # a table with no district column (calls) has force figures only: no LPA row is a zero
         by_area = lpa_of and canonical_table(m.source).has_district
         levels = [("force", None), ("lpa", "lpa"), ("district", "district")] if by_area else [("force", None)]
         for level, key in levels:
             if key is None:
-                g = mine.groupby("month")[["num", "num_so_far", "denominator"]].sum(min_count=1)
-                groups = {series.force or "force": g}
+                areas = [(series.force or "force", "")]
             else:
-                sel = mine[mine[key].notna()]
-                groups = {str(a): gg.groupby("month")[["num", "num_so_far", "denominator"]].sum(min_count=1)
-                          for a, gg in sel.groupby(key)}
-                names = (sorted(set(lpa_of.values())) if level == "lpa" else sorted(lpa_of))
-                for name in names:
-                    groups.setdefault(str(name), pd.DataFrame(columns=["num", "num_so_far", "denominator"]))
-            for area, g in groups.items():
-                rows += _rows(m, level, area, months, states, ages, g, pops.get((level, area)))
+                seen = sorted(str(a) for a in present[key].get(m.id, []))
+                names = sorted(str(n) for n in (set(lpa_of.values()) if level == "lpa" else lpa_of))
+                areas = [(a, a) for a in seen + [n for n in names if n not in set(seen)]]
+            for area, lookup in areas:
+                figures = [sums[level].get((m.id, lookup, mo)) for mo in months]
+                rows += _rows(m, level, area, months, states, ages, figures, pops.get((level, area)))
     return pd.DataFrame(rows, columns=SERIES_COLUMNS)
 
 
-def _rows(m: Measure, level: str, area: str, months: list[dt.date], states: dict[dt.date, MonthState],
-          ages: dict[dt.date, int | None], g: pd.DataFrame, population: float | None) -> list[tuple[Any, ...]]:
-    """The rows of one measure and area (tuples: one frame is made of them all at the end)."""
-    # by month: plain dict lookups, not a reindexed frame per area
-    column = {c: dict(zip(g.index, g[c].tolist())) for c in ("num", "num_so_far", "denominator")}
+def _float_or_none(x: Any) -> float | None:
+    return None if missing(x) else float(x)
+
+
+def _rows(m: Measure, level: str, area: str, months: list[dt.date], states: list[MonthState],
+          ages: list[int | None], figures: list[tuple[Any, Any, Any] | None],
+          population: float | None) -> list[tuple[Any, ...]]:
+    """The rows of one measure and area (tuples: one frame is made of them all at the end);
+    `figures` holds each month's (num, num_so_far, denominator) sums, None for a month with no rows."""
     out = []
-    for month in months:
-        s = states[month]
-        num = column["num_so_far" if s.state == "provisional" else "num"].get(month)
-        num = None if num is None or pd.isna(num) else float(num)
-        den = column["denominator"].get(month)
-        den = None if den is None or pd.isna(den) else float(den)
+    for month, s, age, fig in zip(months, states, ages, figures):
+        num = den = None
+        if fig is not None:
+            num = _float_or_none(fig[1] if s.state == "provisional" else fig[0])
+            den = _float_or_none(fig[2])
         if s.state in ("value", "provisional") and num is None:
             num = 0.0  # a supplied month with no rows: a true zero
         if m.unit == "rate_per_1000" or m.kind.denominator == "population":
@@ -222,7 +234,7 @@ def _rows(m: Measure, level: str, area: str, months: list[dt.date], states: dict
         if s.state in BREAKS_WINDOW:
             num = den = None
         value = value_of(m, num, den, 1) if s.state == "value" else None
-        out.append((m.id, level, area, month, num, den, value, s.state, s.reason, ages[month]))
+        out.append((m.id, level, area, month, num, den, value, s.state, s.reason, age))
     return out
 
 

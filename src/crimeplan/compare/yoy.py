@@ -103,11 +103,26 @@ def _sd(mine: _Months, m: Measure, w: Window, districts: list[str] | None) -> fl
     return spread(m, den, num, sumsq)
 
 
-def _window_lookup(series: SeriesSet, m: Measure, w: Window, level: str, area: str
+class _Windows:
+    """The engine's window figures indexed once: a figure is a dict lookup, not a frame filter
+    per measure × area × window."""
+
+    def __init__(self, wf: pd.DataFrame) -> None:
+        self.by_measure = dict(tuple(wf.groupby("measure_id", sort=False))) if not wf.empty else {}
+        self.empty = wf.iloc[0:0]
+        self.first: dict[tuple[Any, ...], tuple[Any, Any]] = {}
+        for key in zip(wf.measure_id, wf.area_level, wf.area, wf.start, wf.end, wf.numerator, wf.denominator):
+            self.first.setdefault(key[:5], key[5:])  # the first row of a key, as .iloc[0] took
+
+    def of(self, measure_id: str) -> pd.DataFrame:
+        """The rows of one measure."""
+        return self.by_measure.get(measure_id, self.empty)
+
+
+def _window_lookup(windows: _Windows, m: Measure, w: Window, level: str, area: str
                    ) -> tuple[float | None, float | None, float | None, str | None, Window]:
-    wf = series.windows
-    sel = wf[wf.measure_id == m.id]
     if m.kind.arrives_counted:
+        sel = windows.of(m.id)
         if m.aggregate_mode == "sum":
             part = sel[(sel.start >= w.start) & (sel.end <= w.end)]
             if part.empty:
@@ -124,11 +139,10 @@ def _window_lookup(series: SeriesSet, m: Measure, w: Window, level: str, area: s
         return (_nan_none(row.numerator), _nan_none(row.denominator), _nan_none(row.value), None, used)
     if level == "force":
         area = "force"
-    sel = sel[(sel.area_level == level) & (sel.area == area) & (sel.start == w.start) & (sel.end == w.end)]
-    if sel.empty:
+    found = windows.first.get((m.id, level, area, w.start, w.end))
+    if found is None:
         return 0.0, (0.0 if m.kind.window_denominator else None), None, None, w
-    row = sel.iloc[0]
-    return float(row.numerator), _nan_none(row.denominator), None, None, w
+    return float(found[0]), _nan_none(found[1]), None, None, w
 
 
 def _nan_none(x: Any) -> float | None:
@@ -143,6 +157,7 @@ def compare(series: SeriesSet, plan: Plan, to_month: str | dt.date) -> pd.DataFr
     rows: list[dict[str, Any]] = []
     # split the monthly series by measure once, not once per area and window
     by_measure = dict(tuple(series.monthly.groupby("measure_id"))) if not series.monthly.empty else {}
+    windows = _Windows(series.windows)
     for aof, m in plan.measures():
         mine = _Months(by_measure.get(m.id, series.monthly.iloc[0:0]))
         base = {"measure_id": m.id, "label": m.label, "area_of_focus": aof.id, "unit": m.unit,
@@ -174,9 +189,9 @@ def compare(series: SeriesSet, plan: Plan, to_month: str | dt.date) -> pd.DataFr
                     pn, pd_, why_p = _monthly_sum(series, mine, m, prev, districts, gap_prev, previous=True)
                     cr = pr = None
                 else:
-                    cn, cd, cr, why_c, cur_used = _window_lookup(series, m, cur, level, area)
+                    cn, cd, cr, why_c, cur_used = _window_lookup(windows, m, cur, level, area)
                     target = cur_used.year_earlier() if m.kind.arrives_counted else prev
-                    pn, pd_, pr, why_p, prev_used = _window_lookup(series, m, target, level, area)
+                    pn, pd_, pr, why_p, prev_used = _window_lookup(windows, m, target, level, area)
                     if not m.kind.arrives_counted:
                         why_c, why_p = gap_cur, gap_prev
                         if why_c:

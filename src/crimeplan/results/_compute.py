@@ -51,7 +51,9 @@ def drawn(plan: Plan, charts: Mapping[tuple[str, str], Chart]) -> dict[str, str]
             chart = charts.get((m.id, view))
             if m.headline and chart is not None:
                 spec = chart_spec(m, chart)
-                out[spec_digest(spec)] = svg_of(spec)
+                digest = spec_digest(spec)
+                if digest not in out:  # two charts of one spec are drawn once
+                    out[digest] = svg_of(spec)
     return out
 
 

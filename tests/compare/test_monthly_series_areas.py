@@ -1,0 +1,76 @@
+"""The monthly series at force, LPA and district level, worked by hand from a few crimes.
+
+Written for the columnar monthly series (one groupby per area level over every measure): each
+area's month is its own rows' count, an area with no rows in a supplied month is a true zero,
+and the series lists every area of the areas table, in name order, at each level.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import yaml
+
+from crimeplan.plans import load_plan
+from crimeplan.results import compute
+from crimeplan.store import Store
+from tests.compare.test_honest_figures import crime
+from tests.conftest import AREAS, write_csv
+
+D = dt.date
+
+# Jan 2024: A twice, C once; Feb 2024: B once; Mar 2024: A once.
+# Areas: A and B are North, C is South.
+ROWS = [crime("J1", "2024-01-03"), crime("J2", "2024-01-20"), crime("J3", "2024-01-09", district="C"),
+        crime("F1", "2024-02-14", district="B"), crime("M0", "2024-03-02", district="A")]
+# a second measure over the same rows, so the groupby covers more than one measure at once
+PLAN = {"id": "m", "title": "M", "areas_of_focus": [{"id": "a", "title": "A", "measures": [
+    {"id": "all_crime", "label": "All crime", "source": "crimes"},
+    {"id": "violence", "label": "Violence", "source": "crimes", "filter": "offence_group == 'Violence with injury'"},
+    {"id": "rate", "label": "Crime rate", "source": "crimes", "unit": "rate_per_1000", "decimals": 2}]}]}
+
+
+def _series(tmp_path):
+    files = {"areas": [write_csv(tmp_path / "areas.csv", "areas", AREAS)],
+             "crimes": [write_csv(tmp_path / "crimes.csv", "crimes", ROWS)]}
+    path = tmp_path / "plan.yaml"
+    path.write_text(yaml.safe_dump(PLAN))
+    with Store(tmp_path / "s.duckdb") as store:
+        store.load(files, extract_date=D(2024, 3, 31))
+        return compute(store, load_plan(path), D(2024, 3, 1)).monthly
+
+
+def test_each_area_and_month_counts_its_own_rows(tmp_path):
+    monthly = _series(tmp_path)
+    for measure in ("all_crime", "violence"):
+        got = {(r.area_level, r.area, r.month.month): r.numerator
+               for r in monthly[monthly.measure_id == measure].itertuples()}
+        assert got == {
+            ("force", "Testshire", 1): 3.0, ("force", "Testshire", 2): 1.0, ("force", "Testshire", 3): 1.0,
+            ("lpa", "North", 1): 2.0, ("lpa", "North", 2): 1.0, ("lpa", "North", 3): 1.0,
+            ("lpa", "South", 1): 1.0, ("lpa", "South", 2): 0.0, ("lpa", "South", 3): 0.0,
+            ("district", "A", 1): 2.0, ("district", "A", 2): 0.0, ("district", "A", 3): 1.0,
+            ("district", "B", 1): 0.0, ("district", "B", 2): 1.0, ("district", "B", 3): 0.0,
+            ("district", "C", 1): 1.0, ("district", "C", 2): 0.0, ("district", "C", 3): 0.0,
+        }
+        assert set(monthly[monthly.measure_id == measure].state) == {"value"}
+
+
+def test_areas_are_listed_in_name_order_at_each_level(tmp_path):
+    monthly = _series(tmp_path)
+    mine = monthly[monthly.measure_id == "all_crime"]
+    order = list(dict.fromkeys(zip(mine.area_level, mine.area)))
+    # B has rows only in February and South only through C: each still listed, by name
+    assert order == [("force", "Testshire"), ("lpa", "North"), ("lpa", "South"),
+                     ("district", "A"), ("district", "B"), ("district", "C")]
+
+
+def test_a_rate_divides_by_each_areas_own_population(tmp_path):
+    monthly = _series(tmp_path)
+    rate = {(r.area, r.month.month): (r.denominator, r.value)
+            for r in monthly[monthly.measure_id == "rate"].itertuples()}
+    # January: force 3 crimes / 6000 people = 0.5 per 1000; North 2 / 3000; C 1 / 3000
+    assert rate[("Testshire", 1)] == (6000.0, 0.5)
+    assert rate[("North", 1)][0] == 3000.0 and abs(rate[("North", 1)][1] - 2 / 3) < 1e-12
+    assert rate[("C", 1)][0] == 3000.0 and abs(rate[("C", 1)][1] - 1 / 3) < 1e-12
+    assert rate[("B", 3)] == (2000.0, 0.0)  # no rows in March: a true zero over its 2000 people
