@@ -107,9 +107,6 @@ def spark_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
 SPARK_MARKS = [pytest.mark.spark]  # ids start `[spark`: tests/conftest.py keeps them on one worker
 SPARK = pytest.param("spark", marks=SPARK_MARKS)
 ALL = ["duckdb", "postgres", SPARK]
-# Spark spends about a second a query on job overhead: cases that compute month after month run
-# on the SQL engines only (`parametrize("backend", SQL, indirect=True)`), Spark runs each once
-SQL = ["duckdb", "postgres"]
 
 
 def on_spark(*values: Any) -> Any:
