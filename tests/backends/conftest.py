@@ -109,7 +109,7 @@ def backend(request: pytest.FixtureRequest) -> Engine:
     return engine(request, request.param)
 
 
-@pytest.fixture(params=["duckdb", "postgres"])
+@pytest.fixture(params=ALL)
 def store_at(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """A new store's --store value on each engine: a DuckDB file, a fresh database."""
+    """A new store's --store value on each engine: a DuckDB file, a fresh database, a Spark folder."""
     return engine(request, request.param).url(tmp_path)
