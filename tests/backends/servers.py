@@ -2,7 +2,7 @@
 
 PostgreSQL is Debian's package run from a temporary data directory on a free loopback port
 (as root, the server runs as the `postgres` user: it refuses to run as root).  Spark runs in
-local mode with its web UI off, on loopback only.
+local mode with its web UI off, on loopback only, set for tiny tables (`TEST_SETTINGS`).
 """
 
 from __future__ import annotations
@@ -58,12 +58,29 @@ def throwaway_postgres() -> Iterator[str]:
         shutil.rmtree(data, ignore_errors=True)
 
 
+# Settings for the tests' tiny tables (a few thousand rows; a compute is ~17 small queries, each
+# a Spark job whose cost is the JVM's own work, not the data's).  The demo plan's first compute
+# in a fresh JVM (JVM CPU time, wall): crimeplan's session 122 s, 139 s; one partition 110 s;
+# no whole-stage code generation 91 s; the JIT's first tier only and the serial collector 49 s,
+# 45 s; results as Arrow (now crimeplan's own) 43 s, 39 s; no code generation at all and no
+# broadcast joins 34 s, 31 s.  Code generation and C2 pay off only for big data; the results are
+# the same either way.
+TEST_SETTINGS = {
+    "spark.sql.shuffle.partitions": "1", "spark.default.parallelism": "1",
+    "spark.sql.codegen.wholeStage": "false",
+    "spark.sql.codegen.factoryMode": "NO_CODEGEN",  # interpreted expressions: nothing compiled
+    "spark.sql.autoBroadcastJoinThreshold": "-1",  # a broadcast is one more job per join
+    "spark.driver.extraJavaOptions": "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC",
+}
+
+
 @contextmanager
 def local_spark() -> Iterator[Any]:
-    """crimeplan's Spark session (`store.spark.session`: local[2], UI off, loopback, UTC); stopped after."""
+    """crimeplan's Spark session (`store.spark.session`: local[2], UI off, loopback, UTC) with the
+    tests' settings, which the Spark stores then use; stopped after."""
     from crimeplan.store.spark import session
 
-    spark = session()
+    spark = session(**TEST_SETTINGS)
     try:
         yield spark
     finally:

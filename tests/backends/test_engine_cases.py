@@ -1,8 +1,9 @@
 """The engine's hand-worked, like-for-like and missing-month cases, run on every engine.
 
 The cases are the ones in tests/engine and tests/compare (their figures worked out by hand
-there); here each runs with its store's tables on DuckDB, PostgreSQL and Spark, and the
-engine's frames on each are also compared with DuckDB's, row by row.
+there); here each runs on a DuckDB, a PostgreSQL and a Spark store, each made with `open_store`
+and loaded by its own `load` from the same files, and the engine's frames on each are also
+compared with DuckDB's, row by row.
 """
 
 from __future__ import annotations
@@ -21,9 +22,10 @@ import yaml
 from crimeplan.compare import compare
 from crimeplan.engine import SeriesSet, compute_series
 from crimeplan.plans import load_plan
+from crimeplan.plans.model import Plan
 from crimeplan.results import compute
-from crimeplan.store import Store
-from tests.backends.conftest import SQL, Engine, on_spark
+from crimeplan.store import StoreLike, open_store
+from tests.backends.conftest import DUCKDB, Engine, on_spark
 from tests.compare import test_honest_figures as honest
 from tests.conftest import AREAS, write_csv
 from tests.engine import test_hand_worked as hand
@@ -42,6 +44,7 @@ GAP_CASES = [honest.test_a_month_never_supplied_is_no_zero_in_the_series,
              honest.test_a_window_over_the_missing_month_is_not_computable,
              honest.test_spc_trend_and_key_points_use_values_only,
              honest.test_spc_limits_leave_the_missing_month_out]
+SERIES_MONTHS = ("2022-06", "2023-11", "2024-03", "2024-08")
 REL = 1e-9
 
 
@@ -73,41 +76,58 @@ def _missing(x: Any) -> bool:
     return x is None or x is pd.NA or x is pd.NaT or (isinstance(x, float) and math.isnan(x))
 
 
-# -- the hand-worked dataset: one store per module, each engine's copy of it, months cached ------
+# -- the hand-worked dataset: one store per engine and module, months cached ------------------
 _SERIES: dict[tuple[str, str], SeriesSet] = {}  # (engine, month) -> the engine's series
 
 
 @pytest.fixture(scope="module")
-def hand_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store, Any]]:
-    """The hand-worked tables in one DuckDB store, and the hand-worked plan."""
+def hand_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, list[Path]], Plan]:
+    """The hand-worked tables as CSV files, and the hand-worked plan."""
     root = tmp_path_factory.mktemp("hand")
     tables = {"areas": AREAS, "crimes": hand.CRIMES, "incidents": hand.INCIDENTS, "calls": hand.CALLS,
               "workforce": hand.WORKFORCE, "events": hand.EVENTS}
     files = {name: [write_csv(root / f"{name}.csv", name, rows)] for name, rows in tables.items()}
     (root / "plan.yaml").write_text(yaml.safe_dump(hand.PLAN))
-    with Store(root / "store.duckdb") as store:
-        store.load(files, extract_date=dt.date(2024, 8, 31))
-        yield store, load_plan(root / "plan.yaml")
+    return files, load_plan(root / "plan.yaml")
+
+
+@pytest.fixture(scope="module")
+def hand_stores(hand_files: tuple[dict[str, list[Path]], Plan], tmp_path_factory: pytest.TempPathFactory
+                ) -> Iterator[Callable[[Engine], StoreLike]]:
+    """engine -> its store of the hand-worked files, loaded by its own load when first asked for."""
+    made: dict[str, StoreLike] = {}
+
+    def on(engine: Engine) -> StoreLike:
+        if engine.name not in made:
+            made[engine.name] = engine.load(tmp_path_factory.mktemp(f"hand-{engine.name}"), hand_files[0],
+                                            extract_date=dt.date(2024, 8, 31))
+        return made[engine.name]
+
+    yield on
+    for store in made.values():
+        store.close()
     _SERIES.clear()
 
 
-@pytest.fixture
-def series_on(hand_store: tuple[Store, Any], backend: Engine) -> Callable[[str], SeriesSet]:
-    """month -> the hand-worked plan's series computed on the engine under test (once a month)."""
-    store, plan = hand_store
-
-    def at(month: str) -> SeriesSet:
-        if (backend.name, month) not in _SERIES:
-            _SERIES[backend.name, month] = compute_series(backend.on(store), plan, month)
-        return _SERIES[backend.name, month]
-
-    return at
+def _series(hand_stores: Callable[[Engine], StoreLike], plan: Plan, engine: Engine, month: str) -> SeriesSet:
+    """The hand-worked plan's series for `month` computed on the engine's store (once)."""
+    if (engine.name, month) not in _SERIES:
+        _SERIES[engine.name, month] = compute_series(hand_stores(engine), plan, month)
+    return _SERIES[engine.name, month]
 
 
 @pytest.fixture
-def on_engine(hand_store: tuple[Store, Any], series_on: Callable[[str], SeriesSet]) -> Callable[[str], pd.DataFrame]:
+def series_on(hand_stores: Callable[[Engine], StoreLike], hand_files: tuple[dict[str, list[Path]], Plan],
+              backend: Engine) -> Callable[[str], SeriesSet]:
+    """month -> the hand-worked plan's series computed on the engine under test."""
+    return lambda month: _series(hand_stores, hand_files[1], backend, month)
+
+
+@pytest.fixture
+def on_engine(hand_files: tuple[dict[str, list[Path]], Plan], series_on: Callable[[str], SeriesSet]
+              ) -> Callable[[str], pd.DataFrame]:
     """month -> the hand-worked comparison table computed on the engine under test."""
-    plan = hand_store[1]
+    plan = hand_files[1]
     return lambda month: compare(series_on(month), plan, month)
 
 
@@ -117,7 +137,6 @@ def test_hand_worked_march_2024(case: Callable[[Any], None], on_engine: Callable
     case(on_engine)
 
 
-@pytest.mark.parametrize("backend", SQL, indirect=True)
 @pytest.mark.parametrize("case", OTHER_CASES, ids=_name)
 def test_hand_worked_other_months(case: Callable[[Any], None], on_engine: Callable[[str], pd.DataFrame]) -> None:
     """Each hand-worked case that computes other months holds on the engine."""
@@ -125,17 +144,20 @@ def test_hand_worked_other_months(case: Callable[[Any], None], on_engine: Callab
 
 
 @pytest.mark.parametrize(("backend", "month"), [
-    # on Spark: test_stores.py compares the Spark store's whole results export for March 2024
-    *[(engine, month) for engine in SQL[1:] for month in ("2022-06", "2023-11", "2024-03", "2024-08")],
+    # the months the hand-worked cases compute (so each engine's series are already cached)
+    *[("postgres", month) for month in SERIES_MONTHS],
+    *[on_spark(month) for month in SERIES_MONTHS],
 ], indirect=["backend"])
-def test_hand_worked_series_equal_duckdbs(series_on: Callable[[str], SeriesSet], backend: Engine,
-                                          hand_store: tuple[Store, Any], month: str) -> None:
+def test_hand_worked_series_equal_duckdbs(series_on: Callable[[str], SeriesSet], backend: Engine, month: str,
+                                          hand_stores: Callable[[Engine], StoreLike],
+                                          hand_files: tuple[dict[str, list[Path]], Plan]) -> None:
     """The engine's monthly series and window figures equal DuckDB's, row by row."""
-    ours, duck = series_on(month), compute_series(hand_store[0], hand_store[1], month)
+    ours, duck = series_on(month), _series(hand_stores, hand_files[1], DUCKDB, month)
     assert len(duck.monthly) > 0 and len(duck.windows) > 0
     same_frames(ours.monthly, duck.monthly, ["measure_id", "district", "month"], "monthly")
     same_frames(ours.windows, duck.windows, ["measure_id", "area_level", "area", "start", "end"], "windows")
     assert ours.coverage == duck.coverage and ours.unavailable == duck.unavailable
+    assert hand_stores(backend).row_count("crimes") == len(hand.CRIMES)  # its own load kept every row
 
 
 # -- like for like and the missing month (tests/compare/test_honest_figures.py) -----------------
@@ -144,16 +166,12 @@ _GAP: dict[str, Any] = {}  # engine -> the gap plan's results
 
 @pytest.fixture
 def honest_on(backend: Engine, monkeypatch: pytest.MonkeyPatch) -> Engine:
-    """The honest-figures cases' store, seen through the engine under test."""
-    made = honest._store
-    monkeypatch.setattr(honest, "_store", lambda *a, **k: backend.on(made(*a, **k)))
+    """The honest-figures cases' store made on the engine under test: `open_store` and its own load."""
+    monkeypatch.setattr(honest, "Store", lambda path: open_store(backend.url(path.parent)))
     return backend
 
 
-@pytest.mark.parametrize(("backend", "case"), [
-    *[(engine, case) for engine in SQL for case in LIKE_FOR_LIKE_CASES],
-    on_spark(LIKE_FOR_LIKE_CASES[0]),  # each case is a store and a computation: one on Spark
-], indirect=["backend"], ids=lambda x: _name(x) if callable(x) else None)
+@pytest.mark.parametrize("case", LIKE_FOR_LIKE_CASES, ids=_name)
 def test_like_for_like(case: Callable[[Path], None], honest_on: Engine, tmp_path: Path) -> None:
     """Last year counted at the same age, and months at a fixed age, on the engine."""
     case(tmp_path)

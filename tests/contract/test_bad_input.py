@@ -110,6 +110,7 @@ def test_a_database_url_is_refused_clearly(capsys, tmp_path):
                   "monthly-performance", "--to", "2026-09", "--out", str(tmp_path / "r.csv"))
     assert run.code == 2 and "cannot connect to PostgreSQL" in run.err and "Traceback" not in run.err
     assert "postgresql://analyst@127.0.0.1:1/force" in run.err
+    assert "Connection refused" in run.err and len(run.err.strip().splitlines()) == 1  # why, not only the hint
     run = run_cli(capsys, "compute", "--store", "mysql://localhost/force", "--plan",
                   "monthly-performance", "--to", "2026-09", "--out", str(tmp_path / "r.csv"))
     assert run.code == 2 and "not supported" in run.err and "Traceback" not in run.err

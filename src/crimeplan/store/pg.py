@@ -74,7 +74,9 @@ class PgStore(Store):
         try:
             raw = psycopg.connect(self.url, autocommit=True, connect_timeout=10)
         except psycopg.OperationalError as exc:
-            raise BadInput(f"cannot connect to PostgreSQL: {str(exc).strip().splitlines()[-1]}",
+            # libpq's message is several lines: the reason (refused, no such database) and a hint
+            reason = " ".join(line.strip() for line in str(exc).strip().splitlines())
+            raise BadInput(f"cannot connect to PostgreSQL: {reason}",
                            file=self.url, field="--store") from None
         self.con = PgConnection(raw)  # type: ignore[assignment]
         lock = "pg_try_advisory_lock_shared" if read_only else "pg_try_advisory_lock"

@@ -34,22 +34,33 @@ def is_url(path: str | Any) -> bool:
     return bool(URL.match(str(path)))
 
 
-def session() -> Any:
-    """The Spark session crimeplan computes with (started on first use; UI off, UTC)."""
+_RUNNING: dict[str, Any] = {}  # the session started here, reused until stopped
+
+
+def session(**conf: str) -> Any:
+    """The Spark session crimeplan computes with: the one it started (until stopped), else a new
+    one (UI off, UTC) with `conf`'s settings added."""
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")  # local mode listens on loopback only
     try:
         from pyspark.sql import SparkSession
     except ImportError:
         raise BadInput("a Spark store needs pyspark: pip install 'crimeplan[spark]' (and Java 17)",
                        field="--store") from None
-    builder = (SparkSession.builder.master(os.environ.get("CRIMEPLAN_SPARK_MASTER", "local[2]"))
-               .appName("crimeplan")
-               .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
-               .config("spark.sql.session.timeZone", "UTC")
-               # a plan is many small queries: re-planning them costs more than it saves
-               .config("spark.sql.adaptive.enabled", "false")
-               .config("spark.sql.shuffle.partitions", os.environ.get("CRIMEPLAN_SPARK_PARTITIONS", "2")))
-    spark = builder.getOrCreate()
+    running = _RUNNING.get("session")
+    if running is not None and running.sparkContext._jsc is not None:
+        return running  # the builder would apply its settings again, over the ones started with
+    settings = {"spark.ui.enabled": "false", "spark.ui.showConsoleProgress": "false",
+                "spark.sql.session.timeZone": "UTC",
+                # a plan is many small queries: re-planning them costs more than it saves
+                "spark.sql.adaptive.enabled": "false",
+                "spark.sql.shuffle.partitions": os.environ.get("CRIMEPLAN_SPARK_PARTITIONS", "2"),
+                # results come back to pandas (and lookups go out) as Arrow, not row by row
+                "spark.sql.execution.arrow.pyspark.enabled": "true",
+                **conf}
+    builder = SparkSession.builder.master(os.environ.get("CRIMEPLAN_SPARK_MASTER", "local[2]")).appName("crimeplan")
+    for key, value in settings.items():
+        builder = builder.config(key, value)
+    spark = _RUNNING["session"] = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
     return spark
 
@@ -67,6 +78,7 @@ class SparkStore(Store):
         if not read_only:
             self.folder.mkdir(parents=True, exist_ok=True)
         super().__init__(self.folder / CATALOGUE, read_only=read_only)
+        self._read_tables: dict[str, Any] = {}  # physical table -> Spark's read of its Parquet file
 
     def load(self, files: Any, **kw: Any) -> LoadReport:
         """As `Store.load`, then each new snapshot table written as Parquet for Spark."""
@@ -98,10 +110,14 @@ class SparkStore(Store):
         return _SparkTables(self, self.physical_tables(snapshot_id))
 
     def _read(self, phys: str) -> Any:
-        path = self._parquet(phys)
-        # a view per file: two stores open in one session never share a name
-        view = f"{phys}_{hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:12]}"
-        return self.ibis().read_parquet(str(path), table_name=view)
+        # read once per open store: a snapshot table never changes, and each read asks Spark for
+        # the file's schema again (a dashboard or a test computes month after month)
+        if phys not in self._read_tables:
+            path = self._parquet(phys)
+            # a view per file: two stores open in one session never share a name
+            view = f"{phys}_{hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:12]}"
+            self._read_tables[phys] = self.ibis().read_parquet(str(path), table_name=view)
+        return self._read_tables[phys]
 
 
 class _SparkTables(Mapping[str, Any]):
