@@ -79,6 +79,11 @@ class Store(QualityMixin, ResultsMixin):
         if not read_only:
             _refuse_foreign_database(self)
             self.con.execute(_META + QUALITY_META)
+        self._limit_memory()
+
+    def _limit_memory(self) -> None:
+        """Hold every query (computes too, not only loads) to CRIMEPLAN_MEMORY_LIMIT; DuckDB spills past it."""
+        self.con.execute(f"SET memory_limit = '{memory_limit() // (1 << 20)}MiB'")
 
     def close(self) -> None:
         """Close the connection."""
@@ -321,7 +326,7 @@ class Store(QualityMixin, ResultsMixin):
             for (name,) in rows(self.con, "SELECT table_name FROM duckdb_tables() WHERE temporary "
                                 "AND starts_with(table_name, '_good_')"):
                 self.con.execute(f"DROP TABLE IF EXISTS temp.{ident(name)}")
-            self.con.execute("RESET memory_limit")
+            self._limit_memory()
 
     def _write_table(self, phys: str, parts: list[Checked], base: str | None) -> None:
         """Write the good rows of a table's files, numbered in load order (__ord), into phys."""
