@@ -31,8 +31,8 @@ def national(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, pd.DataFra
     generate_national(folder, forces=10, seed=5, scale=0.05, years=2)
     store = folder / "store.duckdb"
     for table in ("areas", "crimes", "aggregates"):
-        _run("load", table, str(folder / f"{table}.parquet"), "--store", str(store),
-             "--extract-date", EXTRACT.isoformat())
+        files = sorted((folder / table).iterdir()) if table == "crimes" else [folder / f"{table}.parquet"]
+        _run("load", table, *map(str, files), "--store", str(store), "--extract-date", EXTRACT.isoformat())
     out = folder / "national.csv"
     _run("compute", "--store", str(store), "--plan", str(PLAN), "--to", TO, "--out", str(out))
     return folder, pd.read_csv(out)
@@ -56,7 +56,7 @@ def _run(*args: str) -> None:
 def _by_force(folder: Path) -> tuple[pd.DataFrame, dict[str, int]]:
     """Every crime with its force (districts joined to forces by hand), and each force's residents."""
     areas = pd.read_parquet(folder / "areas.parquet")
-    crimes = pd.read_parquet(folder / "crimes.parquet",
+    crimes = pd.read_parquet(folder / "crimes",
                              columns=["district", "recorded_date", "outcome_type", "outcome_date"])
     crimes = crimes.merge(areas[["district", "force"]], on="district")
     crimes["recorded_date"] = pd.to_datetime(crimes["recorded_date"]).dt.date

@@ -38,7 +38,7 @@ def test_cli_writes_the_national_tables(tmp_path: Path, capsys: pytest.CaptureFi
     """`crimeplan synth --forces 2` writes areas, crimes and aggregates naming the first two forces."""
     r = run_cli(capsys, "synth", "--out", str(tmp_path), "--forces", "2", "--scale", "0.01", "--years", "1")
     assert r.code == 0, r.err
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["aggregates.parquet", "areas.parquet", "crimes.parquet"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["aggregates.parquet", "areas.parquet", "crimes"]
     forces = set(pq.read_table(tmp_path / "areas.parquet").column("force").to_pylist())
     assert forces == set(_territorial(2))
 
@@ -61,7 +61,7 @@ def test_areas_hold_n_forces_with_unique_districts(national: Path) -> None:
     for force in _territorial(6):
         mine = [a for a in areas if a["force"] == force]
         assert mine and all(a["district"].startswith(force) and a["lpa"].startswith(force) for a in mine)
-    crimes = set(pq.read_table(national / "crimes.parquet", columns=["district"]).column("district").unique()
+    crimes = set(pq.read_table(national / "crimes", columns=["district"]).column("district").unique()
                  .to_pylist())
     assert crimes <= set(districts)  # every crime lies in a district of the areas table
 
@@ -73,7 +73,7 @@ def test_each_force_volume_lies_in_its_band(national: Path) -> None:
     residents: dict[str, int] = {}
     for a in areas:
         residents[a["force"]] = residents.get(a["force"], 0) + a["population"]
-    crimes = pq.read_table(national / "crimes.parquet", columns=["district", "recorded_date"])
+    crimes = pq.read_table(national / "crimes", columns=["district", "recorded_date"])
     first, last = pc.min(crimes["recorded_date"]).as_py(), pc.max(crimes["recorded_date"]).as_py()
     years = ((last - first).days + 1) / 365.25
     counts: dict[str, int] = {}
@@ -84,9 +84,23 @@ def test_each_force_volume_lies_in_its_band(national: Path) -> None:
         assert RATE_BAND[0] <= rate <= RATE_BAND[1], (force, rate)
 
 
+def test_crimes_are_one_file_per_force_and_financial_year(national: Path) -> None:
+    """crimes/<ONS code>-<year>.parquet holds that force's crimes recorded from April of that year to March."""
+    codes = {r["name"]: r["pfa_code"] for r in csv.DictReader(FORCES_CSV.open(encoding="utf-8"))}
+    force_of = {a["district"]: a["force"] for a in pq.read_table(national / "areas.parquet").to_pylist()}
+    files = sorted((national / "crimes").iterdir())
+    assert {f.name.split("-")[0] for f in files} == {codes[f] for f in _territorial(6)}
+    for f in files:
+        t = pq.read_table(f, columns=["district", "recorded_date"])
+        code, year = f.stem.rsplit("-", 1)
+        assert {codes[force_of[d]] for d in t.column("district").unique().to_pylist()} == {code}
+        first, last = pc.min(t["recorded_date"]).as_py(), pc.max(t["recorded_date"]).as_py()
+        assert (first.year, first.month) >= (int(year), 4) and (last.year, last.month) <= (int(year) + 1, 3)
+
+
 def test_crime_ids_are_unique_nationally(national: Path) -> None:
     """Ids carry the force's code, so two forces' crime C00000001 stay apart."""
-    ids = pq.read_table(national / "crimes.parquet", columns=["crime_id"]).column("crime_id")
+    ids = pq.read_table(national / "crimes", columns=["crime_id"]).column("crime_id")
     assert pc.count_distinct(ids).as_py() == len(ids)
 
 
@@ -107,8 +121,10 @@ def test_the_same_seed_gives_the_same_files(tmp_path: Path) -> None:
 
     def digests(folder: Path, seed: int) -> dict[str, str]:
         paths = generate_national(folder, forces=3, seed=seed, scale=0.02, years=1)
-        return {t: hashlib.sha256(p.read_bytes()).hexdigest() for t, p in paths.items()}
+        files = {f"{t}/{f.name}": f for t, p in paths.items() for f in ([p] if p.is_file() else sorted(p.iterdir()))}
+        return {name: hashlib.sha256(f.read_bytes()).hexdigest() for name, f in files.items()}
 
     a, b, c = digests(tmp_path / "a", 1), digests(tmp_path / "b", 1), digests(tmp_path / "c", 2)
     assert a == b
-    assert a["crimes"] != c["crimes"]
+    crimes = [k for k in a if k.startswith("crimes/")]
+    assert crimes and all(a[k] != c[k] for k in crimes)

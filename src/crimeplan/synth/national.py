@@ -10,8 +10,9 @@ force's twelve renamed for it (fewer for a small force: one per RESIDENTS_PER_DI
 so every district name is unique nationally. Forces are generated and written one at a time, so
 memory holds one force's records at once.
 
-Three tables are written: `areas` (district → lpa → force for every force), `crimes` (every
-force's crimes; ids prefixed with the force's ONS code) and `aggregates`, whose `msg_member` rows
+Three tables are written: `areas` (district → lpa → force for every force), `crimes` (a folder
+of files, one per force and financial year, `crimes/<ONS code>-<year>.<fmt>`; ids prefixed with
+the force's ONS code) and `aggregates`, whose `msg_member` rows
 name each force's Most Similar Group (docs/scaling.md): one row per (home force, member), `area`
 the home force, `note` the member, `value` the member's closeness rank (0 = the home force).
 """
@@ -167,7 +168,8 @@ def generate_national(
     scale: float = 1.0,
     fmt: str = "parquet",
 ) -> dict[str, Path]:
-    """Write the national dataset's areas, crimes and MSG (aggregates) tables; return table -> path."""
+    """Write the national dataset's areas, crimes (a folder of files) and MSG (aggregates) tables;
+    return table -> path."""
     if not scale > 0:
         raise ValueError(f"scale must be positive, got {scale!r}")
     if fmt not in FORMATS:
@@ -177,7 +179,14 @@ def generate_national(
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = {"areas": write_table(out, "areas", [areas_table(chosen, frame)], fmt)}
-    paths["crimes"] = write_table(
-        out, "crimes", (chunk for f in chosen for chunk in force_crime_chunks(f, frame, scale)), fmt)
+    # one file per force and financial year: a load checks each file within the memory ceiling
+    # (CRIMEPLAN_MEMORY_LIMIT), and the layout is the one a cluster partitions by (docs/scaling.md)
+    crimes = out / "crimes"
+    crimes.mkdir(exist_ok=True)
+    for f in chosen:
+        for chunk in force_crime_chunks(f, frame, scale):
+            first = chunk["recorded_date"][0].as_py()
+            write_table(crimes, "crimes", [chunk], fmt, stem=f"{f.code}-{first.year - (first.month < 4)}")
+    paths["crimes"] = crimes
     paths["aggregates"] = write_table(out, "aggregates", [msg_table(chosen, frame)], fmt)
     return paths
