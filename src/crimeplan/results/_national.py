@@ -111,4 +111,8 @@ def positions(table: pd.DataFrame, store: StoreLike, series: SeriesSet, plan: Pl
         for index, area in zip(rows.index, rows.area):
             for col, value in _position(m, str(area), groups.get(str(area), [str(area)]), by_force).items():
                 table.at[index, col] = value
+    for col in ("msg_position", "msg_size", "msg_quartile"):  # whole numbers, empty where not ranked
+        table[col] = pd.array(table[col].tolist(), dtype="Int64")
+    for col in ("msg_average", "change_to_msg_average", "change_to_top_quartile", "msg_value"):
+        table[col] = pd.to_numeric(table[col]).astype("float64")
     return table
