@@ -98,6 +98,17 @@ def test_crimes_are_one_file_per_force_and_financial_year(national: Path) -> Non
         assert (first.year, first.month) >= (int(year), 4) and (last.year, last.month) <= (int(year) + 1, 3)
 
 
+def test_a_second_run_into_the_folder_leaves_no_old_crime_files(tmp_path: Path) -> None:
+    """Three forces, then two into the same folder: crimes/ holds the two forces' files only."""
+    from crimeplan.synth.national import generate_national
+
+    generate_national(tmp_path, forces=3, seed=0, scale=0.01, years=1)
+    generate_national(tmp_path, forces=2, seed=0, scale=0.01, years=1)
+    force_of = {a["district"]: a["force"] for a in pq.read_table(tmp_path / "areas.parquet").to_pylist()}
+    districts = set(pq.read_table(tmp_path / "crimes", columns=["district"]).column("district").to_pylist())
+    assert districts <= set(force_of) and {force_of[d] for d in districts} == set(_territorial(2))
+
+
 def test_crime_ids_are_unique_nationally(national: Path) -> None:
     """Ids carry the force's code, so two forces' crime C00000001 stay apart."""
     ids = pq.read_table(national / "crimes", columns=["crime_id"]).column("crime_id")

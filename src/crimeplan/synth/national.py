@@ -183,6 +183,8 @@ def generate_national(
     # (CRIMEPLAN_MEMORY_LIMIT), and the layout is the one a cluster partitions by (docs/scaling.md)
     crimes = out / "crimes"
     crimes.mkdir(exist_ok=True)
+    for old in crimes.glob(f"*.{fmt}"):  # an earlier run's files would be loaded with these
+        old.unlink()
     for f in chosen:
         for chunk in force_crime_chunks(f, frame, scale):
             first = chunk["recorded_date"][0].as_py()
