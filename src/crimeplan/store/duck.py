@@ -83,7 +83,7 @@ class Store(QualityMixin, ResultsMixin):
 
     def _limit_memory(self) -> None:
         """Hold every query (computes too, not only loads) to CRIMEPLAN_MEMORY_LIMIT; DuckDB spills past it."""
-        self.con.execute(f"SET memory_limit = '{memory_limit() // (1 << 20)}MiB'")
+        self.con.execute("SET memory_limit = ?", [f"{memory_limit() // (1 << 20)}MiB"])
 
     def close(self) -> None:
         """Close the connection."""
