@@ -83,9 +83,12 @@ def synth(
     scale: float = typer.Option(1.0, help="multiplies record volumes"),
     to: str = typer.Option("2026-09", "--to", help="last month of data YYYY-MM"),
     fmt: str = typer.Option("parquet", "--format", help="parquet or csv"),
+    forces: int | None = typer.Option(None, "--forces", help="a national dataset of the first N of the "
+                                      "43 forces (1-43): areas, crimes and MSG tables (docs/scaling.md)"),
 ) -> None:
-    """Write the synthetic county force's canonical tables into OUT."""
+    """Write the synthetic county force's canonical tables into OUT (with --forces: N forces')."""
     from crimeplan.synth import generate
+    from crimeplan.synth.national import generate_national
 
     if fmt not in ("parquet", "csv"):
         raise BadInput("--format must be parquet or csv", field="--format")
@@ -97,9 +100,12 @@ def synth(
         raise BadInput(f"--scale must be above 0 and at most 100, not {scale}", field="--scale")
     if out.exists() and not out.is_dir():
         raise BadInput("the output folder is a file", file=str(out), field="--out")
+    if forces is not None and not 1 <= forces <= 43:
+        raise BadInput(f"--forces must be a whole number from 1 to 43, not {forces}", field="--forces")
     start = time.perf_counter()
-    with _progress("generating the synthetic force"):
-        written = generate(out, seed=seed, to_month=to, years=years, scale=scale, fmt=fmt)
+    with _progress("generating the synthetic force" if forces is None else f"generating {forces} forces"):
+        written = (generate(out, seed=seed, to_month=to, years=years, scale=scale, fmt=fmt) if forces is None
+                   else generate_national(out, forces, seed=seed, to_month=to, years=years, scale=scale, fmt=fmt))
     for _name, path in written.items():
         console.print(f"wrote {path}")
     console.print(f"synthetic force written in {time.perf_counter() - start:.1f} s")

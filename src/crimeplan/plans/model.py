@@ -355,6 +355,8 @@ class Plan(Strict):
     # who may see the force's own figures (docs/accounts.md): every signed-in account, or only
     # accounts scoped to the whole force (an LPA or district account then sees its own areas only)
     force_figures: Literal["all_signed_in", "force_scope"] = "all_signed_in"
+    # every force in the store, each against its Most Similar Group (docs/scaling.md)
+    national: bool = False
 
     @model_validator(mode="before")
     @classmethod

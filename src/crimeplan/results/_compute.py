@@ -12,6 +12,7 @@ from crimeplan.contract.forces import same_force
 from crimeplan.engine import SeriesSet, compute_series
 from crimeplan.errors import BadInput
 from crimeplan.plans.model import Plan
+from crimeplan.results import _national as national
 from crimeplan.results._analysis import analyse
 from crimeplan.results._model import VIEWS, Chart, Context, Results, ResultsKey, plan_hash
 from crimeplan.results._spec import chart_spec, spec_digest, svg_of
@@ -22,6 +23,8 @@ def compute(store: StoreLike, plan: Plan, to_month: dt.date, snapshot_id: int | 
             progress: Callable[[str], None] | None = None) -> Results:
     """Engine, then comparisons, significance, MSG positions, SPC charts and key points for one plan."""
     series = compute_series(store, plan, to_month, snapshot_id=snapshot_id, progress=progress)
+    if plan.national:  # every force: forces take the LPA level's place (results/_national.py)
+        series = national.by_force(series, plan)
     if plan.force and series.force and not same_force(plan.force.name, series.force):
         raise BadInput(f"the plan is for {plan.force.name}, but the store holds {series.force}'s data",
                        field="--plan")
@@ -31,6 +34,8 @@ def compute(store: StoreLike, plan: Plan, to_month: dt.date, snapshot_id: int | 
     table = add_significance(compare(series, plan, to_month), plan)
     msg = msg_table(series, plan)
     table = attach_msg(table, msg, series.force or (plan.msg.home if plan.msg else "force"))
+    if plan.national:
+        table = national.positions(table, store, series, plan)
     monthly = monthly_series(series, plan, to_month)
     files = [] if series.snapshot_id is None else store.files(series.snapshot_id)
     context = Context.of(series, files)

@@ -79,6 +79,11 @@ class Store(QualityMixin, ResultsMixin):
         if not read_only:
             _refuse_foreign_database(self)
             self.con.execute(_META + QUALITY_META)
+        self._limit_memory()
+
+    def _limit_memory(self) -> None:
+        """Hold every query (computes too, not only loads) to CRIMEPLAN_MEMORY_LIMIT; DuckDB spills past it."""
+        self.con.execute("SET memory_limit = ?", [f"{memory_limit() // (1 << 20)}MiB"])
 
     def close(self) -> None:
         """Close the connection."""
@@ -319,7 +324,7 @@ class Store(QualityMixin, ResultsMixin):
             yield
         finally:
             drop_staged(self.con)
-            self.con.execute("RESET memory_limit")
+            self._limit_memory()
 
     def _write_table(self, phys: str, parts: list[Checked], base: str | None) -> None:
         """Write the good rows of a table's files, numbered in load order (__ord), into phys."""

@@ -5,7 +5,8 @@
 
 Public modules: one per table or part of one, each usable alone (the tests build single tables):
 `calls`, `casualties`, `context`, `crimes`, `frame`, `geography`, `ids`, `incidents`, `offences`,
-`outcomes`, `peers`, `people`, `schema`, `surveys`, `volumes`, `workforce`, `writer`.
+`national` (the 43-force dataset), `outcomes`, `peers`, `people`, `schema`, `surveys`, `volumes`,
+`workforce`, `writer`.
 """
 
 from __future__ import annotations

@@ -26,12 +26,13 @@ def _for_csv(table: pa.Table) -> pa.Table:
     return pa.table(cols, names=table.column_names)
 
 
-def write_table(out_dir: Path, name: str, chunks: Iterable[pa.Table], fmt: str = "parquet") -> Path:
-    """Write the chunks of table `name` (cast to its canonical schema) to out_dir/<name>.<fmt>."""
+def write_table(out_dir: Path, name: str, chunks: Iterable[pa.Table], fmt: str = "parquet",
+                stem: str | None = None) -> Path:
+    """Write the chunks of table `name` (cast to its canonical schema) to out_dir/<stem or name>.<fmt>."""
     if fmt not in FORMATS:
         raise ValueError(f"fmt must be one of {FORMATS}, got {fmt!r}")
     schema = SCHEMAS[name]
-    path = Path(out_dir) / f"{name}.{fmt}"
+    path = Path(out_dir) / f"{stem or name}.{fmt}"
     writer: pq.ParquetWriter | pacsv.CSVWriter | None = None
     try:
         if fmt == "parquet":
