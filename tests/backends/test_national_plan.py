@@ -8,7 +8,6 @@ million rows (benchmarks/national.py).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,27 +23,32 @@ TO = dt.date(2026, 9, 1)
 PLAN = Path(__file__).parents[2] / "plans" / "national.yaml"
 
 
+EXTRACT = dt.date(2026, 9, 30)
+
+
 @pytest.fixture(scope="module")
-def national_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
-    """Eight forces, two years to September 2026 at 2% scale, in one DuckDB snapshot."""
+def national_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Path]]:
+    """Eight forces, two years to September 2026 at 2% scale: each table's files."""
     root = tmp_path_factory.mktemp("national")
     data = generate_national(root / "data", forces=8, seed=7, years=2, scale=0.02)
-    files = {t: sorted(p.iterdir()) if p.is_dir() else [p] for t, p in data.items()}
-    with Store(root / "s.duckdb") as store:
-        store.load(files, extract_date=dt.date(2026, 9, 30))
-        yield store
+    return {t: sorted(p.iterdir()) if p.is_dir() else [p] for t, p in data.items()}
 
 
 @pytest.fixture(scope="module")
-def on_duckdb(national_store: Store) -> Results:
+def on_duckdb(national_files: dict[str, list[Path]], tmp_path_factory: pytest.TempPathFactory) -> Results:
     """The national plan computed on DuckDB: what every engine must give."""
-    return compute(national_store, load_plan(PLAN), TO)
+    with Store(tmp_path_factory.mktemp("duck") / "s.duckdb") as store:
+        store.load(national_files, extract_date=EXTRACT)
+        return compute(store, load_plan(PLAN), TO)
 
 
 @pytest.mark.parametrize("backend", ["postgres", SPARK], indirect=True)  # DuckDB is the reference
-def test_national_plan_equals_duckdbs(national_store: Store, on_duckdb: Results, backend: Engine) -> None:
-    """Every force's figures and MSG positions on the engine equal DuckDB's."""
-    ours = compute(backend.on(national_store), load_plan(PLAN), TO)
+def test_national_plan_equals_duckdbs(national_files: dict[str, list[Path]], on_duckdb: Results,
+                                      backend: Engine, tmp_path: Path) -> None:
+    """Every force's figures and MSG positions, loaded into and computed on the engine's own store,
+    equal DuckDB's."""
+    with backend.load(tmp_path, national_files, extract_date=EXTRACT) as store:
+        ours = compute(store, load_plan(PLAN), TO)
     forces = on_duckdb.table[on_duckdb.table.area_level == "force"]
     assert forces.area.nunique() == 8 and forces.msg_position.notna().sum() == 8 * 3  # three ranked measures
     same_frames(ours.table, on_duckdb.table, ["measure_id", "window", "area_level", "area"], "national table")
