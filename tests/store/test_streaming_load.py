@@ -14,6 +14,7 @@ import duckdb
 import pytest
 
 from crimeplan.contract.schema import TABLES
+from crimeplan.errors import BadInput
 from crimeplan.store import Store, check_file
 from tests.robustness._cases import rows, text
 
@@ -149,3 +150,31 @@ def test_a_parquet_file_of_contract_types_checks_as_its_csv_does(tmp_path: Path)
     assert as_parquet.good.to_pylist() == as_csv.good.to_pylist()
     assert as_parquet.good.column("incident_id").to_pylist() == ["I1"]
     assert as_parquet.staged is not None and as_parquet.staged.months == {day: 1}
+
+
+def test_a_parquet_file_past_the_in_memory_bound_streams_into_duckdb(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Checked in place, a Parquet file past the in-memory bound (a fifth of the memory limit) loads
+    into a DuckDB store; checked into memory (another store's load) it is refused, naming the file."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    import crimeplan._limits as limits
+
+    bound = 500_000  # bytes: a small in-memory bound, DuckDB's own ceiling left as it is
+    monkeypatch.setattr(limits, "max_text_bytes", lambda: bound)
+    data = rows("crimes", 100_000)
+    path = tmp_path / "crimes.parquet"
+    pq.write_table(pa.Table.from_pylist(data), path)
+    size = sum(pq.ParquetFile(path).metadata.row_group(i).total_byte_size
+               for i in range(pq.ParquetFile(path).metadata.num_row_groups))
+    assert size > bound
+    with pytest.raises(BadInput) as refused:
+        check_file(path, TABLES["crimes"], extract_date=EXTRACT)
+    assert refused.value.file == str(path) and "Parquet data (uncompressed)" in str(refused.value)
+    with Store(tmp_path / "s.duckdb") as store:
+        report = store.load({"crimes": [path]}, extract_date=EXTRACT)
+        assert report.files[0].rows_read == 100_000
+        loaded = store.con.execute(f"SELECT count(*), count(DISTINCT crime_id) FROM "
+                                   f"{store.physical_tables()['crimes']}").fetchone()
+    assert loaded == (100_000 - report.files[0].rows_quarantined,) * 2

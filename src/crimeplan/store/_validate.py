@@ -81,8 +81,9 @@ class _Raw:
     relation: duckdb.DuckDBPyRelation | None = None  # a Parquet file read in place (raw is its view)
 
 
-def _read_raw(con: duckdb.DuckDBPyConnection, path: Path, table: Table) -> _Raw:
-    """Load the file into temp table raw (every column text)."""
+def _read_raw(con: duckdb.DuckDBPyConnection, path: Path, table: Table, in_place: bool = False) -> _Raw:
+    """Load the file into temp table raw (every column text); `in_place`: the good rows stay in DuckDB
+    (a streaming load), so a Parquet file of any size is checked where it lies."""
     if not path.exists():
         raise BadInput("no such file", file=str(path))
     if path.is_dir():
@@ -92,7 +93,8 @@ def _read_raw(con: duckdb.DuckDBPyConnection, path: Path, table: Table) -> _Raw:
     suffix = "".join(path.suffixes[-2:]).lower()
     try:
         if suffix.endswith(".parquet"):
-            check_parquet_size(path)
+            if not in_place:  # its good rows come back into memory: bounded
+                check_parquet_size(path)
             types = dict(rows(con, "SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet(?))",
                               [str(path)]))
             # a column already of its contract type is kept so (nothing to parse); any other
@@ -347,7 +349,7 @@ def check_file(
     con = stage_in or duckdb.connect(config={"memory_limit": f"{limit // (1 << 20)}MB",
                                              "preserve_insertion_order": True})
     try:
-        raw = _read_raw(con, path, table)
+        raw = _read_raw(con, path, table, in_place=stage_in is not None)
         cols, row = raw.cols, _row_sql(raw)
         missing = [c.name for c in table.columns if c.required and c.name not in cols]
         if missing:
