@@ -32,7 +32,8 @@ __all__ = ["FORCE_NAME", "SCHEMAS", "TABLES", "generate", "make_frame"]
 NTE_INITIATIVE_AT, CAD_NOTE_AT, LIVE_CHAT_AT = 0.6, 0.45, 0.35
 
 
-def _check(scale: float, fmt: str) -> None:
+def check_options(scale: float, fmt: str) -> None:
+    """Refuse a scale that is not positive or a format the writer does not know."""
     if not scale > 0:
         raise ValueError(f"scale must be positive, got {scale!r}")
     if fmt not in FORMATS:
@@ -48,7 +49,7 @@ def generate(
     fmt: str = "parquet",
 ) -> dict[str, Path]:
     """Write every canonical table of the synthetic force into out_dir; return table -> path."""
-    _check(scale, fmt)
+    check_options(scale, fmt)
     frame: Frame = make_frame(to_month, years)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)

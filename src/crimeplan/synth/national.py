@@ -34,12 +34,12 @@ import pyarrow.compute as pc
 
 from crimeplan.contract.forces import forces as all_forces
 
-from . import NTE_INITIATIVE_AT
+from . import NTE_INITIATIVE_AT, check_options
 from . import geography as geo
 from .context import financial_year_bounds
 from .crimes import crime_chunks, simulate_crimes
 from .frame import Frame, day_number, make_frame, rng_for
-from .writer import FORMATS, write_table
+from .writer import write_table
 
 MSG_MEASURE = "msg_member"  # the aggregates table's measure_id for MSG membership rows
 MSG_SIZE = 8  # the home force and its seven most similar forces
@@ -170,10 +170,7 @@ def generate_national(
 ) -> dict[str, Path]:
     """Write the national dataset's areas, crimes (a folder of files) and MSG (aggregates) tables;
     return table -> path."""
-    if not scale > 0:
-        raise ValueError(f"scale must be positive, got {scale!r}")
-    if fmt not in FORMATS:
-        raise ValueError(f"fmt must be one of {FORMATS}, got {fmt!r}")
+    check_options(scale, fmt)
     frame = make_frame(to_month, years)
     chosen = national_forces(forces, seed)
     out = Path(out_dir)
