@@ -100,3 +100,17 @@ def test_the_old_workforce_block_is_refused_saying_where_it_went(tmp_path):
                     + "workforce:\n  economically_active_ethnic_minority_pct: 7.3\n")
     with pytest.raises(BadInput, match="reference:"):
         load_plan(path)
+
+
+def test_a_folder_named_like_a_shipped_plan_does_not_hide_it(tmp_path, monkeypatch):
+    """`--plan national` beside the national/ data folder the walk-through makes is the shipped plan;
+    a folder with any other name is still refused as not a plan file."""
+    from crimeplan.plans.load import resolve, shipped_plans
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "national").mkdir()
+    (tmp_path / "mydata").mkdir()
+    assert resolve("national") == shipped_plans()["national"]
+    assert load_plan("national").national is True
+    with pytest.raises(BadInput, match="this is a directory, not a plan file"):
+        load_plan("mydata")

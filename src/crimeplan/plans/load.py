@@ -37,9 +37,11 @@ def shipped_plans() -> dict[str, Path]:
 def resolve(plan: str | Path) -> Path:
     """A plan path, or the name of a shipped plan (e.g. monthly-performance)."""
     path = Path(plan)
-    if path.exists():
-        return path
     shipped = shipped_plans()
+    if path.is_file() or (path.exists() and str(plan) not in shipped):
+        return path
+    # a folder that shares a shipped plan's name (`--plan national` beside the `national/` data
+    # folder the walk-through makes) means the shipped plan
     if str(plan) in shipped:
         return shipped[str(plan)]
     raise BadInput(f"no such plan (shipped plans: {', '.join(sorted(shipped))})", file=str(plan))
