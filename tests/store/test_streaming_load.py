@@ -178,3 +178,31 @@ def test_a_parquet_file_past_the_in_memory_bound_streams_into_duckdb(
         loaded = store.con.execute(f"SELECT count(*), count(DISTINCT crime_id) FROM "
                                    f"{store.physical_tables()['crimes']}").fetchone()
     assert loaded == (100_000 - report.files[0].rows_quarantined,) * 2
+
+
+def test_a_parquet_file_changed_between_its_check_and_its_copy_is_refused(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Parquet file is checked in place and read again to copy it: if it changed in between (rows
+    nobody checked), the load is refused naming the file and the store is left as it was."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    import crimeplan.store.duck as duck
+
+    data = rows("crimes", 6)
+    path = tmp_path / "crimes.parquet"
+    pq.write_table(pa.Table.from_pylist(data), path)
+    real_check = duck.check_file
+
+    def check_then_change(*args: object, **kw: object):
+        checked = real_check(*args, **kw)
+        bad = [dict(r, recorded_date="not a date") for r in data]  # every row would be quarantined
+        pq.write_table(pa.Table.from_pylist(bad), path)
+        return checked
+
+    monkeypatch.setattr(duck, "check_file", check_then_change)
+    with Store(tmp_path / "s.duckdb") as store:
+        with pytest.raises(BadInput, match="changed while it was being loaded") as refused:
+            store.load({"crimes": [path]}, extract_date=EXTRACT)
+        assert refused.value.file == str(path)
+        assert store.latest_snapshot() is None and _temp_tables(store.con) == []

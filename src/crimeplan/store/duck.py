@@ -21,7 +21,7 @@ import pyarrow.csv as pacsv
 from crimeplan._atomic import check_private_dir, write_private
 from crimeplan._limits import memory_limit
 from crimeplan.contract.schema import table as canonical_table
-from crimeplan.contract.validate import MIN_DATE, Checked
+from crimeplan.contract.validate import MIN_DATE, Checked, sha256_of
 from crimeplan.errors import BadInput, StoreBusy
 from crimeplan.store._duck import arrow, ident, rows, scalar
 from crimeplan.store._validate import STAGE_MEMORY, check_file, drop_staged
@@ -343,13 +343,22 @@ class Store(QualityMixin, ResultsMixin):
                 self.con.register("_good", good)
                 source, params = "_good", []
             offset += c.rows_read if staged is not None else c.rows_loaded  # file rows: no two alike
-            if scalar(self.con,
-                      "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [phys]):
-                self.con.execute(f"INSERT INTO {ident(phys)} SELECT * FROM {source}", params)
-            else:
-                self.con.execute(f"CREATE TABLE {ident(phys)} AS SELECT * FROM {source}", params)
+            if staged is not None:
+                _unchanged(c)  # a staged Parquet file is read again to copy it: the rows checked?
+            try:
+                if scalar(self.con,
+                          "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [phys]):
+                    self.con.execute(f"INSERT INTO {ident(phys)} SELECT * FROM {source}", params)
+                else:
+                    self.con.execute(f"CREATE TABLE {ident(phys)} AS SELECT * FROM {source}", params)
+            except duckdb.Error:
+                if staged is not None:
+                    _unchanged(c)  # a file changed mid-copy fails to convert: say that, not DuckDB's error
+                raise
             if staged is None:
                 self.con.unregister("_good")
+            else:
+                _unchanged(c)  # and after: a change during the copy
 
     def quarantine(self, snapshot_id: int | None = None) -> pa.Table:
         """Quarantined rows of one snapshot."""
@@ -357,6 +366,13 @@ class Store(QualityMixin, ResultsMixin):
         return arrow(self.con,
                      "SELECT table_name, file, row, field, value, reason FROM _quarantine "
                      "WHERE snapshot_id = ? ORDER BY table_name, file, row", [sid])
+
+
+def _unchanged(c: Checked) -> None:
+    """Refuse the load when a file's bytes are no longer those checked (its checksum differs)."""
+    if sha256_of(Path(c.file)) != c.sha256:
+        raise BadInput("the file changed while it was being loaded (its checksum differs from the one "
+                       "checked); nothing was changed: load it again", file=c.file)
 
 
 def write_table(data: pa.Table, out: Path) -> None:
