@@ -180,6 +180,7 @@ def monthly_series(series: SeriesSet, plan: Plan, to_month: dt.date) -> pd.DataF
                        num_so_far=mine["numerator"], lpa=mine["district"].map(lpa_of))
     sums = {level: _sums(mine, key) for level, key in (("force", None), ("lpa", "lpa"), ("district", "district"))}
     present = {key: mine[mine[key].notna()].groupby("measure_id")[key].unique() for key in ("lpa", "district")}
+    every = {"lpa": sorted(str(n) for n in set(lpa_of.values())), "district": sorted(str(n) for n in lpa_of)}
     for _, m in plan.measures():
         if not m.decomposable or (m.id in series.unavailable and not missing_columns(series, m)):
             continue
@@ -202,8 +203,8 @@ def monthly_series(series: SeriesSet, plan: Plan, to_month: dt.date) -> pd.DataF
                 areas = [(series.force or "force", "")]
             else:
                 seen = sorted(str(a) for a in present[key].get(m.id, []))
-                names = sorted(str(n) for n in (set(lpa_of.values()) if level == "lpa" else lpa_of))
-                areas = [(a, a) for a in seen + [n for n in names if n not in set(seen)]]
+                found = set(seen)  # areas with rows first, then the rest (each a row of zeros or states)
+                areas = [(a, a) for a in seen + [n for n in every[key] if n not in found]]
             for area, lookup in areas:
                 figures = [sums[level].get((m.id, lookup, mo)) for mo in months]
                 rows += _rows(m, level, area, months, states, ages, figures, pops.get((level, area)))

@@ -12,19 +12,18 @@ row gets its MSG position from `compare.peers.peer_comparison`, among the forces
 from __future__ import annotations
 
 import dataclasses
-import math
 from collections import defaultdict
 from typing import Any
 
 import pandas as pd
 
 from crimeplan.compare.peers import peer_comparison
+from crimeplan.contract.schema import MSG_MEMBER
 from crimeplan.engine.series import SeriesSet
 from crimeplan.errors import BadInput
 from crimeplan.plans.model import Measure, Plan
 from crimeplan.store import StoreLike
 
-MSG_MEASURE = "msg_member"  # the aggregates table's measure_id of MSG membership rows
 ALL_FORCES = "England and Wales"  # the whole store's name when it holds all 43 forces
 NATIONAL_LEVEL = "national"
 NATIONAL_COLUMNS = ["msg_position", "msg_size", "msg_average", "msg_quartile", "change_to_msg_average",
@@ -59,7 +58,7 @@ def msg_groups(store: StoreLike, series: SeriesSet) -> dict[str, list[str]]:
     agg = store.tables(series.snapshot_id).get("aggregates")
     rows = pd.DataFrame(columns=["area", "note", "value"])
     if agg is not None:
-        rows = agg.filter(agg.measure_id == MSG_MEASURE).select("area", "note", "value").to_pandas()
+        rows = agg.filter(agg.measure_id == MSG_MEMBER).select("area", "note", "value").to_pandas()
     if rows.empty:
         return {f: [f, *[g for g in forces if g != f]] for f in forces}
     groups: dict[str, list[str]] = defaultdict(list)
@@ -70,7 +69,7 @@ def msg_groups(store: StoreLike, series: SeriesSet) -> dict[str, list[str]]:
 
 def _peer_unit(m: Measure) -> str:
     """The unit peer_comparison ranks in: a rate or percentage with its counts, else plain values."""
-    return m.unit if m.unit in ("rate_per_1000", "percent") else m.unit or "value"
+    return m.unit or "value"
 
 
 def _position(m: Measure, home: str, group: list[str], rows: dict[str, Any]) -> dict[str, Any]:
@@ -78,8 +77,7 @@ def _position(m: Measure, home: str, group: list[str], rows: dict[str, Any]) -> 
     values, counts = {}, {}
     for force in group:
         r = rows.get(force)
-        if r is None or r["current_value"] is None or (isinstance(r["current_value"], float)
-                                                      and math.isnan(r["current_value"])):
+        if r is None or pd.isna(r["current_value"]):
             continue
         values[force] = float(r["current_value"])
         num, den = r["current_numerator"], r["current_denominator"]

@@ -71,7 +71,7 @@ def _tail_bounds(x1: np.ndarray, t: float, c: float, tol: float) -> tuple[np.nda
     shifts = np.arange(-2, 3)[:, None]
     cand = lo_guess + shifts
     ok = (cand >= 0) & (_score(x1, np.maximum(cand, 0), c) >= t - tol)
-    lower = np.maximum(np.where(ok, cand, -1.0).max(axis=0), -1.0)
+    lower = np.where(ok, cand, -1.0).max(axis=0)
     cand = np.maximum(hi_guess + shifts, 0)
     ok = _score(x1, cand, c) <= -t + tol
     upper = np.where(ok, cand, np.inf).min(axis=0)

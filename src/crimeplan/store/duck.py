@@ -343,8 +343,6 @@ class Store(QualityMixin, ResultsMixin):
                 self.con.register("_good", good)
                 source, params = "_good", []
             offset += c.rows_read if staged is not None else c.rows_loaded  # file rows: no two alike
-            if staged is not None:
-                _unchanged(c)  # a staged Parquet file is read again to copy it: the rows checked?
             try:
                 if scalar(self.con,
                           "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [phys]):
@@ -357,8 +355,8 @@ class Store(QualityMixin, ResultsMixin):
                 raise
             if staged is None:
                 self.con.unregister("_good")
-            else:
-                _unchanged(c)  # and after: a change during the copy
+            else:  # a staged Parquet file is read again to copy it: were these the rows checked?
+                _unchanged(c)
 
     def quarantine(self, snapshot_id: int | None = None) -> pa.Table:
         """Quarantined rows of one snapshot."""

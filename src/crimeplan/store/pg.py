@@ -19,11 +19,8 @@ from pathlib import Path, PosixPath
 from typing import Any
 from urllib.parse import urlsplit
 
-import psycopg
-
 from crimeplan.errors import BadInput, StoreBusy
 from crimeplan.store._duck import ident
-from crimeplan.store._pgcon import PgConnection
 from crimeplan.store.duck import _META, Store
 from crimeplan.store.quality import QUALITY_META
 
@@ -68,6 +65,10 @@ class PgStore(Store):
     streams = False  # the staged check is DuckDB SQL: PostgreSQL's loads check files in Python
 
     def __init__(self, url: str | Any, *, read_only: bool = False) -> None:
+        import psycopg  # here, not at the top: opening a DuckDB store (open_store) never loads it
+
+        from crimeplan.store._pgcon import PgConnection
+
         self.url = connection_url(url)
         self.path = _Located(self.url)
         self.path.url = self.url

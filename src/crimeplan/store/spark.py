@@ -125,12 +125,9 @@ class _SparkTables(Mapping[str, Any]):
 
     def __init__(self, store: SparkStore, physical: dict[str, str]) -> None:
         self.store, self.physical = store, physical
-        self.read: dict[str, Any] = {}
 
     def __getitem__(self, name: str) -> Any:
-        if name not in self.read:
-            self.read[name] = self.store._read(self.physical[name])
-        return self.read[name]
+        return self.store._read(self.physical[name])  # read once per open store (SparkStore._read)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.physical)

@@ -33,6 +33,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from crimeplan.contract.forces import forces as all_forces
+from crimeplan.contract.schema import MSG_MEMBER
 
 from . import NTE_INITIATIVE_AT, check_options
 from . import geography as geo
@@ -41,7 +42,6 @@ from .crimes import crime_chunks, simulate_crimes
 from .frame import Frame, day_number, make_frame, rng_for
 from .writer import write_table
 
-MSG_MEASURE = "msg_member"  # the aggregates table's measure_id for MSG membership rows
 MSG_SIZE = 8  # the home force and its seven most similar forces
 RESIDENTS_PER_DISTRICT = 150_000
 CRIME_FACTOR_RANGE = (0.75, 1.30)
@@ -129,7 +129,7 @@ def msg_table(forces: list[NationalForce], frame: Frame) -> pa.Table:
     rows = [(home, member, rank) for home, group in msg_groups(forces).items() for rank, member in enumerate(group)]
     n = len(rows)
     return pa.table({
-        "measure_id": pa.array([MSG_MEASURE] * n, pa.string()),
+        "measure_id": pa.array([MSG_MEMBER] * n, pa.string()),
         "area": pa.array([r[0] for r in rows], pa.string()),
         "period_start": pa.array([day_number(frame.start)] * n, pa.date32()),
         "period_end": pa.array([day_number(frame.extract)] * n, pa.date32()),
