@@ -42,6 +42,12 @@ PLAN = "monthly-performance"
 
 
 def _peak_mb() -> float:
+    """This process's own peak resident memory (VmHWM). Not getrusage's ru_maxrss: Linux carries
+    that across fork and exec, so a child would report this benchmark's size when it was started
+    (after generating scale 10 in-process, 2.3 GB for a child that used far less)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
@@ -49,7 +55,7 @@ def _usage(started: float) -> str:
     """A child's wall time, CPU time (every thread) and peak memory, as JSON."""
     use = resource.getrusage(resource.RUSAGE_SELF)
     return json.dumps({"seconds": time.perf_counter() - started, "cpu": use.ru_utime + use.ru_stime,
-                       "peak_mb": use.ru_maxrss / 1024})
+                       "peak_mb": _peak_mb()})
 
 
 def _files(data: Path) -> dict[str, list[Path]]:
@@ -123,7 +129,8 @@ def check_agreement(expert: dict, table) -> int:
     return len(expert)
 
 
-def bench_scale(scale: float, work: Path, repeat: int, fmt: str, skip_load: bool = False) -> None:
+def bench_scale(scale: float, work: Path, repeat: int, fmt: str, skip_load: bool = False,
+                skip_incremental: bool = False) -> None:
     """Generate (once), load, check and time one scale; print its figures."""
     from crimeplan.engine import compute_series
     from crimeplan.plans import load_plan
@@ -161,15 +168,9 @@ def bench_scale(scale: float, work: Path, repeat: int, fmt: str, skip_load: bool
         t_expert = _best(lambda: expert_sql.run(s.con, phys, TO, EXTRACT), repeat)
         t_series = _best(lambda: compute_series(s, plan, TO), repeat)
         t_compute = _best(lambda: compute(s, plan, TO), repeat)
-    out = work / "results.csv"
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    t = time.perf_counter()
-    subprocess.run([str(Path(sys.executable).with_name("crimeplan")), "compute", "--store", str(store),
-                    "--plan", PLAN, "--to", TO.strftime("%Y-%m"), "--out", str(out)],
-                   check=True, capture_output=True)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    t_command = (time.perf_counter() - t,
-                 after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+    with Store(store) as s:
+        s.forget_scans()  # a full compute: no month's aggregates kept from an earlier run
+    t_command = _command(store, TO, work / "results.csv")
     print(f"  expert SQL: {n} window figures equal the engine's; {t_expert[0]:.3f} s wall, "
           f"{t_expert[1]:.3f} s CPU (best of {repeat})")
     for label, (wall, cpu) in (("engine data step (compute_series)", t_series),
@@ -177,6 +178,111 @@ def bench_scale(scale: float, work: Path, repeat: int, fmt: str, skip_load: bool
                                ("`crimeplan compute` command (timed once)", t_command)):
         print(f"  {label}: {wall:.3f} s = {wall / t_expert[0]:.1f} x expert (wall); "
               f"{cpu:.3f} s CPU = {cpu / t_expert[1]:.1f} x (CPU)")
+    if not skip_incremental:
+        bench_incremental(scale, data, work, repeat)
+
+
+def _split(data: Path, out: Path, month: dt.date) -> dict[str, int]:
+    """Each file of `data` cut in two: the rows before `month` (out/history) and those in it
+    (out/month); tables without a month column all go to history. Rows of the month, by table."""
+    import duckdb
+
+    from crimeplan.contract.schema import table as canonical_table
+    from crimeplan.periods import add_months
+
+    for part in ("history", "month"):
+        (out / part).mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect()
+    counts = {}
+    for name, (path,) in _files(data).items():
+        reader = f"read_parquet('{path}')" if path.suffix == ".parquet" else f"read_csv('{path}', header=true)"
+        col = "period_start" if name == "aggregates" else canonical_table(name).date_column
+        history = f"SELECT * FROM {reader}" + (f' WHERE "{col}" IS NULL OR "{col}" < ?' if col else "")
+        con.execute(f"COPY ({history}) TO '{out / 'history' / path.name}' (FORMAT parquet)",
+                    [month] if col else [])
+        if col:
+            con.execute(f"COPY (SELECT * FROM {reader} WHERE \"{col}\" >= ? AND \"{col}\" < ?) "
+                        f"TO '{out / 'month' / path.name}' (FORMAT parquet)", [month, add_months(month, 1)])
+            counts[name] = con.execute(f"SELECT count(*) FROM '{out / 'month' / path.name}'").fetchone()[0]
+    return counts
+
+
+def _command(store: Path, to: dt.date, out: Path) -> tuple[float, float]:
+    """`crimeplan compute` of the plan as a child process: its wall and CPU time."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t = time.perf_counter()
+    subprocess.run([str(Path(sys.executable).with_name("crimeplan")), "compute", "--store", str(store),
+                    "--plan", PLAN, "--to", to.strftime("%Y-%m"), "--out", str(out)],
+                   check=True, capture_output=True)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (time.perf_counter() - t, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+
+
+def _same_exports(a: Path, b: Path) -> int:
+    """How many figures two results exports hold, after checking they are equal (1e-9 relative)."""
+    import pandas as pd
+
+    x, y = pd.read_csv(a), pd.read_csv(b)
+    if list(x.columns) != list(y.columns) or len(x) != len(y):
+        raise SystemExit(f"incremental and full exports differ in shape: {a}, {b}")
+    figures = 0
+    for col in x.columns:
+        if pd.api.types.is_numeric_dtype(x[col]) and pd.api.types.is_numeric_dtype(y[col]):
+            left, r = x[col].astype(float), y[col].astype(float)
+            same = ((left - r).abs() <= 1e-9 * r.abs().clip(lower=1)) | (left.isna() & r.isna())
+            figures += int(r.notna().sum())
+        else:
+            same = x[col].fillna("").astype(str) == y[col].fillna("").astype(str)
+        if not same.all():
+            raise SystemExit(f"incremental and full exports differ in {col}: {a}, {b}")
+    return figures
+
+
+def bench_incremental(scale: float, data: Path, work: Path, repeat: int) -> None:
+    """Append the last month to a store of the months before it; time that month's compute with
+    the earlier months' aggregates cached (incremental) and with none (full); print the ratio."""
+    from crimeplan.engine import compute_series
+    from crimeplan.periods import add_months
+    from crimeplan.plans import load_plan
+    from crimeplan.store import Store
+
+    inc = work / f"{data.name}-incremental"
+    if not (inc / "month").exists():
+        _split(data, inc, TO)
+    store = inc / "store.duckdb"
+    store.unlink(missing_ok=True)
+    parts = {part: {f.stem: [f] for f in sorted((inc / part).glob("*.parquet"))} for part in ("history", "month")}
+    with Store(store) as s:
+        s.load(parts["history"], extract_date=EXTRACT)
+    _command(store, add_months(TO, -1), inc / "before.csv")  # last month's compute fills the cache
+    t = time.perf_counter()
+    with Store(store) as s:
+        report = s.load(parts["month"], extract_date=EXTRACT, append=True)
+    appended = sum(c.rows_loaded for c in report.files)
+    t_append = time.perf_counter() - t
+    c_inc = _command(store, TO, inc / "incremental.csv")
+    with Store(store) as s:
+        s.forget_scans()
+    c_full = _command(store, TO, inc / "full.csv")
+    figures = _same_exports(inc / "incremental.csv", inc / "full.csv")
+    plan = load_plan(PLAN)
+    with Store(store) as s:
+        def incremental() -> None:
+            s.con.execute("DELETE FROM _scan_rows WHERE month = ?", [TO])  # as just appended
+            s.con.execute("DELETE FROM _scan_months WHERE month = ?", [TO])
+            compute_series(s, plan, TO)
+
+        def full() -> None:
+            s.forget_scans()
+            compute_series(s, plan, TO)
+
+        s_inc, s_full = _best(incremental, repeat), _best(full, repeat)
+    print(f"  incremental: {TO:%B %Y} appended ({appended:,} rows, {t_append:.1f} s) to the months before it; "
+          f"its compute with their aggregates cached against none (exports equal: {figures:,} figures)")
+    for label, (a, b) in (("engine data step (compute_series)", (s_inc, s_full)),
+                          ("`crimeplan compute` command (timed once)", (c_inc, c_full))):
+        print(f"    {label}: {a[0]:.3f} s against {b[0]:.3f} s = {a[0] / b[0]:.2f} of a full compute (wall); "
+              f"{a[1]:.3f} s against {b[1]:.3f} s CPU = {a[1] / b[1]:.2f}")
 
 
 def main() -> None:
@@ -191,11 +297,12 @@ def main() -> None:
     ap.add_argument("--format", choices=("parquet", "csv"), default="parquet")
     ap.add_argument("--skip-load", action="store_true",
                     help="reuse a store already loaded in --workdir: time the compute only")
+    ap.add_argument("--skip-incremental", action="store_true", help="leave out the incremental step")
     args = ap.parse_args()
     work = args.workdir or Path(tempfile.mkdtemp(prefix="crimeplan-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     for scale in args.scale:
-        bench_scale(scale, work, args.repeat, args.format, args.skip_load)
+        bench_scale(scale, work, args.repeat, args.format, args.skip_load, args.skip_incremental)
 
 
 if __name__ == "__main__":

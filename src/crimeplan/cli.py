@@ -168,9 +168,11 @@ def compute(
     month = _month(to)
     if out.suffix.lower() not in (".csv", ".parquet", ".json"):
         raise BadInput("the results file must end in .csv, .parquet or .json", file=str(out))
-    with open_store(store, read_only=True) as st, _progress("computing") as say:
-        res = run(st, p, month, snapshot_id=snapshot, progress=say)
-    with open_store(store) as st:  # kept for reports, exports and the dashboard (replacing any older run)
+    # opened for writing: the engine keeps each month's aggregates (store.month_sums) and the
+    # results are kept for reports, exports and the dashboard (replacing any older run)
+    with open_store(store) as st:
+        with _progress("computing") as say:
+            res = run(st, p, month, snapshot_id=snapshot, progress=say)
         save(st, res)
     with atomic_output(out) as tmp:
         write_results(res.table, tmp)

@@ -11,18 +11,21 @@ query) is its kind's (crimeplan.kinds); nothing here compares an aggregation's n
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
 import ibis
 import pandas as pd
+import pyarrow as pa
 
 from crimeplan.contract.schema import table as canonical_table
 from crimeplan.engine import derived
 from crimeplan.engine.series import MONTHLY_COLUMNS, WINDOW_COLUMNS, SeriesSet
-from crimeplan.kinds import DENOMINATOR, NUMERATOR, PARTS, Scan, Span, one
-from crimeplan.periods import Window, add_months, month_end, month_start, window
+from crimeplan.kinds import NUMERATOR, NUMERATOR_LFL, PARTS, Scan, Span, one
+from crimeplan.periods import Window, add_months, month_end, month_start, months_between, window
 from crimeplan.plans import expr
 from crimeplan.plans.model import Measure, Plan
 from crimeplan.store.interface import StoreLike
@@ -61,7 +64,7 @@ def _long(frame: pd.DataFrame, measures: list[Measure], has_district: bool) -> p
     """Wide aggregation output → rows of measure, district, month, numerator, denominator."""
     parts = []
     for m in measures:
-        if f"{m.id}__{NUMERATOR}" not in frame and f"{m.id}__{DENOMINATOR}" not in frame:
+        if not any(f"{m.id}__{key}" in frame for key in PARTS):
             continue
         part = pd.DataFrame({
             "measure_id": m.id,
@@ -136,6 +139,74 @@ def _window_figures(m: Measure, t: Any, areas: Any, needed: list[tuple[Window, d
     return rows
 
 
+def scan_key(source: str, measures: list[Measure], matured: list[str]) -> str:
+    """What a source's monthly scan computes and how: its measures' definitions and the code's
+    version (the key of its cached months; any change to either reads every month again)."""
+    from importlib.metadata import version
+
+    import crimeplan
+
+    # DuckDB's version too: its row hash makes the checksums, and its sums the cached figures
+    spec = {"source": source, "crimeplan": crimeplan.__version__, "duckdb": version("duckdb"),
+            "severity": derived.severity_vintage() if any(m.kind.weights for m in measures) else None,
+            "measures": [m.model_dump(mode="json") for m in measures], "matured": matured}
+    return hashlib.sha256(json.dumps(spec, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _scan_months(store: StoreLike, source: str, cutoffs: list[tuple[Measure, dt.date | None]], scan: Any,
+                 keys: list[str], has_district: bool, to: dt.date, sums: dict[dt.date, str] | None
+                 ) -> tuple[pd.DataFrame, pd.Series]:
+    """The decomposable measures' monthly rows up to `to` and the months with rows: read from the
+    store's cache for each month whose checksum is unchanged, scanned for the rest (every month
+    when the store keeps no checksums)."""
+    aggs: dict[str, Any] = {}
+    for m, cutoff in cutoffs:  # last year's like-for-like numerator is not: _like_for_like
+        aggs.update({k: v for k, v in _monthly_aggs(m, scan, cutoff).items() if not k.endswith(f"__{NUMERATOR_LFL}")})
+    measures = [m for m, _ in cutoffs]
+    if sums is None:
+        frame = scan.group_by(keys).aggregate(**aggs).to_pandas()
+        return _long(frame, measures, has_district), pd.to_datetime(frame["_month"])
+    wanted = {m: c for m, c in sums.items() if m <= to}
+    # a cut-off's date is not in the key: only whether there is one (a maturing measure's aged
+    # numerator, each month's at a fixed age, does not move with it)
+    key = scan_key(source, measures, matured=[m.id for m, cutoff in cutoffs if cutoff is not None])
+    cached, hit = store.cached_scan(key, wanted)
+    missing = sorted(set(wanted) - hit)
+    parts = [cached.to_pandas()] if hit else []
+    if missing:
+        part = scan.filter(scan._month.isin(missing)) if hit else scan
+        fresh = _long(part.group_by(keys).aggregate(**aggs).to_pandas(), measures, has_district)
+        fresh["month"] = pd.to_datetime(fresh["month"]).dt.date
+        store.keep_scan(key, {m: wanted[m] for m in missing},
+                        pa.Table.from_pandas(fresh.reindex(columns=MONTHLY_COLUMNS), preserve_index=False))
+        parts.append(fresh)
+    frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=MONTHLY_COLUMNS)
+    return frame, pd.to_datetime(pd.Series(sorted(wanted), dtype="object"))
+
+
+def _like_for_like(cutoffs: list[tuple[Measure, dt.date | None]], scan: Any, keys: list[str],
+                   has_district: bool, to: dt.date) -> pd.DataFrame:
+    """Last year's numerator as it stood at the like-for-like cut-off, for the months of the
+    year-earlier windows only (the cut-off moves with every month computed, so it is never cached)."""
+    aggs: dict[str, Any] = {}
+    months: set[dt.date] = set()
+    for m, cutoff in cutoffs:
+        if cutoff is None:
+            continue
+        lfl = {k: v for k, v in _monthly_aggs(m, scan, cutoff).items() if k.endswith(f"__{NUMERATOR_LFL}")}
+        if not lfl:
+            continue
+        aggs.update(lfl)
+        last = add_months(to, -m.lag_months)
+        for kind in m.windows:
+            earlier = window(kind, last).year_earlier()
+            months.update(months_between(earlier.start, earlier.last))
+    if not aggs:
+        return pd.DataFrame(columns=MONTHLY_COLUMNS)
+    part = scan.filter(scan._month.isin(sorted(months)))
+    return _long(part.group_by(keys).aggregate(**aggs).to_pandas(), [m for m, _ in cutoffs], has_district)
+
+
 def _aggregate_rows(measures: list[Measure], agg: Any, force: str) -> pd.DataFrame:
     """Rows of the aggregates table for the plan's aggregate measures (one read), as window figures."""
     # an aggregates table may hold other areas (regions, other forces): keep the force's own rows
@@ -195,13 +266,11 @@ def compute_series(store: StoreLike, plan: Plan, to_month: str | dt.date,
         # the severity weights join only the shared scan, and only when a measure needs them
         scan = (derived.prepare(source, raw, severity=True).filter(lambda x, end=end: x._date < end)
                 if any(m.kind.weights for m in decomposable) else t)
-        aggs: dict[str, Any] = {}
-        for m in decomposable:
-            aggs.update(_monthly_aggs(m, scan, like_for_like_cutoff(m, to, as_at) if as_at else None))
-        frame = None
-        if aggs:
-            frame = scan.group_by(keys).aggregate(**aggs).to_pandas()
-            months = pd.to_datetime(frame["_month"])
+        sums = store.month_checksums(source, snap.snapshot_id)
+        scanned = None
+        if decomposable:
+            cutoffs = [(m, like_for_like_cutoff(m, to, as_at) if as_at else None) for m in decomposable]
+            scanned, months = _scan_months(store, source, cutoffs, scan, keys, has_district, to, sums)
         else:  # no shared scan to read the months from: ask for them
             span = t.aggregate(first=t._month.min(), last=t._month.max()).to_pandas()
             months = pd.to_datetime(pd.Series([span["first"].iloc[0], span["last"].iloc[0]])).dropna()
@@ -216,8 +285,8 @@ def compute_series(store: StoreLike, plan: Plan, to_month: str | dt.date,
             coverage[source] = (min(supplied[source]), max(supplied[source]))
         last_complete[source] = store.last_complete_month(source, snap.snapshot_id)
         carried[source] = store.carried_columns(source, snap.snapshot_id)
-        if frame is not None:
-            monthly_parts.append(_long(frame, decomposable, has_district))
+        if scanned is not None:
+            monthly_parts += [scanned, _like_for_like(cutoffs, scan, keys, has_district, to)]
         # numerators dated by another column (e.g. outcomes dated in the window)
         by_date: dict[str, list[Measure]] = defaultdict(list)
         for m in decomposable:

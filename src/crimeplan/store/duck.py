@@ -26,6 +26,7 @@ from crimeplan.errors import BadInput, StoreBusy
 from crimeplan.store._duck import arrow, ident, rows, scalar
 from crimeplan.store._validate import STAGE_MEMORY, check_file, drop_staged
 from crimeplan.store.interface import LoadReport, Snapshot
+from crimeplan.store.month_sums import MONTH_SUMS_META, MonthSumsMixin, record_month_sums
 from crimeplan.store.quality import (
     DEFAULT_MAX_SHARE,
     QUALITY_META,
@@ -52,7 +53,7 @@ CREATE TABLE IF NOT EXISTS _quarantine (
 """
 
 
-class Store(QualityMixin, ResultsMixin):
+class Store(QualityMixin, ResultsMixin, MonthSumsMixin):
     """A crimeplan store in one DuckDB file."""
 
     # files are checked inside this DuckDB connection and their good rows never enter Python; a
@@ -64,6 +65,7 @@ class Store(QualityMixin, ResultsMixin):
             raise BadInput("this kind of store URL is not supported: give the path of a DuckDB file or "
                            "postgresql://user@host:port/database", file=str(path), field="--store")
         self.path = Path(path)
+        self.read_only = read_only
         _refuse_non_store(self.path)
         if read_only and not self.path.exists():
             raise BadInput("no such store (run `crimeplan load` or `crimeplan demo` first)",
@@ -78,7 +80,7 @@ class Store(QualityMixin, ResultsMixin):
                            file=str(self.path)) from None
         if not read_only:
             _refuse_foreign_database(self)
-            self.con.execute(_META + QUALITY_META)
+            self.con.execute(_META + QUALITY_META + MONTH_SUMS_META)
         self._limit_memory()
 
     def _limit_memory(self) -> None:
@@ -229,7 +231,10 @@ class Store(QualityMixin, ResultsMixin):
                 for name in order:
                     phys = f"{name}__s{sid}"
                     parts = checked[name]
-                    self._write_table(phys, parts, prev_tables.get(name) if append else None)
+                    base = prev_tables.get(name) if append else None
+                    self._write_table(phys, parts, base)
+                    if self.keeps_month_sums:
+                        record_month_sums(self.con, name, phys, base)
                     new_tables[name] = phys
                     for c in parts:
                         report.files.append(c)

@@ -89,6 +89,19 @@ class StoreLike(Protocol):
     def carried_columns(self, table_name: str, snapshot_id: int | None = None) -> set[str] | None:
         """The contract columns the source of a table carries (None: not recorded)."""
 
+    # -- each month's checksum, and the engine's cache of monthly aggregates keyed by them ------
+    def month_checksums(self, table_name: str, snapshot_id: int | None = None) -> dict[dt.date, str] | None:
+        """Each month's checksum of a table as of a snapshot (None: the store keeps none for it)."""
+
+    def cached_scan(self, scan_key: str, wanted: dict[dt.date, str]) -> tuple[pa.Table, set[dt.date]]:
+        """The engine's cached monthly rows for the months whose checksum matches, and those months."""
+
+    def keep_scan(self, scan_key: str, sums: dict[dt.date, str], monthly: pa.Table) -> None:
+        """Keep the engine's monthly rows of these months under their checksums (not when read-only)."""
+
+    def forget_scans(self) -> int:
+        """Drop the engine's cached months; how many."""
+
     # -- data quality --------------------------------------------------------------------------
     def alarms(self, snapshot_id: int | None = None) -> list[Alarm]:
         """The data-quality alarms of a snapshot, each with its acceptance if any."""

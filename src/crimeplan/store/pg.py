@@ -63,6 +63,7 @@ class PgStore(Store):
     """A crimeplan store in a PostgreSQL database (schema `crimeplan`)."""
 
     streams = False  # the staged check is DuckDB SQL: PostgreSQL's loads check files in Python
+    keeps_month_sums = False  # the checksums' row hash is DuckDB's: a compute here scans every month
 
     def __init__(self, url: str | Any, *, read_only: bool = False) -> None:
         import psycopg  # here, not at the top: opening a DuckDB store (open_store) never loads it
@@ -70,6 +71,7 @@ class PgStore(Store):
         from crimeplan.store._pgcon import PgConnection
 
         self.url = connection_url(url)
+        self.read_only = read_only
         self.path = _Located(self.url)
         self.path.url = self.url
         try:

@@ -1,0 +1,147 @@
+"""Per-month checksums of each stored table, and the engine's cache of monthly aggregates keyed by them.
+
+A load records, for every table it writes, each month's row count and the sum of its rows'
+hashes (`_month_sums`, keyed by physical table, so a table a load leaves alone keeps its sums).
+The sum adds up: an append adds the new rows' sums to the base table's. A month's checksum
+changes when any of its rows does (a later outcome written onto an old crime, a revised
+extract); it is DuckDB's 64-bit row hash, so a change escaping it needs a hash collision.
+
+The engine keeps its monthly aggregates (`_scan_rows`, one row per measure × district × month)
+under a key naming what it computed and how (the measures' definitions, the code's version),
+with the checksum of each month it read (`_scan_months`). A later compute reads a month from
+the cache when the key and the month's checksum both match, and scans the table only for the
+rest: appending a month costs a scan of that month.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import duckdb
+import pyarrow as pa
+
+from crimeplan.contract.schema import table as canonical_table
+from crimeplan.store._duck import arrow, ident, rows, scalar
+
+MONTH_SUMS_META = """
+CREATE TABLE IF NOT EXISTS _month_sums (physical VARCHAR, month DATE, rows BIGINT, checksum HUGEINT);
+CREATE TABLE IF NOT EXISTS _scan_months (scan_key VARCHAR, month DATE, checksum VARCHAR);
+CREATE TABLE IF NOT EXISTS _scan_rows (
+  scan_key VARCHAR, month DATE, measure_id VARCHAR, district VARCHAR, numerator DOUBLE,
+  denominator DOUBLE, sumsq DOUBLE, numerator_lfl DOUBLE, numerator_aged DOUBLE);
+"""
+
+# the columns of a cached monthly row, as the engine's series (engine.series.MONTHLY_COLUMNS)
+SCAN_COLUMNS = ["measure_id", "district", "month", "numerator", "denominator", "sumsq",
+                "numerator_lfl", "numerator_aged"]
+
+
+def record_month_sums(con: duckdb.DuckDBPyConnection, name: str, phys: str, base: str | None) -> None:
+    """Record each month's row count and hash sum of a table just written (an append: the base's
+    sums plus those of the rows after the base's last)."""
+    col = canonical_table(name).date_column
+    if col is None:
+        return
+    month = f"CAST(date_trunc('month', {ident(col)}) AS DATE)"
+    row_hash = "CAST(hash(*COLUMNS(* EXCLUDE (__ord))) AS HUGEINT)"
+    base_has_sums = base is not None and bool(
+        scalar(con, "SELECT count(*) FROM _month_sums WHERE physical = ?", [base]))
+    if base is not None and base_has_sums:
+        # the base's rows are copied first, numbered 1..max(__ord): only the rest are new
+        last = scalar(con, f"SELECT coalesce(max(__ord), 0) FROM {ident(base)}")
+        con.execute(
+            f"INSERT INTO _month_sums SELECT ?, month, sum(rows), sum(checksum) FROM ("
+            f"SELECT month, rows, checksum FROM _month_sums WHERE physical = ? UNION ALL "
+            f"SELECT {month} AS month, count(*) AS rows, sum({row_hash}) AS checksum "
+            f"FROM {ident(phys)} WHERE __ord > ? GROUP BY ALL) GROUP BY month",
+            [phys, base, last])
+        return
+    con.execute(f"INSERT INTO _month_sums SELECT ?, {month}, count(*), sum({row_hash}) "
+                f"FROM {ident(phys)} GROUP BY ALL", [phys])
+
+
+class MonthSumsMixin:
+    """Store methods: each month's checksum, and the engine's cache of monthly aggregates."""
+
+    con: duckdb.DuckDBPyConnection
+    read_only: bool
+    physical_tables: Callable[..., dict[str, str]]
+    keeps_month_sums = True  # PostgreSQL's store does not (its SQL is not DuckDB's)
+
+    def month_checksums(self, table_name: str, snapshot_id: int | None = None) -> dict[dt.date, str] | None:
+        """Each month's checksum (rows and hash sum) of a table as of a snapshot; None when its load
+        recorded none (a store loaded before checksums, or one that keeps none)."""
+        if not self.keeps_month_sums:
+            return None
+        phys = self.physical_tables(snapshot_id).get(table_name)
+        if phys is None:
+            return None
+        try:
+            found = rows(self.con, "SELECT month, rows, checksum FROM _month_sums WHERE physical = ?", [phys])
+        except duckdb.CatalogException:
+            return None
+        if not found:
+            return None
+        return {m: f"{n}:{s}" for m, n, s in found if m is not None}
+
+    def cached_scan(self, scan_key: str, wanted: dict[dt.date, str]) -> tuple[pa.Table, set[dt.date]]:
+        """The cached monthly rows of the months whose checksum matches, and those months."""
+        empty = pa.table({c: pa.array([], pa.date32() if c == "month" else
+                                      pa.string() if c in ("measure_id", "district") else pa.float64())
+                          for c in SCAN_COLUMNS})
+        if not self.keeps_month_sums or not wanted:
+            return empty, set()
+        want = pa.table({"month": pa.array(list(wanted), pa.date32()),
+                         "checksum": pa.array(list(wanted.values()), pa.string())})
+        self.con.register("_wanted", want)
+        try:
+            hit = {m for (m,) in rows(self.con, "SELECT s.month FROM _scan_months s JOIN _wanted w "
+                                                "ON s.month = w.month AND s.checksum = w.checksum "
+                                                "WHERE s.scan_key = ?", [scan_key])}
+            cols = ", ".join(ident(c) for c in SCAN_COLUMNS)
+            found = arrow(self.con, f"SELECT {cols} FROM _scan_rows r WHERE scan_key = ? AND EXISTS ("
+                                    f"SELECT 1 FROM _scan_months s JOIN _wanted w ON s.month = w.month "
+                                    f"AND s.checksum = w.checksum WHERE s.scan_key = r.scan_key "
+                                    f"AND s.month = r.month)", [scan_key])
+        except duckdb.CatalogException:  # a store opened read-only before the cache existed
+            return empty, set()
+        finally:
+            self.con.unregister("_wanted")
+        return found, hit
+
+    def keep_scan(self, scan_key: str, sums: dict[dt.date, str], monthly: pa.Table) -> None:
+        """Keep a scan's monthly rows for these months (and their checksums), replacing older ones."""
+        if not self.keeps_month_sums or self.read_only or not sums:
+            return
+        months = pa.table({"month": pa.array(list(sums), pa.date32()),
+                           "checksum": pa.array(list(sums.values()), pa.string())})
+        self.con.register("_months", months)
+        self.con.register("_monthly", monthly.select(SCAN_COLUMNS))
+        try:
+            self.con.execute("BEGIN TRANSACTION")
+            self.con.execute("DELETE FROM _scan_rows WHERE scan_key = ? AND month IN (SELECT month FROM _months)",
+                             [scan_key])
+            self.con.execute("DELETE FROM _scan_months WHERE scan_key = ? AND month IN (SELECT month FROM _months)",
+                             [scan_key])
+            self.con.execute("INSERT INTO _scan_rows BY NAME SELECT ? AS scan_key, * FROM _monthly", [scan_key])
+            self.con.execute("INSERT INTO _scan_months SELECT ?, month, checksum FROM _months", [scan_key])
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        finally:
+            self.con.unregister("_months")
+            self.con.unregister("_monthly")
+
+    def forget_scans(self) -> int:
+        """Drop every cached month of the engine's scans (the next compute reads every month); how many."""
+        if not self.keeps_month_sums or self.read_only:
+            return 0
+        try:
+            n = int(scalar(self.con, "SELECT count(*) FROM _scan_months"))
+            self.con.execute("DELETE FROM _scan_rows")
+            self.con.execute("DELETE FROM _scan_months")
+        except duckdb.CatalogException:
+            return 0
+        return n

@@ -1,0 +1,168 @@
+"""A compute reads from the store's cache the months it aggregated before, and only the months
+whose checksum is unchanged: appending a month scans that month; a revised month is read again.
+
+Every figure is checked against a compute on a fresh store of the same rows, and the months the
+engine scanned are counted where it hands them to the cache (`keep_scan`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from crimeplan.compare import compare
+from crimeplan.engine import compute_series
+from crimeplan.plans import load_plan
+from crimeplan.store import Store
+from tests.conftest import AREAS, write_csv
+from tests.engine.test_hand_worked import crime
+
+D = dt.date
+EXTRACT = D(2024, 8, 31)
+
+PLAN = {
+    "id": "inc", "title": "Incremental",
+    "areas_of_focus": [{"id": "a", "title": "A", "measures": [
+        {"id": "all_crime", "label": "All crime", "source": "crimes", "windows": ["12m", "month"]},
+        {"id": "solved_rate", "label": "Solved", "source": "crimes", "aggregation": "proportion",
+         "numerator": "solved", "unit": "percent", "decimals": 1, "polarity": "up"},
+        {"id": "repeat_victims", "label": "Repeat victims", "source": "crimes",
+         "aggregation": "repeat_ids", "field": "victim_id"},
+    ]}],
+}
+
+# two crimes a month, January 2023 to July 2024, in districts A and C; every third solved
+HISTORY = [crime(f"H{y}{m:02d}{i}", f"{y}-{m:02d}-{10 + i}", "Shoplifting", "A" if i else "C",
+                 victim=f"V{m % 4}", outcome=1 if (m + i) % 3 == 0 else None,
+                 odate=f"{y}-{m:02d}-{20 + i}" if (m + i) % 3 == 0 else None)
+           for y, months in ((2023, range(1, 13)), (2024, range(1, 8))) for m in months for i in range(2)]
+AUGUST = [crime("N1", "2024-08-03", "Shoplifting", "A", victim="V1", outcome=1, odate="2024-08-20"),
+          crime("N2", "2024-08-04", "Residential burglary", "B", victim="V9"),
+          crime("N3", "2024-08-05", "Shoplifting", "C")]
+
+
+@pytest.fixture
+def plan(tmp_path: Path):
+    path = tmp_path / "plan.yaml"
+    path.write_text(yaml.safe_dump(PLAN))
+    return load_plan(path)
+
+
+def _load(store: Store, tmp_path: Path, name: str, crimes: list[dict], *, append: bool = False,
+          areas: bool = True) -> None:
+    files = {"crimes": [write_csv(tmp_path / f"{name}-crimes.csv", "crimes", crimes)]}
+    if areas:
+        files["areas"] = [write_csv(tmp_path / f"{name}-areas.csv", "areas", AREAS)]
+    report = store.load(files, extract_date=EXTRACT, append=append)
+    assert all(c.rows_quarantined == 0 for c in report.files)
+
+
+def _scanned(store: Store, monkeypatch: pytest.MonkeyPatch) -> list[dt.date]:
+    """The months the engine scans from here on (what it hands to the cache), in a list."""
+    months: list[dt.date] = []
+    keep = store.keep_scan
+
+    def spy(key: str, sums: dict, monthly: object) -> None:
+        months.extend(sorted(sums))
+        keep(key, sums, monthly)
+
+    monkeypatch.setattr(store, "keep_scan", spy)
+    return months
+
+
+def _fresh(tmp_path: Path, crimes: list[dict], plan, to: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    with Store(tmp_path / f"fresh-{to}.duckdb") as s:
+        _load(s, tmp_path, f"fresh-{to}", crimes)
+        series = compute_series(s, plan, to)
+        return series.monthly, compare(series, plan, to)
+
+
+def _same(a: pd.DataFrame, b: pd.DataFrame) -> None:
+    key = ["measure_id", "district", "month"]
+    a = a.sort_values(key, na_position="first").reset_index(drop=True)
+    b = b.sort_values(key, na_position="first").reset_index(drop=True)
+    pd.testing.assert_frame_equal(a, b, check_dtype=False)
+
+
+def test_load_records_each_months_rows(tmp_path: Path):
+    with Store(tmp_path / "s.duckdb") as s:
+        _load(s, tmp_path, "h", HISTORY)
+        sums = s.month_checksums("crimes")
+        assert sums is not None and len(sums) == 19  # Jan 2023 - Jul 2024
+        assert {int(c.split(":")[0]) for c in sums.values()} == {2}  # two crimes each month
+        assert s.month_checksums("areas") is None  # no month column: nothing to key
+        _load(s, tmp_path, "n", AUGUST, append=True, areas=False)
+        after = s.month_checksums("crimes")
+        assert after is not None and after[D(2024, 8, 1)].startswith("3:")
+        assert {m: c for m, c in after.items() if m != D(2024, 8, 1)} == sums  # old months untouched
+
+
+def test_appending_a_month_scans_only_that_month(tmp_path: Path, plan, monkeypatch):
+    with Store(tmp_path / "s.duckdb") as s:
+        _load(s, tmp_path, "h", HISTORY)
+        compute_series(s, plan, "2024-07")
+        _load(s, tmp_path, "n", AUGUST, append=True, areas=False)
+        scanned = _scanned(s, monkeypatch)
+        series = compute_series(s, plan, "2024-08")
+        assert scanned == [D(2024, 8, 1)]
+        monthly, table = _fresh(tmp_path, HISTORY + AUGUST, plan, "2024-08")
+        _same(series.monthly, monthly)
+        pd.testing.assert_frame_equal(compare(series, plan, "2024-08").drop(columns="snapshot_id"),
+                                      table.drop(columns="snapshot_id"))
+        # August's three crimes are in: 12 months to August = 11 months x 2 + 3
+        row = table[(table.measure_id == "all_crime") & (table.window == "12m") & (table.area_level == "force")]
+        assert row.current_value.item() == 25
+
+
+def test_a_revised_month_is_read_again(tmp_path: Path, plan, monkeypatch):
+    revised = [dict(r) for r in HISTORY]
+    target = next(r for r in revised if r["recorded_date"] == "2024-03-11")
+    assert target["outcome_type"] is None
+    target.update(outcome_type=1, outcome_date="2024-04-02")  # a later outcome on a March crime
+    with Store(tmp_path / "s.duckdb") as s:
+        _load(s, tmp_path, "h", HISTORY)
+        before = compute_series(s, plan, "2024-07").monthly
+        _load(s, tmp_path, "r", revised)  # a full extract: replaces the table
+        scanned = _scanned(s, monkeypatch)
+        series = compute_series(s, plan, "2024-07")
+    assert scanned == [D(2024, 3, 1)]
+    monthly, _ = _fresh(tmp_path, revised, plan, "2024-07")
+    _same(series.monthly, monthly)
+
+    def solved(frame: pd.DataFrame) -> float:
+        rows = frame[(frame.measure_id == "solved_rate") & (frame.month == D(2024, 3, 1))]
+        return float(rows.numerator.sum())
+
+    assert solved(series.monthly) == solved(before) + 1  # not the cached figure
+
+
+def test_a_changed_definition_reads_every_month(tmp_path: Path, plan, monkeypatch):
+    changed = yaml.safe_load(yaml.safe_dump(PLAN))
+    changed["areas_of_focus"][0]["measures"][0]["filter"] = "district == 'A'"
+    path = tmp_path / "changed.yaml"
+    path.write_text(yaml.safe_dump(changed))
+    other = load_plan(path)
+    with Store(tmp_path / "s.duckdb") as s:
+        _load(s, tmp_path, "h", HISTORY)
+        compute_series(s, plan, "2024-07")
+        scanned = _scanned(s, monkeypatch)
+        series = compute_series(s, other, "2024-07")
+    assert len(scanned) == 19
+    counts = series.monthly[series.monthly.measure_id == "all_crime"].groupby("district").numerator.sum()
+    assert counts.to_dict() == {"A": 19.0, "C": 0.0}  # one crime a month in A
+
+
+def test_a_read_only_store_keeps_nothing(tmp_path: Path, plan):
+    path = tmp_path / "s.duckdb"
+    with Store(path) as s:
+        _load(s, tmp_path, "h", HISTORY)
+    with Store(path, read_only=True) as s:
+        first = compute_series(s, plan, "2024-07").monthly
+    with Store(path) as s:
+        assert s.forget_scans() == 0  # nothing was cached by the read-only compute
+        _same(compute_series(s, plan, "2024-07").monthly, first)
+        assert s.forget_scans() == 19
