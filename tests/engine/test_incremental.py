@@ -95,6 +95,10 @@ def test_load_records_each_months_rows(tmp_path: Path):
         assert sums is not None and len(sums) == 19  # Jan 2023 - Jul 2024
         assert {int(c.split(":")[0]) for c in sums.values()} == {2}  # two crimes each month
         assert s.month_checksums("areas") is None  # no month column: nothing to key
+        # the months with rows are read from the checksums, not scanned: the same 19 months
+        months = {D(y, m, 1) for y, ms in ((2023, range(1, 13)), (2024, range(1, 8))) for m in ms}
+        assert s.months_with_rows("crimes") == months == set(sums)
+        assert s.last_complete_month("crimes") == D(2024, 7, 1)
         _load(s, tmp_path, "n", AUGUST, append=True, areas=False)
         after = s.month_checksums("crimes")
         assert after is not None and after[D(2024, 8, 1)].startswith("3:")

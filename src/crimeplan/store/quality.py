@@ -158,6 +158,16 @@ class QualityMixin:
     physical_tables: Callable[..., dict[str, str]]
     coverage: Callable[..., dict[str, set[dt.date]]]
     forget_results: Callable[..., int]
+    month_checksums: Callable[..., dict[dt.date, str] | None]
+
+    def _months_with_rows_of(self, table_name: str, phys: str, col: str, sid: int) -> set[dt.date]:
+        """The months with a row: from the load's monthly checksums when they are by this column
+        (no scan), else a scan of the table."""
+        if col == canonical_table(table_name).date_column:
+            sums = self.month_checksums(table_name, sid)
+            if sums is not None:
+                return set(sums)
+        return _months_with_rows(self.con, phys, col)
 
     def last_complete_month(self, table_name: str, snapshot_id: int | None = None) -> dt.date | None:
         """First day of the last month supplied and complete (ended by the extract date).
@@ -173,17 +183,18 @@ class QualityMixin:
         by_source = self.coverage(table_name, snap.snapshot_id)
         months = set().union(*by_source.values()) if by_source else set()
         if not months:
-            months = _months_with_rows(self.con, phys[table_name], col)
+            months = self._months_with_rows_of(table_name, phys[table_name], col, snap.snapshot_id)
         done = [m for m in months if month_end(m) <= snap.extract_date]
         return max(done) if done else None
 
     def months_with_rows(self, table_name: str, snapshot_id: int | None = None) -> set[dt.date]:
         """First days of the months in which a table has a row (empty: no such table or column)."""
-        phys = self.physical_tables(snapshot_id)
+        sid = self.snapshot(snapshot_id).snapshot_id
+        phys = self.physical_tables(sid)
         col = month_column(table_name)
         if table_name not in phys or col is None:
             return set()
-        return _months_with_rows(self.con, phys[table_name], col)
+        return self._months_with_rows_of(table_name, phys[table_name], col, sid)
 
     def row_count(self, table_name: str, snapshot_id: int | None = None) -> int:
         """Rows of a canonical table as of a snapshot (0 when the snapshot has no such table)."""
