@@ -7,12 +7,14 @@ In one run:
    volume), loads it into a DuckDB store and runs `crimeplan compute --plan national`, each in
    a child process with CRIMEPLAN_MEMORY_LIMIT=--memory, printing each child's wall time, CPU
    time and peak memory (its maximum resident set: DuckDB's buffers are in it);
-2. the same at a tenth of the rows on DuckDB and on a Spark store (`spark:` folder, local[2]),
+2. on the same store, the incremental compute: the last month's compute after the month before
+   it cached every earlier month, against one with nothing cached (time, peak, exports equal);
+3. the same at a tenth of the rows on DuckDB and on a Spark store (`spark:` folder, local[2]),
    checking that the two exports agree to 1e-9 relative on every figure and MSG column, and
    printing both compute times.
 
     python benchmarks/national.py [--rows 100000000] [--memory 2GB] [--workdir build/bench-national]
-                                  [--no-spark] [--tenth-only]
+                                  [--no-spark] [--no-incremental] [--tenth-only]
 
 A script, not a test: `make bench-national` runs it. Figures: docs/scaling.md.
 """
@@ -118,11 +120,33 @@ def child_load(data: Path, store: str) -> None:
     print(_usage(started))
 
 
-def child_compute(store: str, out: Path) -> None:
+def child_compute(store: str, out: Path, to: str = TO) -> None:
     """(child) `crimeplan compute --plan national`; print time and peak."""
     started = time.perf_counter()
-    _cli("compute", "--store", store, "--plan", "national", "--to", TO, "--out", str(out))
+    _cli("compute", "--store", store, "--plan", "national", "--to", to, "--out", str(out))
     print(_usage(started))
+
+
+def incremental(store: str, work: Path, memory: str) -> None:
+    """On the loaded store: the compute of the last month after one of the month before it had
+    cached every earlier month (incremental: the last month is scanned alone, as after `load
+    --append` of it), against a compute with nothing cached (full); the exports compared."""
+    from crimeplan.store import Store
+
+    previous = f"{TO[:4]}-{int(TO[5:]) - 1:02d}"
+    with Store(store) as s:
+        s.forget_scans()
+    full = _child(memory, "--child-compute", store, str(work / "incremental-full.csv"))
+    with Store(store) as s:
+        s.forget_scans()
+    _child(memory, "--child-compute", store, str(work / "incremental-before.csv"), previous)
+    inc = _child(memory, "--child-compute", store, str(work / "incremental.csv"))
+    n = same_exports(work / "incremental.csv", work / "incremental-full.csv")
+    print(f"[incremental] compute of {TO} with every earlier month cached by a compute of {previous}: "
+          f"{_line('compute', inc)}", flush=True)
+    print(f"[incremental] the same with nothing cached (full): {_line('compute', full)}", flush=True)
+    print(f"[incremental] exports equal on {n:,} figures; incremental / full: {inc['seconds'] / full['seconds']:.2f} "
+          f"(wall), {inc['cpu'] / full['cpu']:.2f} (CPU)", flush=True)
 
 
 def _cli(*args: str) -> None:
@@ -191,12 +215,13 @@ def main() -> None:
     p.add_argument("--no-spark", action="store_true", help="leave out the Spark run")
     p.add_argument("--tenth-only", action="store_true", help="only the tenth-scale DuckDB/Spark comparison")
     p.add_argument("--child-load", nargs=2, help=argparse.SUPPRESS)
-    p.add_argument("--child-compute", nargs=2, help=argparse.SUPPRESS)
+    p.add_argument("--child-compute", nargs="+", help=argparse.SUPPRESS)
+    p.add_argument("--no-incremental", action="store_true", help="leave out the incremental step")
     a = p.parse_args()
     if a.child_load:
         return child_load(Path(a.child_load[0]), a.child_load[1])
     if a.child_compute:
-        return child_compute(a.child_compute[0], Path(a.child_compute[1]))
+        return child_compute(a.child_compute[0], Path(a.child_compute[1]), *a.child_compute[2:])
 
     work = a.workdir.resolve()
     work.mkdir(parents=True, exist_ok=True)
@@ -220,6 +245,8 @@ def main() -> None:
         load, compute = run(data, str(work / f"{name}.duckdb"), duck_out, a.memory, a.memory)
         print(f"[{name}] DuckDB {_line('load', load)}", flush=True)
         print(f"[{name}] DuckDB {_line('compute', compute)}", flush=True)
+        if name == "full" and not a.no_incremental:
+            incremental(str(work / f"{name}.duckdb"), work, a.memory)
         if name != "tenth" or a.no_spark:
             continue
         spark_out = work / f"{name}-spark.csv"

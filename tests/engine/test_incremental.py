@@ -170,3 +170,15 @@ def test_a_read_only_store_keeps_nothing(tmp_path: Path, plan):
         assert s.forget_scans() == 0  # nothing was cached by the read-only compute
         _same(compute_series(s, plan, "2024-07").monthly, first)
         assert s.forget_scans() == 19
+
+
+def test_changed_engine_code_reads_every_month(tmp_path: Path, plan, monkeypatch):
+    import crimeplan.engine.compute as engine
+
+    with Store(tmp_path / "s.duckdb") as s:
+        _load(s, tmp_path, "h", HISTORY)
+        compute_series(s, plan, "2024-07")
+        monkeypatch.setattr(engine, "_engine_code", lambda: "edited kinds")  # a line of the engine changed
+        scanned = _scanned(s, monkeypatch)
+        compute_series(s, plan, "2024-07")
+    assert len(scanned) == 19

@@ -11,10 +11,12 @@ query) is its kind's (crimeplan.kinds); nothing here compares an aggregation's n
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import ibis
@@ -139,6 +141,22 @@ def _window_figures(m: Measure, t: Any, areas: Any, needed: list[tuple[Window, d
     return rows
 
 
+@functools.lru_cache(maxsize=1)
+def _engine_code() -> str:
+    """A hash of the code that turns rows into monthly figures (the engine, the kinds, the plan
+    expressions, the severity weights): a changed line is a new key even within one version."""
+    import crimeplan
+
+    root = Path(crimeplan.__file__).parent
+    files = sorted([*(root / "engine").glob("*.py"), *(root / "kinds").glob("*.py"),
+                    root / "plans" / "expr.py", root / "contract" / "severity.py",
+                    root / "contract" / "data" / "css_weights.csv"])
+    digest = hashlib.sha256()
+    for f in files:
+        digest.update(f.name.encode() + f.read_bytes())
+    return digest.hexdigest()
+
+
 def scan_key(source: str, measures: list[Measure], matured: list[str]) -> str:
     """What a source's monthly scan computes and how: its measures' definitions and the code's
     version (the key of its cached months; any change to either reads every month again)."""
@@ -147,7 +165,7 @@ def scan_key(source: str, measures: list[Measure], matured: list[str]) -> str:
     import crimeplan
 
     # DuckDB's version too: its row hash makes the checksums, and its sums the cached figures
-    spec = {"source": source, "crimeplan": crimeplan.__version__, "duckdb": version("duckdb"),
+    spec = {"source": source, "crimeplan": crimeplan.__version__, "code": _engine_code(), "duckdb": version("duckdb"),
             "severity": derived.severity_vintage() if any(m.kind.weights for m in measures) else None,
             "measures": [m.model_dump(mode="json") for m in measures], "matured": matured}
     return hashlib.sha256(json.dumps(spec, sort_keys=True, default=str).encode()).hexdigest()
@@ -177,6 +195,7 @@ def _scan_months(store: StoreLike, source: str, cutoffs: list[tuple[Measure, dt.
         part = scan.filter(scan._month.isin(missing)) if hit else scan
         fresh = _long(part.group_by(keys).aggregate(**aggs).to_pandas(), measures, has_district)
         fresh["month"] = pd.to_datetime(fresh["month"]).dt.date
+        fresh = fresh[fresh["month"].isin(missing)]  # only what the months kept below vouch for
         store.keep_scan(key, {m: wanted[m] for m in missing},
                         pa.Table.from_pandas(fresh.reindex(columns=MONTHLY_COLUMNS), preserve_index=False))
         parts.append(fresh)
