@@ -108,6 +108,23 @@ def test_ids_repeated_across_three_files_go_to_the_later_files_quarantine(
         dt.date(2024, 4, 1): (1, 0), dt.date(2024, 5, 1): (1, 0), None: (6, 6)}
 
 
+def test_ids_compared_in_several_passes_give_the_same_lines(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A load too big to group at once is split by id hash into passes: the outcome is the same."""
+    import crimeplan.store._overlap as overlap_sql
+
+    paths = _three_files(tmp_path, ".parquet")
+    with Store(tmp_path / "once.duckdb") as store:
+        once = store.load({"crimes": paths}, extract_date=EXTRACT, accept_quarantine=True)
+        loaded_once = store.arrow("crimes").to_pylist()
+    asked: list[int] = []
+    monkeypatch.setattr(overlap_sql, "rows_per_pass", lambda: asked.append(2) or 2)  # 12 good rows: 6 passes
+    with Store(tmp_path / "passes.duckdb") as store:
+        passes = store.load({"crimes": paths}, extract_date=EXTRACT, accept_quarantine=True)
+        assert store.arrow("crimes").to_pylist() == loaded_once
+    assert asked == [2]
+    assert _lines(passes.files) == _lines(once.files) and len(_lines(once.files)) == 7
+
+
 @pytest.mark.parametrize("suffix", [".csv", ".parquet"])
 def test_a_file_all_of_whose_ids_an_earlier_file_has_is_refused(tmp_path: Path, suffix: str) -> None:
     """The refusal names the file's first id and where the load first had it, unless overlap is allowed."""

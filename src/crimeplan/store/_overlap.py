@@ -16,17 +16,24 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from crimeplan._limits import memory_limit
 from crimeplan.contract.overlap import KEY_SEPARATOR, all_ids_repeated, key_of, refuse_wholesale_repeats, with_repeats
 from crimeplan.contract.schema import Table
 from crimeplan.contract.validate import Checked, Staged
 from crimeplan.errors import BadInput
 from crimeplan.store._duck import arrow, ident
-from crimeplan.store._validate import bad_rows_of
+from crimeplan.store._validate import STAGE_MEMORY, bad_rows_of
 
 # a row's place in the load as one number, file then row: file index × 2^40 + file row
 _FILE_SHIFT = "1099511627776"
 _REPEATS = "_overlap_repeats"
+_IDS = "_overlap_ids"
 assert ord(KEY_SEPARATOR) == 31  # what _key_sql writes between a composite key's parts
+
+
+def rows_per_pass() -> int:
+    """How many staged rows one pass of the comparison groups: about 100 bytes each of the load's ceiling."""
+    return max(1, min(memory_limit(), STAGE_MEMORY) // 100)
 
 
 def _key_sql(key: tuple[str, ...]) -> str:
@@ -56,20 +63,29 @@ def dedupe_staged(con: duckdb.DuckDBPyConnection, parts: list[Checked], table: T
     each = " UNION ALL ".join(
         f"SELECT CAST(? AS BIGINT) AS f, __row AS r, {_key_sql(key)} AS k, {month} AS m "
         f"FROM temp.{ident(v)}" for v in views)
-    # ids found in more than one file, with the first place each is found (file, then row); the
-    # rows of later files with those ids are the repeats.  The staged files are read twice rather
-    # than every id copied (NOT MATERIALIZED): a little faster, and nothing the size of the load kept
+    # every good row's (file, row, id, month) is read once into a temp table (DuckDB spills it past
+    # the ceiling), each row given a pass by its id's hash: grouping every id of the load at once
+    # outgrows the ceiling at tens of millions of rows, so each pass groups a bounded share
+    passes = max(1, -(-sum(c.rows_loaded for c in parts) // rows_per_pass()))
     try:
-        con.execute(
-            f"CREATE TEMP TABLE {_REPEATS} AS WITH u AS NOT MATERIALIZED ({each}), "
-            f"firsts AS (SELECT k, min(f * {_FILE_SHIFT} + r) AS first FROM u GROUP BY k HAVING min(f) < max(f)) "
-            f"SELECT u.f, u.r, u.k, u.m, firsts.first // {_FILE_SHIFT} AS f0, firsts.first % {_FILE_SHIFT} AS r0 "
-            f"FROM u JOIN firsts ON u.k = firsts.k WHERE u.f > firsts.first // {_FILE_SHIFT}",
-            list(range(len(views))))
+        con.execute(f"CREATE TEMP TABLE {_IDS} AS SELECT *, hash(k) % ? AS pass FROM ({each})",
+                    [passes, *range(len(views))])
+        con.execute(f"CREATE TEMP TABLE {_REPEATS} (f BIGINT, r BIGINT, k VARCHAR, m DATE, f0 BIGINT, r0 BIGINT)")
+        for part in range(passes):
+            # ids found in more than one file, with the first place each is found (file, then
+            # row); the rows of later files with those ids are the repeats
+            con.execute(
+                f"INSERT INTO {_REPEATS} WITH u AS (SELECT f, r, k, m FROM {_IDS} WHERE pass = ?), "
+                f"firsts AS (SELECT k, min(f * {_FILE_SHIFT} + r) AS first FROM u GROUP BY k HAVING min(f) < max(f)) "
+                f"SELECT u.f, u.r, u.k, u.m, firsts.first // {_FILE_SHIFT}, firsts.first % {_FILE_SHIFT} "
+                f"FROM u JOIN firsts ON u.k = firsts.k WHERE u.f > firsts.first // {_FILE_SHIFT}", [part])
     except duckdb.OutOfMemoryException:
+        con.execute(f"DROP TABLE IF EXISTS temp.{_REPEATS}")
         raise BadInput("comparing the ids of the files of one load needs more than the memory ceiling; "
                        "load fewer files at once, or raise CRIMEPLAN_MEMORY_LIMIT",
                        file=", ".join(c.file for c in parts)) from None
+    finally:
+        con.execute(f"DROP TABLE IF EXISTS temp.{_IDS}")
     try:
         repeats = arrow(con, f"SELECT f, r, k, m, f0, r0 FROM {_REPEATS} ORDER BY f, r")
         if not repeats.num_rows:
