@@ -2,7 +2,8 @@
 
 `contract.overlap` compares the files of one load in Python, which needs every file's good rows
 in memory.  A DuckDB store's files wait as staged views (`_validate._stage`), so here the
-comparison is one query over them: each good row's (file, row, id), grouped by id; a row whose
+comparison is SQL over them: each good row's (file, row, id) read once into a temp table, then
+grouped by id (in passes, each a share of the ids by hash, when the load is large); a row whose
 id an earlier file has is a repeat.  Its row number joins the file's bad rows (so the staged view
 no longer yields it) and its quarantine line is the one `contract.overlap` writes, naming the
 first file and row with that id.  Only the repeats come back into Python.
