@@ -175,3 +175,25 @@ def test_a_composite_key_repeats_only_when_every_part_does(tmp_path: Path, suffi
     assert list(zip(loaded.column("person_id").to_pylist(),
                     [d.isoformat() for d in loaded.column("month_end").to_pylist()])) == [
         ("P1", "2024-01-31"), ("P2", "2024-01-31"), ("P1", "2024-02-29")]
+
+
+def test_a_file_changed_before_the_ids_are_compared_is_refused_naming_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The comparison reads the staged files again: a file whose rows no longer convert is named as changed."""
+    import crimeplan.store.duck as duck
+
+    a = _write(tmp_path / "a.parquet", "crimes", [_crime("C1", 1), _crime("C2", 1)])
+    b = _write(tmp_path / "b.parquet", "crimes", [_crime("C3", 1)])
+    real_check = duck.check_file
+
+    def check_then_change(path: Path, *args: object, **kw: object) -> Checked:
+        checked = real_check(path, *args, **kw)  # type: ignore[arg-type]
+        if path == b:  # the rows checked were dates; now one is not
+            _write(b, "crimes", [_crime("C3", 1, recorded_date="not a date")])
+        return checked
+
+    monkeypatch.setattr(duck, "check_file", check_then_change)
+    with Store(tmp_path / "s.duckdb") as store:
+        with pytest.raises(BadInput, match="changed while it was being loaded") as refused:
+            store.load({"crimes": [a, b]}, extract_date=EXTRACT)
+        assert refused.value.file == str(b) and store.latest_snapshot() is None

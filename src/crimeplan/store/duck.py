@@ -205,8 +205,13 @@ class Store(QualityMixin, ResultsMixin):
                     checked.setdefault(name, []).append(c)
                 appending = append and existing is not None
                 if all(c.staged is not None for c in checked[name]):  # compared where they wait
-                    checked[name] = dedupe_staged(self.con, checked[name], tdef, allow_overlap=allow_overlap,
-                                                  appending=appending)
+                    try:
+                        checked[name] = dedupe_staged(self.con, checked[name], tdef, allow_overlap=allow_overlap,
+                                                      appending=appending)
+                    except duckdb.Error:  # a file changed since its check may fail to convert: say that
+                        for c in checked[name]:
+                            _unchanged(c)
+                        raise
                 else:  # files held in memory: compared in Python
                     checked[name] = dedupe_across_files(checked[name], tdef, allow_overlap=allow_overlap,
                                                         appending=appending)
