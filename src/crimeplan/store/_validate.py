@@ -429,7 +429,8 @@ def _stage(con: duckdb.DuckDBPyConnection, raw: _Raw, table: Table, present: dic
     Nothing is copied here: the store's write is the one pass that materialises the rows.
     """
     tag = uuid.uuid4().hex
-    raw_name, bad_name, name = f"_raw_{tag}", f"_bad_{tag}", f"_good_{tag}"
+    raw_name, name = f"_raw_{tag}", f"_good_{tag}"
+    bad_name = bad_rows_of(name)
     if raw.relation is not None:
         con.register(raw_name, raw.relation)
     else:
@@ -475,6 +476,11 @@ def _staged(con: duckdb.DuckDBPyConnection, name: str, table: Table) -> Staged:
         months = dict(rows(con, f"SELECT CAST(date_trunc('month', CAST({q} AS DATE)) AS DATE), count(*) "
                                 f"FROM temp.{ident(name)} GROUP BY ALL"))
     return Staged(name, n, months, lambda: read_staged(con, name))
+
+
+def bad_rows_of(staged: str) -> str:
+    """The temp table of bad-row numbers that the staged view `staged` leaves out."""
+    return "_bad_" + staged.removeprefix("_good_")
 
 
 def read_staged(con: duckdb.DuckDBPyConnection, name: str) -> pa.Table:

@@ -24,6 +24,7 @@ from crimeplan.contract.schema import table as canonical_table
 from crimeplan.contract.validate import MIN_DATE, Checked, sha256_of
 from crimeplan.errors import BadInput, StoreBusy
 from crimeplan.store._duck import arrow, ident, rows, scalar
+from crimeplan.store._overlap import dedupe_staged
 from crimeplan.store._validate import STAGE_MEMORY, check_file, drop_staged
 from crimeplan.store.interface import LoadReport, Snapshot
 from crimeplan.store.month_sums import MONTH_SUMS_META, MonthSumsMixin, record_month_sums
@@ -174,8 +175,9 @@ class Store(QualityMixin, ResultsMixin, MonthSumsMixin):
         Unless `accept_quarantine`, a month that would lose more than `max_quarantine_share` of
         its rows to quarantine stops the load (`loss_check` replaces the rule, for importers).
         `carried` (table → columns) is what a source declares it carries.
-        Ids are unique across all the files of a load (`contract.overlap`); a full extract
-        (not `append`) that loads no row of a table is refused, the store left as it was.
+        Ids are unique across all the files of a load (`contract.overlap`; compared in SQL over
+        the staged files, `store._overlap`); a full extract (not `append`) that loads no row of a
+        table is refused, the store left as it was.
         """
         from crimeplan.contract.overlap import dedupe_across_files
 
@@ -203,8 +205,18 @@ class Store(QualityMixin, ResultsMixin, MonthSumsMixin):
                                    existing_ids=existing, min_date=min_date or MIN_DATE,
                                    stage_in=self.con if self.streams else None)
                     checked.setdefault(name, []).append(c)
-                checked[name] = dedupe_across_files(checked[name], tdef, allow_overlap=allow_overlap,
-                                                    appending=append and existing is not None)
+                appending = append and existing is not None
+                if all(c.staged is not None for c in checked[name]):  # compared where they wait
+                    try:
+                        checked[name] = dedupe_staged(self.con, checked[name], tdef, allow_overlap=allow_overlap,
+                                                      appending=appending)
+                    except duckdb.Error:  # a file changed since its check may fail to convert: say that
+                        for c in checked[name]:
+                            _unchanged(c)
+                        raise
+                else:  # files held in memory: compared in Python
+                    checked[name] = dedupe_across_files(checked[name], tdef, allow_overlap=allow_overlap,
+                                                        appending=appending)
                 if not append and not sum(c.rows_loaded for c in checked[name]):
                     c = checked[name][0]
                     raise BadInput(

@@ -1,0 +1,120 @@
+"""Ids unique across the files of a streaming load, compared in the store's DuckDB.
+
+`contract.overlap` compares the files of one load in Python, which needs every file's good rows
+in memory.  A DuckDB store's files wait as staged views (`_validate._stage`), so here the
+comparison is SQL over them: each good row's (file, row, id) read once into a temp table, then
+grouped by id (in passes, each a share of the ids by hash, when the load is large); a row whose
+id an earlier file has is a repeat.  Its row number joins the file's bad rows (so the staged view
+no longer yields it) and its quarantine line is the one `contract.overlap` writes, naming the
+first file and row with that id.  Only the repeats come back into Python.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from crimeplan._limits import memory_limit
+from crimeplan.contract.overlap import KEY_SEPARATOR, all_ids_repeated, key_of, refuse_wholesale_repeats, with_repeats
+from crimeplan.contract.schema import Table
+from crimeplan.contract.validate import Checked, Staged
+from crimeplan.errors import BadInput
+from crimeplan.store._duck import arrow, ident
+from crimeplan.store._validate import STAGE_MEMORY, bad_rows_of
+
+# a row's place in the load as one number, file then row: file index × 2^40 + file row
+_FILE_SHIFT = "1099511627776"
+_REPEATS = "_overlap_repeats"
+_IDS = "_overlap_ids"
+assert ord(KEY_SEPARATOR) == 31  # what _key_sql writes between a composite key's parts
+
+
+def rows_per_pass() -> int:
+    """How many staged rows one pass of the comparison groups: about 100 bytes each of the load's ceiling."""
+    return max(1, min(memory_limit(), STAGE_MEMORY) // 100)
+
+
+def _key_sql(key: tuple[str, ...]) -> str:
+    """SQL giving a staged row's id as the text `contract.overlap` compares (parts joined by KEY_SEPARATOR)."""
+    if len(key) == 1:
+        return f"CAST({ident(key[0])} AS VARCHAR)"
+    return " || chr(31) || ".join(f"coalesce(CAST({ident(k)} AS VARCHAR), '')" for k in key)
+
+
+def _month_sql(column: str) -> str:
+    """SQL for the first day of a staged row's month, as `_validate._staged` counts `Staged.months`."""
+    return f"CAST(date_trunc('month', CAST({ident(column)} AS DATE)) AS DATE)"
+
+
+def dedupe_staged(con: duckdb.DuckDBPyConnection, parts: list[Checked], table: Table, *,
+                  allow_overlap: bool, appending: bool = False) -> list[Checked]:
+    """`contract.overlap.dedupe_across_files` for files staged in `con`, compared in SQL."""
+    refuse_wholesale_repeats(parts, table, allow_overlap=allow_overlap, appending=appending)
+    key = key_of(table)
+    staged = [c.staged for c in parts]
+    if len(parts) < 2 or not key:
+        return parts
+    views = [s.table for s in staged if s is not None]
+    if len(views) != len(parts):
+        raise ValueError("dedupe_staged needs every file staged")
+    month = (_month_sql(table.date_column) if table.date_column else "CAST(NULL AS DATE)")
+    each = " UNION ALL ".join(
+        f"SELECT CAST(? AS BIGINT) AS f, __row AS r, {_key_sql(key)} AS k, {month} AS m "
+        f"FROM temp.{ident(v)}" for v in views)
+    # every good row's (file, row, id, month) is read once into a temp table (DuckDB spills it past
+    # the ceiling), each row given a pass by its id's hash: grouping every id of the load at once
+    # outgrows the ceiling at tens of millions of rows, so each pass groups a bounded share
+    passes = max(1, -(-sum(c.rows_loaded for c in parts) // rows_per_pass()))
+    try:
+        con.execute(f"CREATE TEMP TABLE {_IDS} AS SELECT *, hash(k) % ? AS pass FROM ({each})",
+                    [passes, *range(len(views))])
+        con.execute(f"CREATE TEMP TABLE {_REPEATS} (f BIGINT, r BIGINT, k VARCHAR, m DATE, f0 BIGINT, r0 BIGINT)")
+        for part in range(passes):
+            # ids found in more than one file, with the first place each is found (file, then
+            # row); the rows of later files with those ids are the repeats
+            con.execute(
+                f"INSERT INTO {_REPEATS} WITH u AS (SELECT f, r, k, m FROM {_IDS} WHERE pass = ?), "
+                f"firsts AS (SELECT k, min(f * {_FILE_SHIFT} + r) AS first FROM u GROUP BY k HAVING min(f) < max(f)) "
+                f"SELECT u.f, u.r, u.k, u.m, firsts.first // {_FILE_SHIFT}, firsts.first % {_FILE_SHIFT} "
+                f"FROM u JOIN firsts ON u.k = firsts.k WHERE u.f > firsts.first // {_FILE_SHIFT}", [part])
+    except duckdb.OutOfMemoryException:
+        con.execute(f"DROP TABLE IF EXISTS temp.{_REPEATS}")
+        raise BadInput("comparing the ids of the files of one load needs more than the memory ceiling; "
+                       "load fewer files at once, or raise CRIMEPLAN_MEMORY_LIMIT",
+                       file=", ".join(c.file for c in parts)) from None
+    finally:
+        con.execute(f"DROP TABLE IF EXISTS temp.{_IDS}")
+    try:
+        repeats = arrow(con, f"SELECT f, r, k, m, f0, r0 FROM {_REPEATS} ORDER BY f, r")
+        if not repeats.num_rows:
+            return parts
+        out: list[Checked] = []
+        for i, (c, s) in enumerate(zip(parts, staged)):
+            assert s is not None
+            mine = repeats.filter(pc.equal(repeats.column("f"), i))
+            if not mine.num_rows:
+                out.append(c)
+                continue
+            values = mine.column("k").to_pylist()
+            earlier = [(parts[f].file, r) for f, r in zip(mine.column("f0").to_pylist(),
+                                                         mine.column("r0").to_pylist())]
+            if mine.num_rows == c.rows_loaded and not allow_overlap:
+                raise all_ids_repeated(c, key, values[0], earlier[0])
+            # the staged view reads the rows its bad-row table does not name (only the row is read)
+            con.execute(f"INSERT INTO temp.{ident(bad_rows_of(s.table))} SELECT r, ?, NULL, ? "
+                        f"FROM {_REPEATS} WHERE f = ?", [key[0], "duplicate id: in an earlier file", i])
+            out.append(with_repeats(c, key, mine.column("r").to_pylist(), values, earlier,
+                                    _without(s, mine.column("m"))))
+        return out
+    finally:
+        con.execute(f"DROP TABLE IF EXISTS temp.{_REPEATS}")
+
+
+def _without(s: Staged, months: pa.ChunkedArray) -> Staged:
+    """The staged rows' counts less the repeats (their months given), on the same view."""
+    left = Counter(s.months)
+    left.subtract(Counter(months.to_pylist()))
+    return Staged(s.table, s.num_rows - len(months), {m: n for m, n in left.items() if n > 0}, s.read)
