@@ -105,6 +105,42 @@ def test_an_appended_file_numbers_on_from_the_rows_before(tmp_path: Path) -> Non
     assert order == [1, 2, 3, 4]
 
 
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_an_appended_file_meets_the_stored_ids_in_the_store(tmp_path: Path, fmt: str, monkeypatch) -> None:
+    """Appending: a row whose id the store holds goes to quarantine with the append reason, the
+    others load, and the stored ids are compared where they lie (never read into Python)."""
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
+    import crimeplan.store.duck as duck
+    from crimeplan.contract.overlap import APPEND_REASON
+
+    data = rows("crimes", 5)
+    first, second = tmp_path / "a.csv", tmp_path / f"b.{fmt}"
+    first.write_text(text("crimes", data[:3]), encoding="utf-8")
+    later = [data[1], data[3], data[4]]  # row 1 repeats a stored id
+    (tmp_path / "b.txt").write_text(text("crimes", later), encoding="utf-8")
+    if fmt == "csv":
+        (tmp_path / "b.txt").rename(second)
+    else:
+        pq.write_table(pacsv.read_csv(tmp_path / "b.txt", convert_options=pacsv.ConvertOptions(
+            column_types={c: "string" for c in data[0]})), second)
+    with Store(tmp_path / "s.duckdb") as store:
+        store.load({"crimes": [first]}, extract_date=EXTRACT)
+        read: list[str] = []
+        real = duck.arrow
+        monkeypatch.setattr(duck, "arrow", lambda con, sql, *a: read.append(sql) or real(con, sql, *a))
+        report = store.load({"crimes": [second]}, extract_date=EXTRACT, append=True, accept_quarantine=True)
+        ids = store.arrow("crimes").column("crime_id").to_pylist()
+        assert _temp_tables(store.con) == []
+    (checked,) = report.files
+    assert (checked.rows_read, checked.rows_loaded, checked.rows_quarantined) == (3, 2, 1)
+    assert checked.quarantine.column("row").to_pylist() == [1]
+    assert checked.quarantine.column("reason").to_pylist() == [APPEND_REASON]
+    assert ids == [r["crime_id"] for r in (*data[:3], data[3], data[4])]
+    assert not [sql for sql in read if "crime_id" in sql], "the stored ids were read into Python"
+
+
 def test_a_refused_load_leaves_no_staging_files(tmp_path: Path) -> None:
     """A load refused after checking (too much quarantined) still drops what it staged."""
     path, _ = _crimes(tmp_path)

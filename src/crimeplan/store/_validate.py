@@ -337,12 +337,15 @@ def check_file(
     existing_ids: pa.Array | None = None,
     min_date: dt.date = MIN_DATE,
     stage_in: duckdb.DuckDBPyConnection | None = None,
+    ids_in: tuple[str, str] | None = None,
 ) -> Checked:
     """Validate one canonical file; bad rows go to the quarantine, never silently dropped.
 
     With `stage_in` (a DuckDB store's connection), validation runs there and the good rows stay
     in a temp table of it (`Checked.staged`) for the store to write: a streaming load, the file
     never held in Python.  Else an in-process DuckDB checks it and the good rows come back as Arrow.
+    Ids already stored (an append) are `existing_ids`, or with `stage_in` the (table, column) of
+    the store that holds them (`ids_in`: compared there, never read into Python).
     """
     path = Path(path)
     limit = memory_limit()
@@ -362,11 +365,15 @@ def check_file(
         rows_read = scalar(con, "SELECT count(*) FROM raw") + len(raw.refused)
         checks = rules(table, {c for c, there in present.items() if there}, extract_date=extract_date,
                        min_date=min_date, districts_known=known_districts is not None,
-                       ids_in_store=existing_ids is not None)
+                       ids_in_store=existing_ids is not None or ids_in is not None)
         if known_districts is not None:
             con.register("known_districts", pa.table({"d": sorted(known_districts)}))
         if existing_ids is not None:
             con.register("existing_ids", pa.table({"i": existing_ids}))
+        elif ids_in is not None and stage_in is not None:
+            stored, column = ids_in
+            con.execute(f"CREATE OR REPLACE TEMP VIEW existing_ids AS SELECT {ident(column)} AS i "
+                        f"FROM {ident(stored)}")
         _find_bad(con, checks, raw)
         if raw.refused:
             con.executemany("INSERT INTO bad VALUES (?, ?, ?, ?)", [list(r) for r in raw.refused])
@@ -392,6 +399,7 @@ def check_file(
             con.execute("DROP TABLE IF EXISTS temp.bad")
             for view in ("known_districts", "existing_ids"):
                 con.unregister(view)
+            con.execute("DROP VIEW IF EXISTS temp.existing_ids")
     if good.num_rows + quarantine.num_rows != rows_read:
         raise AssertionError("reconciliation failed: rows read != loaded + quarantined")
     return Checked(str(path), sha256_of(path), rows_read, good, quarantine, qmonths)

@@ -194,7 +194,8 @@ class Store(QualityMixin, ResultsMixin, MonthSumsMixin):
             for name in order:
                 tdef = canonical_table(name)
                 existing = None
-                if append and tdef.id_column and name in prev_tables:
+                in_store = append and bool(tdef.id_column) and name in prev_tables
+                if in_store and not self.streams:  # checked in Python: the ids come along
                     existing = arrow(
                         self.con, f"SELECT {ident(tdef.id_column)} FROM {ident(prev_tables[name])}").column(0)
                 for path in files[name]:
@@ -203,9 +204,10 @@ class Store(QualityMixin, ResultsMixin, MonthSumsMixin):
                     c = check_file(Path(path), tdef, extract_date=extract,
                                    known_districts=known if tdef.has_district else None,
                                    existing_ids=existing, min_date=min_date or MIN_DATE,
+                                   ids_in=(prev_tables[name], tdef.id_column) if in_store and self.streams else None,
                                    stage_in=self.con if self.streams else None)
                     checked.setdefault(name, []).append(c)
-                appending = append and existing is not None
+                appending = in_store
                 if all(c.staged is not None for c in checked[name]):  # compared where they wait
                     try:
                         checked[name] = dedupe_staged(self.con, checked[name], tdef, allow_overlap=allow_overlap,
