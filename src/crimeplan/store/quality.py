@@ -160,7 +160,7 @@ class QualityMixin:
     forget_results: Callable[..., int]
     month_checksums: Callable[..., dict[dt.date, str] | None]
 
-    def _months_with_rows_of(self, table_name: str, phys: str, col: str, sid: int) -> set[dt.date]:
+    def _months_with_rows_of(self, table_name: str, phys: str, col: str, sid: int | None) -> set[dt.date]:
         """The months with a row: from the load's monthly checksums when they are by this column
         (no scan), else a scan of the table."""
         if col == canonical_table(table_name).date_column:
@@ -189,12 +189,11 @@ class QualityMixin:
 
     def months_with_rows(self, table_name: str, snapshot_id: int | None = None) -> set[dt.date]:
         """First days of the months in which a table has a row (empty: no such table or column)."""
-        sid = self.snapshot(snapshot_id).snapshot_id
-        phys = self.physical_tables(sid)
+        phys = self.physical_tables(snapshot_id)
         col = month_column(table_name)
         if table_name not in phys or col is None:
             return set()
-        return self._months_with_rows_of(table_name, phys[table_name], col, sid)
+        return self._months_with_rows_of(table_name, phys[table_name], col, snapshot_id)
 
     def row_count(self, table_name: str, snapshot_id: int | None = None) -> int:
         """Rows of a canonical table as of a snapshot (0 when the snapshot has no such table)."""
