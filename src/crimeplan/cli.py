@@ -168,7 +168,7 @@ def compute(
     month = _month(to)
     if out.suffix.lower() not in (".csv", ".parquet", ".json"):
         raise BadInput("the results file must end in .csv, .parquet or .json", file=str(out))
-    # opened for writing: the engine keeps each month's aggregates (store.month_sums) and the
+    # opened for writing: the engine keeps each month's aggregates (store/_month_sums.py) and the
     # results are kept for reports, exports and the dashboard (replacing any older run)
     with open_store(store) as st:
         with _progress("computing") as say:

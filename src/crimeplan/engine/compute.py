@@ -324,6 +324,9 @@ def compute_series(store: StoreLike, plan: Plan, to_month: str | dt.date,
             say(f"computing {m.id}")
             window_rows += _window_figures(m, t, areas_t, _windows_needed(m, to, as_at))
 
+    # an empty part (no like-for-like measure, say) has object columns: left out, or the sums
+    # below would come out as objects rather than floats
+    monthly_parts = [p for p in monthly_parts if not p.empty]
     monthly = pd.concat(monthly_parts, ignore_index=True) if monthly_parts else pd.DataFrame(columns=MONTHLY_COLUMNS)
     if not monthly.empty:
         monthly["month"] = pd.to_datetime(monthly["month"]).dt.date

@@ -24,10 +24,10 @@ from crimeplan.contract.schema import table as canonical_table
 from crimeplan.contract.validate import MIN_DATE, Checked, sha256_of
 from crimeplan.errors import BadInput, StoreBusy
 from crimeplan.store._duck import arrow, ident, rows, scalar
+from crimeplan.store._month_sums import MONTH_SUMS_META, MonthSumsMixin, record_month_sums
 from crimeplan.store._overlap import dedupe_staged
 from crimeplan.store._validate import STAGE_MEMORY, check_file, drop_staged
 from crimeplan.store.interface import LoadReport, Snapshot
-from crimeplan.store.month_sums import MONTH_SUMS_META, MonthSumsMixin, record_month_sums
 from crimeplan.store.quality import (
     DEFAULT_MAX_SHARE,
     QUALITY_META,
