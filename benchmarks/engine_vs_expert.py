@@ -186,9 +186,9 @@ def bench_scale(scale: float, work: Path, repeat: int, fmt: str, skip_load: bool
         bench_incremental(scale, data, work, repeat)
 
 
-def _split(data: Path, out: Path, month: dt.date) -> dict[str, int]:
+def _split(data: Path, out: Path, month: dt.date) -> None:
     """Each file of `data` cut in two: the rows before `month` (out/history) and those in it
-    (out/month); tables without a month column all go to history. Rows of the month, by table."""
+    (out/month); tables without a month column all go to history."""
     import duckdb
 
     from crimeplan.contract.schema import table as canonical_table
@@ -197,7 +197,6 @@ def _split(data: Path, out: Path, month: dt.date) -> dict[str, int]:
     for part in ("history", "month"):
         (out / part).mkdir(parents=True, exist_ok=True)
     con = duckdb.connect()
-    counts = {}
     for name, (path,) in _files(data).items():
         reader = f"read_parquet('{path}')" if path.suffix == ".parquet" else f"read_csv('{path}', header=true)"
         col = "period_start" if name == "aggregates" else canonical_table(name).date_column
@@ -208,8 +207,6 @@ def _split(data: Path, out: Path, month: dt.date) -> dict[str, int]:
         if col:
             con.execute(f"COPY (SELECT * FROM {reader} WHERE \"{col}\" >= ? AND \"{col}\" < ?) "
                         f"TO '{out / 'month' / target}' (FORMAT parquet)", [month, add_months(month, 1)])
-            counts[name] = con.execute(f"SELECT count(*) FROM '{out / 'month' / target}'").fetchone()[0]
-    return counts
 
 
 def _command(store: Path, to: dt.date, out: Path) -> tuple[float, float]:

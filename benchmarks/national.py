@@ -131,9 +131,10 @@ def incremental(store: str, work: Path, memory: str) -> None:
     """On the loaded store: the compute of the last month after one of the month before it had
     cached every earlier month (incremental: the last month is scanned alone, as after `load
     --append` of it), against a compute with nothing cached (full); the exports compared."""
+    from crimeplan.periods import add_months, month_start
     from crimeplan.store import Store
 
-    previous = f"{TO[:4]}-{int(TO[5:]) - 1:02d}"
+    previous = add_months(month_start(TO), -1).strftime("%Y-%m")
     with Store(store) as s:
         s.forget_scans()
     full = _child(memory, "--child-compute", store, str(work / "incremental-full.csv"))

@@ -232,11 +232,11 @@ TABLES: dict[str, Table] = {
     ]
 }
 
-# Workforce rows are unique per person and month, not per person.
 # the aggregates table's measure_id of Most Similar Group membership rows (docs/scaling.md):
 # area = the home force, note = a member force, value = its closeness rank (0: the home force)
 MSG_MEMBER = "msg_member"
 
+# Workforce rows are unique per person and month, not per person.
 COMPOSITE_KEYS: dict[str, tuple[str, ...]] = {
     "workforce": ("person_id", "month_end"),
 }

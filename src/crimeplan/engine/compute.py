@@ -171,23 +171,19 @@ def scan_key(source: str, measures: list[Measure], matured: list[str]) -> str:
     return hashlib.sha256(json.dumps(spec, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def _scan_months(store: StoreLike, source: str, cutoffs: list[tuple[Measure, dt.date | None]], scan: Any,
-                 keys: list[str], has_district: bool, to: dt.date, sums: dict[dt.date, str] | None
-                 ) -> tuple[pd.DataFrame, pd.Series]:
+def _scan_months(store: StoreLike, source: str, measures: list[Measure], matured: list[str],
+                 aggs: dict[str, Any], scan: Any, keys: list[str], has_district: bool, to: dt.date,
+                 sums: dict[dt.date, str] | None) -> tuple[pd.DataFrame, pd.Series]:
     """The decomposable measures' monthly rows up to `to` and the months with rows: read from the
     store's cache for each month whose checksum is unchanged, scanned for the rest (every month
     when the store keeps no checksums)."""
-    aggs: dict[str, Any] = {}
-    for m, cutoff in cutoffs:  # last year's like-for-like numerator is not: _like_for_like
-        aggs.update({k: v for k, v in _monthly_aggs(m, scan, cutoff).items() if not k.endswith(f"__{NUMERATOR_LFL}")})
-    measures = [m for m, _ in cutoffs]
     if sums is None:
         frame = scan.group_by(keys).aggregate(**aggs).to_pandas()
         return _long(frame, measures, has_district), pd.to_datetime(frame["_month"])
     wanted = {m: c for m, c in sums.items() if m <= to}
     # a cut-off's date is not in the key: only whether there is one (a maturing measure's aged
     # numerator, each month's at a fixed age, does not move with it)
-    key = scan_key(source, measures, matured=[m.id for m, cutoff in cutoffs if cutoff is not None])
+    key = scan_key(source, measures, matured=matured)
     cached, hit = store.cached_scan(key, wanted)
     missing = sorted(set(wanted) - hit)
     parts = [cached.to_pandas()] if hit else []
@@ -203,27 +199,20 @@ def _scan_months(store: StoreLike, source: str, cutoffs: list[tuple[Measure, dt.
     return frame, pd.to_datetime(pd.Series(sorted(wanted), dtype="object"))
 
 
-def _like_for_like(cutoffs: list[tuple[Measure, dt.date | None]], scan: Any, keys: list[str],
+def _like_for_like(measures: list[Measure], aggs: dict[str, Any], scan: Any, keys: list[str],
                    has_district: bool, to: dt.date) -> pd.DataFrame:
-    """Last year's numerator as it stood at the like-for-like cut-off, for the months of the
-    year-earlier windows only (the cut-off moves with every month computed, so it is never cached)."""
-    aggs: dict[str, Any] = {}
+    """Last year's numerator as it stood at the like-for-like cut-off (`aggs`), for the months of
+    the year-earlier windows only (the cut-off moves with every month computed, so it is never cached)."""
     months: set[dt.date] = set()
-    for m, cutoff in cutoffs:
-        if cutoff is None:
-            continue
-        lfl = {k: v for k, v in _monthly_aggs(m, scan, cutoff).items() if k.endswith(f"__{NUMERATOR_LFL}")}
-        if not lfl:
-            continue
-        aggs.update(lfl)
-        last = add_months(to, -m.lag_months)
-        for kind in m.windows:
-            earlier = window(kind, last).year_earlier()
-            months.update(months_between(earlier.start, earlier.last))
+    for m in measures:
+        if f"{m.id}__{NUMERATOR_LFL}" in aggs:
+            for kind in m.windows:
+                earlier = window(kind, add_months(to, -m.lag_months)).year_earlier()
+                months.update(months_between(earlier.start, earlier.last))
     if not aggs:
         return pd.DataFrame(columns=MONTHLY_COLUMNS)
     part = scan.filter(scan._month.isin(sorted(months)))
-    return _long(part.group_by(keys).aggregate(**aggs).to_pandas(), [m for m, _ in cutoffs], has_district)
+    return _long(part.group_by(keys).aggregate(**aggs).to_pandas(), measures, has_district)
 
 
 def _aggregate_rows(measures: list[Measure], agg: Any, force: str) -> pd.DataFrame:
@@ -287,9 +276,18 @@ def compute_series(store: StoreLike, plan: Plan, to_month: str | dt.date,
                 if any(m.kind.weights for m in decomposable) else t)
         sums = store.month_checksums(source, snap.snapshot_id)
         scanned = None
+        lfl: dict[str, Any] = {}
         if decomposable:
             cutoffs = [(m, like_for_like_cutoff(m, to, as_at) if as_at else None) for m in decomposable]
-            scanned, months = _scan_months(store, source, cutoffs, scan, keys, has_district, to, sums)
+            aggs: dict[str, Any] = {}
+            for m, cutoff in cutoffs:
+                aggs.update(_monthly_aggs(m, scan, cutoff))
+            # last year's like-for-like numerator is not a month's own figure: its own scan
+            lfl = {k: v for k, v in aggs.items() if k.endswith(f"__{NUMERATOR_LFL}")}
+            per_month = {k: v for k, v in aggs.items() if k not in lfl}
+            matured = [m.id for m, cutoff in cutoffs if cutoff is not None]
+            scanned, months = _scan_months(store, source, decomposable, matured, per_month, scan, keys,
+                                           has_district, to, sums)
         else:  # no shared scan to read the months from: ask for them
             span = t.aggregate(first=t._month.min(), last=t._month.max()).to_pandas()
             months = pd.to_datetime(pd.Series([span["first"].iloc[0], span["last"].iloc[0]])).dropna()
@@ -305,7 +303,7 @@ def compute_series(store: StoreLike, plan: Plan, to_month: str | dt.date,
         last_complete[source] = store.last_complete_month(source, snap.snapshot_id)
         carried[source] = store.carried_columns(source, snap.snapshot_id)
         if scanned is not None:
-            monthly_parts += [scanned, _like_for_like(cutoffs, scan, keys, has_district, to)]
+            monthly_parts += [scanned, _like_for_like(decomposable, lfl, scan, keys, has_district, to)]
         # numerators dated by another column (e.g. outcomes dated in the window)
         by_date: dict[str, list[Measure]] = defaultdict(list)
         for m in decomposable:

@@ -43,11 +43,10 @@ def record_month_sums(con: duckdb.DuckDBPyConnection, name: str, phys: str, base
     col = canonical_table(name).date_column
     if col is None:
         return
+    # quality._month_of's SQL, written here: the SQL-text test traces a module's own helpers only
     month = f"CAST(date_trunc('month', {ident(col)}) AS DATE)"
     row_hash = "CAST(hash(*COLUMNS(* EXCLUDE (__ord))) AS HUGEINT)"
-    base_has_sums = base is not None and bool(
-        scalar(con, "SELECT count(*) FROM _month_sums WHERE physical = ?", [base]))
-    if base is not None and base_has_sums:
+    if base is not None and scalar(con, "SELECT count(*) FROM _month_sums WHERE physical = ?", [base]):
         # the base's rows are copied first, numbered 1..max(__ord): only the rest are new
         last = scalar(con, f"SELECT coalesce(max(__ord), 0) FROM {ident(base)}")
         con.execute(

@@ -194,22 +194,21 @@ class Store(QualityMixin, ResultsMixin, MonthSumsMixin):
             for name in order:
                 tdef = canonical_table(name)
                 existing = None
-                id_column = tdef.id_column
-                in_store = append and id_column is not None and name in prev_tables
-                if in_store and id_column is not None and not self.streams:  # checked in Python: ids come along
-                    existing = arrow(
-                        self.con, f"SELECT {ident(id_column)} FROM {ident(prev_tables[name])}").column(0)
+                # appending: the stored table and id column the new rows' ids must not repeat
+                stored = ((prev_tables[name], tdef.id_column)
+                          if append and tdef.id_column and name in prev_tables else None)
+                if stored and not self.streams:  # checked in Python: the ids come along
+                    existing = arrow(self.con, f"SELECT {ident(stored[1])} FROM {ident(stored[0])}").column(0)
                 for path in files[name]:
                     if tdef.has_district and known is None:
                         known = self._districts(checked, prev_tables)
                     c = check_file(Path(path), tdef, extract_date=extract,
                                    known_districts=known if tdef.has_district else None,
                                    existing_ids=existing, min_date=min_date or MIN_DATE,
-                                   ids_in=(prev_tables[name], id_column)
-                                   if in_store and id_column is not None and self.streams else None,
+                                   ids_in=stored if self.streams else None,
                                    stage_in=self.con if self.streams else None)
                     checked.setdefault(name, []).append(c)
-                appending = in_store
+                appending = stored is not None
                 if all(c.staged is not None for c in checked[name]):  # compared where they wait
                     try:
                         checked[name] = dedupe_staged(self.con, checked[name], tdef, allow_overlap=allow_overlap,
