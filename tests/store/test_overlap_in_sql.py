@@ -116,13 +116,46 @@ def test_ids_compared_in_several_passes_give_the_same_lines(tmp_path: Path, monk
     with Store(tmp_path / "once.duckdb") as store:
         once = store.load({"crimes": paths}, extract_date=EXTRACT, accept_quarantine=True)
         loaded_once = store.arrow("crimes").to_pylist()
-    asked: list[int] = []
-    monkeypatch.setattr(overlap_sql, "rows_per_pass", lambda: asked.append(2) or 2)  # 12 good rows: 6 passes
+    asked: list[object] = []
+    # 12 good rows: 4 passes of the hashes; 9 rows have an id another file has (C1 ×3, C2, C4 and
+    # C5 ×2): 5 passes of those
+    monkeypatch.setattr(overlap_sql, "hashes_per_pass", lambda: asked.append("hashes") or 3)
+    monkeypatch.setattr(overlap_sql, "rows_per_pass", lambda: asked.append("ids") or 2)
+    candidates = overlap_sql._candidate_rows
+    monkeypatch.setattr(overlap_sql, "_candidate_rows", lambda *a: asked.append(candidates(*a)) or asked[-1])
     with Store(tmp_path / "passes.duckdb") as store:
         passes = store.load({"crimes": paths}, extract_date=EXTRACT, accept_quarantine=True)
         assert store.arrow("crimes").to_pylist() == loaded_once
-    assert asked == [2]
+    assert asked == ["hashes", 9, "ids"]
     assert _lines(passes.files) == _lines(once.files) and len(_lines(once.files)) == 7
+
+
+def test_ids_that_only_share_a_hash_are_not_repeats(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first step groups id hashes; ids that collide there are told apart by their text."""
+    import crimeplan.store._overlap as overlap_sql
+
+    a = _write(tmp_path / "a.parquet", "crimes", [_crime("C1", 1), _crime("C22", 1)])
+    b = _write(tmp_path / "b.parquet", "crimes", [_crime("C3", 2), _crime("C44", 2), _crime("C1", 3)])
+    # every id of the same length collides: C1 and C3, C22 and C44 share a "hash", and only C1 repeats
+    monkeypatch.setattr(overlap_sql, "_hash_sql", lambda key: f"CAST(length({overlap_sql._key_sql(key)}) AS UBIGINT)")
+    with Store(tmp_path / "s.duckdb") as store:
+        report = store.load({"crimes": [a, b]}, extract_date=EXTRACT, accept_quarantine=True)
+        assert store.arrow("crimes").column("crime_id").to_pylist() == ["C1", "C22", "C3", "C44"]
+    assert _lines(report.files) == _lines(_in_memory([a, b])) == [
+        (str(b), 3, "crime_id", "C1", f"duplicate id: also in {a} row 1")]
+
+
+def test_files_with_no_shared_id_hash_skip_the_id_comparison(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No hash in two files: no id is read for the second step, and nothing is quarantined."""
+    import crimeplan.store._overlap as overlap_sql
+
+    a = _write(tmp_path / "a.parquet", "crimes", [_crime("C1", 1), _crime("C2", 1)])
+    b = _write(tmp_path / "b.parquet", "crimes", [_crime("C3", 2)])
+    monkeypatch.setattr(overlap_sql, "rows_per_pass", lambda: pytest.fail("the ids were compared"))
+    with Store(tmp_path / "s.duckdb") as store:
+        report = store.load({"crimes": [a, b]}, extract_date=EXTRACT)
+        assert store.arrow("crimes").column("crime_id").to_pylist() == ["C1", "C2", "C3"]
+    assert _lines(report.files) == []
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".parquet"])

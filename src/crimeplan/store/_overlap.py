@@ -2,11 +2,16 @@
 
 `contract.overlap` compares the files of one load in Python, which needs every file's good rows
 in memory.  A DuckDB store's files wait as staged views (`_validate._stage`), so here the
-comparison is SQL over them: each good row's (file, row, id) read once into a temp table, then
-grouped by id (in passes, each a share of the ids by hash, when the load is large); a row whose
-id an earlier file has is a repeat.  Its row number joins the file's bad rows (so the staged view
-no longer yields it) and its quarantine line is the one `contract.overlap` writes, naming the
-first file and row with that id.  Only the repeats come back into Python.
+comparison is SQL over them, in two steps.  First only each good row's file and the 64-bit hash
+of its id are read into a temp table and grouped by hash (16 bytes a row rather than the id's
+text, so fewer passes and less to spill): an id in two files has its hash in two files, so a hash
+found in one file only is no repeat, and a load whose files share no id stops there.  Then the
+rows whose hash is in two files (the repeats, and any other id sharing a hash with one) have their
+(file, row, id) read and are grouped by the id itself (in passes, each a share of the ids by
+hash, when they are many); a row whose id an earlier file has is a repeat.  Its row number joins
+the file's bad rows (so the staged view no longer yields it) and its quarantine line is the one
+`contract.overlap` writes, naming the first file and row with that id.  Only the repeats come
+back into Python.
 """
 
 from __future__ import annotations
@@ -22,13 +27,15 @@ from crimeplan.contract.overlap import KEY_SEPARATOR, all_ids_repeated, key_of, 
 from crimeplan.contract.schema import Table
 from crimeplan.contract.validate import Checked, Staged
 from crimeplan.errors import BadInput
-from crimeplan.store._duck import arrow, ident
+from crimeplan.store._duck import arrow, ident, scalar
 from crimeplan.store._validate import STAGE_MEMORY, bad_rows_of
 
 # a row's place in the load as one number, file then row: file index × 2^40 + file row
 _FILE_SHIFT = "1099511627776"
 _REPEATS = "_overlap_repeats"
 _IDS = "_overlap_ids"
+_HASHES = "_overlap_hashes"
+_CANDIDATES = "_overlap_candidates"
 assert ord(KEY_SEPARATOR) == 31  # what _key_sql writes between a composite key's parts
 
 
@@ -37,11 +44,21 @@ def rows_per_pass() -> int:
     return max(1, min(memory_limit(), STAGE_MEMORY) // 100)
 
 
+def hashes_per_pass() -> int:
+    """How many (file, id hash) rows one pass of the first step groups: about 40 bytes each of the ceiling."""
+    return max(1, min(memory_limit(), STAGE_MEMORY) // 40)
+
+
 def _key_sql(key: tuple[str, ...]) -> str:
     """SQL giving a staged row's id as the text `contract.overlap` compares (parts joined by KEY_SEPARATOR)."""
     if len(key) == 1:
         return f"CAST({ident(key[0])} AS VARCHAR)"
     return " || chr(31) || ".join(f"coalesce(CAST({ident(k)} AS VARCHAR), '')" for k in key)
+
+
+def _hash_sql(key: tuple[str, ...]) -> str:
+    """SQL giving a staged row's id hash, the first step's grouping key (a test makes ids collide here)."""
+    return f"hash({_key_sql(key)})"
 
 
 def _month_sql(column: str) -> str:
@@ -61,14 +78,18 @@ def dedupe_staged(con: duckdb.DuckDBPyConnection, parts: list[Checked], table: T
     if len(views) != len(parts):
         raise ValueError("dedupe_staged needs every file staged")
     month = (_month_sql(table.date_column) if table.date_column else "CAST(NULL AS DATE)")
-    each = " UNION ALL ".join(
-        f"SELECT CAST(? AS BIGINT) AS f, __row AS r, {_key_sql(key)} AS k, {month} AS m "
-        f"FROM temp.{ident(v)}" for v in views)
-    # every good row's (file, row, id, month) is read once into a temp table (DuckDB spills it past
-    # the ceiling), each row given a pass by its id's hash: grouping every id of the load at once
-    # outgrows the ceiling at tens of millions of rows, so each pass groups a bounded share
-    passes = max(1, -(-sum(c.rows_loaded for c in parts) // rows_per_pass()))
+    hashed = _hash_sql(key)
     try:
+        candidates = _candidate_rows(con, views, key, sum(c.rows_loaded for c in parts))
+        if not candidates:
+            return parts
+        each = " UNION ALL ".join(
+            f"SELECT CAST(? AS BIGINT) AS f, __row AS r, {_key_sql(key)} AS k, {month} AS m "
+            f"FROM temp.{ident(v)} WHERE {hashed} IN (SELECT h FROM {_CANDIDATES})" for v in views)
+        # the candidates' (file, row, id, month) are read into a temp table (DuckDB spills it past
+        # the ceiling), each row given a pass by its id's hash: when files share many ids, grouping
+        # them all at once could outgrow the ceiling, so each pass groups a bounded share
+        passes = max(1, -(-candidates // rows_per_pass()))
         con.execute(f"CREATE TEMP TABLE {_IDS} AS SELECT *, hash(k) % ? AS pass FROM ({each})",
                     [passes, *range(len(views))])
         con.execute(f"CREATE TEMP TABLE {_REPEATS} (f BIGINT, r BIGINT, k VARCHAR, m DATE, f0 BIGINT, r0 BIGINT)")
@@ -87,6 +108,8 @@ def dedupe_staged(con: duckdb.DuckDBPyConnection, parts: list[Checked], table: T
                        file=", ".join(c.file for c in parts)) from None
     finally:
         con.execute(f"DROP TABLE IF EXISTS temp.{_IDS}")
+        con.execute(f"DROP TABLE IF EXISTS temp.{_HASHES}")
+        con.execute(f"DROP TABLE IF EXISTS temp.{_CANDIDATES}")
     try:
         repeats = arrow(con, f"SELECT f, r, k, m, f0, r0 FROM {_REPEATS} ORDER BY f, r")
         if not repeats.num_rows:
@@ -111,6 +134,21 @@ def dedupe_staged(con: duckdb.DuckDBPyConnection, parts: list[Checked], table: T
         return out
     finally:
         con.execute(f"DROP TABLE IF EXISTS temp.{_REPEATS}")
+
+
+def _candidate_rows(con: duckdb.DuckDBPyConnection, views: list[str], key: tuple[str, ...], rows: int) -> int:
+    """Fill the temp table of id hashes found in more than one file; how many staged rows have them."""
+    each = " UNION ALL ".join(f"SELECT CAST(? AS BIGINT) AS f, {_hash_sql(key)} AS h FROM temp.{ident(v)}"
+                              for v in views)
+    con.execute(f"CREATE TEMP TABLE {_HASHES} AS SELECT f, h FROM ({each})", list(range(len(views))))
+    con.execute(f"CREATE TEMP TABLE {_CANDIDATES} (h UBIGINT)")
+    passes = max(1, -(-rows // hashes_per_pass()))
+    for part in range(passes):  # each pass a share of the hashes, so each grouping fits the ceiling
+        con.execute(f"INSERT INTO {_CANDIDATES} SELECT h FROM {_HASHES} WHERE h % ? = ? "
+                    "GROUP BY h HAVING min(f) < max(f)", [passes, part])
+    found = scalar(con, f"SELECT count(*) FROM {_HASHES} WHERE h IN (SELECT h FROM {_CANDIDATES})")
+    con.execute(f"DROP TABLE temp.{_HASHES}")
+    return int(found)
 
 
 def _without(s: Staged, months: pa.ChunkedArray) -> Staged:
