@@ -106,7 +106,7 @@ BENCH_DIR ?= build/bench
 NATIONAL_DIR ?= build/bench-national
 bench: $(STAMP)
 	$(BIN)/python benchmarks/engine_vs_expert.py --scale $(BENCH_SCALES) --workdir $(BENCH_DIR)
-	$(BIN)/python benchmarks/national.py --workdir $(NATIONAL_DIR) --no-spark
+	$(BIN)/python benchmarks/national.py --workdir $(NATIONAL_DIR) --no-spark --files-load
 
 # the national plan at 100M crime rows on DuckDB within CRIMEPLAN_MEMORY_LIMIT=2GB, then a tenth of it on
 # DuckDB and on Spark local, the two exports compared (docs/scaling.md); the data is kept in NATIONAL_DIR

@@ -9,12 +9,14 @@ In one run:
    time and peak memory (its maximum resident set: DuckDB's buffers are in it);
 2. on the same store, the incremental compute: the last month's compute after the month before
    it cached every earlier month, against one with nothing cached (time, peak, exports equal);
+   with --files-load, the load again from the generator's 430 crimes files (one per force and
+   year, as a national unit would receive them), ids compared across the files;
 3. the same at a tenth of the rows on DuckDB and on a Spark store (`spark:` folder, local[2]),
    checking that the two exports agree to 1e-9 relative on every figure and MSG column, and
    printing both compute times.
 
     python benchmarks/national.py [--rows 100000000] [--memory 2GB] [--workdir build/bench-national]
-                                  [--no-spark] [--no-incremental] [--tenth-only]
+                                  [--no-spark] [--no-incremental] [--files-load] [--tenth-only]
 
 A script, not a test: `make bench-national` runs it. Figures: docs/scaling.md.
 """
@@ -93,8 +95,8 @@ def generate(folder: Path, scale: float) -> dict[str, float]:
 def one_crimes_file(data: Path) -> tuple[Path, int]:
     """The crimes folder as one Parquet file (made once), and its uncompressed size in bytes.
 
-    A load of several files checks ids across them in memory (contract/overlap.py), which at
-    100 million rows neither fits 2 GB nor ends in reasonable time; one file's load streams."""
+    The timed load reads this one file, as the earlier runs did; `--files-load` also times the
+    load of the generator's 430 files (one per force and year), which checks ids across files."""
     import duckdb
     import pyarrow.parquet as pq
 
@@ -111,12 +113,16 @@ def one_crimes_file(data: Path) -> tuple[Path, int]:
     return one, sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
 
 
-def child_load(data: Path, store: str) -> None:
-    """(child) `crimeplan load` of the three tables, one snapshot each; print time and peak."""
+def child_load(data: Path, store: str, crimes: str = "one") -> None:
+    """(child) `crimeplan load` of the three tables, one snapshot each (crimes from the one file, or
+    from the generator's files with `crimes="files"`); print time and peak."""
     started = time.perf_counter()
     for table in TABLES:
-        path = data / ("crimes-one.parquet" if table == "crimes" else f"{table}.parquet")
-        _cli("load", table, str(path), "--store", store, "--extract-date", EXTRACT)
+        if table != "crimes":
+            paths = [data / f"{table}.parquet"]
+        else:
+            paths = [data / "crimes-one.parquet"] if crimes == "one" else sorted((data / "crimes").glob("*.parquet"))
+        _cli("load", table, *map(str, paths), "--store", store, "--extract-date", EXTRACT)
     print(_usage(started))
 
 
@@ -215,12 +221,14 @@ def main() -> None:
     p.add_argument("--workdir", type=Path, default=Path("build/bench-national"))
     p.add_argument("--no-spark", action="store_true", help="leave out the Spark run")
     p.add_argument("--tenth-only", action="store_true", help="only the tenth-scale DuckDB/Spark comparison")
-    p.add_argument("--child-load", nargs=2, help=argparse.SUPPRESS)
+    p.add_argument("--child-load", nargs="+", help=argparse.SUPPRESS)
+    p.add_argument("--files-load", action="store_true",
+                   help="also time the full size's load of the crimes as the 430 files the generator writes")
     p.add_argument("--child-compute", nargs="+", help=argparse.SUPPRESS)
     p.add_argument("--no-incremental", action="store_true", help="leave out the incremental step")
     a = p.parse_args()
     if a.child_load:
-        return child_load(Path(a.child_load[0]), a.child_load[1])
+        return child_load(Path(a.child_load[0]), *a.child_load[1:])
     if a.child_compute:
         return child_compute(a.child_compute[0], Path(a.child_compute[1]), *a.child_compute[2:])
 
@@ -248,6 +256,14 @@ def main() -> None:
         print(f"[{name}] DuckDB {_line('compute', compute)}", flush=True)
         if name == "full" and not a.no_incremental:
             incremental(str(work / f"{name}.duckdb"), work, a.memory)
+        if name == "full" and a.files_load:
+            files = work / "full-files.duckdb"
+            _fresh(str(files))
+            many = _child(a.memory, "--child-load", str(data), str(files), "files")
+            count = len(list((data / "crimes").glob("*.parquet")))
+            print(f"[{name}] DuckDB {_line(f'load of the crimes as {count} files (ids compared across them)', many)}",
+                  flush=True)
+            _fresh(str(files))
         if name != "tenth" or a.no_spark:
             continue
         spark_out = work / f"{name}-spark.csv"
