@@ -18,10 +18,10 @@ from crimeplan.store import Store
 from tests.sources.conftest import REAL, needs_real
 
 pytestmark = needs_real
-NOT_CARRIED = {
-    "da_offences": "domestic_abuse",          # no domestic abuse flag
-    "youth_offenders": "offender_age",        # no offender ids or ages
-    "da_incidents": "category domestic (only asb)",  # police.uk incidents are ASB only
+NOT_CARRIED = {  # named for a reader, not by the column (domestic_abuse, offender_age, category)
+    "da_offences": "a domestic abuse flag",
+    "youth_offenders": "offenders' ages",     # no offender ids or ages
+    "da_incidents": "incident categories domestic (it has only asb)",  # police.uk incidents are ASB only
 }
 
 
@@ -70,14 +70,15 @@ def test_every_format_says_not_available_from_this_source(outputs):
     document = build_document("monthly", results, edition="internal")
     notes_of = {c.text: [document.footnotes[n - 1] for n in c.footnotes]
                 for t in document.tables() for row in t.rows for c in row[:1]}
-    assert any(n.startswith("Not available from this source: it does not carry domestic_abuse")
+    assert any(n.startswith("Not available from this source: it does not carry a domestic abuse flag")
                for n in notes_of["Number of domestic abuse offences"])
     assert any(n.startswith("Not available from this source") for label, notes in notes_of.items()
                if label.startswith("Youth re-offending rate") for n in notes)
     for fmt, text in _texts(outputs).items():
         flat = " ".join(text.split())
         assert "Number of domestic abuse offences" in flat, fmt
-        assert "Not available from this source: it does not carry domestic_abuse" in flat, fmt
+        assert "Not available from this source: it does not carry a domestic abuse flag" in flat, fmt
+        assert "domestic_abuse" not in flat, fmt
         assert "Youth re-offending rate" in flat, fmt
 
 

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 import pandas as pd
 
 from crimeplan.compare.values import missing, value_of
+from crimeplan.contract.schema import reader_name
 from crimeplan.contract.schema import table as canonical_table
 from crimeplan.engine.series import SeriesSet
 from crimeplan.periods import Window, add_months, month_end, month_start
@@ -45,7 +46,8 @@ class MonthState:
 
 
 def missing_columns(series: CarriesColumns, m: Measure) -> list[str]:
-    """The columns (or column values) the measure needs that its source does not carry.
+    """The columns (or column values) the measure needs that its source does not carry, named
+    for a reader ("a domestic abuse flag", not `domestic_abuse`: the text goes into public notes).
 
     A source may carry only some values of a column, recorded as `column=value` (police.uk's
     incidents are anti-social behaviour only: `category=asb`).
@@ -63,9 +65,9 @@ def missing_columns(series: CarriesColumns, m: Measure) -> list[str]:
             continue
         if partial:
             asked = f" {', '.join(sorted(wanted))}" if wanted else ""
-            out.append(f"{col}{asked} (only {', '.join(sorted(partial))})")
+            out.append(f"{reader_name(col)}{asked} (it has only {', '.join(sorted(partial))})")
         else:
-            out.append(col)
+            out.append(reader_name(col))
     return out
 
 

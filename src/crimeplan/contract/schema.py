@@ -242,6 +242,36 @@ COMPOSITE_KEYS: dict[str, tuple[str, ...]] = {
 }
 
 
+# what a record column holds, in words a public reader follows: "this source does not carry …"
+READER_NAMES: dict[str, str] = {
+    "crime_id": "crime references", "recorded_date": "recorded dates", "offence_code": "offence codes",
+    "offence_group": "offence groups", "district": "districts", "domestic_abuse": "a domestic abuse flag",
+    "hate": "a hate crime flag", "rural": "a rural flag", "night_time_economy": "a night-time economy flag",
+    "business": "a business crime flag", "victim_id": "victim identifiers",
+    "offender_id": "offender identifiers", "offender_age": "offenders' ages", "outcome_type": "outcomes",
+    "outcome_date": "outcome dates",
+    "incident_id": "incident references", "opened_at": "opening times", "category": "incident categories",
+    "grade": "response grades", "urban": "an urban flag", "attended_at": "attendance times",
+    "alcohol": "an alcohol flag", "drugs": "a drugs flag", "mental_health": "a mental health flag",
+    "call_id": "call references", "received_at": "call times", "channel": "call channels",
+    "answered_after_s": "answer times", "abandoned": "abandoned calls",
+    "response_id": "survey responses", "survey": "survey names", "interview_date": "interview dates",
+    "question": "survey questions", "positive": "answers", "weight": "survey weights",
+    "victim": "whether the respondent was a victim",
+    "casualty_id": "casualty references", "collision_id": "collision references",
+    "collision_date": "collision dates", "severity": "casualty severity", "road_user": "road user types",
+    "age": "casualties' ages", "drink_driver": "a drink-driving flag", "drug_driver": "a drug-driving flag",
+    "person_id": "staff identifiers", "month_end": "month ends", "staff_group": "staff groups",
+    "fte": "full-time equivalents", "contracted_hours": "contracted hours", "sickness_hours": "sickness hours",
+    "ethnic_minority": "ethnicity", "sex": "sex",
+}
+
+
+def reader_name(column: str) -> str:
+    """A canonical column named for a public reader ("victim_id": "victim identifiers")."""
+    return READER_NAMES.get(column, column.replace("_", " "))
+
+
 def table(name: str) -> Table:
     """The canonical table called name, or a KeyError listing the known ones."""
     try:
