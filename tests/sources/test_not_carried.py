@@ -79,6 +79,9 @@ def test_every_format_says_not_available_from_this_source(outputs):
         assert "Number of domestic abuse offences" in flat, fmt
         assert "Not available from this source: it does not carry a domestic abuse flag" in flat, fmt
         assert "domestic_abuse" not in flat, fmt
+        # a source never loaded is named for a reader too, not as a table
+        assert "No survey responses have been loaded" in flat, fmt
+        assert "survey_responses" not in flat, fmt
         assert "Youth re-offending rate" in flat, fmt
 
 

@@ -267,6 +267,20 @@ READER_NAMES: dict[str, str] = {
 }
 
 
+# what a table holds, in words a public reader follows: "no survey responses have been loaded"
+READER_TABLE_NAMES: dict[str, str] = {
+    "crimes": "crime records", "incidents": "incident records", "calls": "call records",
+    "survey_responses": "survey responses", "casualties": "road casualty records",
+    "workforce": "workforce records", "aggregates": "published figures", "peers": "peer forces' figures",
+    "events": "events", "areas": "area lists",
+}
+
+
+def reader_table_name(table_name: str) -> str:
+    """A canonical table named for a public reader ("survey_responses": "survey responses")."""
+    return READER_TABLE_NAMES.get(table_name, table_name.replace("_", " "))
+
+
 def reader_name(column: str) -> str:
     """A canonical column named for a public reader ("victim_id": "victim identifiers")."""
     return READER_NAMES.get(column, column.replace("_", " "))

@@ -23,6 +23,7 @@ import ibis
 import pandas as pd
 import pyarrow as pa
 
+from crimeplan.contract.schema import reader_table_name
 from crimeplan.contract.schema import table as canonical_table
 from crimeplan.engine import derived
 from crimeplan.engine.series import MONTHLY_COLUMNS, WINDOW_COLUMNS, SeriesSet
@@ -259,7 +260,7 @@ def compute_series(store: StoreLike, plan: Plan, to_month: str | dt.date,
     for source, measures in by_source.items():
         if source not in tables:
             for m in measures:
-                unavailable[m.id] = f"the store has no {source} table"
+                unavailable[m.id] = f"no {reader_table_name(source)} have been loaded"
             continue
         raw = tables[source]
         if source == "aggregates":
@@ -293,7 +294,7 @@ def compute_series(store: StoreLike, plan: Plan, to_month: str | dt.date,
             months = pd.to_datetime(pd.Series([span["first"].iloc[0], span["last"].iloc[0]])).dropna()
         if months.empty:
             for m in measures:
-                unavailable[m.id] = f"the {source} table has no rows"
+                unavailable[m.id] = f"no {reader_table_name(source)} have been loaded (the table is empty)"
             continue
         coverage[source] = (months.min().date(), months.max().date())
         recorded = store.coverage(source, snap.snapshot_id)
