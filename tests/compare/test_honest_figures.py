@@ -258,11 +258,11 @@ def test_data_starting_inside_both_years_gives_one_reason_on_one_note(tmp_path):
     results = compute(store, plan, D(2024, 6, 1))
     t = results.table
     force = t[(t.area_level == "force") & (t.window == "12m")]
-    assert list(force.note) == ["no crimes data before Jan 2024, so neither year has a figure"] * 2
+    assert list(force.note) == ["no crime records before Jan 2024, so neither year has a figure"] * 2
     doc = build_document("monthly", results)
     table = next(b for b in doc.blocks if isinstance(b, Table))
     refs = {tuple(row[0].footnotes) for row in table.rows}
     assert len(refs) == 1  # both rows: the same note
     note = doc.footnotes[next(iter(refs))[0] - 1]
-    assert note == "No crimes data before Jan 2024, so neither year has a figure."
+    assert note == "No crime records before Jan 2024, so neither year has a figure."
     store.close()

@@ -140,7 +140,7 @@ def test_quarter_month_and_financial_year_to_date(results):
     # the data end in April 2024: May is past them, not a month of zero crimes
     late = pick(results("2024-05"), "all_crime", "fytd")
     assert math.isnan(late.current_value) and not late.comparable
-    assert late.note == "crimes data were not supplied for May 2024"
+    assert late.note == "crime records were not supplied for May 2024"
     assert f["pct_change"] == pytest.approx(0.0)
 
 
@@ -169,7 +169,7 @@ def test_lagged_measure_reports_its_own_period(results):
 def test_window_before_the_data_starts_is_not_computable(results):
     row = pick(results("2022-06"), "all_crime")  # last year would start Jul 2020: no data
     assert row.previous_value is None or math.isnan(row.previous_value)
-    assert not row.comparable and "no crimes data before Apr 2022" in row.note
+    assert not row.comparable and "no crime records before Apr 2022" in row.note
 
 
 def test_recording_change_makes_last_year_not_comparable(results):

@@ -50,7 +50,7 @@ def test_each_force_gets_its_plan_monthly_report_and_msg_page(written, capsys):
 def test_missing_months_are_said_never_zero(written):
     essex = pdf_text(written / "essex-monthly.pdf")
     assert "Essex Police: recorded crime and anti- social behaviour, February 2019" in essex
-    assert "crimes data were not supplied for aug 2018, sep 2018" in essex.lower()
+    assert "crime records were not supplied for aug 2018, sep 2018" in essex.lower()
     assert "Southend-on-Sea" in essex and "Thurrock" in essex
 
 

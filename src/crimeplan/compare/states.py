@@ -16,7 +16,7 @@ from typing import Any, Protocol
 import pandas as pd
 
 from crimeplan.compare.values import missing, value_of
-from crimeplan.contract.schema import reader_name
+from crimeplan.contract.schema import reader_name, reader_table_name
 from crimeplan.contract.schema import table as canonical_table
 from crimeplan.engine.series import SeriesSet
 from crimeplan.periods import Window, add_months, month_end, month_start
@@ -83,18 +83,20 @@ def month_state(series: SeriesSet, m: Measure, month: dt.date, to_month: dt.date
     `missing_columns(series, m)` when the caller has it already."""
     missing = missing_columns(series, m) if missing is None else missing
     if missing:
-        return MonthState("not_carried", f"the {m.source} source does not carry {', '.join(missing)}")
+        return MonthState("not_carried", f"this source of {reader_table_name(m.source)} does not carry "
+                                         f"{', '.join(missing)}")
     first = series.coverage.get(m.source, (None, None))[0]
     if first is None or month < first:
         since = f"before {first:%b %Y}" if first else "at all"
-        return MonthState("not_supplied", f"no {m.source} data {since}")
+        return MonthState("not_supplied", f"no {reader_table_name(m.source)} {since}")
     supplied = series.supplied.get(m.source)
     if supplied is not None and month not in supplied:
-        return MonthState("not_supplied", f"{m.source} data were not supplied for {month:%b %Y}")
+        return MonthState("not_supplied", f"{reader_table_name(m.source)} were not supplied for {month:%b %Y}")
     last = series.last_complete.get(m.source)
     if last is None or month > last:
         upto = f"the last complete month supplied is {last:%b %Y}" if last else "no complete month supplied"
-        return MonthState("not_supplied", f"{m.source} data for {month:%b %Y} are not in the store ({upto})")
+        return MonthState("not_supplied", f"{reader_table_name(m.source)} for {month:%b %Y} have not been loaded "
+                                          f"({upto})")
     if m.not_comparable_before and month < month_start(m.not_comparable_before):
         return MonthState("not_applicable", f"the measure's definition changed in "
                                             f"{m.not_comparable_before:%B %Y}")
@@ -126,8 +128,8 @@ def window_gap(series: SeriesSet, m: Measure, w: Window, to_month: dt.date) -> s
         months = reasons["not_supplied"]
         first = series.coverage.get(m.source, (None, None))[0]
         if first is None or (months[0] < first and months[-1] < first):
-            return f"no {m.source} data before {first.strftime('%b %Y') if first else 'the extract'}"
-        parts.append(f"{m.source} data were not supplied for {_months_text(months)}")
+            return f"no {reader_table_name(m.source)} before {first.strftime('%b %Y') if first else 'the extract'}"
+        parts.append(f"{reader_table_name(m.source)} were not supplied for {_months_text(months)}")
     if "not_applicable" in reasons and m.not_comparable_before:
         parts.append(f"the measure's definition changed in {m.not_comparable_before:%B %Y}")
     return "; ".join(parts)
