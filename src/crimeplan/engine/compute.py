@@ -204,14 +204,14 @@ def _like_for_like(measures: list[Measure], aggs: dict[str, Any], scan: Any, key
                    has_district: bool, to: dt.date) -> pd.DataFrame:
     """Last year's numerator as it stood at the like-for-like cut-off (`aggs`), for the months of
     the year-earlier windows only (the cut-off moves with every month computed, so it is never cached)."""
+    if not aggs:
+        return pd.DataFrame(columns=MONTHLY_COLUMNS)
     months: set[dt.date] = set()
     for m in measures:
         if f"{m.id}__{NUMERATOR_LFL}" in aggs:
             for kind in m.windows:
                 earlier = window(kind, add_months(to, -m.lag_months)).year_earlier()
                 months.update(months_between(earlier.start, earlier.last))
-    if not aggs:
-        return pd.DataFrame(columns=MONTHLY_COLUMNS)
     part = scan.filter(scan._month.isin(sorted(months)))
     return _long(part.group_by(keys).aggregate(**aggs).to_pandas(), measures, has_district)
 
