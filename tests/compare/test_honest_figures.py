@@ -266,3 +266,24 @@ def test_data_starting_inside_both_years_gives_one_reason_on_one_note(tmp_path):
     note = doc.footnotes[next(iter(refs))[0] - 1]
     assert note == "No crime records before Jan 2024, so neither year has a figure."
     store.close()
+
+
+def test_a_month_past_the_last_complete_one_is_called_incomplete_not_missing(tmp_path):
+    """An extract taken on 15 June holds half of June: June is past the last complete month (May),
+    and its note says the month is not complete, not that its rows were never loaded."""
+    from crimeplan.compare.states import month_state
+    from crimeplan.engine import compute_series
+
+    rows = [crime(f"C{m}", f"2024-{m:02d}-10") for m in range(1, 7)]  # one crime a month, June's on the 10th
+    store = _store(tmp_path, rows, D(2024, 6, 15))
+    plan = _plan(tmp_path, {"id": "g", "title": "G", "areas_of_focus": [{"id": "a", "title": "A", "measures": [
+        {"id": "all", "label": "All crime", "source": "crimes", "polarity": "down"}]}]})
+    series = compute_series(store, plan, D(2024, 5, 1))
+    measure = next(m for _, m in plan.measures())
+    assert store.last_complete_month("crimes") == D(2024, 5, 1)
+    assert store.row_count("crimes") == 6  # June's crime is in the store
+    june = month_state(series, measure, D(2024, 6, 1), D(2024, 5, 1))
+    assert (june.state, june.reason) == (
+        "not_supplied", "crime records for Jun 2024 are not complete (the last complete month supplied is May 2024)")
+    assert month_state(series, measure, D(2024, 5, 1), D(2024, 5, 1)).state == "value"
+    store.close()

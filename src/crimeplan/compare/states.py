@@ -95,7 +95,8 @@ def month_state(series: SeriesSet, m: Measure, month: dt.date, to_month: dt.date
     last = series.last_complete.get(m.source)
     if last is None or month > last:
         upto = f"the last complete month supplied is {last:%b %Y}" if last else "no complete month supplied"
-        return MonthState("not_supplied", f"{reader_table_name(m.source)} for {month:%b %Y} have not been loaded "
+        # a month past the last complete one may be partly loaded (an extract mid-month): not "no data"
+        return MonthState("not_supplied", f"{reader_table_name(m.source)} for {month:%b %Y} are not complete "
                                           f"({upto})")
     if m.not_comparable_before and month < month_start(m.not_comparable_before):
         return MonthState("not_applicable", f"the measure's definition changed in "
