@@ -1,5 +1,7 @@
 """A compute reads from the store's cache the months it aggregated before, and only the months
 whose checksum is unchanged: appending a month scans that month; a revised month is read again.
+A measure that does not add up by month is kept per window: last year's window is read from the
+report a year earlier while none of the months its query reads has changed.
 
 Every figure is checked against a compute on a fresh store of the same rows, and the months the
 engine scanned are counted where it hands them to the cache (`keep_scan`).
@@ -169,7 +171,7 @@ def test_a_read_only_store_keeps_nothing(tmp_path: Path, plan):
     with Store(path) as s:
         assert s.forget_scans() == 0  # nothing was cached by the read-only compute
         _same(compute_series(s, plan, "2024-07").monthly, first)
-        assert s.forget_scans() == 19
+        assert s.forget_scans() == 19 + 2  # 19 months, and repeat victims' two windows
 
 
 def test_changed_engine_code_reads_every_month(tmp_path: Path, plan, monkeypatch):
@@ -182,3 +184,123 @@ def test_changed_engine_code_reads_every_month(tmp_path: Path, plan, monkeypatch
         scanned = _scanned(s, monkeypatch)
         compute_series(s, plan, "2024-07")
     assert len(scanned) == 19
+
+
+def _queried(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, dt.date, dt.date, dt.date | None]]:
+    """The windows the engine queries from here on (measure, first and last month, cut-off)."""
+    import crimeplan.engine.compute as engine
+
+    seen: list[tuple[str, dt.date, dt.date, dt.date | None]] = []
+    query = engine._window_figures
+
+    def spy(m, t, areas, needed):
+        seen.extend((m.id, w.start, w.last, cutoff) for w, cutoff in needed)
+        return query(m, t, areas, needed)
+
+    monkeypatch.setattr(engine, "_window_figures", spy)
+    return seen
+
+
+def _repeat_victims(table: pd.DataFrame, column: str) -> float:
+    row = table[(table.measure_id == "repeat_victims") & (table.window == "12m") & (table.area_level == "force")]
+    return float(row[column].item())
+
+
+# 2022 as well, so that last year's window of August 2024 (Sep 2022 - Aug 2023) is complete
+LONGER = [crime(f"E{m:02d}{i}", f"2022-{m:02d}-{10 + i}", "Shoplifting", "A" if i else "C", victim=f"V{m % 4}")
+          for m in range(1, 13) for i in range(2)] + HISTORY
+
+
+def test_last_years_window_is_read_from_the_report_a_year_ago(tmp_path: Path, plan, monkeypatch):
+    with Store(tmp_path / "s.duckdb") as s:
+        _load(s, tmp_path, "h", LONGER)
+        compute_series(s, plan, "2023-08")  # a year ago: 12 months to August 2023
+        _load(s, tmp_path, "n", AUGUST, append=True, areas=False)
+        queried = _queried(monkeypatch)
+        series = compute_series(s, plan, "2024-08")
+        table = compare(series, plan, "2024-08")
+    # only this year's window is queried; last year's (Sep 2022 - Aug 2023) comes from the cache
+    assert queried == [("repeat_victims", D(2023, 9, 1), D(2024, 8, 1), None)]
+    _, fresh = _fresh(tmp_path, LONGER + AUGUST, plan, "2024-08")
+    pd.testing.assert_frame_equal(table.drop(columns="snapshot_id"), fresh.drop(columns="snapshot_id"))
+    # by hand: each month puts two crimes on one of V1, V2, V3, V0 in turn, so each of the four
+    # victims has two or more rows in either window; August 2024's V9 has one
+    assert _repeat_victims(table, "previous_value") == _repeat_victims(table, "current_value") == 4
+
+
+def test_a_revised_month_queries_its_windows_again(tmp_path: Path, plan, monkeypatch):
+    revised = [dict(r) for r in HISTORY]
+    for r in revised:
+        if r["recorded_date"].startswith("2024-03"):
+            r["victim_id"] = "VNEW"  # both March 2024 crimes were against a fifth victim
+    with Store(tmp_path / "s.duckdb") as s:
+        _load(s, tmp_path, "h", HISTORY)
+        before = compare(compute_series(s, plan, "2024-07"), plan, "2024-07")
+        _load(s, tmp_path, "r", revised)  # a full extract: replaces the table
+        queried = _queried(monkeypatch)
+        table = compare(compute_series(s, plan, "2024-07"), plan, "2024-07")
+        queried_again = list(queried)
+        compute_series(s, plan, "2024-07")
+    # the window holding March 2024 is queried again; last year's (to July 2023) is not
+    assert queried_again == [("repeat_victims", D(2023, 8, 1), D(2024, 7, 1), None)]
+    assert len(queried) == 1  # and the compute after that queries nothing
+    _, fresh = _fresh(tmp_path, revised, plan, "2024-07")
+    pd.testing.assert_frame_equal(table.drop(columns="snapshot_id"), fresh.drop(columns="snapshot_id"))
+    assert _repeat_victims(before, "current_value") == 4
+    assert _repeat_victims(table, "current_value") == 5  # VNEW's two crimes: not the cached 4
+
+
+REOFFENDING = {
+    "id": "reoff", "title": "Re-offending",
+    "areas_of_focus": [{"id": "a", "title": "A", "measures": [
+        {"id": "reoffending", "label": "Re-offending", "source": "crimes", "aggregation": "reoffending",
+         "field": "offender_id", "follow_up_months": 3, "unit": "percent", "decimals": 1, "windows": ["12m"]},
+        {"id": "offenders", "label": "Offenders", "source": "crimes", "aggregation": "distinct_count",
+         "field": "offender_id", "windows": ["12m"]},
+    ]}],
+}
+
+
+def test_a_maturing_window_is_keyed_by_the_months_after_it(tmp_path: Path):
+    from crimeplan.engine.compute import window_key
+    from crimeplan.periods import window
+
+    path = tmp_path / "reoff.yaml"
+    path.write_text(yaml.safe_dump(REOFFENDING))
+    reoffending, offenders = (m for _, m in load_plan(path).measures())
+    assert reoffending.kind.matures and not offenders.kind.matures
+    w = window("12m", D(2023, 12, 1))
+    sums = {D(y, m, 1): f"2:{y}{m}" for y in (2023, 2024) for m in range(1, 13)}
+    later = {**sums, D(2024, 2, 1): "3:revised"}  # a month after the window, within the data
+    to = D(2024, 6, 1)
+    # re-offending reads the rows after its window (the follow-up): a change there is a new key
+    assert window_key(reoffending, w, None, to, sums, "areas") != window_key(reoffending, w, None, to, later, "areas")
+    # distinct offenders read the window's own months only
+    assert window_key(offenders, w, None, to, sums, "areas") == window_key(offenders, w, None, to, later, "areas")
+    inside = {**sums, D(2023, 6, 1): "3:revised"}
+    assert window_key(offenders, w, None, to, sums, "areas") != window_key(offenders, w, None, to, inside, "areas")
+    # and so do the cut-off, the areas and the month computed to (for the maturing measure)
+    base = window_key(reoffending, w, None, to, sums, "areas")
+    assert base != window_key(reoffending, w, D(2023, 12, 31), to, sums, "areas")
+    assert base != window_key(reoffending, w, None, D(2024, 7, 1), sums, "areas")
+    assert window_key(offenders, w, None, to, sums, "areas") != window_key(offenders, w, None, to, sums, "other")
+
+
+def test_a_second_compute_of_a_maturing_measure_queries_nothing(tmp_path: Path, monkeypatch):
+    path = tmp_path / "reoff.yaml"
+    path.write_text(yaml.safe_dump(REOFFENDING))
+    plan = load_plan(path)
+    # O1 offends in January and March 2024 (again within three months); O2 once, in February
+    crimes = [crime("R1", "2024-01-10", "Shoplifting", "A", offender="O1", age=30),
+              crime("R2", "2024-02-10", "Shoplifting", "C", offender="O2", age=30),
+              crime("R3", "2024-03-10", "Shoplifting", "A", offender="O1", age=30), *HISTORY]
+    with Store(tmp_path / "s.duckdb") as s:
+        _load(s, tmp_path, "h", crimes)
+        first = compare(compute_series(s, plan, "2024-07"), plan, "2024-07")
+        queried = _queried(monkeypatch)
+        second = compare(compute_series(s, plan, "2024-07"), plan, "2024-07")
+    assert queried == []
+    pd.testing.assert_frame_equal(first, second)
+    force = second[(second.area_level == "force") & (second.window == "12m")].set_index("measure_id")
+    assert force.loc["offenders", "current_value"] == 2
+    assert force.loc["reoffending", "current_value"] == pytest.approx(50.0)  # O1 of O1 and O2

@@ -89,11 +89,13 @@ def _windows_needed(m: Measure, to_month: dt.date, as_at: dt.date | None
     if m.matures and as_at is not None:
         # the current window's later events stop at the data's end (the end of --to at most)
         cutoff = like_for_like_cutoff(m, to_month, min(as_at, month_end(to_month)))
-    out = []
+    out: dict[tuple[dt.date, dt.date, dt.date | None], tuple[Window, dt.date | None]] = {}
     for kind in m.windows:
         w = window(kind, last)
-        out += [(w, None), (w.year_earlier(), cutoff)]
-    return out
+        for span, until in ((w, None), (w.year_earlier(), cutoff)):
+            # two kinds may span the same months (12 months and the financial year, in March): once
+            out.setdefault((span.start, span.end, until), (span, until))
+    return list(out.values())
 
 
 def _window_figures(m: Measure, t: Any, areas: Any, needed: list[tuple[Window, dt.date | None]]
@@ -172,6 +174,61 @@ def scan_key(source: str, measures: list[Measure], matured: list[str]) -> str:
     return hashlib.sha256(json.dumps(spec, sort_keys=True, default=str).encode()).hexdigest()
 
 
+def window_key(m: Measure, w: Window, cutoff: dt.date | None, to: dt.date, sums: dict[dt.date, str],
+               areas: str) -> str:
+    """What one window's figures of a measure that does not add up are computed from: the measure,
+    the window, its cut-off, the areas (`areas`: a digest of the table) and the checksum of every
+    month its query reads (a maturing measure reads later rows, up to `to`), with the code's version."""
+    from importlib.metadata import version
+
+    import crimeplan
+
+    last = to if m.kind.matures else w.last
+    spec = {"crimeplan": crimeplan.__version__, "code": _engine_code(), "duckdb": version("duckdb"),
+            "measure": m.model_dump(mode="json"), "window": [w.start, w.end], "cutoff": cutoff,
+            "areas": areas, "months": [[mm, sums.get(mm)] for mm in months_between(w.start, last)]}
+    return hashlib.sha256(json.dumps(spec, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _kept_window_figures(store: StoreLike, m: Measure, t: Any, areas_t: Any, areas: str, to: dt.date,
+                         needed: list[tuple[Window, dt.date | None]], sums: dict[dt.date, str] | None
+                         ) -> list[dict[str, Any]]:
+    """A measure's window figures: each window read from the store's cache while its key holds
+    (`window_key`), the rest queried (in one query) and kept; every window queried when the store
+    keeps no checksums."""
+    if sums is None:
+        return _window_figures(m, t, areas_t, needed)
+    keys = {(w, cutoff): window_key(m, w, cutoff, to, sums, areas) for w, cutoff in needed}
+    kept = store.cached_windows(list(keys.values()))
+    rows: list[dict[str, Any]] = []
+    for key in keys.values():
+        if key in kept:
+            rows += kept[key].to_pandas().to_dict("records")
+    missing = [(w, cutoff) for (w, cutoff), key in keys.items() if key not in kept]
+    if missing:
+        fresh = _window_figures(m, t, areas_t, missing)
+        for (w, cutoff) in missing:
+            mine = [r for r in fresh if r["start"] == w.start and r["end"] == w.end]
+            store.keep_windows(keys[(w, cutoff)], pa.Table.from_pylist(mine, schema=_WINDOW_SCHEMA))
+        rows += fresh
+    for r in rows:
+        r["start"], r["end"] = pd.Timestamp(r["start"]).date(), pd.Timestamp(r["end"]).date()
+    return rows
+
+
+_WINDOW_SCHEMA = pa.schema([("measure_id", pa.string()), ("area_level", pa.string()), ("area", pa.string()),
+                            ("start", pa.date32()), ("end", pa.date32()), ("numerator", pa.float64()),
+                            ("denominator", pa.float64())])
+
+
+def _in_months(t: Any, months: list[dt.date] | set[dt.date]) -> Any:
+    """The rows of these months: bounded by a range of `_date` too, which lets DuckDB skip the
+    stored row groups outside it (a test of the truncated month alone reads every row)."""
+    first, after = min(months), add_months(max(months), 1)
+    return t.filter((t._date >= ibis.literal(first)) & (t._date < ibis.literal(after))
+                    & t._month.isin(sorted(months)))
+
+
 def _scan_months(store: StoreLike, source: str, measures: list[Measure], matured: list[str],
                  aggs: dict[str, Any], scan: Any, keys: list[str], has_district: bool, to: dt.date,
                  sums: dict[dt.date, str] | None) -> tuple[pd.DataFrame, pd.Series]:
@@ -189,7 +246,7 @@ def _scan_months(store: StoreLike, source: str, measures: list[Measure], matured
     missing = sorted(set(wanted) - hit)
     parts = [cached.to_pandas()] if hit else []
     if missing:
-        part = scan.filter(scan._month.isin(missing)) if hit else scan
+        part = _in_months(scan, missing) if hit else scan
         fresh = _long(part.group_by(keys).aggregate(**aggs).to_pandas(), measures, has_district)
         fresh["month"] = pd.to_datetime(fresh["month"]).dt.date
         fresh = fresh[fresh["month"].isin(missing)]  # only what the months kept below vouch for
@@ -212,7 +269,7 @@ def _like_for_like(measures: list[Measure], aggs: dict[str, Any], scan: Any, key
             for kind in m.windows:
                 earlier = window(kind, add_months(to, -m.lag_months)).year_earlier()
                 months.update(months_between(earlier.start, earlier.last))
-    part = scan.filter(scan._month.isin(sorted(months)))
+    part = _in_months(scan, months)
     return _long(part.group_by(keys).aggregate(**aggs).to_pandas(), measures, has_district)
 
 
@@ -244,6 +301,8 @@ def compute_series(store: StoreLike, plan: Plan, to_month: str | dt.date,
     areas = (areas_t.to_pandas() if areas_t is not None
              else pd.DataFrame(columns=["district", "lpa", "force", "population"]))
     force = str(areas["force"].iloc[0]) if len(areas) else "force"
+    # the areas a window's LPA figures are grouped by: part of each cached window's key
+    areas_digest = str(int(pd.util.hash_pandas_object(areas, index=False).sum())) if len(areas) else "none"
 
     by_source: dict[str, list[Measure]] = defaultdict(list)
     for _, m in plan.measures():
@@ -321,7 +380,8 @@ def compute_series(store: StoreLike, plan: Plan, to_month: str | dt.date,
             if m.decomposable:
                 continue
             say(f"computing {m.id}")
-            window_rows += _window_figures(m, t, areas_t, _windows_needed(m, to, as_at))
+            window_rows += _kept_window_figures(store, m, t, areas_t, areas_digest, to,
+                                                _windows_needed(m, to, as_at), sums)
 
     # an empty part (no like-for-like measure, say) has object columns: left out, or the sums
     # below would come out as objects rather than floats

@@ -11,6 +11,12 @@ under a key naming what it computed and how (the measures' definitions, the code
 with the checksum of each month it read (`_scan_months`). A later compute reads a month from
 the cache when the key and the month's checksum both match, and scans the table only for the
 rest: appending a month costs a scan of that month.
+
+A measure that does not add up by month (distinct ids, repeat ids, re-offending) is kept per
+window instead (`_window_rows`), under a key naming the measure, the window, its like-for-like
+cut-off, the areas and the checksum of every month the window's query reads: last year's window
+of this month's report is the current window of the report a year ago, and is read from there
+while none of its months has changed.
 """
 
 from __future__ import annotations
@@ -30,7 +36,13 @@ CREATE TABLE IF NOT EXISTS _scan_months (scan_key VARCHAR, month DATE, checksum 
 CREATE TABLE IF NOT EXISTS _scan_rows (
   scan_key VARCHAR, month DATE, measure_id VARCHAR, district VARCHAR, numerator DOUBLE,
   denominator DOUBLE, sumsq DOUBLE, numerator_lfl DOUBLE, numerator_aged DOUBLE);
+CREATE TABLE IF NOT EXISTS _window_rows (
+  window_key VARCHAR, measure_id VARCHAR, area_level VARCHAR, area VARCHAR, start DATE, "end" DATE,
+  numerator DOUBLE, denominator DOUBLE);
 """
+
+# the columns of a cached window figure, as the engine's series (engine.series.WINDOW_COLUMNS)
+WINDOW_ROW_COLUMNS = ["measure_id", "area_level", "area", "start", "end", "numerator", "denominator"]
 
 # the columns of a cached monthly row, as the engine's series (engine.series.MONTHLY_COLUMNS)
 SCAN_COLUMNS = ["measure_id", "district", "month", "numerator", "denominator", "sumsq",
@@ -133,14 +145,48 @@ class MonthSumsMixin:
             self.con.unregister("_months")
             self.con.unregister("_monthly")
 
+    def cached_windows(self, window_keys: list[str]) -> dict[str, pa.Table]:
+        """The cached figures of each window key found (a key's figures always include the force's)."""
+        if not self.keeps_month_sums or not window_keys:
+            return {}
+        self.con.register("_keys", pa.table({"window_key": pa.array(window_keys, pa.string())}))
+        try:
+            cols = ", ".join(ident(c) for c in ["window_key", *WINDOW_ROW_COLUMNS])
+            found = arrow(self.con, f"SELECT {cols} FROM _window_rows "
+                                    f"WHERE window_key IN (SELECT window_key FROM _keys)")
+        except duckdb.CatalogException:  # a store opened read-only before the cache existed
+            return {}
+        finally:
+            self.con.unregister("_keys")
+        keys = found.column("window_key").to_pylist()
+        return {k: found.filter(pa.array([x == k for x in keys])).select(WINDOW_ROW_COLUMNS) for k in set(keys)}
+
+    def keep_windows(self, window_key: str, figures: pa.Table) -> None:
+        """Keep one window's figures under its key, replacing any kept before (not when read-only)."""
+        if not self.keeps_month_sums or self.read_only or figures.num_rows == 0:
+            return
+        self.con.register("_figures", figures.select(WINDOW_ROW_COLUMNS))
+        try:
+            self.con.execute("BEGIN TRANSACTION")
+            self.con.execute("DELETE FROM _window_rows WHERE window_key = ?", [window_key])
+            self.con.execute("INSERT INTO _window_rows BY NAME SELECT ? AS window_key, * FROM _figures", [window_key])
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        finally:
+            self.con.unregister("_figures")
+
     def forget_scans(self) -> int:
-        """Drop every cached month of the engine's scans (the next compute reads every month); how many."""
+        """Drop every cached month and window of the engine (the next compute reads every row); how many."""
         if not self.keeps_month_sums or self.read_only:
             return 0
         try:
             n = int(scalar(self.con, "SELECT count(*) FROM _scan_months"))
+            n += int(scalar(self.con, "SELECT count(DISTINCT window_key) FROM _window_rows"))
             self.con.execute("DELETE FROM _scan_rows")
             self.con.execute("DELETE FROM _scan_months")
+            self.con.execute("DELETE FROM _window_rows")
         except duckdb.CatalogException:
             return 0
         return n

@@ -99,8 +99,14 @@ class StoreLike(Protocol):
     def keep_scan(self, scan_key: str, sums: dict[dt.date, str], monthly: pa.Table) -> None:
         """Keep the engine's monthly rows of these months under their checksums (not when read-only)."""
 
+    def cached_windows(self, window_keys: list[str]) -> dict[str, pa.Table]:
+        """The engine's cached figures of each window key found."""
+
+    def keep_windows(self, window_key: str, figures: pa.Table) -> None:
+        """Keep one window's figures under its key (not when read-only)."""
+
     def forget_scans(self) -> int:
-        """Drop the engine's cached months; how many."""
+        """Drop the engine's cached months and windows; how many."""
 
     # -- data quality --------------------------------------------------------------------------
     def alarms(self, snapshot_id: int | None = None) -> list[Alarm]:
