@@ -20,8 +20,8 @@ from tests.sources.conftest import REAL, needs_real
 pytestmark = needs_real
 NOT_CARRIED = {  # named for a reader, not by the column (domestic_abuse, offender_age, category)
     "da_offences": "a domestic abuse flag",
-    "youth_offenders": "offenders' ages",     # no offender ids or ages
-    "da_incidents": "incident categories domestic (it has only asb)",  # police.uk incidents are ASB only
+    "youth_offenders": "offenders' ages or offender identifiers",  # neither is carried
+    "da_incidents": "domestic incidents (it has anti-social behaviour incidents only)",  # police.uk: ASB only
 }
 
 

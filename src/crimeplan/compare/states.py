@@ -16,7 +16,7 @@ from typing import Any, Protocol
 import pandas as pd
 
 from crimeplan.compare.values import missing, value_of
-from crimeplan.contract.schema import reader_name, reader_table_name
+from crimeplan.contract.schema import reader_name, reader_table_name, reader_value
 from crimeplan.contract.schema import table as canonical_table
 from crimeplan.engine.series import SeriesSet
 from crimeplan.periods import Window, add_months, month_end, month_start
@@ -50,7 +50,8 @@ def missing_columns(series: CarriesColumns, m: Measure) -> list[str]:
     for a reader ("a domestic abuse flag", not `domestic_abuse`: the text goes into public notes).
 
     A source may carry only some values of a column, recorded as `column=value` (police.uk's
-    incidents are anti-social behaviour only: `category=asb`).
+    incidents are anti-social behaviour only: `category=asb`): "domestic incidents (it has
+    anti-social behaviour incidents only)".
     """
     carried = series.carried.get(m.source)
     if carried is None:
@@ -64,8 +65,10 @@ def missing_columns(series: CarriesColumns, m: Measure) -> list[str]:
         if partial and wanted is not None and wanted <= partial:
             continue
         if partial:
-            asked = f" {', '.join(sorted(wanted))}" if wanted else ""
-            out.append(f"{reader_name(col)}{asked} (it has only {', '.join(sorted(partial))})")
+            has = " and ".join(reader_value(col, v) for v in sorted(partial))
+            asked = (" and ".join(reader_value(col, v) for v in sorted(wanted)) if wanted
+                     else f"{reader_name(col)} other than {has}")
+            out.append(f"{asked} (it has {has} only)")
         else:
             out.append(reader_name(col))
     return out
@@ -83,8 +86,8 @@ def month_state(series: SeriesSet, m: Measure, month: dt.date, to_month: dt.date
     `missing_columns(series, m)` when the caller has it already."""
     missing = missing_columns(series, m) if missing is None else missing
     if missing:
-        return MonthState("not_carried", f"this source of {reader_table_name(m.source)} does not carry "
-                                         f"{', '.join(missing)}")
+        listed = missing[0] if len(missing) == 1 else f"{', '.join(missing[:-1])} or {missing[-1]}"
+        return MonthState("not_carried", f"this source of {reader_table_name(m.source)} does not carry {listed}")
     first = series.coverage.get(m.source, (None, None))[0]
     if first is None or month < first:
         since = f"before {first:%b %Y}" if first else "at all"

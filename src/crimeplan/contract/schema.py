@@ -276,6 +276,22 @@ READER_TABLE_NAMES: dict[str, str] = {
 }
 
 
+# values of a coded column, as the records they mark: "does not carry domestic incidents"
+READER_VALUES: dict[str, dict[str, str]] = {
+    "category": {"asb": "anti-social behaviour incidents", "domestic": "domestic incidents",
+                 "crime": "crime incidents", "public_safety": "public safety incidents",
+                 "transport": "transport incidents", "other": "other incidents"},
+    "channel": {"999": "999 calls", "101": "101 calls", "online": "online contacts",
+                "live_chat": "live chat contacts"},
+}
+
+
+def reader_value(column: str, value: str) -> str:
+    """A value of a coded column named for a public reader ("category", "asb": "anti-social
+    behaviour incidents")."""
+    return READER_VALUES.get(column, {}).get(value, f"{reader_name(column)} {value}")
+
+
 def reader_table_name(table_name: str) -> str:
     """A canonical table named for a public reader ("survey_responses": "survey responses")."""
     return READER_TABLE_NAMES.get(table_name, table_name.replace("_", " "))
