@@ -74,6 +74,11 @@ def missing_columns(series: CarriesColumns, m: Measure) -> list[str]:
     return out
 
 
+def either(names: list[str]) -> str:
+    """Names listed for a sentence with "or" ("a, b or c")."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+
+
 def age_in_months(month: dt.date, as_at: dt.date) -> int:
     """Whole months from the end of `month` to the extract date (0: it ended less than a month ago)."""
     k = (as_at.year * 12 + as_at.month) - (month.year * 12 + month.month)
@@ -86,8 +91,8 @@ def month_state(series: SeriesSet, m: Measure, month: dt.date, to_month: dt.date
     `missing_columns(series, m)` when the caller has it already."""
     missing = missing_columns(series, m) if missing is None else missing
     if missing:
-        listed = missing[0] if len(missing) == 1 else f"{', '.join(missing[:-1])} or {missing[-1]}"
-        return MonthState("not_carried", f"this source of {reader_table_name(m.source)} does not carry {listed}")
+        return MonthState("not_carried", f"this source of {reader_table_name(m.source)} does not carry "
+                                         f"{either(missing)}")
     first = series.coverage.get(m.source, (None, None))[0]
     if first is None or month < first:
         since = f"before {first:%b %Y}" if first else "at all"

@@ -10,7 +10,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from crimeplan.compare.states import missing_columns, window_gap
+from crimeplan.compare.states import either, missing_columns, window_gap
 from crimeplan.compare.values import direction, pct_change, value_of
 from crimeplan.engine.series import SeriesSet
 from crimeplan.periods import Window, add_months, month_start, window
@@ -177,7 +177,7 @@ def compare(series: SeriesSet, plan: Plan, to_month: str | dt.date) -> pd.DataFr
                              "current_period": cur.label(), "previous_period": prev.label(),
                              "status": "not_carried" if not_carried else "unavailable",
                              "note": (f"not available from this source: it does not carry "
-                                      f"{', '.join(not_carried)}") if not_carried else series.unavailable[m.id],
+                                      f"{either(not_carried)}") if not_carried else series.unavailable[m.id],
                              "comparable": False})
                 continue
             has_district = m.source != "aggregates" and canonical_table(m.source).has_district
