@@ -160,15 +160,21 @@ def _engine_code() -> str:
     return digest.hexdigest()
 
 
-def scan_key(source: str, measures: list[Measure], matured: list[str]) -> str:
-    """What a source's monthly scan computes and how: its measures' definitions and the code's
-    version (the key of its cached months; any change to either reads every month again)."""
+@functools.lru_cache(maxsize=1)
+def _versions() -> dict[str, str]:
+    """crimeplan's and DuckDB's versions: part of every cache key, with the engine code's hash
+    (DuckDB's row hash makes the checksums, and its sums the cached figures)."""
     from importlib.metadata import version
 
     import crimeplan
 
-    # DuckDB's version too: its row hash makes the checksums, and its sums the cached figures
-    spec = {"source": source, "crimeplan": crimeplan.__version__, "code": _engine_code(), "duckdb": version("duckdb"),
+    return {"crimeplan": crimeplan.__version__, "duckdb": version("duckdb")}
+
+
+def scan_key(source: str, measures: list[Measure], matured: list[str]) -> str:
+    """What a source's monthly scan computes and how: its measures' definitions and the code's
+    version (the key of its cached months; any change to either reads every month again)."""
+    spec = {"source": source, **_versions(), "code": _engine_code(),
             "severity": derived.severity_vintage() if any(m.kind.weights for m in measures) else None,
             "measures": [m.model_dump(mode="json") for m in measures], "matured": matured}
     return hashlib.sha256(json.dumps(spec, sort_keys=True, default=str).encode()).hexdigest()
@@ -179,12 +185,8 @@ def window_key(m: Measure, w: Window, cutoff: dt.date | None, to: dt.date, sums:
     """What one window's figures of a measure that does not add up are computed from: the measure,
     the window, its cut-off, the areas (`areas`: a digest of the table) and the checksum of every
     month its query reads (a maturing measure reads later rows, up to `to`), with the code's version."""
-    from importlib.metadata import version
-
-    import crimeplan
-
     last = to if m.kind.matures else w.last
-    spec = {"crimeplan": crimeplan.__version__, "code": _engine_code(), "duckdb": version("duckdb"),
+    spec = {**_versions(), "code": _engine_code(),
             "measure": m.model_dump(mode="json"), "window": [w.start, w.end], "cutoff": cutoff,
             "areas": areas, "months": [[mm, sums.get(mm)] for mm in months_between(w.start, last)]}
     return hashlib.sha256(json.dumps(spec, sort_keys=True, default=str).encode()).hexdigest()
