@@ -187,6 +187,7 @@ def run(data: Path, store: str, out: Path, memory: str, load_memory: str) -> tup
     """Load then compute in two children; their figures."""
     _fresh(store)
     load = _child(load_memory, "--child-load", str(data), store)
+    os.sync()  # the store file's pages on disk before the compute is timed
     compute = _child(memory, "--child-compute", store, str(out))
     return load, compute
 
