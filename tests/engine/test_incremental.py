@@ -304,3 +304,21 @@ def test_a_second_compute_of_a_maturing_measure_queries_nothing(tmp_path: Path, 
     force = second[(second.area_level == "force") & (second.window == "12m")].set_index("measure_id")
     assert force.loc["offenders", "current_value"] == 2
     assert force.loc["reoffending", "current_value"] == pytest.approx(50.0)  # O1 of O1 and O2
+
+
+def test_a_failed_keep_leaves_the_kept_window(tmp_path: Path):
+    import pyarrow as pa
+
+    good = pa.table({"measure_id": ["m"], "area_level": ["force"], "area": ["force"],
+                     "start": pa.array([D(2024, 1, 1)], pa.date32()), "end": pa.array([D(2024, 12, 31)], pa.date32()),
+                     "numerator": [4.0], "denominator": pa.array([None], pa.float64())})
+    bad = good.set_column(3, "start", pa.array(["not a date"]))  # the insert fails on it
+    with Store(tmp_path / "s.duckdb") as s:
+        s.keep_windows("k", good)
+        with pytest.raises(Exception):  # noqa: B017  (DuckDB's conversion error; which one is not the point)
+            s.keep_windows("k", bad)
+        kept = s.cached_windows(["k", "other"])
+        assert list(kept) == ["k"]  # the first rows still there, in one transaction's all-or-nothing
+        assert kept["k"].column("numerator").to_pylist() == [4.0]
+        s.keep_windows("k", good)  # and the store still takes writes (no transaction left open)
+        assert s.forget_scans() == 1

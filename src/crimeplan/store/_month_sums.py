@@ -21,8 +21,9 @@ while none of its months has changed.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import duckdb
 import pyarrow as pa
@@ -70,6 +71,25 @@ def record_month_sums(con: duckdb.DuckDBPyConnection, name: str, phys: str, base
         return
     con.execute(f"INSERT INTO _month_sums SELECT ?, {month}, count(*), sum({row_hash}) "
                 f"FROM {ident(phys)} GROUP BY ALL", [phys])
+
+
+@contextlib.contextmanager
+def _one_transaction(con: duckdb.DuckDBPyConnection, **tables: pa.Table) -> Iterator[None]:
+    """Arrow tables registered under these names for a block run as one transaction (rolled
+    back if it fails), unregistered after."""
+    for name, t in tables.items():
+        con.register(name, t)
+    try:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            yield
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+    finally:
+        for name in tables:
+            con.unregister(name)
 
 
 class MonthSumsMixin:
@@ -127,23 +147,13 @@ class MonthSumsMixin:
             return
         months = pa.table({"month": pa.array(list(sums), pa.date32()),
                            "checksum": pa.array(list(sums.values()), pa.string())})
-        self.con.register("_months", months)
-        self.con.register("_monthly", monthly.select(SCAN_COLUMNS))
-        try:
-            self.con.execute("BEGIN TRANSACTION")
+        with _one_transaction(self.con, _months=months, _monthly=monthly.select(SCAN_COLUMNS)):
             self.con.execute("DELETE FROM _scan_rows WHERE scan_key = ? AND month IN (SELECT month FROM _months)",
                              [scan_key])
             self.con.execute("DELETE FROM _scan_months WHERE scan_key = ? AND month IN (SELECT month FROM _months)",
                              [scan_key])
             self.con.execute("INSERT INTO _scan_rows BY NAME SELECT ? AS scan_key, * FROM _monthly", [scan_key])
             self.con.execute("INSERT INTO _scan_months SELECT ?, month, checksum FROM _months", [scan_key])
-            self.con.execute("COMMIT")
-        except BaseException:
-            self.con.execute("ROLLBACK")
-            raise
-        finally:
-            self.con.unregister("_months")
-            self.con.unregister("_monthly")
 
     def cached_windows(self, window_keys: list[str]) -> dict[str, pa.Table]:
         """The cached figures of each window key found (a key's figures always include the force's)."""
@@ -165,17 +175,9 @@ class MonthSumsMixin:
         """Keep one window's figures under its key, replacing any kept before (not when read-only)."""
         if not self.keeps_month_sums or self.read_only or figures.num_rows == 0:
             return
-        self.con.register("_figures", figures.select(WINDOW_ROW_COLUMNS))
-        try:
-            self.con.execute("BEGIN TRANSACTION")
+        with _one_transaction(self.con, _figures=figures.select(WINDOW_ROW_COLUMNS)):
             self.con.execute("DELETE FROM _window_rows WHERE window_key = ?", [window_key])
             self.con.execute("INSERT INTO _window_rows BY NAME SELECT ? AS window_key, * FROM _figures", [window_key])
-            self.con.execute("COMMIT")
-        except BaseException:
-            self.con.execute("ROLLBACK")
-            raise
-        finally:
-            self.con.unregister("_figures")
 
     def forget_scans(self) -> int:
         """Drop every cached month and window of the engine (the next compute reads every row); how many."""
