@@ -314,11 +314,11 @@ def test_a_failed_keep_leaves_the_kept_window(tmp_path: Path):
                      "numerator": [4.0], "denominator": pa.array([None], pa.float64())})
     bad = good.set_column(3, "start", pa.array(["not a date"]))  # the insert fails on it
     with Store(tmp_path / "s.duckdb") as s:
-        s.keep_windows("k", good)
+        s.keep_windows({"k": good})
         with pytest.raises(Exception):  # noqa: B017  (DuckDB's conversion error; which one is not the point)
-            s.keep_windows("k", bad)
+            s.keep_windows({"k": bad})
         kept = s.cached_windows(["k", "other"])
         assert list(kept) == ["k"]  # the first rows still there, in one transaction's all-or-nothing
         assert kept["k"].column("numerator").to_pylist() == [4.0]
-        s.keep_windows("k", good)  # and the store still takes writes (no transaction left open)
+        s.keep_windows({"k": good})  # and the store still takes writes (no transaction left open)
         assert s.forget_scans() == 1

@@ -171,13 +171,18 @@ def _versions() -> dict[str, str]:
     return {"crimeplan": crimeplan.__version__, "duckdb": version("duckdb")}
 
 
+def _digest(spec: dict[str, Any]) -> str:
+    """A cache key: the SHA-256 of a spec's JSON (keys sorted, dates as text)."""
+    return hashlib.sha256(json.dumps(spec, sort_keys=True, default=str).encode()).hexdigest()
+
+
 def scan_key(source: str, measures: list[Measure], matured: list[str]) -> str:
     """What a source's monthly scan computes and how: its measures' definitions and the code's
     version (the key of its cached months; any change to either reads every month again)."""
     spec = {"source": source, **_versions(), "code": _engine_code(),
             "severity": derived.severity_vintage() if any(m.kind.weights for m in measures) else None,
             "measures": [m.model_dump(mode="json") for m in measures], "matured": matured}
-    return hashlib.sha256(json.dumps(spec, sort_keys=True, default=str).encode()).hexdigest()
+    return _digest(spec)
 
 
 def window_key(m: Measure, w: Window, cutoff: dt.date | None, to: dt.date, sums: dict[dt.date, str],
@@ -189,7 +194,7 @@ def window_key(m: Measure, w: Window, cutoff: dt.date | None, to: dt.date, sums:
     spec = {**_versions(), "code": _engine_code(),
             "measure": m.model_dump(mode="json"), "window": [w.start, w.end], "cutoff": cutoff,
             "areas": areas, "months": [[mm, sums.get(mm)] for mm in months_between(w.start, last)]}
-    return hashlib.sha256(json.dumps(spec, sort_keys=True, default=str).encode()).hexdigest()
+    return _digest(spec)
 
 
 def _kept_window_figures(store: StoreLike, m: Measure, t: Any, areas_t: Any, areas: str, to: dt.date,
@@ -209,12 +214,10 @@ def _kept_window_figures(store: StoreLike, m: Measure, t: Any, areas_t: Any, are
     missing = [(w, cutoff) for (w, cutoff), key in keys.items() if key not in kept]
     if missing:
         fresh = _window_figures(m, t, areas_t, missing)
-        for (w, cutoff) in missing:
-            mine = [r for r in fresh if r["start"] == w.start and r["end"] == w.end]
-            store.keep_windows(keys[(w, cutoff)], pa.Table.from_pylist(mine, schema=_WINDOW_SCHEMA))
+        store.keep_windows({keys[(w, cutoff)]: pa.Table.from_pylist(
+            [r for r in fresh if r["start"] == w.start and r["end"] == w.end], schema=_WINDOW_SCHEMA)
+            for w, cutoff in missing})
         rows += fresh
-    for r in rows:
-        r["start"], r["end"] = pd.Timestamp(r["start"]).date(), pd.Timestamp(r["end"]).date()
     return rows
 
 

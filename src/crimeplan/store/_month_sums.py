@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 
 import duckdb
 import pyarrow as pa
@@ -171,13 +171,18 @@ class MonthSumsMixin:
         keys = found.column("window_key").to_pylist()
         return {k: found.filter(pa.array([x == k for x in keys])).select(WINDOW_ROW_COLUMNS) for k in set(keys)}
 
-    def keep_windows(self, window_key: str, figures: pa.Table) -> None:
-        """Keep one window's figures under its key, replacing any kept before (not when read-only)."""
-        if not self.keeps_month_sums or self.read_only or figures.num_rows == 0:
+    def keep_windows(self, figures: Mapping[str, pa.Table]) -> None:
+        """Keep windows' figures under their keys, replacing any kept before, in one transaction
+        (not when read-only)."""
+        figures = {k: t for k, t in figures.items() if t.num_rows}
+        if not self.keeps_month_sums or self.read_only or not figures:
             return
-        with _one_transaction(self.con, _figures=figures.select(WINDOW_ROW_COLUMNS)):
-            self.con.execute("DELETE FROM _window_rows WHERE window_key = ?", [window_key])
-            self.con.execute("INSERT INTO _window_rows BY NAME SELECT ? AS window_key, * FROM _figures", [window_key])
+        rows = pa.concat_tables([
+            t.select(WINDOW_ROW_COLUMNS).append_column("window_key", pa.array([k] * t.num_rows, pa.string()))
+            for k, t in figures.items()])
+        with _one_transaction(self.con, _figures=rows):
+            self.con.execute("DELETE FROM _window_rows WHERE window_key IN (SELECT window_key FROM _figures)")
+            self.con.execute("INSERT INTO _window_rows BY NAME SELECT * FROM _figures")
 
     def forget_scans(self) -> int:
         """Drop every cached month and window of the engine (the next compute reads every row); how many."""

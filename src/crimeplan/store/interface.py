@@ -102,8 +102,8 @@ class StoreLike(Protocol):
     def cached_windows(self, window_keys: list[str]) -> dict[str, pa.Table]:
         """The engine's cached figures of each window key found."""
 
-    def keep_windows(self, window_key: str, figures: pa.Table) -> None:
-        """Keep one window's figures under its key (not when read-only)."""
+    def keep_windows(self, figures: Mapping[str, pa.Table]) -> None:
+        """Keep windows' figures under their keys, in one transaction (not when read-only)."""
 
     def forget_scans(self) -> int:
         """Drop the engine's cached months and windows; how many."""
