@@ -193,9 +193,9 @@ def _queried(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, dt.date, dt.dat
     seen: list[tuple[str, dt.date, dt.date, dt.date | None]] = []
     query = engine._window_figures
 
-    def spy(m, t, areas, needed):
+    def spy(queries, source, m, raw, areas, end, needed):
         seen.extend((m.id, w.start, w.last, cutoff) for w, cutoff in needed)
-        return query(m, t, areas, needed)
+        return query(queries, source, m, raw, areas, end, needed)
 
     monkeypatch.setattr(engine, "_window_figures", spy)
     return seen

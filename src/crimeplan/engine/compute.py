@@ -13,9 +13,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-import json
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,8 @@ import pyarrow as pa
 from crimeplan.contract.schema import reader_table_name
 from crimeplan.contract.schema import table as canonical_table
 from crimeplan.engine import derived
+from crimeplan.engine._compiled import Queries
+from crimeplan.engine._compiled import digest as _digest
 from crimeplan.engine.series import MONTHLY_COLUMNS, WINDOW_COLUMNS, SeriesSet
 from crimeplan.kinds import NUMERATOR, NUMERATOR_LFL, PARTS, Scan, Span, one
 from crimeplan.periods import Window, add_months, month_end, month_start, months_between, window
@@ -98,44 +100,84 @@ def _windows_needed(m: Measure, to_month: dt.date, as_at: dt.date | None
     return list(out.values())
 
 
-def _window_figures(m: Measure, t: Any, areas: Any, needed: list[tuple[Window, dt.date | None]]
-                    ) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class _Pinned(Window):
+    """A window whose last day is given rather than worked out from its last month: every date
+    a window query uses is one of its parameters (crimeplan.engine._compiled)."""
+
+    last_day: dt.date = dt.date.min
+
+    @property
+    def end(self) -> dt.date:
+        """The last day of the window, as given."""
+        return self.last_day
+
+
+def _prepared(source: str, raw: Any, end: dt.date, severity: bool = False) -> Any:
+    """A source table with its derived columns, rows before `end` (the month after --to) only."""
+    return derived.prepare(source, raw, severity=severity).filter(lambda x: x._date < ibis.literal(end))
+
+
+def _window_query(source: str, m: Measure, kinds: list[str]) -> Callable[[Any, Any], Any]:
+    """The query of a non-decomposable measure's windows (`w0 start`, `w0 last`, `w0 end`, `w0
+    cutoff`, ...) at force, LPA and district level, as one union."""
+
+    def build(tabs: Any, d: Any) -> Any:
+        t = _prepared(source, tabs["source"], d["end"])
+        areas = tabs.get("areas")
+        needed = [(_Pinned(kind, d[f"w{i} start"], d[f"w{i} last"], d[f"w{i} end"]), d.get(f"w{i} cutoff"))
+                  for i, kind in enumerate(kinds)]
+        has_district = "district" in t.columns
+        levels: list[tuple[str, list[str]]] = [("force", [])]
+        windows = [w for w, _ in needed]
+        span = t.filter((t._date >= min(w.start for w in windows)) & (t._date <= max(w.end for w in windows)))
+        span = span.filter(_cond(m, span, m.filter))
+        if has_district:
+            levels.append(("district", ["district"]))
+            if areas is not None:
+                levels.append(("lpa", ["lpa"]))
+                lookup = areas.select(_d=areas.district, lpa=areas.lpa)
+                span = span.left_join(lookup, span.district == lookup._d).drop("_d")
+        parts = []
+        for w, cutoff in needed:
+            base = span.filter((span._date >= w.start) & (span._date <= w.end))
+            for level, keys in levels:
+                query = m.kind.window_query
+                assert query is not None  # a kind that does not add up has one (checked on register)
+                num, den = query(m, Span(data=base, full=t, keys=keys, window=w, cutoff=cutoff))
+                if den is not None:
+                    num = num.join(den, keys, how="outer") if keys else num.cross_join(den)
+                    if keys:
+                        num = num.mutate(**{keys[0]: ibis.coalesce(num[keys[0]], num[keys[0] + "_right"])})
+                else:
+                    num = num.mutate(denominator=ibis.null("float64"))
+                area = num[keys[0]].cast("string") if keys else ibis.literal("force")
+                parts.append(num.select(
+                    measure_id=ibis.literal(m.id), area_level=ibis.literal(level), area=area,
+                    start=ibis.literal(w.start), end=ibis.literal(w.end),
+                    numerator=num.numerator.cast("float64").fill_null(0.0),
+                    denominator=num.denominator.cast("float64"),
+                ))
+        return ibis.union(*parts)
+
+    return build
+
+
+def _window_figures(queries: Queries, source: str, m: Measure, raw: Any, areas: Any, end: dt.date,
+                    needed: list[tuple[Window, dt.date | None]]) -> list[dict[str, Any]]:
     """A non-decomposable measure for its windows at force, LPA and district level, in one query."""
-    has_district = "district" in t.columns
-    levels: list[tuple[str, list[str]]] = [("force", [])]
-    windows = [w for w, _ in needed]
-    span = t.filter((t._date >= min(w.start for w in windows)) & (t._date <= max(w.end for w in windows)))
-    span = span.filter(_cond(m, span, m.filter))
-    if has_district:
-        levels.append(("district", ["district"]))
-        if areas is not None:
-            levels.append(("lpa", ["lpa"]))
-            lookup = areas.select(_d=areas.district, lpa=areas.lpa)
-            span = span.left_join(lookup, span.district == lookup._d).drop("_d")
-    parts = []
-    for w, cutoff in needed:
-        base = span.filter((span._date >= w.start) & (span._date <= w.end))
-        for level, keys in levels:
-            query = m.kind.window_query
-            assert query is not None  # a kind that does not add up has one (checked on register)
-            num, den = query(m, Span(data=base, full=t, keys=keys, window=w, cutoff=cutoff))
-            if den is not None:
-                num = num.join(den, keys, how="outer") if keys else num.cross_join(den)
-                if keys:
-                    num = num.mutate(**{keys[0]: ibis.coalesce(num[keys[0]], num[keys[0] + "_right"])})
-            else:
-                num = num.mutate(denominator=ibis.null("float64"))
-            area = num[keys[0]].cast("string") if keys else ibis.literal("force")
-            parts.append(num.select(
-                measure_id=ibis.literal(m.id), area_level=ibis.literal(level), area=area,
-                start=ibis.literal(w.start), end=ibis.literal(w.end),
-                numerator=num.numerator.cast("float64").fill_null(0.0),
-                denominator=num.denominator.cast("float64"),
-            ))
-    frame = ibis.union(*parts).to_pandas()
+    dates: dict[str, Any] = {"end": end}
+    for i, (w, cutoff) in enumerate(needed):
+        dates.update({f"w{i} start": w.start, f"w{i} last": w.last, f"w{i} end": w.end})
+        if cutoff is not None:
+            dates[f"w{i} cutoff"] = cutoff
+    kinds = [w.kind for w, _ in needed]
+    tabs = {"source": raw} if areas is None else {"source": raw, "areas": areas}
+    spec = {"query": "windows", "source": source, "measure": m.model_dump(mode="json"), "kinds": kinds}
+    frame = queries.frame(spec, tabs, dates, _window_query(source, m, kinds))
     frame = frame[frame.area.notna()]
-    rows: list[dict[str, Any]] = frame.to_dict("records")
-    for w in windows:  # a window with no rows at all still has a force figure: zero
+    rows: list[dict[str, Any]] = [{str(k): v for k, v in r.items()} for r in frame.to_dict("records")]
+    for w, _ in needed:  # a window with no rows at all still has a force figure: zero
         if not any(r["area_level"] == "force" and r["start"] == w.start and r["end"] == w.end for r in rows):
             rows.append({"measure_id": m.id, "area_level": "force", "area": "force", "start": w.start,
                          "end": w.end, "numerator": 0.0, "denominator": float("nan")})
@@ -162,18 +204,14 @@ def _engine_code() -> str:
 
 @functools.lru_cache(maxsize=1)
 def _versions() -> dict[str, str]:
-    """crimeplan's and DuckDB's versions: part of every cache key, with the engine code's hash
-    (DuckDB's row hash makes the checksums, and its sums the cached figures)."""
+    """crimeplan's, DuckDB's and Ibis's versions: part of every cache key, with the engine code's
+    hash (DuckDB's row hash makes the checksums and its sums the cached figures; Ibis writes the
+    kept SQL)."""
     from importlib.metadata import version
 
     import crimeplan
 
-    return {"crimeplan": crimeplan.__version__, "duckdb": version("duckdb")}
-
-
-def _digest(spec: dict[str, Any]) -> str:
-    """A cache key: the SHA-256 of a spec's JSON (keys sorted, dates as text)."""
-    return hashlib.sha256(json.dumps(spec, sort_keys=True, default=str).encode()).hexdigest()
+    return {"crimeplan": crimeplan.__version__, "duckdb": version("duckdb"), "ibis": version("ibis-framework")}
 
 
 def scan_key(source: str, measures: list[Measure], matured: list[str]) -> str:
@@ -197,14 +235,15 @@ def window_key(m: Measure, w: Window, cutoff: dt.date | None, to: dt.date, sums:
     return _digest(spec)
 
 
-def _kept_window_figures(store: StoreLike, m: Measure, t: Any, areas_t: Any, areas: str, to: dt.date,
-                         needed: list[tuple[Window, dt.date | None]], sums: dict[dt.date, str] | None
-                         ) -> list[dict[str, Any]]:
+def _kept_window_figures(store: StoreLike, queries: Queries, source: str, m: Measure, raw: Any, areas_t: Any,
+                         areas: str, to: dt.date, needed: list[tuple[Window, dt.date | None]],
+                         sums: dict[dt.date, str] | None) -> list[dict[str, Any]]:
     """A measure's window figures: each window read from the store's cache while its key holds
     (`window_key`), the rest queried (in one query) and kept; every window queried when the store
     keeps no checksums."""
+    end = add_months(to, 1)
     if sums is None:
-        return _window_figures(m, t, areas_t, needed)
+        return _window_figures(queries, source, m, raw, areas_t, end, needed)
     keys = {(w, cutoff): window_key(m, w, cutoff, to, sums, areas) for w, cutoff in needed}
     kept = store.cached_windows(list(keys.values()))
     rows: list[dict[str, Any]] = []
@@ -213,7 +252,7 @@ def _kept_window_figures(store: StoreLike, m: Measure, t: Any, areas_t: Any, are
             rows += kept[key].to_pandas().to_dict("records")
     missing = [(w, cutoff) for (w, cutoff), key in keys.items() if key not in kept]
     if missing:
-        fresh = _window_figures(m, t, areas_t, missing)
+        fresh = _window_figures(queries, source, m, raw, areas_t, end, missing)
         store.keep_windows({keys[(w, cutoff)]: pa.Table.from_pylist(
             [r for r in fresh if r["start"] == w.start and r["end"] == w.end], schema=_WINDOW_SCHEMA)
             for w, cutoff in missing})
@@ -226,33 +265,74 @@ _WINDOW_SCHEMA = pa.schema([("measure_id", pa.string()), ("area_level", pa.strin
                             ("denominator", pa.float64())])
 
 
-def _in_months(t: Any, months: list[dt.date] | set[dt.date]) -> Any:
-    """The rows of these months: bounded by a range of `_date` too, which lets DuckDB skip the
-    stored row groups outside it (a test of the truncated month alone reads every row)."""
-    first, after = min(months), add_months(max(months), 1)
-    return t.filter((t._date >= ibis.literal(first)) & (t._date < ibis.literal(after))
+def _in_months(t: Any, months: list[dt.date], after: dt.date) -> Any:
+    """The rows of these months (`after`: the month after the last): bounded by a range of `_date`
+    too, which lets DuckDB skip the stored row groups outside it (a test of the truncated month
+    alone reads every row)."""
+    return t.filter((t._date >= ibis.literal(min(months))) & (t._date < ibis.literal(after))
                     & t._month.isin(sorted(months)))
 
 
-def _scan_months(store: StoreLike, source: str, measures: list[Measure], matured: list[str],
-                 aggs: dict[str, Any], scan: Any, keys: list[str], has_district: bool, to: dt.date,
+def _scan_query(source: str, measures: list[Measure], keys: list[str], severity: bool,
+                lfl: bool) -> Callable[[Any, Any], Any]:
+    """The grouped scan of a source's decomposable measures: their monthly parts (or, `lfl`, only
+    last year's like-for-like numerators), of every month or of `months`. Dates: `end`, each
+    measure's `cutoff <id>`, `months` and `months after` (the month after the last)."""
+
+    def build(tabs: Any, d: Any) -> Any:
+        t = _prepared(source, tabs["source"], d["end"], severity)
+        aggs: dict[str, Any] = {}
+        for m in measures:
+            aggs.update(_monthly_aggs(m, t, d.get(f"cutoff {m.id}")))
+        chosen = {k: v for k, v in aggs.items() if k.endswith(f"__{NUMERATOR_LFL}") == lfl}
+        part = _in_months(t, d["months"], d["months after"]) if "months" in d else t
+        return part.group_by(keys).aggregate(**(chosen or {"_rows": t.count()}))
+
+    return build
+
+
+class _SourceScan:
+    """One source's grouped scan of its decomposable measures, run through `queries`."""
+
+    def __init__(self, queries: Queries, source: str, raw: Any, measures: list[Measure], keys: list[str],
+                 has_district: bool, end: dt.date, cutoffs: dict[str, dt.date]) -> None:
+        self.queries, self.source, self.raw, self.measures = queries, source, raw, measures
+        self.keys, self.has_district, self.end, self.cutoffs = keys, has_district, end, cutoffs
+        self.severity = any(m.kind.weights for m in measures)
+
+    def frame(self, lfl: bool, months: list[dt.date] | None = None) -> pd.DataFrame:
+        """The scan's aggregates by district and month (of `months` only, when given)."""
+        dates: dict[str, Any] = {"end": self.end, **{f"cutoff {k}": v for k, v in self.cutoffs.items()}}
+        if months is not None:
+            dates["months"] = sorted(months)
+            dates["months after"] = add_months(max(months), 1)
+        spec = {"query": "like for like" if lfl else "monthly", "source": self.source, "keys": self.keys,
+                "measures": [m.model_dump(mode="json") for m in self.measures], "severity": self.severity}
+        return self.queries.frame(spec, {"source": self.raw}, dates,
+                                  _scan_query(self.source, self.measures, self.keys, self.severity, lfl))
+
+    def long(self, lfl: bool, months: list[dt.date] | None = None) -> pd.DataFrame:
+        """The scan as rows of measure, district, month and parts."""
+        return _long(self.frame(lfl, months), self.measures, self.has_district)
+
+
+def _scan_months(store: StoreLike, scan: _SourceScan, matured: list[str], to: dt.date,
                  sums: dict[dt.date, str] | None) -> tuple[pd.DataFrame, pd.Series]:
     """The decomposable measures' monthly rows up to `to` and the months with rows: read from the
     store's cache for each month whose checksum is unchanged, scanned for the rest (every month
     when the store keeps no checksums)."""
     if sums is None:
-        frame = scan.group_by(keys).aggregate(**aggs).to_pandas()
-        return _long(frame, measures, has_district), pd.to_datetime(frame["_month"])
+        frame = scan.frame(lfl=False)
+        return _long(frame, scan.measures, scan.has_district), pd.to_datetime(frame["_month"])
     wanted = {m: c for m, c in sums.items() if m <= to}
     # a cut-off's date is not in the key: only whether there is one (a maturing measure's aged
     # numerator, each month's at a fixed age, does not move with it)
-    key = scan_key(source, measures, matured=matured)
+    key = scan_key(scan.source, scan.measures, matured=matured)
     cached, hit = store.cached_scan(key, wanted)
     missing = sorted(set(wanted) - hit)
     parts = [cached.to_pandas()] if hit else []
     if missing:
-        part = _in_months(scan, missing) if hit else scan
-        fresh = _long(part.group_by(keys).aggregate(**aggs).to_pandas(), measures, has_district)
+        fresh = scan.long(lfl=False, months=missing if hit else None)
         fresh["month"] = pd.to_datetime(fresh["month"]).dt.date
         fresh = fresh[fresh["month"].isin(missing)]  # only what the months kept below vouch for
         store.keep_scan(key, {m: wanted[m] for m in missing},
@@ -262,20 +342,42 @@ def _scan_months(store: StoreLike, source: str, measures: list[Measure], matured
     return frame, pd.to_datetime(pd.Series(sorted(wanted), dtype="object"))
 
 
-def _like_for_like(measures: list[Measure], aggs: dict[str, Any], scan: Any, keys: list[str],
-                   has_district: bool, to: dt.date) -> pd.DataFrame:
-    """Last year's numerator as it stood at the like-for-like cut-off (`aggs`), for the months of
-    the year-earlier windows only (the cut-off moves with every month computed, so it is never cached)."""
-    if not aggs:
+def _like_for_like(scan: _SourceScan, to: dt.date) -> pd.DataFrame:
+    """Last year's numerator as it stood at the like-for-like cut-off, for the months of the
+    year-earlier windows only (the cut-off moves with every month computed, so it is never cached);
+    only measures dated by a later event, with a cut-off, have one."""
+    dated = [m for m in scan.measures if m.event_date and m.id in scan.cutoffs]
+    if not dated:
         return pd.DataFrame(columns=MONTHLY_COLUMNS)
     months: set[dt.date] = set()
-    for m in measures:
-        if f"{m.id}__{NUMERATOR_LFL}" in aggs:
-            for kind in m.windows:
-                earlier = window(kind, add_months(to, -m.lag_months)).year_earlier()
-                months.update(months_between(earlier.start, earlier.last))
-    part = _in_months(scan, months)
-    return _long(part.group_by(keys).aggregate(**aggs).to_pandas(), measures, has_district)
+    for m in dated:
+        for kind in m.windows:
+            earlier = window(kind, add_months(to, -m.lag_months)).year_earlier()
+            months.update(months_between(earlier.start, earlier.last))
+    return scan.long(lfl=True, months=sorted(months))
+
+
+def _month_span(source: str) -> Callable[[Any, Any], Any]:
+    """The first and last month with a row (a source with no decomposable measure to scan)."""
+
+    def build(tabs: Any, d: Any) -> Any:
+        t = _prepared(source, tabs["source"], d["end"])
+        return t.aggregate(first=t._month.min(), last=t._month.max())
+
+    return build
+
+
+def _dated_query(source: str, column: str, measures: list[Measure], keys: list[str]) -> Callable[[Any, Any], Any]:
+    """Numerators dated by another column (outcomes dated in the month), grouped by that month."""
+
+    def build(tabs: Any, d: Any) -> Any:
+        t = _prepared(source, tabs["source"], d["end"])
+        t2 = t.mutate(_month=derived.month_of(t, column))
+        t2 = t2.filter(t2._month.notnull())
+        return t2.group_by(keys).aggregate(**{
+            f"{m.id}__{NUMERATOR}": one(_cond(m, t2, m.filter) & _cond(m, t2, m.numerator)).sum() for m in measures})
+
+    return build
 
 
 def _aggregate_rows(measures: list[Measure], agg: Any, force: str) -> pd.DataFrame:
@@ -309,6 +411,7 @@ def compute_series(store: StoreLike, plan: Plan, to_month: str | dt.date,
     # the areas a window's LPA figures are grouped by: part of each cached window's key
     areas_digest = str(int(pd.util.hash_pandas_object(areas, index=False).sum())) if len(areas) else "none"
 
+    queries = Queries(store, _engine_code(), _versions())
     by_source: dict[str, list[Measure]] = defaultdict(list)
     for _, m in plan.measures():
         by_source[m.source].append(m)
@@ -331,30 +434,21 @@ def compute_series(store: StoreLike, plan: Plan, to_month: str | dt.date,
             aggregate_parts.append(_aggregate_rows(measures, raw, force))
             continue
         say(f"scanning {source}")
-        end = ibis.literal(add_months(to, 1))
-        t = derived.prepare(source, raw).filter(lambda x, end=end: x._date < end)
+        end = add_months(to, 1)
         has_district = canonical_table(source).has_district
         keys = ["district", "_month"] if has_district else ["_month"]
         decomposable = [m for m in measures if m.decomposable]
-        # the severity weights join only the shared scan, and only when a measure needs them
-        scan = (derived.prepare(source, raw, severity=True).filter(lambda x, end=end: x._date < end)
-                if any(m.kind.weights for m in decomposable) else t)
         sums = store.month_checksums(source, snap.snapshot_id)
+        scan = None
         scanned = None
-        lfl: dict[str, Any] = {}
         if decomposable:
-            cutoffs = [(m, like_for_like_cutoff(m, to, as_at) if as_at else None) for m in decomposable]
-            aggs: dict[str, Any] = {}
-            for m, cutoff in cutoffs:
-                aggs.update(_monthly_aggs(m, scan, cutoff))
-            # last year's like-for-like numerator is not a month's own figure: its own scan
-            lfl = {k: v for k, v in aggs.items() if k.endswith(f"__{NUMERATOR_LFL}")}
-            per_month = {k: v for k, v in aggs.items() if k not in lfl}
-            matured = [m.id for m, cutoff in cutoffs if cutoff is not None]
-            scanned, months = _scan_months(store, source, decomposable, matured, per_month, scan, keys,
-                                           has_district, to, sums)
+            cutoffs = {m.id: like_for_like_cutoff(m, to, as_at) for m in decomposable} if as_at else {}
+            # the severity weights join only this scan, and only when a measure needs them
+            scan = _SourceScan(queries, source, raw, decomposable, keys, has_district, end, cutoffs)
+            scanned, months = _scan_months(store, scan, sorted(cutoffs), to, sums)
         else:  # no shared scan to read the months from: ask for them
-            span = t.aggregate(first=t._month.min(), last=t._month.max()).to_pandas()
+            span = queries.frame({"query": "months", "source": source}, {"source": raw}, {"end": end},
+                                 _month_span(source))
             months = pd.to_datetime(pd.Series([span["first"].iloc[0], span["last"].iloc[0]])).dropna()
         if months.empty:
             for m in measures:
@@ -367,25 +461,23 @@ def compute_series(store: StoreLike, plan: Plan, to_month: str | dt.date,
             coverage[source] = (min(supplied[source]), max(supplied[source]))
         last_complete[source] = store.last_complete_month(source, snap.snapshot_id)
         carried[source] = store.carried_columns(source, snap.snapshot_id)
-        if scanned is not None:
-            monthly_parts += [scanned, _like_for_like(decomposable, lfl, scan, keys, has_district, to)]
+        if scan is not None and scanned is not None:
+            monthly_parts += [scanned, _like_for_like(scan, to)]
         # numerators dated by another column (e.g. outcomes dated in the window)
         by_date: dict[str, list[Measure]] = defaultdict(list)
         for m in decomposable:
             if m.numerator_date:
                 by_date[m.numerator_date].append(m)
         for col, ms in by_date.items():
-            t2 = t.mutate(_month=derived.month_of(t, col))
-            t2 = t2.filter(t2._month.notnull())
-            frame = t2.group_by(keys).aggregate(**{
-                f"{m.id}__{NUMERATOR}": one(_cond(m, t2, m.filter) & _cond(m, t2, m.numerator)).sum()
-                for m in ms}).to_pandas()
+            spec = {"query": "dated by", "source": source, "column": col, "keys": keys,
+                    "measures": [m.model_dump(mode="json") for m in ms]}
+            frame = queries.frame(spec, {"source": raw}, {"end": end}, _dated_query(source, col, ms, keys))
             monthly_parts.append(_long(frame, ms, has_district))
         for m in measures:
             if m.decomposable:
                 continue
             say(f"computing {m.id}")
-            window_rows += _kept_window_figures(store, m, t, areas_t, areas_digest, to,
+            window_rows += _kept_window_figures(store, queries, source, m, raw, areas_t, areas_digest, to,
                                                 _windows_needed(m, to, as_at), sums)
 
     # an empty part (no like-for-like measure, say) has object columns: left out, or the sums

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import ibis
+import pyarrow as pa
 
 from crimeplan.contract.schema import table as canonical_table
 from crimeplan.contract.severity import VINTAGE, shipped_weights
@@ -30,10 +32,23 @@ def date_column(source: str) -> str:
     return col
 
 
+def severity_arrow() -> pa.Table:
+    """The crime severity weights by offence code, as the table the engine joins."""
+    weights = shipped_weights().by_code
+    return pa.table({"_code": pa.array(list(weights), pa.string()),
+                     "severity_weight": pa.array([float(w) for w in weights.values()], pa.float64())})
+
+
+@functools.lru_cache(maxsize=1)
+def severity_table() -> Any:
+    """The weights as one in-memory Ibis table per process: every query names the same table,
+    so a query's compiled SQL can be kept (crimeplan.engine._compiled registers it by that name)."""
+    return ibis.memtable(severity_arrow())
+
+
 def with_severity(t: Any) -> Any:
     """Add `severity_weight`: the ONS crime severity weight of each crime's offence code."""
-    weights = shipped_weights().by_code
-    table = ibis.memtable({"_code": list(weights), "severity_weight": [float(w) for w in weights.values()]})
+    table = severity_table()
     joined = t.left_join(table, t.offence_code.strip().upper() == table._code)
     return joined.drop("_code")
 

@@ -6,7 +6,6 @@ from typing import Any
 
 from crimeplan.kinds._base import Kind, MeasureLike, Span, always, group, percentage, with_ids
 from crimeplan.kinds._families import PROPORTIONS
-from crimeplan.periods import add_months
 
 
 def _window(m: MeasureLike, span: Span) -> tuple[Any, Any | None]:
@@ -14,7 +13,9 @@ def _window(m: MeasureLike, span: Span) -> tuple[Any, Any | None]:
     fld, data = with_ids(m, span)
     keys, full, w = span.keys, span.full, span.window
     cohort = data.group_by([*keys, fld]).aggregate(first=data._date.min())
-    horizon = add_months(w.last, m.follow_up_months + 1)  # nothing later can count
+    # nothing later can count; worked out in SQL, so the window's own dates stay the query's only
+    # dates (its compiled SQL can be kept: crimeplan.engine._compiled)
+    horizon = ibis.literal(w.last) + ibis.interval(months=m.follow_up_months + 1)
     later = full.filter(full[fld].notnull() & (full._date > w.start) & (full._date < horizon))
     if span.cutoff is not None:  # like for like: only what had happened at the same age
         later = later.filter(later._date <= ibis.literal(span.cutoff))

@@ -17,6 +17,10 @@ window instead (`_window_rows`), under a key naming the measure, the window, its
 cut-off, the areas and the checksum of every month the window's query reads: last year's window
 of this month's report is the current window of the report a year ago, and is read from there
 while none of its months has changed.
+
+The engine's queries are kept as compiled SQL too (`_compiled_sql`, crimeplan.engine._compiled):
+text with the dates as parameters, under a key naming the query, the tables' schemas and the
+code's versions. It holds no figures, so `forget_scans` leaves it; `forget_compiled` drops it.
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ CREATE TABLE IF NOT EXISTS _scan_rows (
 CREATE TABLE IF NOT EXISTS _window_rows (
   window_key VARCHAR, measure_id VARCHAR, area_level VARCHAR, area VARCHAR, start DATE, "end" DATE,
   numerator DOUBLE, denominator DOUBLE);
+CREATE TABLE IF NOT EXISTS _compiled_sql (sql_key VARCHAR, body VARCHAR);
 """
 
 # the columns of a cached window figure, as the engine's series (engine.series.WINDOW_COLUMNS)
@@ -183,6 +188,35 @@ class MonthSumsMixin:
         with _one_transaction(self.con, _figures=rows):
             self.con.execute("DELETE FROM _window_rows WHERE window_key IN (SELECT window_key FROM _figures)")
             self.con.execute("INSERT INTO _window_rows BY NAME SELECT * FROM _figures")
+
+    def compiled_sql(self, sql_key: str) -> str | None:
+        """The engine's kept compiled SQL under a key (None: none kept)."""
+        if not self.keeps_month_sums:
+            return None
+        try:
+            found = rows(self.con, "SELECT body FROM _compiled_sql WHERE sql_key = ?", [sql_key])
+        except duckdb.CatalogException:  # a store opened read-only before the cache existed
+            return None
+        return str(found[0][0]) if found else None
+
+    def keep_compiled_sql(self, sql_key: str, body: str) -> None:
+        """Keep the engine's compiled SQL under a key, replacing any kept before (not when read-only)."""
+        if not self.keeps_month_sums or self.read_only:
+            return
+        with _one_transaction(self.con):
+            self.con.execute("DELETE FROM _compiled_sql WHERE sql_key = ?", [sql_key])
+            self.con.execute("INSERT INTO _compiled_sql VALUES (?, ?)", [sql_key, body])
+
+    def forget_compiled(self) -> int:
+        """Drop the engine's kept compiled SQL (the next compute builds every query again); how many."""
+        if not self.keeps_month_sums or self.read_only:
+            return 0
+        try:
+            n = int(scalar(self.con, "SELECT count(*) FROM _compiled_sql"))
+            self.con.execute("DELETE FROM _compiled_sql")
+        except duckdb.CatalogException:
+            return 0
+        return n
 
     def forget_scans(self) -> int:
         """Drop every cached month and window of the engine (the next compute reads every row); how many."""

@@ -108,6 +108,15 @@ class StoreLike(Protocol):
     def forget_scans(self) -> int:
         """Drop the engine's cached months and windows; how many."""
 
+    def compiled_sql(self, sql_key: str) -> str | None:
+        """The engine's kept compiled SQL under a key (None: none kept)."""
+
+    def keep_compiled_sql(self, sql_key: str, body: str) -> None:
+        """Keep the engine's compiled SQL under a key (not when read-only)."""
+
+    def forget_compiled(self) -> int:
+        """Drop the engine's kept compiled SQL; how many."""
+
     # -- data quality --------------------------------------------------------------------------
     def alarms(self, snapshot_id: int | None = None) -> list[Alarm]:
         """The data-quality alarms of a snapshot, each with its acceptance if any."""
