@@ -9,12 +9,13 @@ tables' schemas, which dates are equal or earlier than which, and the versions o
 Ibis, sqlglot and DuckDB. It is kept in the store (for later processes) and in this process
 (for other stores of the same shape: a test suite, a dashboard).
 
-A text is kept only when it is known to be the query's: the query is built once more, from
-stand-in dates (in the 1700s, in the same order, spaced unlike any calendar), and that text,
-with the stand-ins made parameters, must have no stand-in left (a date the query worked out
-for itself from its dates would be one) and must give back, with this compute's dates and
-tables put in, exactly the SQL Ibis compiles for this compute. Otherwise `{}` is kept and the
-query runs through Ibis as before. DuckDB stores only: other backends always compile.
+A text is kept only when it is known to be the query's: the query is built twice more, from two
+sets of stand-in dates (in the 1600s and 1700s, in the same order, spaced unlike each other and
+any calendar); both texts, with the stand-ins made parameters, must be the same, with no stand-in
+left (a date the query worked out for itself from its dates would be one), and must give back,
+with this compute's dates and tables put in, exactly the SQL Ibis compiles for this compute.
+Otherwise `{}` is kept and the query runs through Ibis as before. DuckDB stores only: other
+backends always compile.
 """
 
 from __future__ import annotations
@@ -34,16 +35,16 @@ from crimeplan.store.interface import StoreLike
 Dates = Mapping[str, "dt.date | list[dt.date]"]
 Build = Callable[[Mapping[str, Any], Dates], Any]
 
-# the stand-in for the n-th earliest of a query's dates: 1 January 1701 plus n (n + 7) + 3 days
-_STAND_IN_BASE = dt.date(1701, 1, 1)
+# two sets of stand-ins for the n-th earliest of a query's dates, spaced unlike each other and any
+# calendar: a date a query works out from its own could match one set's stand-in by chance, not both
+_STAND_INS: tuple[Callable[[int], dt.date], ...] = (
+    lambda n: dt.date(1701, 1, 1) + dt.timedelta(days=n * (n + 7) + 3),
+    lambda n: dt.date(1611, 1, 1) + dt.timedelta(days=n * (3 * n + 11) + 5),
+)
 _STAND_IN_LEFT = re.compile(r"MAKE_DATE\((1[5-7]\d\d), ")
 _MOST_DATES = 400  # a query with more distinct dates than this is compiled every time
 _IN_PROCESS: dict[str, dict[str, Any]] = {}  # key -> kept SQL, for every store this process opens
 _MOST_IN_PROCESS = 1024
-
-
-def _stand_in(n: int) -> dt.date:
-    return _STAND_IN_BASE + dt.timedelta(days=n * (n + 7) + 3)
 
 
 def digest(spec: Mapping[str, Any]) -> str:
@@ -157,13 +158,19 @@ class Queries:
             if op.name != derived.severity_table().op().name:
                 return None  # a table the kept SQL could not name again
             memtables[op.name] = "severity"
-        stand_in = {d: _stand_in(n) for n, d in enumerate(values)}
         markers = {k: ibis.table(v.schema(), name=_marker(k)) for k, v in tables.items()}
-        text = str(backend.compile(build(markers, _replaced(dates, stand_in))))
-        for n, d in enumerate(values):
-            text = text.replace(_date_sql(stand_in[d]), f"$d{n:03d}")
-        if _STAND_IN_LEFT.search(text):
-            return None  # a date worked out from the query's dates: not a parameter
+        texts = set()
+        for stand_ins in _STAND_INS:
+            stand_in = {d: stand_ins(n) for n, d in enumerate(values)}
+            text = str(backend.compile(build(markers, _replaced(dates, stand_in))))
+            for n, d in enumerate(values):
+                text = text.replace(_date_sql(stand_in[d]), f"$d{n:03d}")
+            if _STAND_IN_LEFT.search(text):
+                return None  # a date worked out from the query's dates: not a parameter
+            texts.add(text)
+        if len(texts) != 1:
+            return None
+        (text,) = texts
         template: dict[str, Any] = {
             "sql": text, "schema": {c: str(t) for c, t in expr.as_table().schema().items()}, "memtables": memtables}
         if self._rendered(template["sql"], tables, values) != str(backend.compile(expr)):
