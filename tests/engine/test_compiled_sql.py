@@ -119,6 +119,30 @@ def test_a_second_compute_runs_kept_sql_only_and_gives_ibis_figures(store: Store
     assert n is not None and all_crime.numerator.sum() == n[0] > 0
 
 
+def test_a_later_process_runs_the_stores_kept_sql(store: Store, monkeypatch):
+    """What another process finds: the SQL kept in the store (nothing in its own memory), whose
+    severity weights table was named by the process that kept it."""
+    from crimeplan.engine import derived
+
+    compute_series(store, PLAN, TO)
+    kept_name = derived.severity_table().op().name
+    assert any(kept_name in body for (body,) in store.con.execute("SELECT body FROM _compiled_sql").fetchall())
+    reference = _reference(store, TO, monkeypatch)
+    monkeypatch.setattr(_compiled, "_IN_PROCESS", {})  # a new process: nothing kept in memory ...
+    derived.severity_table.cache_clear()  # ... and its own name for the weights
+    try:
+        assert derived.severity_table().op().name != kept_name
+        store.forget_scans()
+        compiled = _compiles(monkeypatch)
+        again = compute_series(store, PLAN, TO)
+    finally:
+        derived.severity_table.cache_clear()
+    assert compiled and _record_queries(compiled) == []
+    _same(again, reference)
+    score = again.monthly[(again.monthly.measure_id == "crime_severity_score") & (again.monthly.month == TO)]
+    assert score.numerator.sum() > 0  # the weights were joined under the kept name
+
+
 def test_kept_sql_of_one_month_computes_another_with_its_own_dates(store: Store, monkeypatch):
     compute_series(store, PLAN, TO)
     november = add_months(TO, -1)
