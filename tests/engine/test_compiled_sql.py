@@ -97,6 +97,15 @@ def _reference(store: Store, to: dt.date, monkeypatch: pytest.MonkeyPatch) -> Se
         return compute_series(store, PLAN, to)
 
 
+def _again(store: Store, to: dt.date, monkeypatch: pytest.MonkeyPatch) -> tuple[SeriesSet, SeriesSet, list[str]]:
+    """The compute of `to` through Ibis alone, then again with every row read (the scan cache
+    emptied) as the engine runs it, and the SQL Ibis compiled for that second compute."""
+    reference = _reference(store, to, monkeypatch)
+    store.forget_scans()
+    compiled = _compiles(monkeypatch)
+    return compute_series(store, PLAN, to), reference, compiled
+
+
 def test_a_second_compute_runs_kept_sql_only_and_gives_ibis_figures(store: Store, monkeypatch):
     reference = _reference(store, TO, monkeypatch)
     store.forget_scans()
@@ -145,11 +154,7 @@ def test_a_later_process_runs_the_stores_kept_sql(store: Store, monkeypatch):
 
 def test_kept_sql_of_one_month_computes_another_with_its_own_dates(store: Store, monkeypatch):
     compute_series(store, PLAN, TO)
-    november = add_months(TO, -1)
-    reference = _reference(store, november, monkeypatch)
-    store.forget_scans()
-    compiled = _compiles(monkeypatch)
-    again = compute_series(store, PLAN, november)
+    again, reference, compiled = _again(store, add_months(TO, -1), monkeypatch)
     # November's dates stand in the same order as December's: the same queries, nothing to compile
     assert compiled and _record_queries(compiled) == []
     _same(again, reference)
@@ -160,11 +165,7 @@ def test_dates_in_another_order_are_another_query(store: Store, monkeypatch):
     December 2024 to the extract date) falls after the end of the data: the dates stand in
     another order, so the queries are compiled again, not run from December 2025's text."""
     compute_series(store, PLAN, TO)
-    year_before = add_months(TO, -12)
-    reference = _reference(store, year_before, monkeypatch)
-    store.forget_scans()
-    compiled = _compiles(monkeypatch)
-    again = compute_series(store, PLAN, year_before)
+    again, reference, compiled = _again(store, add_months(TO, -12), monkeypatch)
     assert _record_queries(compiled)
     _same(again, reference)
 
@@ -175,10 +176,7 @@ def test_another_store_of_the_same_shape_uses_what_this_process_kept(loaded: Pat
     other = tmp_path / "other.duckdb"
     shutil.copy(loaded, other)  # the same rows, no SQL kept
     with Store(other) as s:
-        reference = _reference(s, TO, monkeypatch)
-        s.forget_scans()
-        compiled = _compiles(monkeypatch)
-        again = compute_series(s, PLAN, TO)
+        again, reference, compiled = _again(s, TO, monkeypatch)
         assert compiled and _record_queries(compiled) == []
         _same(again, reference)
         # and written to that store for the next process that opens it

@@ -41,41 +41,37 @@ def _pmf(k: np.ndarray, mean: float) -> np.ndarray:
     return np.exp(special.xlogy(k, mean) - special.gammaln(k + 1) - mean)
 
 
-def _cdf_at(ks: np.ndarray, mean: float) -> np.ndarray:
-    """Return P(X <= k) at each k for X ~ Poisson(mean) (0 below 0): one cdf, then the pmf summed upward."""
+def _tail_at(ks: np.ndarray, mean: float, upper: bool) -> np.ndarray:
+    """Return P(X > k) if upper else P(X <= k) at each k for X ~ Poisson(mean): one exact tail, then pmf sums."""
     # the E-test asks at thousands of neighbouring counts for a force's year of crime, and the
-    # pmf costs a fiftieth of the cdf each
-    out = np.zeros(ks.shape)
+    # pmf costs a fiftieth of the cdf each; below 0, P(X <= k) is 0 and P(X > k) is 1
+    out = np.full(ks.shape, 1.0 if upper else 0.0)
     ok = ks >= 0
-    if not ok.any():
-        return out
     k = ks[ok].astype(np.int64)
-    first, last = int(k.min()), int(k.max())
-    if last - first > 4 * k.size + 64:  # far apart: each on its own
-        out[ok] = _cdf(k.astype(float), mean)
+    if not k.size:
         return out
-    grid = np.arange(first + 1, last + 1, dtype=float)
-    running = np.cumsum(np.concatenate((_cdf(np.array([float(first)]), mean), _pmf(grid, mean))))
+    first, last = int(k.min()), int(k.max())
+    exact = _sf if upper else _cdf
+    if last - first > 4 * k.size + 64:  # far apart: each on its own
+        out[ok] = exact(k.astype(float), mean)
+        return out
+    pmf = _pmf(np.arange(first + 1, last + 1, dtype=float), mean)  # P(X = first + 1 ... last)
+    if upper:  # summed from the greatest k down, so a far upper tail keeps its relative precision
+        running = exact(np.array([float(last)]), mean) + np.concatenate((np.cumsum(pmf[::-1])[::-1], [0.0]))
+    else:
+        running = np.cumsum(np.concatenate((exact(np.array([float(first)]), mean), pmf)))
     out[ok] = np.minimum(running[k - first], 1.0)
     return out
 
 
+def _cdf_at(ks: np.ndarray, mean: float) -> np.ndarray:
+    """Return P(X <= k) at each k for X ~ Poisson(mean) (0 below 0)."""
+    return _tail_at(ks, mean, upper=False)
+
+
 def _sf_at(ks: np.ndarray, mean: float) -> np.ndarray:
-    """Return P(X > k) at each k for X ~ Poisson(mean) (1 below 0): one sf, then the pmf summed downward."""
-    # summed from the greatest k down, so a far upper tail keeps its relative precision
-    out = np.ones(ks.shape)
-    ok = ks >= 0
-    if not ok.any():
-        return out
-    k = ks[ok].astype(np.int64)
-    first, last = int(k.min()), int(k.max())
-    if last - first > 4 * k.size + 64:
-        out[ok] = _sf(k.astype(float), mean)
-        return out
-    pmf = _pmf(np.arange(first + 1, last + 1, dtype=float), mean)  # P(X = first + 1 ... last)
-    above = np.concatenate((np.cumsum(pmf[::-1])[::-1], [0.0]))  # at first + i: P(first + i < X <= last)
-    out[ok] = np.minimum(_sf(np.array([float(last)]), mean) + above[k - first], 1.0)
-    return out
+    """Return P(X > k) at each k for X ~ Poisson(mean) (1 below 0)."""
+    return _tail_at(ks, mean, upper=True)
 
 
 def _support(mean: float) -> tuple[int, int]:
