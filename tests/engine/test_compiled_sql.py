@@ -226,3 +226,31 @@ def test_a_query_that_works_out_a_date_of_its_own_is_not_kept(store: Store):
     m = store.con.execute(f'SELECT count(*) FROM "{phys}" WHERE recorded_date >= ? AND recorded_date < ?',
                           [after, dt.date(2025, 8, 1)]).fetchone()
     assert m is not None and july.n.item() == m[0] != n[0]
+
+
+def test_a_read_only_store_runs_kept_sql_and_tries_none(loaded: Path, tmp_path: Path, monkeypatch):
+    """A read-only store (a report computing what was never stored) could not keep what a trial
+    finds: its queries are compiled once each, as through Ibis alone; SQL another compute kept in
+    the store is run."""
+    path = tmp_path / "ro.duckdb"
+    shutil.copy(loaded, path)
+    with Store(path, read_only=True) as s:
+        with monkeypatch.context() as m:
+            _through_ibis(m)
+            plain = _compiles(m)
+            reference = compute_series(s, PLAN, TO)
+        compiled = _compiles(monkeypatch)
+        first = compute_series(s, PLAN, TO)
+        assert len(_record_queries(compiled)) == len(_record_queries(plain)) > 0
+        _same(first, reference)
+    monkeypatch.undo()
+    monkeypatch.setattr(_compiled, "_IN_PROCESS", {})
+    with Store(path) as s:
+        compute_series(s, PLAN, TO)  # keeps the plan's SQL
+        s.forget_scans()  # every row read below
+    monkeypatch.setattr(_compiled, "_IN_PROCESS", {})  # another process
+    with Store(path, read_only=True) as s:
+        compiled = _compiles(monkeypatch)
+        again = compute_series(s, PLAN, TO)
+        assert compiled and _record_queries(compiled) == []
+        _same(again, reference)

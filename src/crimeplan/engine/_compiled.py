@@ -14,8 +14,9 @@ sets of stand-in dates (in the 1600s and 1700s, in the same order, spaced unlike
 any calendar); both texts, with the stand-ins made parameters, must be the same, with no stand-in
 left (a date the query worked out for itself from its dates would be one), and must give back,
 with this compute's dates and tables put in, exactly the SQL Ibis compiles for this compute.
-Otherwise `{}` is kept and the query runs through Ibis as before. DuckDB stores only: other
-backends always compile.
+Otherwise `{}` is kept and the query runs through Ibis as before. A read-only store runs what is
+kept but tries nothing (it could not keep what it found). DuckDB stores only: other backends
+always compile.
 """
 
 from __future__ import annotations
@@ -119,7 +120,9 @@ class Queries:
                        "tables": {k: [[c, str(t)] for c, t in v.schema().items()] for k, v in tables.items()}})
         kept = self._kept(key)
         expr = None
-        if kept is None and len(values) <= _MOST_DATES:  # never tried (`{}`: tried, not to keep)
+        # never tried (`{}`: tried, not to keep); a read-only store could not keep what the trial
+        # finds for the next process (a report computing what was never stored: one compute)
+        if kept is None and not getattr(self.store, "read_only", True) and len(values) <= _MOST_DATES:
             expr = build(tables, dates)
             kept = self._template(expr, tables, dates, build, values) or {}
             self._keep(key, kept)
