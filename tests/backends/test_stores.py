@@ -88,6 +88,37 @@ def test_snapshots_export_and_stored_results(store_at: str, tmp_path: Path, caps
         assert _parquet_files(store_at) == ["areas__s1.parquet", "crimes__s2.parquet", "crimes__s3.parquet"]
 
 
+def test_appends_keep_every_snapshot_and_copy_no_base(store_at: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Appends make snapshots that read as the base's rows and the new ones, in load order, while
+    the earlier snapshots read as they were; past MOST_PARTS parts one append writes a table again."""
+    import crimeplan.store.duck as duck
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(duck, "MOST_PARTS", 3)
+    assert run_cli(capsys, "load", "areas", str(write_csv(tmp_path / "areas.csv", "areas", AREAS)),
+                   "--store", store_at).code == 0
+    chunks = [CRIMES[:3], CRIMES[3:6], CRIMES[6:9], CRIMES[9:]]
+    for i, chunk in enumerate(chunks):
+        path = write_csv(tmp_path / f"c{i}.csv", "crimes", chunk)
+        ran = run_cli(capsys, "load", "crimes", str(path), "--store", store_at, *(["--append"] if i else []))
+        assert ran.code == 0, ran.err
+    for snapshot, upto in ((2, 3), (3, 6), (4, 9), (5, 12)):  # snapshot 1: the areas
+        out = tmp_path / f"s{snapshot}.csv"
+        assert run_cli(capsys, "export", "crimes", "--store", store_at, "--out", str(out),
+                       "--snapshot", str(snapshot)).code == 0
+        assert [r["crime_id"] for r in csv.DictReader(out.open())] == [c["crime_id"] for c in CRIMES[:upto]]
+    with open_store(store_at, read_only=True) as st:
+        parts = st.con.execute("SELECT physical, count(*) FROM _table_parts "
+                               "GROUP BY physical ORDER BY physical").fetchall()
+        # snapshots 3 and 4 are views over the first table and each append's rows; the third append
+        # would make a fourth part, past the limit of 3: it wrote one table of all twelve rows
+        assert parts == [("crimes__s3", 2), ("crimes__s4", 3)]
+        assert st.row_count("crimes") == len(CRIMES) and st.row_count("crimes", 4) == 9
+        sums = st.month_checksums("crimes")
+        assert sums is None or sum(int(c.split(":")[0]) for c in sums.values()) == len(CRIMES)
+
+
 def test_quarantine_and_coverage_are_kept(store_at: str, tmp_path: Path) -> None:
     """A bad row is quarantined (in the store and a file); coverage keeps the months supplied."""
     bad = [*CRIMES, {**CRIMES[0], "crime_id": "BAD", "recorded_date": "2023-13-45"}]

@@ -51,7 +51,12 @@ CREATE TABLE IF NOT EXISTS _coverage (
 CREATE TABLE IF NOT EXISTS _quarantine (
   snapshot_id INTEGER, table_name VARCHAR, file VARCHAR, row BIGINT, field VARCHAR,
   value VARCHAR, reason VARCHAR);
+CREATE TABLE IF NOT EXISTS _table_parts (physical VARCHAR, seq INTEGER, part VARCHAR);
 """
+
+# an appended snapshot's table is a view over its base's tables and a table of its own new rows;
+# past this many parts the next append writes one table again (queries plan every part)
+MOST_PARTS = 24
 
 
 class Store(QualityMixin, ResultsMixin, MonthSumsMixin):
@@ -356,11 +361,22 @@ class Store(QualityMixin, ResultsMixin, MonthSumsMixin):
             self._limit_memory()
 
     def _write_table(self, phys: str, parts: list[Checked], base: str | None) -> None:
-        """Write the good rows of a table's files, numbered in load order (__ord), into phys."""
+        """Write the good rows of a table's files, numbered in load order (__ord), into phys.
+
+        An append writes only the new rows, into a table of their own, and makes phys a view of
+        the base's parts and them: the base is never copied (until MOST_PARTS, then once)."""
         offset = 0
+        target = phys
+        earlier: list[str] = []
         if base is not None:
-            self.con.execute(f"CREATE TABLE {ident(phys)} AS SELECT * FROM {ident(base)}")
-            offset = scalar(self.con, f"SELECT coalesce(max(__ord), 0) FROM {ident(phys)}")
+            offset = scalar(self.con, f"SELECT coalesce(max(__ord), 0) FROM {ident(base)}")
+            earlier = [p for (p,) in rows(self.con, "SELECT part FROM _table_parts WHERE physical = ? "
+                                                    "ORDER BY seq", [base])] or [base]
+            if len(earlier) < MOST_PARTS:
+                target = f"{phys}__rows"
+            else:
+                self.con.execute(f"CREATE TABLE {ident(phys)} AS SELECT * FROM {ident(base)}")
+                earlier = []
         for c in parts:
             staged = c.staged
             if staged is not None:  # copied inside DuckDB, numbered by file row as it goes
@@ -374,10 +390,10 @@ class Store(QualityMixin, ResultsMixin, MonthSumsMixin):
             offset += c.rows_read if staged is not None else c.rows_loaded  # file rows: no two alike
             try:
                 if scalar(self.con,
-                          "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [phys]):
-                    self.con.execute(f"INSERT INTO {ident(phys)} SELECT * FROM {source}", params)
+                          "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [target]):
+                    self.con.execute(f"INSERT INTO {ident(target)} SELECT * FROM {source}", params)
                 else:
-                    self.con.execute(f"CREATE TABLE {ident(phys)} AS SELECT * FROM {source}", params)
+                    self.con.execute(f"CREATE TABLE {ident(target)} AS SELECT * FROM {source}", params)
             except duckdb.Error:
                 if staged is not None:
                     _unchanged(c)  # a file changed mid-copy fails to convert: say that, not DuckDB's error
@@ -386,6 +402,12 @@ class Store(QualityMixin, ResultsMixin, MonthSumsMixin):
                 self.con.unregister("_good")
             else:  # a staged Parquet file is read again to copy it: were these the rows checked?
                 _unchanged(c)
+        if earlier:
+            every = [*earlier, target]
+            self.con.execute(f"CREATE VIEW {ident(phys)} AS "
+                             + " UNION ALL ".join(f"SELECT * FROM {ident(t)}" for t in every))
+            for seq, part in enumerate(every):
+                self.con.execute("INSERT INTO _table_parts VALUES (?, ?, ?)", [phys, seq, part])
 
     def quarantine(self, snapshot_id: int | None = None) -> pa.Table:
         """Quarantined rows of one snapshot."""
