@@ -132,18 +132,17 @@ class Queries:
         return self._run(backend, kept, tables, values)
 
     def _kept(self, key: str) -> dict[str, Any] | None:
-        """The SQL kept under a key: this process's, else the store's (None: never tried)."""
+        """The SQL kept under a key: the store's, else this process's, written through to the
+        store for the next process that opens it (None: never tried)."""
+        body = self.store.compiled_sql(key)
+        if body is not None:
+            kept: dict[str, Any] = json.loads(body)
+            _remember(key, kept)
+            return kept
         mine = _IN_PROCESS.get(key)
         if mine is not None:
-            if self.store.compiled_sql(key) is None:  # for the next process that opens this store
-                self.store.keep_compiled_sql(key, json.dumps(mine))
-            return mine
-        body = self.store.compiled_sql(key)
-        if body is None:
-            return None
-        kept: dict[str, Any] = json.loads(body)
-        _remember(key, kept)
-        return kept
+            self.store.keep_compiled_sql(key, json.dumps(mine))  # a no-op on a read-only store
+        return mine
 
     def _keep(self, key: str, kept: dict[str, Any]) -> None:
         self.store.keep_compiled_sql(key, json.dumps(kept))
@@ -181,25 +180,24 @@ class Queries:
         return template
 
     @staticmethod
-    def _names(tables: Mapping[str, Any]) -> dict[str, str]:
-        return {_marker(k): v.op().name for k, v in tables.items()}
+    def _named(sql: str, tables: Mapping[str, Any]) -> str:
+        """Kept SQL with each table marker replaced by the table this compute reads."""
+        for k, v in tables.items():
+            sql = sql.replace(f'"{_marker(k)}"', f'"{v.op().name}"')
+        return sql
 
     def _rendered(self, sql: str, tables: Mapping[str, Any], values: list[dt.date]) -> str:
         """Kept SQL with this compute's dates written in as literals and its tables named."""
         for n in reversed(range(len(values))):
             sql = sql.replace(f"$d{n:03d}", _date_sql(values[n]))
-        for marker, name in self._names(tables).items():
-            sql = sql.replace(f'"{marker}"', f'"{name}"')
-        return sql
+        return self._named(sql, tables)
 
     def _run(self, backend: Any, kept: Mapping[str, Any], tables: Mapping[str, Any],
              values: list[dt.date]) -> pd.DataFrame:
         """Kept SQL run with this compute's dates as parameters."""
         import ibis
 
-        sql = kept["sql"]
-        for marker, name in self._names(tables).items():
-            sql = sql.replace(f'"{marker}"', f'"{name}"')
+        sql = self._named(kept["sql"], tables)
         for name, role in kept["memtables"].items():
             assert role == "severity"
             backend.con.register(name, derived.severity_arrow())

@@ -17,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import ibis
 import pandas as pd
@@ -176,7 +176,7 @@ def _window_figures(queries: Queries, source: str, m: Measure, raw: Any, areas: 
     spec = {"query": "windows", "source": source, "measure": m.model_dump(mode="json"), "kinds": kinds}
     frame = queries.frame(spec, tabs, dates, _window_query(source, m, kinds))
     frame = frame[frame.area.notna()]
-    rows: list[dict[str, Any]] = [{str(k): v for k, v in r.items()} for r in frame.to_dict("records")]
+    rows = cast(list[dict[str, Any]], frame.to_dict("records"))
     for w, _ in needed:  # a window with no rows at all still has a force figure: zero
         if not any(r["area_level"] == "force" and r["start"] == w.start and r["end"] == w.end for r in rows):
             rows.append({"measure_id": m.id, "area_level": "force", "area": "force", "start": w.start,

@@ -32,6 +32,7 @@ def date_column(source: str) -> str:
     return col
 
 
+@functools.lru_cache(maxsize=1)
 def severity_arrow() -> pa.Table:
     """The crime severity weights by offence code, as the table the engine joins."""
     weights = shipped_weights().by_code
