@@ -49,3 +49,21 @@ def test_month_labels_are_distinct_ordered_and_few(n: int, most: int) -> None:
     dates = [dt.datetime.strptime(s, "%b %y").date() for s in labels]
     assert dates == sorted(dates)
     assert dates[0] >= periods[0] and dates[-1] <= periods[-1]
+
+
+def test_an_equal_spec_is_drawn_once_per_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A chart drawn again (the dashboard, a second compute of the same figures) is vl-convert's
+    SVG of that very spec, drawn once; a spec differing in one value is drawn anew."""
+    from crimeplan.results import _spec
+
+    months = _months(dt.date(2024, 1, 1), 14)
+    spec = spc_spec(_chart([float(10 + i % 3) for i in range(14)], months), "t")
+    other = spc_spec(_chart([float(10 + i % 3) for i in range(13)] + [99.0], months), "t")
+    calls: list[dict] = []
+    real = vlc.vegalite_to_svg
+    monkeypatch.setattr(vlc, "vegalite_to_svg", lambda s: calls.append(s) or real(s))
+    _spec._drawn.cache_clear()
+    first, again, changed = _spec.svg_of(spec), _spec.svg_of(dict(spec)), _spec.svg_of(other)
+    assert first == again == real(spec)
+    assert changed == real(other) != first
+    assert len(calls) == 2 and calls[0] == spec and calls[1] == other

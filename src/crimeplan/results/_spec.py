@@ -6,6 +6,7 @@ report shows, is what the documents embed.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from typing import Any
@@ -93,10 +94,16 @@ def chart_spec(m: Measure, chart: Chart) -> dict[str, Any]:
 
 
 def svg_of(spec: dict[str, Any]) -> str:
-    """The chart drawn as SVG (Vega-Lite through vl-convert)."""
+    """The chart drawn as SVG (Vega-Lite through vl-convert), once per process for equal specs."""
+    return _drawn(json.dumps(spec, sort_keys=True))
+
+
+@functools.lru_cache(maxsize=256)  # about 35 KB an entry; the dashboard and each compute draw the same specs again
+def _drawn(spec_text: str) -> str:
+    """A spec's SVG, by its JSON text (the spec itself: a digest could collide)."""
     import vl_convert as vlc  # a JavaScript engine: loaded only when a chart is drawn
 
-    return str(vlc.vegalite_to_svg(spec))
+    return str(vlc.vegalite_to_svg(json.loads(spec_text)))
 
 
 def spec_digest(spec: dict[str, Any]) -> str:
