@@ -110,27 +110,20 @@ FLOOR_IMPORTS = ("crimeplan.cli", "crimeplan.results._compute", "crimeplan.engin
 
 
 def child_floor() -> None:
-    """(child) The command's fixed floor: the interpreter, the libraries a compute imports and the
-    chart renderer's start (one one-point chart), with no figure computed; print time."""
+    """(child) The command's fixed floor: the libraries a compute imports and the chart renderer's
+    start (one one-point chart), with no figure computed; the parent times it, interpreter included."""
     import importlib
 
-    t = time.perf_counter()
     for name in FLOOR_IMPORTS:
         importlib.import_module(name)
-    import vl_convert
-
-    vl_convert.vegalite_to_svg({"data": {"values": [{"x": 1}]}, "mark": "point",
-                                "encoding": {"x": {"field": "x", "type": "quantitative"}}})
-    print(_usage(t))
+    importlib.import_module("vl_convert").vegalite_to_svg(
+        {"data": {"values": [{"x": 1}]}, "mark": "point",
+         "encoding": {"x": {"field": "x", "type": "quantitative"}}})
 
 
 def _floor() -> tuple[float, float]:
     """The floor child's wall time (from its start, interpreter included) and CPU time."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    t = time.perf_counter()
-    subprocess.run([sys.executable, __file__, "--floor", "-", "-"], check=True, capture_output=True)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return (time.perf_counter() - t, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+    return _timed_run([sys.executable, __file__, "--floor", "-", "-"])
 
 
 def _child(mode: str, data: Path, store: Path) -> dict[str, float]:
@@ -267,15 +260,19 @@ def _split(data: Path, out: Path, month: dt.date) -> None:
                         f"TO '{out / 'month' / target}' (FORMAT parquet)", [month, add_months(month, 1)])
 
 
-def _command(store: Path, to: dt.date, out: Path) -> tuple[float, float]:
-    """`crimeplan compute` of the plan as a child process: its wall and CPU time."""
+def _timed_run(argv: list[str]) -> tuple[float, float]:
+    """A child process's wall time, from its start, and its CPU time (every thread)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
-    subprocess.run([str(Path(sys.executable).with_name("crimeplan")), "compute", "--store", str(store),
-                    "--plan", PLAN, "--to", to.strftime("%Y-%m"), "--out", str(out)],
-                   check=True, capture_output=True)
+    subprocess.run(argv, check=True, capture_output=True)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return (time.perf_counter() - t, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+
+
+def _command(store: Path, to: dt.date, out: Path) -> tuple[float, float]:
+    """`crimeplan compute` of the plan as a child process: its wall and CPU time."""
+    return _timed_run([str(Path(sys.executable).with_name("crimeplan")), "compute", "--store", str(store),
+                       "--plan", PLAN, "--to", to.strftime("%Y-%m"), "--out", str(out)])
 
 
 def _same_exports(a: Path, b: Path) -> int:
