@@ -210,14 +210,16 @@ def test_a_composite_key_repeats_only_when_every_part_does(tmp_path: Path, suffi
         ("P1", "2024-01-31"), ("P2", "2024-01-31"), ("P1", "2024-02-29")]
 
 
+@pytest.mark.parametrize("together", [True, False], ids=["checked-together", "checked-one-by-one"])
 def test_a_file_changed_before_the_ids_are_compared_is_refused_naming_it(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The comparison reads the staged files again: a file whose rows no longer convert is named as changed."""
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, together: bool) -> None:
+    """The comparison reads the staged files again: a file whose rows no longer convert is named as
+    changed, whether the files were checked in one pass or one by one."""
     import crimeplan.store.duck as duck
 
     a = _write(tmp_path / "a.parquet", "crimes", [_crime("C1", 1), _crime("C2", 1)])
     b = _write(tmp_path / "b.parquet", "crimes", [_crime("C3", 1)])
-    real_check = duck.check_file
+    real_check, real_together = duck.check_file, duck.check_parquet_files
 
     def check_then_change(path: Path, *args: object, **kw: object) -> Checked:
         checked = real_check(path, *args, **kw)  # type: ignore[arg-type]
@@ -225,7 +227,17 @@ def test_a_file_changed_before_the_ids_are_compared_is_refused_naming_it(
             _write(b, "crimes", [_crime("C3", 1, recorded_date="not a date")])
         return checked
 
-    monkeypatch.setattr(duck, "check_file", check_then_change)
+    def check_all_then_change(paths: list[Path], *args: object, **kw: object) -> list[Checked] | None:
+        checked = real_together(paths, *args, **kw)  # type: ignore[arg-type]
+        assert checked is not None  # two Parquet files of one schema: one pass
+        _write(b, "crimes", [_crime("C3", 1, recorded_date="not a date")])
+        return checked
+
+    if together:
+        monkeypatch.setattr(duck, "check_parquet_files", check_all_then_change)
+    else:
+        monkeypatch.setattr(duck, "check_parquet_files", lambda *a, **k: None)
+        monkeypatch.setattr(duck, "check_file", check_then_change)
     with Store(tmp_path / "s.duckdb") as store:
         with pytest.raises(BadInput, match="changed while it was being loaded") as refused:
             store.load({"crimes": [a, b]}, extract_date=EXTRACT)

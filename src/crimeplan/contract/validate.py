@@ -55,6 +55,9 @@ class Staged:
     num_rows: int
     months: dict[dt.date | None, int]  # good rows by month of the table's date column (None: no date)
     read: Callable[[], pa.Table]  # the rows in memory, for a caller that needs them there
+    # many files staged as one table (one pass over them all): this file's number there (its
+    # rows have it in column __file); None: the table holds this file's rows alone
+    part: int | None = None
 
 
 @dataclass

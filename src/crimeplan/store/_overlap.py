@@ -16,6 +16,7 @@ back into Python.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 
 import duckdb
@@ -28,10 +29,12 @@ from crimeplan.contract.schema import Table
 from crimeplan.contract.validate import Checked, Staged
 from crimeplan.errors import BadInput
 from crimeplan.store._duck import arrow, ident, scalar
-from crimeplan.store._validate import STAGE_MEMORY, bad_rows_of
+from crimeplan.store._validate import FILE_SHIFT, STAGE_MEMORY, bad_rows_of
 
-# a row's place in the load as one number, file then row: file index × 2^40 + file row
-_FILE_SHIFT = "1099511627776"
+# a staged row's number of file in the load: its view's first file's (the parameter), plus the
+# row's __file in a view of many files (`Staged.part`)
+_ONE_FILE = "CAST(? AS BIGINT)"
+_MANY_FILES = "(CAST(? AS BIGINT) + __file)"
 _REPEATS = "_overlap_repeats"
 _IDS = "_overlap_ids"
 _HASHES = "_overlap_hashes"
@@ -74,33 +77,33 @@ def dedupe_staged(con: duckdb.DuckDBPyConnection, parts: list[Checked], table: T
     staged = [c.staged for c in parts]
     if len(parts) < 2 or not key:
         return parts
-    views = [s.table for s in staged if s is not None]
-    if len(views) != len(parts):
+    if any(s is None for s in staged):
         raise ValueError("dedupe_staged needs every file staged")
+    sources = _sources(staged)
     month = (_month_sql(table.date_column) if table.date_column else "CAST(NULL AS DATE)")
     hashed = _hash_sql(key)
     try:
-        candidates = _candidate_rows(con, views, key, sum(c.rows_loaded for c in parts))
+        candidates = _candidate_rows(con, sources, key, sum(c.rows_loaded for c in parts))
         if not candidates:
             return parts
         each = " UNION ALL ".join(
-            f"SELECT CAST(? AS BIGINT) AS f, __row AS r, {_key_sql(key)} AS k, {month} AS m "
-            f"FROM temp.{ident(v)} WHERE {hashed} IN (SELECT h FROM {_CANDIDATES})" for v in views)
+            f"SELECT {_MANY_FILES if many else _ONE_FILE} AS f, __row AS r, {_key_sql(key)} AS k, {month} AS m "
+            f"FROM temp.{ident(v)} WHERE {hashed} IN (SELECT h FROM {_CANDIDATES})" for v, _, many in sources)
         # the candidates' (file, row, id, month) are read into a temp table (DuckDB spills it past
         # the ceiling), each row given a pass by its id's hash: when files share many ids, grouping
         # them all at once could outgrow the ceiling, so each pass groups a bounded share
         passes = max(1, -(-candidates // rows_per_pass()))
-        con.execute(f"CREATE TEMP TABLE {_IDS} AS SELECT *, hash(k) % ? AS pass FROM ({each})",
-                    [passes, *range(len(views))])
+        con.execute(f"CREATE TEMP TABLE {_IDS} AS SELECT *, hash(k) % CAST(? AS UBIGINT) AS pass FROM ({each})",
+                    [passes, *(first for _, first, _ in sources)])
         con.execute(f"CREATE TEMP TABLE {_REPEATS} (f BIGINT, r BIGINT, k VARCHAR, m DATE, f0 BIGINT, r0 BIGINT)")
         for part in range(passes):
             # ids found in more than one file, with the first place each is found (file, then
             # row); the rows of later files with those ids are the repeats
             con.execute(
-                f"INSERT INTO {_REPEATS} WITH u AS (SELECT f, r, k, m FROM {_IDS} WHERE pass = ?), "
-                f"firsts AS (SELECT k, min(f * {_FILE_SHIFT} + r) AS first FROM u GROUP BY k HAVING min(f) < max(f)) "
-                f"SELECT u.f, u.r, u.k, u.m, firsts.first // {_FILE_SHIFT}, firsts.first % {_FILE_SHIFT} "
-                f"FROM u JOIN firsts ON u.k = firsts.k WHERE u.f > firsts.first // {_FILE_SHIFT}", [part])
+                f"INSERT INTO {_REPEATS} WITH u AS (SELECT f, r, k, m FROM {_IDS} WHERE pass = CAST(? AS UBIGINT)), "
+                f"firsts AS (SELECT k, min(f * {FILE_SHIFT} + r) AS first FROM u GROUP BY k HAVING min(f) < max(f)) "
+                f"SELECT u.f, u.r, u.k, u.m, firsts.first // {FILE_SHIFT}, firsts.first % {FILE_SHIFT} "
+                f"FROM u JOIN firsts ON u.k = firsts.k WHERE u.f > firsts.first // {FILE_SHIFT}", [part])
     except duckdb.OutOfMemoryException:
         con.execute(f"DROP TABLE IF EXISTS temp.{_REPEATS}")
         raise BadInput("comparing the ids of the files of one load needs more than the memory ceiling; "
@@ -126,9 +129,10 @@ def dedupe_staged(con: duckdb.DuckDBPyConnection, parts: list[Checked], table: T
                                                          mine.column("r0").to_pylist())]
             if mine.num_rows == c.rows_loaded and not allow_overlap:
                 raise all_ids_repeated(c, key, values[0], earlier[0])
-            # the staged view reads the rows its bad-row table does not name (only the row is read)
-            con.execute(f"INSERT INTO temp.{ident(bad_rows_of(s.table))} SELECT r, ?, NULL, ? "
-                        f"FROM {_REPEATS} WHERE f = ?", [key[0], "duplicate id: in an earlier file", i])
+            # the staged view reads the rows its bad-row table does not name (only the row is read;
+            # in a view of many files, the file's number and row as one, `_validate.FILE_ROW`)
+            con.execute(f"INSERT INTO temp.{ident(bad_rows_of(s.table))} SELECT ? * {FILE_SHIFT} + r, ?, NULL, ? "
+                        f"FROM {_REPEATS} WHERE f = ?", [s.part or 0, key[0], "duplicate id: in an earlier file", i])
             out.append(with_repeats(c, key, mine.column("r").to_pylist(), values, earlier,
                                     _without(s, mine.column("m"))))
         return out
@@ -136,16 +140,38 @@ def dedupe_staged(con: duckdb.DuckDBPyConnection, parts: list[Checked], table: T
         con.execute(f"DROP TABLE IF EXISTS temp.{_REPEATS}")
 
 
-def _candidate_rows(con: duckdb.DuckDBPyConnection, views: list[str], key: tuple[str, ...], rows: int) -> int:
+def _sources(staged: list[Staged | None]) -> list[tuple[str, int, bool]]:
+    """Each staged view once: (view, the load's number of its first file, whether it holds many files).
+
+    A view of one file gives its rows that file's number; a view of many (`Staged.part`) adds its
+    rows' __file to the number of the first of them (its files come one after another in a load).
+    """
+    out: list[tuple[str, int, bool]] = []
+    seen: set[str] = set()
+    for i, s in enumerate(staged):
+        assert s is not None
+        if s.part is None:
+            out.append((s.table, i, False))
+        elif s.table not in seen:
+            seen.add(s.table)
+            out.append((s.table, i - s.part, True))
+    return out
+
+
+def _candidate_rows(con: duckdb.DuckDBPyConnection, sources: list[tuple[str, int, bool]], key: tuple[str, ...],
+                    rows: int) -> int:
     """Fill the temp table of id hashes found in more than one file; how many staged rows have them."""
-    each = " UNION ALL ".join(f"SELECT CAST(? AS BIGINT) AS f, {_hash_sql(key)} AS h FROM temp.{ident(v)}"
-                              for v in views)
-    con.execute(f"CREATE TEMP TABLE {_HASHES} AS SELECT f, h FROM ({each})", list(range(len(views))))
+    each = " UNION ALL ".join(f"SELECT {_MANY_FILES if many else _ONE_FILE} AS f, {_hash_sql(key)} AS h "
+                              f"FROM temp.{ident(v)}" for v, _, many in sources)
+    con.execute(f"CREATE TEMP TABLE {_HASHES} AS SELECT f, h FROM ({each})", [first for _, first, _ in sources])
     con.execute(f"CREATE TEMP TABLE {_CANDIDATES} (h UBIGINT)")
     passes = max(1, -(-rows // hashes_per_pass()))
     for part in range(passes):  # each pass a share of the hashes, so each grouping fits the ceiling
-        con.execute(f"INSERT INTO {_CANDIDATES} SELECT h FROM {_HASHES} WHERE h % ? = ? "
-                    "GROUP BY h HAVING min(f) < max(f)", [passes, part])
+        # the parameters typed as the hash is: an untyped integer makes DuckDB work h % ? in
+        # HUGEINT, which took 20 s a pass rather than 3 over 100M rows
+        con.execute(f"INSERT INTO {_CANDIDATES} SELECT h FROM {_HASHES} "
+                    "WHERE h % CAST(? AS UBIGINT) = CAST(? AS UBIGINT) GROUP BY h HAVING min(f) < max(f)",
+                    [passes, part])
     found = scalar(con, f"SELECT count(*) FROM {_HASHES} WHERE h IN (SELECT h FROM {_CANDIDATES})")
     con.execute(f"DROP TABLE temp.{_HASHES}")
     return int(found)
@@ -155,4 +181,5 @@ def _without(s: Staged, months: pa.ChunkedArray) -> Staged:
     """The staged rows' counts less the repeats (their months given), on the same view."""
     left = Counter(s.months)
     left.subtract(Counter(months.to_pylist()))
-    return Staged(s.table, s.num_rows - len(months), {m: n for m, n in left.items() if n > 0}, s.read)
+    return dataclasses.replace(s, num_rows=s.num_rows - len(months),
+                               months={m: n for m, n in left.items() if n > 0})

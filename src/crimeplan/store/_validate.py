@@ -15,11 +15,13 @@ import io
 import re
 import uuid
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from crimeplan._limits import check_parquet_size, check_text_size, memory_limit, read_bounded
 from crimeplan.contract.schema import Column, Table
@@ -37,6 +39,9 @@ _NATIVE = {"int": ("BIGINT", "INTEGER", "SMALLINT", "TINYINT"), "float": ("DOUBL
 # checks a column of its contract's own type cannot break (it holds no text to misread)
 _NATIVE_PASSES = {"nul", "too_long", "not_whole", "not_number", "not_date", "not_timestamp", "not_bool"}
 STAGE_MEMORY = 1 << 30  # a streaming load's DuckDB: past this it spills to disk beside the store
+# many files read as one (`check_parquet_files`): a row's place as one number, file × 2^40 + row
+FILE_SHIFT = "1099511627776"  # 2^40
+FILE_ROW = f"(__file * {FILE_SHIFT} + __row)"
 _WITH_VALUE = {"too_long", "not_whole", "not_date", "not_timestamp", "not_one_of", "below", "above",
                "date_below", "date_above"}
 
@@ -79,6 +84,7 @@ class _Raw:
     refused: list[tuple[int, str, str, str]] = field(default_factory=list)  # row, field, value, why
     native: frozenset[str] = frozenset()  # contract columns kept in their own type (Parquet), not text
     relation: duckdb.DuckDBPyRelation | None = None  # a Parquet file read in place (raw is its view)
+    by_file: bool = False  # many files read as one: a row is (__file, __row), one number in _row_sql
 
 
 def _read_raw(con: duckdb.DuckDBPyConnection, path: Path, table: Table, in_place: bool = False) -> _Raw:
@@ -99,10 +105,8 @@ def _read_raw(con: duckdb.DuckDBPyConnection, path: Path, table: Table, in_place
                               [str(path)]))
             # a column already of its contract type is kept so (nothing to parse); any other
             # contract column is read as text and checked as a CSV's would be
-            native = frozenset(c.name for c in table.columns if types.get(c.name) in _NATIVE.get(c.type, ()))
-            text = [c.name for c in table.columns if c.name in types and c.name not in native]
-            replace = (" REPLACE (" + ", ".join(f"CAST({ident(c)} AS VARCHAR) AS {ident(c)}" for c in text) + ")"
-                       if text else "")
+            native = _native_columns(table, types)
+            replace = _as_text(table, types)
             # read in place, never copied: each check scans the file (Parquet decodes fast), and
             # the file's own row numbers number the rows
             relation = con.read_parquet(str(path), file_row_number=True).project(
@@ -236,13 +240,15 @@ def _native_condition(rule: Rule, native: frozenset[str]) -> str:
     return ""
 
 
-def _condition(rule: Rule, native: frozenset[str] = frozenset(), numbered: bool = False) -> str:
+def _condition(rule: Rule, native: frozenset[str] = frozenset(), numbered: bool = False,
+               by_file: bool = False) -> str:
     """SQL on temp table raw that is true for the rows breaking a rule (its value: `_params`).
 
     `native`: columns of raw kept in their contract type (from Parquet), not as text; `numbered`:
-    rows carry their number in column __row (`_Raw.numbered`).
+    rows carry their number in column __row (`_Raw.numbered`); `by_file`: raw is many files, a
+    row's file in column __file (`_Raw.by_file`), and a key repeats only within its own file.
     """
-    row = "__row" if numbered else "rowid + 1"
+    row = FILE_ROW if by_file else "__row" if numbered else "rowid + 1"
     if rule.field in native:
         typed = _native_condition(rule, native)
         if typed:
@@ -287,18 +293,27 @@ def _condition(rule: Rule, native: frozenset[str] = frozenset(), numbered: bool 
     if check == "unknown_district":
         return f"{q} IS NOT NULL AND trim({q}) <> '' AND trim({q}) NOT IN (SELECT d FROM known_districts)"
     if check == "duplicate_key":
-        key = rule.value  # the key's column names, each quoted by ident where it is written
-        keys = ", ".join(ident(k) for k in key)  # type: ignore[attr-defined]
-        same = " AND ".join(f"r.{ident(k)} IS NOT DISTINCT FROM d.{ident(k)}" for k in key)  # type: ignore[attr-defined]
-        # rows after the first of each repeated key; the window runs only over keys seen twice
-        # (found by a grouping), not over the whole file
-        return (f"{row} IN (SELECT rid FROM (SELECT r.{row} AS rid, row_number() OVER "
-                f"(PARTITION BY {', '.join('r.' + ident(k) for k in key)} ORDER BY r.{row}) AS n "  # type: ignore[attr-defined]
-                f"FROM raw AS r JOIN (SELECT {keys} FROM raw WHERE {q} IS NOT NULL GROUP BY ALL "
-                f"HAVING count(*) > 1) AS d ON {same}) WHERE n > 1)")
+        key: tuple[str, ...] = rule.value  # type: ignore[assignment]  # its column names, quoted by ident
+        # many files: a key repeats only within its own file (`_overlap` finds it in another)
+        partition = ("r.__file, " if by_file else "") + ", ".join("r." + ident(k) for k in key)
+        r_row = f"(r.__file * {FILE_SHIFT} + r.__row)" if by_file else "r.__row" if numbered else "r.rowid + 1"
+        # rows after the first of each repeated key; the window runs only over keys whose hash is
+        # seen twice (found by grouping 8-byte hashes, not the keys' text), not over the whole
+        # file, and numbers the rows of each key itself: two keys sharing a hash stay apart
+        return (f"{row} IN (SELECT rid FROM (SELECT {r_row} AS rid, row_number() OVER "
+                f"(PARTITION BY {partition} ORDER BY {r_row}) AS n "
+                f"FROM raw AS r JOIN (SELECT {_key_hash(key, by_file, False)} AS h FROM raw WHERE {q} IS NOT NULL "
+                f"GROUP BY ALL HAVING count(*) > 1) AS d ON {_key_hash(key, by_file, True)} = d.h "
+                f"AND r.{ident(rule.field)} IS NOT NULL) WHERE n > 1)")
     if check == "id_in_store":
         return f"{q} IN (SELECT i FROM existing_ids)"
     raise ValueError(f"no query for the check {check!r}")
+
+
+def _key_hash(key: tuple[str, ...], by_file: bool, of_r: bool) -> str:
+    """SQL hashing a row's key (and its file, when raw is many files), from raw or its alias r."""
+    prefix = "r." if of_r else ""
+    return "hash(" + ", ".join(([prefix + "__file"] if by_file else []) + [prefix + ident(k) for k in key]) + ")"
 
 
 def _params(rule: Rule) -> list[object]:
@@ -323,9 +338,15 @@ def _typed(col: Column, present: bool, native: frozenset[str] = frozenset()) -> 
     return f"CAST({q} AS {_SQL_TYPES[col.type]}) AS {name}"
 
 
+def _raw_row(raw: _Raw) -> str:
+    """`_row_sql` with its columns read from the table named raw (in a join)."""
+    return f"(raw.__file * {FILE_SHIFT} + raw.__row)" if raw.by_file else "raw.__row" if raw.numbered \
+        else "raw.rowid + 1"
+
+
 def _row_sql(raw: _Raw) -> str:
-    """The SQL giving each row of raw its data-row number."""
-    return "__row" if raw.numbered else "rowid + 1"
+    """The SQL giving each row of raw its data-row number (many files: file and row as one number)."""
+    return FILE_ROW if raw.by_file else "__row" if raw.numbered else "rowid + 1"
 
 
 def check_file(
@@ -353,28 +374,10 @@ def check_file(
                                              "preserve_insertion_order": True})
     try:
         raw = _read_raw(con, path, table, in_place=stage_in is not None)
-        cols, row = raw.cols, _row_sql(raw)
-        missing = [c.name for c in table.columns if c.required and c.name not in cols]
-        if missing:
-            raise BadInput(
-                "required column(s) missing from the header: " + ", ".join(missing)
-                + f" (the header has: {_one_line(', '.join(cols))[:300]})",
-                file=str(path), row=0, field=missing[0],
-            )
-        present = {c.name: c.name in cols for c in table.columns}
+        present = _find_all_bad(con, raw, table, str(path), extract_date=extract_date, min_date=min_date,
+                                known_districts=known_districts, existing_ids=existing_ids,
+                                ids_in=ids_in if stage_in is not None else None)
         rows_read = scalar(con, "SELECT count(*) FROM raw") + len(raw.refused)
-        checks = rules(table, {c for c, there in present.items() if there}, extract_date=extract_date,
-                       min_date=min_date, districts_known=known_districts is not None,
-                       ids_in_store=existing_ids is not None or ids_in is not None)
-        if known_districts is not None:
-            con.register("known_districts", pa.table({"d": sorted(known_districts)}))
-        if existing_ids is not None:
-            con.register("existing_ids", pa.table({"i": existing_ids}))
-        elif ids_in is not None and stage_in is not None:
-            stored, column = ids_in
-            con.execute(f"CREATE OR REPLACE TEMP VIEW existing_ids AS SELECT {ident(column)} AS i "
-                        f"FROM {ident(stored)}")
-        _find_bad(con, checks, raw)
         if raw.refused:
             con.executemany("INSERT INTO bad VALUES (?, ?, ?, ?)", [list(r) for r in raw.refused])
         select = ", ".join(_typed(c, present[c.name], raw.native) for c in table.columns)
@@ -385,24 +388,147 @@ def check_file(
         qmonths = _quarantine_months(con, table, present, raw, quarantine.num_rows)
         good: pa.Table | Staged
         if stage_in is None:
+            row = _row_sql(raw)
             good = arrow(con, f"SELECT {select} FROM raw WHERE {row} NOT IN (SELECT row FROM bad) ORDER BY {row}")
         else:
-            good = _stage(con, raw, table, present)
+            good = _stage(con, raw, table, present)[0]
     except duckdb.OutOfMemoryException:
         raise BadInput(f"checking the file needs more than the memory ceiling ({limit:,} "
                        "bytes); split it, or raise CRIMEPLAN_MEMORY_LIMIT", file=str(path)) from None
     finally:
         if stage_in is None:
             con.close()
-        else:  # the store's connection: leave it only the staged rows
-            _drop_raw(con, "raw")
-            con.execute("DROP TABLE IF EXISTS temp.bad")
-            for view in ("known_districts", "existing_ids"):
-                con.unregister(view)
-            con.execute("DROP VIEW IF EXISTS temp.existing_ids")
+        else:
+            _leave_only_staged(con)
     if good.num_rows + quarantine.num_rows != rows_read:
         raise AssertionError("reconciliation failed: rows read != loaded + quarantined")
     return Checked(str(path), sha256_of(path), rows_read, good, quarantine, qmonths)
+
+
+def check_parquet_files(
+    paths: list[Path],
+    table: Table,
+    *,
+    extract_date: dt.date,
+    stage_in: duckdb.DuckDBPyConnection,
+    known_districts: set[str] | None = None,
+    min_date: dt.date = MIN_DATE,
+    ids_in: tuple[str, str] | None = None,
+) -> list[Checked] | None:
+    """Validate many Parquet files of one table in one pass over them all (a streaming load).
+
+    Each file's rules, quarantine and counts are those `check_file` gives it (a key repeated
+    within a file is quarantined here, one repeated across files by `store._overlap`), but DuckDB
+    reads the files as one: each query scans them together, not one file at a time (430 files
+    took twice as long as one file of the same rows, checked one by one).  The good rows wait in
+    one staged view, each file's `Staged.part` its number there.  None when the files are not all
+    readable Parquet of one schema holding the required columns: check them one by one then,
+    which names the file at fault.
+    """
+    paths = [Path(p) for p in paths]
+    if len(paths) < 2 or not all(_plain_parquet(p) for p in paths):
+        return None
+    con, limit = stage_in, memory_limit()
+    try:
+        schemas = {tuple(rows(con, "SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet(?))",
+                              [str(p)])) for p in paths}
+    except duckdb.Error:
+        return None
+    if len(schemas) != 1:
+        return None
+    types = dict(next(iter(schemas)))
+    if any(c.required and c.name not in types for c in table.columns):
+        return None
+    names = [str(p) for p in paths]
+    try:
+        relation = con.read_parquet(names, file_row_number=True).project(
+            f"* EXCLUDE (file_row_number){_as_text(table, types)}, file_row_number + 1 AS __row, "
+            "CAST(file_index AS BIGINT) AS __file")
+        con.register("raw", relation)
+        raw = _Raw(list(types), numbered=True, native=_native_columns(table, types), relation=relation,
+                   by_file=True)
+        present = _find_all_bad(con, raw, table, names[0], extract_date=extract_date, min_date=min_date,
+                                known_districts=known_districts, existing_ids=None, ids_in=ids_in)
+        read = dict(rows(con, "SELECT __file, count(*) FROM raw GROUP BY ALL"))
+        quarantine = arrow(
+            con, f"SELECT row // {FILE_SHIFT} AS __f, list_extract(?, row // {FILE_SHIFT} + 1) AS file, "
+                 f"row % {FILE_SHIFT} AS row, field, left(value, 200) AS value, reason FROM bad ORDER BY bad.row",
+            [names])
+        qmonths = _quarantine_months(con, table, present, raw, quarantine.num_rows)
+        staged = _stage(con, raw, table, present, files=len(paths))
+    except duckdb.OutOfMemoryException:
+        raise BadInput(f"checking the files needs more than the memory ceiling ({limit:,} bytes); load "
+                       "fewer at once, or raise CRIMEPLAN_MEMORY_LIMIT", file=", ".join(names)) from None
+    except duckdb.Error:  # a file DuckDB reads alone but not with the others: one by one, then
+        return None  # (anything staged so far is unreferenced; the load's end drops it)
+    finally:
+        _leave_only_staged(con)
+    out = []
+    which = quarantine.column("__f")
+    for i, (name, good) in enumerate(zip(names, staged)):
+        mine = pc.equal(which, i)
+        bad = quarantine.filter(mine).drop_columns(["__f"])
+        months = [m for m, keep in zip(qmonths, mine.to_pylist()) if keep]
+        if good.num_rows + bad.num_rows != read.get(i, 0):
+            raise AssertionError(f"reconciliation failed for {name}: rows read != loaded + quarantined")
+        out.append(Checked(name, sha256_of(Path(name)), read.get(i, 0), good, bad, months))
+    return out
+
+
+def _plain_parquet(path: Path) -> bool:
+    """A non-empty Parquet file by its name (anything else is checked alone, for its message)."""
+    return path.name.lower().endswith(".parquet") and path.is_file() and path.stat().st_size > 0
+
+
+def _native_columns(table: Table, types: dict[str, str]) -> frozenset[str]:
+    """Contract columns a Parquet file already holds in their contract type (nothing to parse)."""
+    return frozenset(c.name for c in table.columns if types.get(c.name) in _NATIVE.get(c.type, ()))
+
+
+def _as_text(table: Table, types: dict[str, str]) -> str:
+    """A REPLACE clause reading a Parquet file's other contract columns as text, checked as a CSV's."""
+    native = _native_columns(table, types)
+    text = [c.name for c in table.columns if c.name in types and c.name not in native]
+    return (" REPLACE (" + ", ".join(f"CAST({ident(c)} AS VARCHAR) AS {ident(c)}" for c in text) + ")"
+            if text else "")
+
+
+def _find_all_bad(con: duckdb.DuckDBPyConnection, raw: _Raw, table: Table, path: str, *,
+                  extract_date: dt.date, min_date: dt.date, known_districts: set[str] | None,
+                  existing_ids: pa.Array | None, ids_in: tuple[str, str] | None) -> dict[str, bool]:
+    """Temp table bad of raw's rows breaking a rule; which contract columns raw has (refused if required)."""
+    cols = raw.cols
+    missing = [c.name for c in table.columns if c.required and c.name not in cols]
+    if missing:
+        raise BadInput(
+            "required column(s) missing from the header: " + ", ".join(missing)
+            + f" (the header has: {_one_line(', '.join(cols))[:300]})",
+            file=path, row=0, field=missing[0],
+        )
+    present = {c.name: c.name in cols for c in table.columns}
+    checks = rules(table, {c for c, there in present.items() if there}, extract_date=extract_date,
+                   min_date=min_date, districts_known=known_districts is not None,
+                   ids_in_store=existing_ids is not None or ids_in is not None)
+    if known_districts is not None:
+        con.register("known_districts", pa.table({"d": sorted(known_districts)}))
+    if existing_ids is not None:
+        con.register("existing_ids", pa.table({"i": existing_ids}))
+    elif ids_in is not None:
+        stored, column = ids_in
+        con.execute(f"CREATE OR REPLACE TEMP VIEW existing_ids AS SELECT {ident(column)} AS i "
+                    f"FROM {ident(stored)}")
+    _find_bad(con, checks, raw)
+    return present
+
+
+def _leave_only_staged(con: duckdb.DuckDBPyConnection) -> None:
+    """After a check in the store's connection: drop what it made but the staged rows."""
+    _drop_raw(con, "raw")
+    con.execute("DROP TABLE IF EXISTS temp.bad")
+    con.execute("DROP TABLE IF EXISTS temp.bad_rule")
+    for view in ("known_districts", "existing_ids"):
+        con.unregister(view)
+    con.execute("DROP VIEW IF EXISTS temp.existing_ids")
 
 
 def _find_bad(con: duckdb.DuckDBPyConnection, checks: list[Rule], raw: _Raw) -> None:
@@ -412,10 +538,11 @@ def _find_bad(con: duckdb.DuckDBPyConnection, checks: list[Rule], raw: _Raw) -> 
         return
     row = _row_sql(raw)
     # a check the column's own type cannot break is left out (its number stays its order)
-    kept = [(i, r) for i, r in enumerate(checks) if _condition(r, raw.native, raw.numbered) != "false"]
+    kept = [(i, r) for i, r in enumerate(checks)
+            if _condition(r, raw.native, raw.numbered, raw.by_file) != "false"]
     if not kept:
         return
-    cases = " ".join(f"WHEN {_condition(r, raw.native, raw.numbered)} THEN ?" for _, r in kept)
+    cases = " ".join(f"WHEN {_condition(r, raw.native, raw.numbered, raw.by_file)} THEN ?" for _, r in kept)
     # CASE takes the first rule a row breaks, in the rules' order: the one its line gives.  Only
     # the rule's number is worked out for every row; the broken field's text only for bad rows
     con.execute(f"CREATE TEMP TABLE bad_rule AS SELECT __r, __rule FROM (SELECT {row} AS __r, "
@@ -425,16 +552,18 @@ def _find_bad(con: duckdb.DuckDBPyConnection, checks: list[Rule], raw: _Raw) -> 
     con.execute(
         "INSERT INTO bad SELECT __r, list_extract(?, __rule + 1), "
         f"CASE __rule {values} END, list_extract(?, __rule + 1) FROM bad_rule "
-        f"JOIN raw ON raw.{row} = bad_rule.__r",
+        f"JOIN raw ON {_raw_row(raw)} = bad_rule.__r",
         [[r.field for r in checks], *range(len(checks)), [r.reason for r in checks]])
     con.execute("DROP TABLE bad_rule")
 
 
-def _stage(con: duckdb.DuckDBPyConnection, raw: _Raw, table: Table, present: dict[str, bool]) -> Staged:
+def _stage(con: duckdb.DuckDBPyConnection, raw: _Raw, table: Table, present: dict[str, bool],
+           files: int = 1) -> list[Staged]:
     """Leave the good rows where they are: raw and bad kept under this file's own names, and a view
     of raw's rows that bad does not name (typed, with their file row, __row) for the store to copy.
 
-    Nothing is copied here: the store's write is the one pass that materialises the rows.
+    Nothing is copied here: the store's write is the one pass that materialises the rows.  Many
+    files read as one (`_Raw.by_file`): one view, its rows' file in __file, a `Staged` per file.
     """
     tag = uuid.uuid4().hex
     raw_name, name = f"_raw_{tag}", f"_good_{tag}"
@@ -446,9 +575,28 @@ def _stage(con: duckdb.DuckDBPyConnection, raw: _Raw, table: Table, present: dic
     con.execute(f"ALTER TABLE temp.bad RENAME TO {ident(bad_name)}")
     row = _row_sql(raw)
     select = ", ".join(_typed(c, present[c.name], raw.native) for c in table.columns)
-    con.execute(f"CREATE TEMP VIEW {ident(name)} AS SELECT {select}, {row} AS __row FROM {ident(raw_name)} AS raw "
+    local = "__row, __file" if raw.by_file else f"{row} AS __row"
+    con.execute(f"CREATE TEMP VIEW {ident(name)} AS SELECT {select}, {local} FROM {ident(raw_name)} AS raw "
                 f"WHERE {row} NOT IN (SELECT row FROM {ident(bad_name)})")
-    return _staged(con, name, table)
+    if not raw.by_file:
+        return [_staged(con, name, table)]
+    return _staged_files(con, name, table, files)
+
+
+def _staged_files(con: duckdb.DuckDBPyConnection, name: str, table: Table, files: int) -> list[Staged]:
+    """Each file's good rows in the staged view `name` of many files, counted by month in one pass."""
+    month = (f"CAST(date_trunc('month', CAST({ident(table.date_column)} AS DATE)) AS DATE)"
+             if table.date_column else "CAST(NULL AS DATE)")
+    counts: dict[int, dict[dt.date | None, int]] = {}
+    for f, m, n in rows(con, f"SELECT __file, {month}, count(*) FROM temp.{ident(name)} GROUP BY ALL"):
+        counts.setdefault(f, {})[m] = n
+
+    def reader(part: int) -> Callable[[], pa.Table]:
+        return lambda: arrow(con, f"SELECT * EXCLUDE (__row, __file) FROM temp.{ident(name)} "
+                                  "WHERE __file = ? ORDER BY __row", [part])
+
+    return [Staged(name, sum(counts.get(i, {}).values()), counts.get(i, {}), reader(i), part=i)
+            for i in range(files)]
 
 
 def _drop_raw(con: duckdb.DuckDBPyConnection, name: str) -> None:
@@ -503,6 +651,6 @@ def _quarantine_months(con: duckdb.DuckDBPyConnection, table: Table, present: di
     if not total or not dc or not present.get(dc):
         return [None] * total
     found = rows(con, f"SELECT TRY_CAST(left(trim(CAST(raw.{ident(dc)} AS VARCHAR)), 7) || '-01' AS DATE) FROM bad "
-                      f"LEFT JOIN raw ON raw.{_row_sql(raw)} = bad.row ORDER BY bad.row")
+                      f"LEFT JOIN raw ON {_raw_row(raw)} = bad.row ORDER BY bad.row")
     # a year DuckDB holds but Python cannot (0000-01-01) comes back as text: no month then
     return [r[0] if isinstance(r[0], dt.date) else None for r in found]

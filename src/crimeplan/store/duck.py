@@ -11,6 +11,7 @@ import contextlib
 import datetime as dt
 import re
 from collections.abc import Callable, Iterator
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,7 @@ from crimeplan.errors import BadInput, StoreBusy
 from crimeplan.store._duck import arrow, ident, rows, scalar
 from crimeplan.store._month_sums import MONTH_SUMS_META, MonthSumsMixin, record_month_sums
 from crimeplan.store._overlap import dedupe_staged
-from crimeplan.store._validate import STAGE_MEMORY, check_file, drop_staged
+from crimeplan.store._validate import STAGE_MEMORY, check_file, check_parquet_files, drop_staged
 from crimeplan.store.interface import LoadReport, Snapshot
 from crimeplan.store.quality import (
     DEFAULT_MAX_SHARE,
@@ -204,9 +205,15 @@ class Store(QualityMixin, ResultsMixin, MonthSumsMixin):
                           if append and tdef.id_column and name in prev_tables else None)
                 if stored and not self.streams:  # checked in Python: the ids come along
                     existing = arrow(self.con, f"SELECT {ident(stored[1])} FROM {ident(stored[0])}").column(0)
-                for path in files[name]:
-                    if tdef.has_district and known is None:
-                        known = self._districts(checked, prev_tables)
+                if tdef.has_district and known is None:
+                    known = self._districts(checked, prev_tables)
+                together = check_parquet_files(
+                    [Path(p) for p in files[name]], tdef, extract_date=extract, stage_in=self.con,
+                    known_districts=known if tdef.has_district else None, min_date=min_date or MIN_DATE,
+                    ids_in=stored) if self.streams else None
+                if together is not None:  # many Parquet files of one schema: checked in one pass
+                    checked[name] = together
+                for path in files[name] if together is None else []:
                     c = check_file(Path(path), tdef, extract_date=extract,
                                    known_districts=known if tdef.has_district else None,
                                    existing_ids=existing, min_date=min_date or MIN_DATE,
@@ -377,17 +384,30 @@ class Store(QualityMixin, ResultsMixin, MonthSumsMixin):
             else:
                 self.con.execute(f"CREATE TABLE {ident(phys)} AS SELECT * FROM {ident(base)}")
                 earlier = []
+        written: set[str] = set()
         for c in parts:
             staged = c.staged
-            if staged is not None:  # copied inside DuckDB, numbered by file row as it goes
+            group = [c]
+            if staged is not None and staged.part is not None:  # many files staged as one view
+                if staged.table in written:
+                    continue
+                written.add(staged.table)
+                group = [x for x in parts if x.staged is not None and x.staged.table == staged.table]
+                starts = list(accumulate((x.rows_read for x in group[:-1]), initial=offset))
+                # all the view's files copied in one pass, each numbered from where the one before ends
+                source = (f"(SELECT * EXCLUDE (__row, __file), __row + list_extract(?, __file + 1) AS __ord "
+                          f"FROM temp.{ident(staged.table)})")
+                params: list[object] = [starts]
+            elif staged is not None:  # copied inside DuckDB, numbered by file row as it goes
                 source = f"(SELECT * EXCLUDE (__row), __row + ? AS __ord FROM temp.{ident(staged.table)})"
-                params: list[object] = [offset]
+                params = [offset]
             else:
                 good = c.good.append_column(
                     "__ord", pa.array(range(offset + 1, offset + 1 + c.good.num_rows), pa.int64()))
                 self.con.register("_good", good)
                 source, params = "_good", []
-            offset += c.rows_read if staged is not None else c.rows_loaded  # file rows: no two alike
+            # file rows: no two alike
+            offset += sum(x.rows_read for x in group) if staged is not None else c.rows_loaded
             try:
                 if scalar(self.con,
                           "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [target]):
@@ -395,13 +415,15 @@ class Store(QualityMixin, ResultsMixin, MonthSumsMixin):
                 else:
                     self.con.execute(f"CREATE TABLE {ident(target)} AS SELECT * FROM {source}", params)
             except duckdb.Error:
-                if staged is not None:
-                    _unchanged(c)  # a file changed mid-copy fails to convert: say that, not DuckDB's error
+                if staged is not None:  # a file changed mid-copy fails to convert: say that, not DuckDB's error
+                    for x in group:
+                        _unchanged(x)
                 raise
             if staged is None:
                 self.con.unregister("_good")
             else:  # a staged Parquet file is read again to copy it: were these the rows checked?
-                _unchanged(c)
+                for x in group:
+                    _unchanged(x)
         if earlier:
             every = [*earlier, target]
             self.con.execute(f"CREATE VIEW {ident(phys)} AS "

@@ -1,0 +1,226 @@
+"""Many Parquet files of one table are checked in one pass over them all (`check_parquet_files`).
+
+A national load has hundreds of files per table; checked one at a time, each query scanned one
+file and the comparison of ids and the write each read a union of hundreds of views.  Read as
+one, the outcome must not change: the store (rows, their load order, the files' reconciliation,
+the quarantine, line for line) is the same as when the same files are checked one by one, which
+is the path the hand-worked cases of test_overlap_in_sql and test_streaming_load were first
+written against.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from crimeplan.contract.loss import tally_checked
+from crimeplan.contract.schema import TABLES
+from crimeplan.store import Store
+from crimeplan.store._duck import arrow
+from tests.store.test_overlap_in_sql import EXTRACT, _crime, _three_files
+
+TEXT_COLUMNS = TABLES["crimes"].column_names
+
+
+def _crimes(path: Path, data: list[dict[str, str]], typed: bool) -> Path:
+    """Crimes as Parquet: every column text (an empty value a null), or the contract's own types."""
+    def col(name: str, kind: str) -> pa.Array:
+        values = [r.get(name) or None for r in data]
+        if not typed or kind == "str":
+            return pa.array(values, pa.string())
+        if kind == "date":
+            return pa.array([dt.date.fromisoformat(v) if v else None for v in values], pa.date32())
+        if kind == "bool":
+            return pa.array([None if v is None else v == "true" for v in values], pa.bool_())
+        return pa.array([int(v) if v else None for v in values], pa.int64())
+
+    pq.write_table(pa.table({c.name: col(c.name, c.type) for c in TABLES["crimes"].columns}), path)
+    return path
+
+
+def _areas(path: Path) -> Path:
+    pq.write_table(pa.table({"district": ["A", "B"], "lpa": ["North", "South"], "force": ["Testshire"] * 2,
+                             "population": ["1000", "2000"]}), path)
+    return path
+
+
+def _c(crime_id: str, month: int, **overrides: str) -> dict[str, str]:
+    """A good crime of 2024's month (its outcome in December, after it), as overridden."""
+    return _crime(crime_id, month, **{"outcome_date": "2024-12-01", **overrides})
+
+
+def _files(tmp_path: Path, typed: bool) -> list[Path]:
+    """Four files: bad values of many kinds, ids repeated within and across files, an empty file.
+
+    Text columns: a keeps C1 (C2 unknown district, C3 no such date, C2 again, C4 no offence
+    group); b keeps C6 (C5's age is not whole, C1 is a's, C6 again, C7 after the extract); d keeps
+    C8, C5 (b refused its C5) and C9 (C1 is a's).  Contract types (no text to misread): a also
+    keeps C3, b also C5, so d's C5 repeats b's."""
+    broken = {} if typed else {"recorded_date": "2024-13-01"}
+    a = [_c("C1", 1, district="A"), _c("C2", 1, district="Z"), _c("C3", 2, **broken),
+         _c("C2", 2, district="B"), _c("C4", 2, offence_group="")]
+    b = [_c("C5", 3, offender_age="" if typed else "x"), _c("C1", 3), _c("C6", 3),
+         _c("C6", 4), _c("C7", 4, recorded_date="2025-06-01")]
+    c: list[dict[str, str]] = []
+    d = [_c("C8", 5), _c("C5", 5), _c("C9", 6, domestic_abuse="false"), _c("C1", 6)]
+    return [_crimes(tmp_path / f"{n}.parquet", rows, typed) for n, rows in (("a", a), ("b", b), ("c", c), ("d", d))]
+
+
+def _store_as_read(store: Store, sid: int) -> dict[str, object]:
+    """Everything a load leaves that a reader or a later load sees."""
+    phys = store.physical_tables(sid)["crimes"]
+    return {
+        "rows": arrow(store.con, f"SELECT * FROM {phys} ORDER BY __ord").to_pylist(),
+        "files": arrow(store.con, "SELECT * EXCLUDE (snapshot_id, sha256) FROM _snapshot_files "
+                                  "WHERE snapshot_id = ? ORDER BY table_name, file", [sid]).to_pylist(),
+        "quarantine": store.quarantine(sid).to_pylist(),
+        "month_sums": arrow(store.con, "SELECT * FROM _month_sums ORDER BY ALL").to_pylist()
+        if "_month_sums" in {r[0] for r in store.con.execute("SHOW TABLES").fetchall()} else [],
+    }
+
+
+def _load(tmp_path: Path, name: str, together: bool, monkeypatch: pytest.MonkeyPatch,
+          loads: list[dict[str, list[Path]]], append_after_first: bool = True) -> tuple[list[object], list[dict]]:
+    """Load each set of files in turn (the later ones appended): the reports and the store after each."""
+    import crimeplan.store.duck as duck
+
+    real = duck.check_parquet_files
+    passes: list[int] = []
+
+    def spy(paths: list[Path], *a: object, **k: object) -> object:
+        out = real(paths, *a, **k) if together else None  # type: ignore[arg-type]
+        passes.append(len(paths) if out is not None else 0)
+        return out
+
+    monkeypatch.setattr(duck, "check_parquet_files", spy)
+    reports, states = [], []
+    with Store(tmp_path / f"{name}.duckdb") as store:
+        for i, files in enumerate(loads):
+            report = store.load(files, extract_date=EXTRACT, accept_quarantine=True,
+                                append=append_after_first and i > 0, quarantine_dir=tmp_path / f"q-{name}")
+            reports.append(report)
+            states.append(_store_as_read(store, report.snapshot_id))
+    monkeypatch.undo()
+    if together:  # the crimes went through the one pass (areas is one file: checked alone)
+        assert max(passes) >= 2
+    return reports, states
+
+
+@pytest.mark.parametrize("typed", [False, True], ids=["text-columns", "contract-types"])
+def test_files_checked_together_leave_the_store_they_leave_one_by_one(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, typed: bool) -> None:
+    """Rows, load order, each file's counts, the quarantine lines and months: all equal either way."""
+    areas = _areas(tmp_path / "areas.parquet")
+    first = _files(tmp_path, typed)
+    later = [_crimes(tmp_path / "e.parquet", [_c("C10", 7), _c("C3", 7)], typed),
+             _crimes(tmp_path / "f.parquet", [_c("C11", 8), _c("C10", 8)], typed)]
+    loads = [{"areas": [areas], "crimes": first}, {"crimes": later}]
+    together, states_together = _load(tmp_path, "together", True, monkeypatch, loads)
+    alone, states_alone = _load(tmp_path, "alone", False, monkeypatch, loads)
+    assert states_together == states_alone
+    for t, a in zip(together, alone):
+        assert [(c.file, c.rows_read, c.rows_loaded, c.rows_quarantined) for c in t.files] == \
+            [(c.file, c.rows_read, c.rows_loaded, c.rows_quarantined) for c in a.files]
+        assert [c.quarantine.to_pylist() for c in t.files] == [c.quarantine.to_pylist() for c in a.files]
+        assert tally_checked(t.files, date_column="recorded_date") == \
+            tally_checked(a.files, date_column="recorded_date")
+        assert [p.read_bytes() for p in t.quarantine_files] == [p.read_bytes() for p in a.quarantine_files]
+
+    # worked by hand (see _files): what each load keeps and refuses, file by file
+    a_file, b_file, c_file, d_file = (str(p) for p in first)
+    counts = [(c.file, c.rows_read, c.rows_loaded, c.rows_quarantined) for c in together[0].files][1:]
+    if typed:
+        assert counts == [(a_file, 5, 2, 3), (b_file, 5, 2, 3), (c_file, 0, 0, 0), (d_file, 4, 2, 2)]
+    else:
+        assert counts == [(a_file, 5, 1, 4), (b_file, 5, 1, 4), (c_file, 0, 0, 0), (d_file, 4, 3, 1)]
+    lines = {(q["file"], q["row"]): (q["field"], q["reason"]) for q in states_together[0]["quarantine"]}  # type: ignore[union-attr]
+    assert lines[(a_file, 2)][0] == "district" and lines[(a_file, 5)][0] == "offence_group"
+    assert lines[(a_file, 4)][0] == lines[(b_file, 4)][0] == "crime_id"  # C2, C6: again in the same file
+    assert lines[(b_file, 2)] == ("crime_id", f"duplicate id: also in {a_file} row 1")
+    assert lines[(d_file, 4)] == ("crime_id", f"duplicate id: also in {a_file} row 1")
+    assert ((d_file, 2) in lines) == typed  # C5: b kept it only when its age was no text to misread
+    kept = [r["crime_id"] for r in states_together[1]["rows"]]  # type: ignore[index]
+    if typed:  # C3 is stored: e's C3 is refused; f's C10 repeats e's
+        assert kept == ["C1", "C3", "C5", "C6", "C8", "C9", "C10", "C11"]
+        assert [c.rows_quarantined for c in together[1].files] == [1, 1]
+    else:  # a refused its C3: e's is new
+        assert kept == ["C1", "C6", "C8", "C5", "C9", "C10", "C3", "C11"]
+        assert [c.rows_quarantined for c in together[1].files] == [0, 1]
+
+
+def test_three_files_with_repeated_ids_are_checked_in_one_pass(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The hand-worked three-file case goes through the one pass, and check_file is never called."""
+    import crimeplan.store.duck as duck
+
+    def refuse(*_: object, **__: object) -> None:
+        raise AssertionError("a file was checked alone")
+
+    monkeypatch.setattr(duck, "check_file", refuse)
+    paths = _three_files(tmp_path, ".parquet")
+    with Store(tmp_path / "s.duckdb") as store:
+        report = store.load({"crimes": paths}, extract_date=EXTRACT, accept_quarantine=True)
+        assert store.arrow("crimes").column("crime_id").to_pylist() == ["C1", "C2", "C3", "C4", "C5", "C6", "C7"]
+    assert [(p.rows_read, p.rows_loaded, p.rows_quarantined) for p in report.files] == [(4, 3, 1), (5, 2, 3), (5, 2, 3)]
+
+
+def test_files_of_different_schemas_are_checked_one_by_one(tmp_path: Path) -> None:
+    """A file whose columns differ in type from the others' is no part of a one-pass read: each is
+    checked alone, and the load is what it would be."""
+    from crimeplan.store._validate import check_parquet_files
+
+    text = _crimes(tmp_path / "text.parquet", [_crime("C1", 1)], typed=False)
+    typed = _crimes(tmp_path / "typed.parquet", [_crime("C2", 2)], typed=True)
+    csv = tmp_path / "c.csv"
+    assert check_parquet_files([text, typed], TABLES["crimes"], extract_date=EXTRACT,
+                               stage_in=__import__("duckdb").connect()) is None
+    with Store(tmp_path / "s.duckdb") as store:
+        assert check_parquet_files([text, csv], TABLES["crimes"], extract_date=EXTRACT, stage_in=store.con) is None
+        report = store.load({"crimes": [text, typed]}, extract_date=EXTRACT)
+        assert store.arrow("crimes").column("crime_id").to_pylist() == ["C1", "C2"]
+    assert [(c.rows_read, c.rows_loaded) for c in report.files] == [(1, 1), (1, 1)]
+
+
+def test_a_file_missing_a_required_column_is_named_as_when_checked_alone(tmp_path: Path) -> None:
+    """Files together that lack a required column fall back to the one-by-one check, naming the file."""
+    from crimeplan.errors import BadInput
+
+    paths = []
+    for n in ("a", "b"):
+        path = tmp_path / f"{n}.parquet"
+        pq.write_table(pa.table({"crime_id": [f"C{n}"], "recorded_date": ["2024-01-05"]}), path)
+        paths.append(path)
+    with Store(tmp_path / "s.duckdb") as store:
+        with pytest.raises(BadInput, match="required column") as refused:
+            store.load({"crimes": paths}, extract_date=EXTRACT)
+        assert refused.value.file == str(paths[0]) and store.latest_snapshot() is None
+
+
+@pytest.mark.parametrize("together", [True, False], ids=["checked-together", "checked-one-by-one"])
+def test_keys_that_only_share_a_hash_are_not_repeats_within_a_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, together: bool) -> None:
+    """A key seen twice in a file is found by its hash; rows whose keys only share the hash stay
+    (made to collide here: every key hashes alike), whether the files are read as one or alone."""
+    import crimeplan.store._validate as validate
+    import crimeplan.store.duck as duck
+
+    if not together:
+        monkeypatch.setattr(duck, "check_parquet_files", lambda *a, **k: None)
+    first = _files(tmp_path, typed=False)
+    with Store(tmp_path / "hashed.duckdb") as store:
+        store.load({"areas": [_areas(tmp_path / "areas.parquet")], "crimes": first}, extract_date=EXTRACT,
+                   accept_quarantine=True)
+        hashed = _store_as_read(store, 1)
+    monkeypatch.setattr(validate, "_key_hash", lambda *_: "0")
+    with Store(tmp_path / "colliding.duckdb") as store:
+        store.load({"areas": [_areas(tmp_path / "areas.parquet")], "crimes": first}, extract_date=EXTRACT,
+                   accept_quarantine=True)
+        colliding = _store_as_read(store, 1)
+    assert colliding == hashed
+    repeats = [(Path(str(q["file"])).name, q["row"]) for q in hashed["quarantine"]  # type: ignore[attr-defined]
+               if str(q["reason"]).startswith("duplicate id (")]
+    assert repeats == [("a.parquet", 4), ("b.parquet", 4)]  # C2 and C6, each a second time in its file
