@@ -126,6 +126,7 @@ def test_files_checked_together_leave_the_store_they_leave_one_by_one(
         assert [(c.file, c.rows_read, c.rows_loaded, c.rows_quarantined) for c in t.files] == \
             [(c.file, c.rows_read, c.rows_loaded, c.rows_quarantined) for c in a.files]
         assert [c.quarantine.to_pylist() for c in t.files] == [c.quarantine.to_pylist() for c in a.files]
+        assert [c.rows_loaded for c in t.files] == [c.rows_loaded for c in a.files]
         assert tally_checked(t.files, date_column="recorded_date") == \
             tally_checked(a.files, date_column="recorded_date")
         assert [p.read_bytes() for p in t.quarantine_files] == [p.read_bytes() for p in a.quarantine_files]
@@ -224,3 +225,36 @@ def test_keys_that_only_share_a_hash_are_not_repeats_within_a_file(
     repeats = [(Path(str(q["file"])).name, q["row"]) for q in hashed["quarantine"]  # type: ignore[attr-defined]
                if str(q["reason"]).startswith("duplicate id (")]
     assert repeats == [("a.parquet", 4), ("b.parquet", 4)]  # C2 and C6, each a second time in its file
+
+
+def test_files_too_big_to_check_together_are_checked_one_by_one(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past the memory ceiling checked together, the files are checked one by one: the load is the
+    same, nothing refused; and each file's staged rows read back are that file's, in its order."""
+    import duckdb
+
+    import crimeplan.store._validate as validate
+
+    paths = _files(tmp_path, typed=False)
+    areas = _areas(tmp_path / "areas.parquet")
+    with Store(tmp_path / "together.duckdb") as store:
+        together = [validate.check_parquet_files(paths, TABLES["crimes"], extract_date=EXTRACT, stage_in=store.con,
+                                                 known_districts={"A", "B"})]
+        assert together[0] is not None
+        # before the comparison across files: b's and d's C1 are still there (a's C1 is first)
+        assert [[r["crime_id"] for r in c.good.to_pylist()] for c in together[0]] == [
+            ["C1"], ["C1", "C6"], [], ["C8", "C5", "C9", "C1"]]
+        store.load({"areas": [areas], "crimes": paths}, extract_date=EXTRACT, accept_quarantine=True)
+        expected = _store_as_read(store, 1)
+    real = validate._find_all_bad
+
+    def out_of_memory(con: object, raw: validate._Raw, *a: object, **k: object) -> object:
+        if raw.by_file:
+            raise duckdb.OutOfMemoryException("Out of Memory Error: (made for the test)")
+        return real(con, raw, *a, **k)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(validate, "_find_all_bad", out_of_memory)
+    with Store(tmp_path / "alone.duckdb") as store:
+        assert validate.check_parquet_files(paths, TABLES["crimes"], extract_date=EXTRACT, stage_in=store.con) is None
+        store.load({"areas": [areas], "crimes": paths}, extract_date=EXTRACT, accept_quarantine=True)
+        assert _store_as_read(store, 1) == expected

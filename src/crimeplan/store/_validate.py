@@ -422,13 +422,13 @@ def check_parquet_files(
     reads the files as one: each query scans them together, not one file at a time (430 files
     took twice as long as one file of the same rows, checked one by one).  The good rows wait in
     one staged view, each file's `Staged.part` its number there.  None when the files are not all
-    readable Parquet of one schema holding the required columns: check them one by one then,
-    which names the file at fault.
+    readable Parquet of one schema holding the required columns, or when checking them together
+    fails (past the memory ceiling, say): check them one by one then, which names the file at fault.
     """
     paths = [Path(p) for p in paths]
     if len(paths) < 2 or not all(_plain_parquet(p) for p in paths):
         return None
-    con, limit = stage_in, memory_limit()
+    con = stage_in
     try:
         schemas = {tuple(rows(con, "SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet(?))",
                               [str(p)])) for p in paths}
@@ -456,11 +456,8 @@ def check_parquet_files(
             [names])
         qmonths = _quarantine_months(con, table, present, raw, quarantine.num_rows)
         staged = _stage(con, raw, table, present, files=len(paths))
-    except duckdb.OutOfMemoryException:
-        raise BadInput(f"checking the files needs more than the memory ceiling ({limit:,} bytes); load "
-                       "fewer at once, or raise CRIMEPLAN_MEMORY_LIMIT", file=", ".join(names)) from None
-    except duckdb.Error:  # a file DuckDB reads alone but not with the others: one by one, then
-        return None  # (anything staged so far is unreferenced; the load's end drops it)
+    except duckdb.Error:  # past the memory ceiling, or a file DuckDB reads alone but not with the
+        return None  # others: one by one, then (anything staged so far is unreferenced; the load's end drops it)
     finally:
         _leave_only_staged(con)
     out = []
