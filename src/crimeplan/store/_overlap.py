@@ -16,12 +16,12 @@ back into Python.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 from collections import Counter
 
 import duckdb
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from crimeplan._limits import memory_limit
 from crimeplan.contract.overlap import KEY_SEPARATOR, all_ids_repeated, key_of, refuse_wholesale_repeats, with_repeats
@@ -118,9 +118,11 @@ def dedupe_staged(con: duckdb.DuckDBPyConnection, parts: list[Checked], table: T
         if not repeats.num_rows:
             return parts
         out: list[Checked] = []
+        files = repeats.column("f").to_pylist()  # in file order: each file's repeats are one slice
         for i, (c, s) in enumerate(zip(parts, staged)):
             assert s is not None
-            mine = repeats.filter(pc.equal(repeats.column("f"), i))
+            first = bisect.bisect_left(files, i)
+            mine = repeats.slice(first, bisect.bisect_right(files, i) - first)
             if not mine.num_rows:
                 out.append(c)
                 continue

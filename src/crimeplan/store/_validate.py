@@ -8,6 +8,7 @@ to DuckDB as parameters; only contract column names (through `ident`) are writte
 
 from __future__ import annotations
 
+import bisect
 import csv
 import datetime as dt
 import gzip
@@ -21,7 +22,6 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from crimeplan._limits import check_parquet_size, check_text_size, memory_limit, read_bounded
 from crimeplan.contract.schema import Column, Table
@@ -461,11 +461,11 @@ def check_parquet_files(
     finally:
         _leave_only_staged(con)
     out = []
-    which = quarantine.column("__f")
+    which = quarantine.column("__f").to_pylist()  # in file order: each file's lines are one slice
     for i, (name, good) in enumerate(zip(names, staged)):
-        mine = pc.equal(which, i)
-        bad = quarantine.filter(mine).drop_columns(["__f"])
-        months = [m for m, keep in zip(qmonths, mine.to_pylist()) if keep]
+        first, end = bisect.bisect_left(which, i), bisect.bisect_right(which, i)
+        bad = quarantine.slice(first, end - first).drop_columns(["__f"])
+        months = qmonths[first:end]
         if good.num_rows + bad.num_rows != read.get(i, 0):
             raise AssertionError(f"reconciliation failed for {name}: rows read != loaded + quarantined")
         out.append(Checked(name, sha256_of(Path(name)), read.get(i, 0), good, bad, months))
