@@ -78,13 +78,12 @@ def _store_as_read(store: Store, sid: int) -> dict[str, object]:
         "files": arrow(store.con, "SELECT * EXCLUDE (snapshot_id, sha256) FROM _snapshot_files "
                                   "WHERE snapshot_id = ? ORDER BY table_name, file", [sid]).to_pylist(),
         "quarantine": store.quarantine(sid).to_pylist(),
-        "month_sums": arrow(store.con, "SELECT * FROM _month_sums ORDER BY ALL").to_pylist()
-        if "_month_sums" in {r[0] for r in store.con.execute("SHOW TABLES").fetchall()} else [],
+        "month_sums": arrow(store.con, "SELECT * FROM _month_sums ORDER BY ALL").to_pylist(),
     }
 
 
 def _load(tmp_path: Path, name: str, together: bool, monkeypatch: pytest.MonkeyPatch,
-          loads: list[dict[str, list[Path]]], append_after_first: bool = True) -> tuple[list[object], list[dict]]:
+          loads: list[dict[str, list[Path]]]) -> tuple[list[object], list[dict]]:
     """Load each set of files in turn (the later ones appended): the reports and the store after each."""
     import crimeplan.store.duck as duck
 
@@ -101,7 +100,7 @@ def _load(tmp_path: Path, name: str, together: bool, monkeypatch: pytest.MonkeyP
     with Store(tmp_path / f"{name}.duckdb") as store:
         for i, files in enumerate(loads):
             report = store.load(files, extract_date=EXTRACT, accept_quarantine=True,
-                                append=append_after_first and i > 0, quarantine_dir=tmp_path / f"q-{name}")
+                                append=i > 0, quarantine_dir=tmp_path / f"q-{name}")
             reports.append(report)
             states.append(_store_as_read(store, report.snapshot_id))
     monkeypatch.undo()
