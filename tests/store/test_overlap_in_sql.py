@@ -219,7 +219,7 @@ def test_a_file_changed_before_the_ids_are_compared_is_refused_naming_it(
 
     a = _write(tmp_path / "a.parquet", "crimes", [_crime("C1", 1), _crime("C2", 1)])
     b = _write(tmp_path / "b.parquet", "crimes", [_crime("C3", 1)])
-    real_check, real_together = duck.check_file, duck.check_parquet_files
+    real_check, real_together = duck.check_file, duck.check_files_together
 
     def check_then_change(path: Path, *args: object, **kw: object) -> Checked:
         checked = real_check(path, *args, **kw)  # type: ignore[arg-type]
@@ -234,9 +234,9 @@ def test_a_file_changed_before_the_ids_are_compared_is_refused_naming_it(
         return checked
 
     if together:
-        monkeypatch.setattr(duck, "check_parquet_files", check_all_then_change)
+        monkeypatch.setattr(duck, "check_files_together", check_all_then_change)
     else:
-        monkeypatch.setattr(duck, "check_parquet_files", lambda *a, **k: None)
+        monkeypatch.setattr(duck, "check_files_together", lambda *a, **k: None)
         monkeypatch.setattr(duck, "check_file", check_then_change)
     with Store(tmp_path / "s.duckdb") as store:
         with pytest.raises(BadInput, match="changed while it was being loaded") as refused:

@@ -39,7 +39,7 @@ _NATIVE = {"int": ("BIGINT", "INTEGER", "SMALLINT", "TINYINT"), "float": ("DOUBL
 # checks a column of its contract's own type cannot break (it holds no text to misread)
 _NATIVE_PASSES = {"nul", "too_long", "not_whole", "not_number", "not_date", "not_timestamp", "not_bool"}
 STAGE_MEMORY = 1 << 30  # a streaming load's DuckDB: past this it spills to disk beside the store
-# many files read as one (`check_parquet_files`): a row's place as one number, file × 2^40 + row
+# many files read as one (`check_files_together`): a row's place as one number, file × 2^40 + row
 FILE_SHIFT = "1099511627776"  # 2^40
 FILE_ROW = f"(__file * {FILE_SHIFT} + __row)"
 _WITH_VALUE = {"too_long", "not_whole", "not_date", "not_timestamp", "not_one_of", "below", "above",
@@ -405,7 +405,7 @@ def check_file(
     return Checked(str(path), sha256_of(path), rows_read, good, quarantine, qmonths)
 
 
-def check_parquet_files(
+def check_files_together(
     paths: list[Path],
     table: Table,
     *,
@@ -415,38 +415,30 @@ def check_parquet_files(
     min_date: dt.date = MIN_DATE,
     ids_in: tuple[str, str] | None = None,
 ) -> list[Checked] | None:
-    """Validate many Parquet files of one table in one pass over them all (a streaming load).
+    """Validate many files of one table in one pass over them all (a streaming load).
 
     Each file's rules, quarantine and counts are those `check_file` gives it (a key repeated
     within a file is quarantined here, one repeated across files by `store._overlap`), but DuckDB
-    reads the files as one: each query scans them together, not one file at a time (430 files
-    took twice as long as one file of the same rows, checked one by one).  The good rows wait in
-    one staged view, each file's `Staged.part` its number there.  None when the files are not all
-    readable Parquet of one schema holding the required columns, or when checking them together
-    fails (past the memory ceiling, say): check them one by one then, which names the file at fault.
+    reads the files as one: each query scans them together, not one file at a time (430 Parquet
+    files took twice as long as one file of the same rows, checked one by one).  The good rows
+    wait in one staged view, each file's `Staged.part` its number there.  None when the files are
+    not all Parquet of one schema, or all plain CSV of one header, holding the required columns, or
+    when checking them together fails (a record DuckDB's strict reader refuses, the memory
+    ceiling): check them one by one then, which names the file and row at fault.
     """
     paths = [Path(p) for p in paths]
-    if len(paths) < 2 or not all(_plain_parquet(p) for p in paths):
+    if len(paths) < 2:
         return None
-    con = stage_in
+    con, names = stage_in, [str(p) for p in paths]
     try:
-        schemas = {tuple(rows(con, "SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet(?))",
-                              [str(p)])) for p in paths}
-    except duckdb.Error:
-        return None
-    if len(schemas) != 1:
-        return None
-    types = dict(next(iter(schemas)))
-    if any(c.required and c.name not in types for c in table.columns):
-        return None
-    names = [str(p) for p in paths]
-    try:
-        relation = con.read_parquet(names, file_row_number=True).project(
-            f"* EXCLUDE (file_row_number){_as_text(table, types)}, file_row_number + 1 AS __row, "
-            "CAST(file_index AS BIGINT) AS __file")
-        con.register("raw", relation)
-        raw = _Raw(list(types), numbered=True, native=_native_columns(table, types), relation=relation,
-                   by_file=True)
+        if all(_plain_parquet(p) for p in paths):
+            raw = _parquet_files_raw(con, names, table)
+        elif all(_plain_csv(p) for p in paths):
+            raw = _csv_files_raw(con, paths, table)
+        else:
+            return None
+        if raw is None:
+            return None
         present = _find_all_bad(con, raw, table, names[0], extract_date=extract_date, min_date=min_date,
                                 known_districts=known_districts, existing_ids=None, ids_in=ids_in)
         read = dict(rows(con, "SELECT __file, count(*) FROM raw GROUP BY ALL"))
@@ -470,6 +462,64 @@ def check_parquet_files(
             raise AssertionError(f"reconciliation failed for {name}: rows read != loaded + quarantined")
         out.append(Checked(name, sha256_of(Path(name)), read.get(i, 0), good, bad, months))
     return out
+
+
+def _parquet_files_raw(con: duckdb.DuckDBPyConnection, names: list[str], table: Table) -> _Raw | None:
+    """View raw over many Parquet files of one schema, read in place; None when their schemas differ."""
+    schemas = {tuple(rows(con, "SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet(?))",
+                          [n])) for n in names}
+    if len(schemas) != 1:
+        return None
+    types = dict(next(iter(schemas)))
+    if any(c.required and c.name not in types for c in table.columns):
+        return None
+    relation = con.read_parquet(names, file_row_number=True).project(
+        f"* EXCLUDE (file_row_number){_as_text(table, types)}, file_row_number + 1 AS __row, "
+        "CAST(file_index AS BIGINT) AS __file")
+    con.register("raw", relation)
+    return _Raw(list(types), numbered=True, native=_native_columns(table, types), relation=relation, by_file=True)
+
+
+def _csv_files_raw(con: duckdb.DuckDBPyConnection, paths: list[Path], table: Table) -> _Raw | None:
+    """Temp table raw of many CSV files of one header, as text, each row's file and row in it; None
+    when the headers differ or DuckDB's reading of them is not the files' own."""
+    try:
+        for path in paths:
+            check_text_size(path)
+        headers = {tuple(_csv_header(path)) for path in paths}
+    except BadInput:  # checked alone, the file is named
+        return None
+    if len(headers) != 1:
+        return None
+    header = list(next(iter(headers)))
+    if any(c.required and c.name not in header for c in table.columns):
+        return None
+    con.execute(
+        "CREATE TEMP TABLE raw AS SELECT *, CAST(file_index AS BIGINT) AS __file FROM read_csv(?, header=true, "
+        "all_varchar=true, delim=',', quote='\"', escape='\"', strict_mode=true, "
+        "null_padding=false, max_line_size=20000000)",
+        [[str(p) for p in paths]],
+    )
+    cols = [r[0] for r in rows(con, "DESCRIBE raw")][:-1]
+    if [c.strip() for c in cols] != [h or c.strip() for h, c in zip(header, cols)] or len(cols) != len(header):
+        return None  # as for one file: DuckDB misread the header
+    # a file's data rows are numbered from 1 as when it is read alone: DuckDB reads the files in
+    # turn, so each file's rows are one run of the table's rowids (checked, not assumed)
+    spans = rows(con, "SELECT __file, min(rowid), max(rowid), count(*) FROM raw GROUP BY ALL ORDER BY 1")
+    starts = [0] * len(paths)
+    last = -1
+    for f, low, high, n in spans:
+        if high - low + 1 != n or low <= last:
+            return None
+        starts[f], last = low, high
+    con.execute("ALTER TABLE raw ADD COLUMN __row BIGINT")
+    con.execute("UPDATE raw SET __row = rowid - list_extract(?, __file + 1) + 1", [starts])
+    return _Raw(cols, numbered=True, by_file=True)
+
+
+def _plain_csv(path: Path) -> bool:
+    """A non-empty, uncompressed CSV file by its name (anything else is checked alone)."""
+    return path.name.lower().endswith(".csv") and path.is_file() and path.stat().st_size > 0 and not _is_gzip(path)
 
 
 def _plain_parquet(path: Path) -> bool:

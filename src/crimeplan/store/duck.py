@@ -27,7 +27,7 @@ from crimeplan.errors import BadInput, StoreBusy
 from crimeplan.store._duck import arrow, ident, rows, scalar
 from crimeplan.store._month_sums import MONTH_SUMS_META, MonthSumsMixin, record_month_sums
 from crimeplan.store._overlap import dedupe_staged
-from crimeplan.store._validate import STAGE_MEMORY, check_file, check_parquet_files, drop_staged
+from crimeplan.store._validate import STAGE_MEMORY, check_file, check_files_together, drop_staged
 from crimeplan.store.interface import LoadReport, Snapshot
 from crimeplan.store.quality import (
     DEFAULT_MAX_SHARE,
@@ -207,11 +207,11 @@ class Store(QualityMixin, ResultsMixin, MonthSumsMixin):
                     existing = arrow(self.con, f"SELECT {ident(stored[1])} FROM {ident(stored[0])}").column(0)
                 if tdef.has_district and known is None:
                     known = self._districts(checked, prev_tables)
-                together = check_parquet_files(
+                together = check_files_together(
                     [Path(p) for p in files[name]], tdef, extract_date=extract, stage_in=self.con,
                     known_districts=known if tdef.has_district else None, min_date=min_date or MIN_DATE,
                     ids_in=stored) if self.streams else None
-                if together is not None:  # many Parquet files of one schema: checked in one pass
+                if together is not None:  # many files of one schema: checked in one pass
                     checked[name] = together
                 for path in files[name] if together is None else []:
                     c = check_file(Path(path), tdef, extract_date=extract,

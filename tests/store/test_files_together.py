@@ -1,4 +1,5 @@
-"""Many Parquet files of one table are checked in one pass over them all (`check_parquet_files`).
+"""Many files of one table (Parquet of one schema, or CSV of one header) are checked in one pass
+over them all (`check_files_together`).
 
 A national load has hundreds of files per table; checked one at a time, each query scanned one
 file and the comparison of ids and the write each read a union of hundreds of views.  Read as
@@ -21,13 +22,17 @@ from crimeplan.contract.loss import tally_checked
 from crimeplan.contract.schema import TABLES
 from crimeplan.store import Store
 from crimeplan.store._duck import arrow
+from tests.robustness._cases import text
 from tests.store.test_overlap_in_sql import EXTRACT, _crime, _three_files
 
 TEXT_COLUMNS = TABLES["crimes"].column_names
 
 
 def _crimes(path: Path, data: list[dict[str, str]], typed: bool) -> Path:
-    """Crimes as Parquet: every column text (an empty value a null), or the contract's own types."""
+    """Crimes as CSV, or as Parquet: every column text (an empty value a null), or the contract's own types."""
+    if path.suffix == ".csv":
+        path.write_text(text("crimes", data), encoding="utf-8")
+        return path
     def col(name: str, kind: str) -> pa.Array:
         values = [r.get(name) or None for r in data]
         if not typed or kind == "str":
@@ -53,7 +58,7 @@ def _c(crime_id: str, month: int, **overrides: str) -> dict[str, str]:
     return _crime(crime_id, month, **{"outcome_date": "2024-12-01", **overrides})
 
 
-def _files(tmp_path: Path, typed: bool) -> list[Path]:
+def _files(tmp_path: Path, typed: bool, suffix: str = ".parquet") -> list[Path]:
     """Four files: bad values of many kinds, ids repeated within and across files, an empty file.
 
     Text columns: a keeps C1 (C2 unknown district, C3 no such date, C2 again, C4 no offence
@@ -67,7 +72,7 @@ def _files(tmp_path: Path, typed: bool) -> list[Path]:
          _c("C6", 4), _c("C7", 4, recorded_date="2025-06-01")]
     c: list[dict[str, str]] = []
     d = [_c("C8", 5), _c("C5", 5), _c("C9", 6, domestic_abuse="false"), _c("C1", 6)]
-    return [_crimes(tmp_path / f"{n}.parquet", rows, typed) for n, rows in (("a", a), ("b", b), ("c", c), ("d", d))]
+    return [_crimes(tmp_path / f"{n}{suffix}", rows, typed) for n, rows in (("a", a), ("b", b), ("c", c), ("d", d))]
 
 
 def _store_as_read(store: Store, sid: int) -> dict[str, object]:
@@ -87,7 +92,7 @@ def _load(tmp_path: Path, name: str, together: bool, monkeypatch: pytest.MonkeyP
     """Load each set of files in turn (the later ones appended): the reports and the store after each."""
     import crimeplan.store.duck as duck
 
-    real = duck.check_parquet_files
+    real = duck.check_files_together
     passes: list[int] = []
 
     def spy(paths: list[Path], *a: object, **k: object) -> object:
@@ -95,7 +100,7 @@ def _load(tmp_path: Path, name: str, together: bool, monkeypatch: pytest.MonkeyP
         passes.append(len(paths) if out is not None else 0)
         return out
 
-    monkeypatch.setattr(duck, "check_parquet_files", spy)
+    monkeypatch.setattr(duck, "check_files_together", spy)
     reports, states = [], []
     with Store(tmp_path / f"{name}.duckdb") as store:
         for i, files in enumerate(loads):
@@ -109,14 +114,18 @@ def _load(tmp_path: Path, name: str, together: bool, monkeypatch: pytest.MonkeyP
     return reports, states
 
 
-@pytest.mark.parametrize("typed", [False, True], ids=["text-columns", "contract-types"])
+FORMS = [(False, ".parquet"), (True, ".parquet"), (False, ".csv")]
+FORM_IDS = ["parquet-text-columns", "parquet-contract-types", "csv"]
+
+
+@pytest.mark.parametrize(("typed", "suffix"), FORMS, ids=FORM_IDS)
 def test_files_checked_together_leave_the_store_they_leave_one_by_one(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, typed: bool) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, typed: bool, suffix: str) -> None:
     """Rows, load order, each file's counts, the quarantine lines and months: all equal either way."""
     areas = _areas(tmp_path / "areas.parquet")
-    first = _files(tmp_path, typed)
-    later = [_crimes(tmp_path / "e.parquet", [_c("C10", 7), _c("C3", 7)], typed),
-             _crimes(tmp_path / "f.parquet", [_c("C11", 8), _c("C10", 8)], typed)]
+    first = _files(tmp_path, typed, suffix)
+    later = [_crimes(tmp_path / f"e{suffix}", [_c("C10", 7), _c("C3", 7)], typed),
+             _crimes(tmp_path / f"f{suffix}", [_c("C11", 8), _c("C10", 8)], typed)]
     loads = [{"areas": [areas], "crimes": first}, {"crimes": later}]
     together, states_together = _load(tmp_path, "together", True, monkeypatch, loads)
     alone, states_alone = _load(tmp_path, "alone", False, monkeypatch, loads)
@@ -152,8 +161,9 @@ def test_files_checked_together_leave_the_store_they_leave_one_by_one(
         assert [c.rows_quarantined for c in together[1].files] == [0, 1]
 
 
+@pytest.mark.parametrize("suffix", [".parquet", ".csv"])
 def test_three_files_with_repeated_ids_are_checked_in_one_pass(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, suffix: str) -> None:
     """The hand-worked three-file case goes through the one pass, and check_file is never called."""
     import crimeplan.store.duck as duck
 
@@ -161,7 +171,7 @@ def test_three_files_with_repeated_ids_are_checked_in_one_pass(
         raise AssertionError("a file was checked alone")
 
     monkeypatch.setattr(duck, "check_file", refuse)
-    paths = _three_files(tmp_path, ".parquet")
+    paths = _three_files(tmp_path, suffix)
     with Store(tmp_path / "s.duckdb") as store:
         report = store.load({"crimes": paths}, extract_date=EXTRACT, accept_quarantine=True)
         assert store.arrow("crimes").column("crime_id").to_pylist() == ["C1", "C2", "C3", "C4", "C5", "C6", "C7"]
@@ -171,15 +181,15 @@ def test_three_files_with_repeated_ids_are_checked_in_one_pass(
 def test_files_of_different_schemas_are_checked_one_by_one(tmp_path: Path) -> None:
     """A file whose columns differ in type from the others' is no part of a one-pass read: each is
     checked alone, and the load is what it would be."""
-    from crimeplan.store._validate import check_parquet_files
+    from crimeplan.store._validate import check_files_together
 
     text = _crimes(tmp_path / "text.parquet", [_crime("C1", 1)], typed=False)
     typed = _crimes(tmp_path / "typed.parquet", [_crime("C2", 2)], typed=True)
     csv = tmp_path / "c.csv"
-    assert check_parquet_files([text, typed], TABLES["crimes"], extract_date=EXTRACT,
+    assert check_files_together([text, typed], TABLES["crimes"], extract_date=EXTRACT,
                                stage_in=__import__("duckdb").connect()) is None
     with Store(tmp_path / "s.duckdb") as store:
-        assert check_parquet_files([text, csv], TABLES["crimes"], extract_date=EXTRACT, stage_in=store.con) is None
+        assert check_files_together([text, csv], TABLES["crimes"], extract_date=EXTRACT, stage_in=store.con) is None
         report = store.load({"crimes": [text, typed]}, extract_date=EXTRACT)
         assert store.arrow("crimes").column("crime_id").to_pylist() == ["C1", "C2"]
     assert [(c.rows_read, c.rows_loaded) for c in report.files] == [(1, 1), (1, 1)]
@@ -200,17 +210,18 @@ def test_a_file_missing_a_required_column_is_named_as_when_checked_alone(tmp_pat
         assert refused.value.file == str(paths[0]) and store.latest_snapshot() is None
 
 
+@pytest.mark.parametrize("suffix", [".parquet", ".csv"])
 @pytest.mark.parametrize("together", [True, False], ids=["checked-together", "checked-one-by-one"])
 def test_keys_that_only_share_a_hash_are_not_repeats_within_a_file(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, together: bool) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, together: bool, suffix: str) -> None:
     """A key seen twice in a file is found by its hash; rows whose keys only share the hash stay
     (made to collide here: every key hashes alike), whether the files are read as one or alone."""
     import crimeplan.store._validate as validate
     import crimeplan.store.duck as duck
 
     if not together:
-        monkeypatch.setattr(duck, "check_parquet_files", lambda *a, **k: None)
-    first = _files(tmp_path, typed=False)
+        monkeypatch.setattr(duck, "check_files_together", lambda *a, **k: None)
+    first = _files(tmp_path, typed=False, suffix=suffix)
     with Store(tmp_path / "hashed.duckdb") as store:
         store.load({"areas": [_areas(tmp_path / "areas.parquet")], "crimes": first}, extract_date=EXTRACT,
                    accept_quarantine=True)
@@ -223,7 +234,7 @@ def test_keys_that_only_share_a_hash_are_not_repeats_within_a_file(
     assert colliding == hashed
     repeats = [(Path(str(q["file"])).name, q["row"]) for q in hashed["quarantine"]  # type: ignore[attr-defined]
                if str(q["reason"]).startswith("duplicate id (")]
-    assert repeats == [("a.parquet", 4), ("b.parquet", 4)]  # C2 and C6, each a second time in its file
+    assert repeats == [(f"a{suffix}", 4), (f"b{suffix}", 4)]  # C2 and C6, each a second time in its file
 
 
 def test_files_too_big_to_check_together_are_checked_one_by_one(
@@ -237,7 +248,7 @@ def test_files_too_big_to_check_together_are_checked_one_by_one(
     paths = _files(tmp_path, typed=False)
     areas = _areas(tmp_path / "areas.parquet")
     with Store(tmp_path / "together.duckdb") as store:
-        together = [validate.check_parquet_files(paths, TABLES["crimes"], extract_date=EXTRACT, stage_in=store.con,
+        together = [validate.check_files_together(paths, TABLES["crimes"], extract_date=EXTRACT, stage_in=store.con,
                                                  known_districts={"A", "B"})]
         assert together[0] is not None
         # before the comparison across files: b's and d's C1 are still there (a's C1 is first)
@@ -254,6 +265,31 @@ def test_files_too_big_to_check_together_are_checked_one_by_one(
 
     monkeypatch.setattr(validate, "_find_all_bad", out_of_memory)
     with Store(tmp_path / "alone.duckdb") as store:
-        assert validate.check_parquet_files(paths, TABLES["crimes"], extract_date=EXTRACT, stage_in=store.con) is None
+        assert validate.check_files_together(paths, TABLES["crimes"], extract_date=EXTRACT, stage_in=store.con) is None
         store.load({"areas": [areas], "crimes": paths}, extract_date=EXTRACT, accept_quarantine=True)
         assert _store_as_read(store, 1) == expected
+
+
+def test_csv_files_duckdb_cannot_read_together_are_checked_one_by_one(tmp_path: Path) -> None:
+    """A record DuckDB's strict reader refuses (a field too many), or headers in another order: the
+    files are checked alone, where the forgiving reader quarantines that one record by its row."""
+    from crimeplan.store._validate import check_files_together
+
+    good = _crimes(tmp_path / "good.csv", [_c("C1", 1), _c("C2", 1)], typed=False)
+    broken = _crimes(tmp_path / "broken.csv", [_c("C3", 2), _c("C4", 2), _c("C5", 2)], typed=False)
+    lines = broken.read_text(encoding="utf-8").splitlines()
+    lines[2] += ",extra"  # the second data row: one field too many
+    broken.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    header, *body = good.read_text(encoding="utf-8").splitlines()
+    columns = header.split(",")
+    reordered = tmp_path / "reordered.csv"  # the same rows, the columns in another order
+    reordered.write_text("\n".join([",".join(reversed(columns))] + [",".join(reversed(r.split(","))) for r in body])
+                         + "\n", encoding="utf-8")
+    with Store(tmp_path / "s.duckdb") as store:
+        for pair in ([good, broken], [good, reordered]):
+            assert check_files_together(pair, TABLES["crimes"], extract_date=EXTRACT, stage_in=store.con) is None
+        report = store.load({"crimes": [good, broken]}, extract_date=EXTRACT, accept_quarantine=True)
+        assert store.arrow("crimes").column("crime_id").to_pylist() == ["C1", "C2", "C3", "C5"]
+    assert [(c.rows_read, c.rows_loaded) for c in report.files] == [(2, 2), (3, 2)]
+    line = report.files[1].quarantine.to_pylist()[0]
+    assert (line["file"], line["row"]) == (str(broken), 2) and "expected" in line["reason"]
