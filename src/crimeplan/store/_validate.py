@@ -42,6 +42,9 @@ STAGE_MEMORY = 1 << 30  # a streaming load's DuckDB: past this it spills to disk
 # many files read as one (`check_files_together`): a row's place as one number, file × 2^40 + row
 FILE_SHIFT = "1099511627776"  # 2^40
 FILE_ROW = f"(__file * {FILE_SHIFT} + __row)"
+# a CSV read as DuckDB's strict reader reads it, every value text (one file, or a list of them)
+_READ_CSV = ("read_csv(?, header=true, all_varchar=true, delim=',', quote='\"', escape='\"', strict_mode=true, "
+             "null_padding=false, max_line_size=20000000)")
 _WITH_VALUE = {"too_long", "not_whole", "not_date", "not_timestamp", "not_one_of", "below", "above",
                "date_below", "date_above"}
 
@@ -101,18 +104,7 @@ def _read_raw(con: duckdb.DuckDBPyConnection, path: Path, table: Table, in_place
         if suffix.endswith(".parquet"):
             if not in_place:  # its good rows come back into memory: bounded
                 check_parquet_size(path)
-            types = dict(rows(con, "SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet(?))",
-                              [str(path)]))
-            # a column already of its contract type is kept so (nothing to parse); any other
-            # contract column is read as text and checked as a CSV's would be
-            native = _native_columns(table, types)
-            replace = _as_text(table, types)
-            # read in place, never copied: each check scans the file (Parquet decodes fast), and
-            # the file's own row numbers number the rows
-            relation = con.read_parquet(str(path), file_row_number=True).project(
-                f"* EXCLUDE (file_row_number){replace}, file_row_number + 1 AS __row")
-            con.register("raw", relation)
-            return _Raw(list(types), numbered=True, native=native, relation=relation)
+            return _parquet_raw(con, str(path), table, _parquet_types(con, str(path)), by_file=False)
         else:
             check_text_size(path)
             header = _csv_header(path)
@@ -122,17 +114,11 @@ def _read_raw(con: duckdb.DuckDBPyConnection, path: Path, table: Table, in_place
                         raise BadInput(f"the file uses {sep!r} between fields; the contract "
                                        "wants commas", file=str(path), row=0)
             try:
-                con.execute(
-                    "CREATE TEMP TABLE raw AS SELECT * FROM read_csv(?, header=true, "
-                    "all_varchar=true, delim=',', quote='\"', escape='\"', strict_mode=true, "
-                    "null_padding=false, max_line_size=20000000)",
-                    [str(path)],
-                )
+                con.execute(f"CREATE TEMP TABLE raw AS SELECT * FROM {_READ_CSV}", [str(path)])
                 cols = [r[0] for r in rows(con, "DESCRIBE raw")]
             except duckdb.Error:
                 cols = []
-            if [c.strip() for c in cols] != [h or c.strip() for h, c in zip(header, cols)] \
-                    or len(cols) != len(header):  # DuckDB refused a row or misread the header
+            if not _header_read_as_is(header, cols):  # DuckDB refused a row or misread the header
                 con.execute("DROP TABLE IF EXISTS raw")
                 return _read_raw_python(con, path)
     except duckdb.Error as exc:
@@ -466,18 +452,38 @@ def check_files_together(
 
 def _parquet_files_raw(con: duckdb.DuckDBPyConnection, names: list[str], table: Table) -> _Raw | None:
     """View raw over many Parquet files of one schema, read in place; None when their schemas differ."""
-    schemas = {tuple(rows(con, "SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet(?))",
-                          [n])) for n in names}
+    schemas = {tuple(_parquet_types(con, n).items()) for n in names}
     if len(schemas) != 1:
         return None
     types = dict(next(iter(schemas)))
     if any(c.required and c.name not in types for c in table.columns):
         return None
-    relation = con.read_parquet(names, file_row_number=True).project(
-        f"* EXCLUDE (file_row_number){_as_text(table, types)}, file_row_number + 1 AS __row, "
-        "CAST(file_index AS BIGINT) AS __file")
+    return _parquet_raw(con, names, table, types, by_file=True)
+
+
+def _parquet_types(con: duckdb.DuckDBPyConnection, name: str) -> dict[str, str]:
+    """A Parquet file's columns and their DuckDB types, in the file's order."""
+    return dict(rows(con, "SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet(?))", [name]))
+
+
+def _parquet_raw(con: duckdb.DuckDBPyConnection, source: str | list[str], table: Table, types: dict[str, str],
+                 by_file: bool) -> _Raw:
+    """View raw over Parquet (one file, or many of one schema) read in place, never copied.
+
+    Each check scans the files (Parquet decodes fast) and their own row numbers number the rows;
+    a column already of its contract type is kept so (nothing to parse), any other contract
+    column is read as text and checked as a CSV's would be.
+    """
+    file = ", CAST(file_index AS BIGINT) AS __file" if by_file else ""
+    relation = con.read_parquet(source, file_row_number=True).project(
+        f"* EXCLUDE (file_row_number){_as_text(table, types)}, file_row_number + 1 AS __row{file}")
     con.register("raw", relation)
-    return _Raw(list(types), numbered=True, native=_native_columns(table, types), relation=relation, by_file=True)
+    return _Raw(list(types), numbered=True, native=_native_columns(table, types), relation=relation, by_file=by_file)
+
+
+def _header_read_as_is(header: list[str], cols: list[str]) -> bool:
+    """Whether DuckDB read a CSV's header as its own first line has it (else it misread the file)."""
+    return len(cols) == len(header) and [c.strip() for c in cols] == [h or c.strip() for h, c in zip(header, cols)]
 
 
 def _csv_files_raw(con: duckdb.DuckDBPyConnection, paths: list[Path], table: Table) -> _Raw | None:
@@ -494,14 +500,10 @@ def _csv_files_raw(con: duckdb.DuckDBPyConnection, paths: list[Path], table: Tab
     header = list(next(iter(headers)))
     if any(c.required and c.name not in header for c in table.columns):
         return None
-    con.execute(
-        "CREATE TEMP TABLE raw AS SELECT *, CAST(file_index AS BIGINT) AS __file FROM read_csv(?, header=true, "
-        "all_varchar=true, delim=',', quote='\"', escape='\"', strict_mode=true, "
-        "null_padding=false, max_line_size=20000000)",
-        [[str(p) for p in paths]],
-    )
-    cols = [r[0] for r in rows(con, "DESCRIBE raw")][:-1]
-    if [c.strip() for c in cols] != [h or c.strip() for h, c in zip(header, cols)] or len(cols) != len(header):
+    con.execute(f"CREATE TEMP TABLE raw AS SELECT *, CAST(file_index AS BIGINT) AS __file FROM {_READ_CSV}",
+                [[str(p) for p in paths]])
+    cols = [r[0] for r in rows(con, "DESCRIBE raw")][:-1]  # less __file
+    if not _header_read_as_is(header, cols):
         return None  # as for one file: DuckDB misread the header
     # a file's data rows are numbered from 1 as when it is read alone: DuckDB reads the files in
     # turn, so each file's rows are one run of the table's rowids (checked, not assumed)
@@ -625,25 +627,31 @@ def _stage(con: duckdb.DuckDBPyConnection, raw: _Raw, table: Table, present: dic
     local = "__row, __file" if raw.by_file else f"{row} AS __row"
     con.execute(f"CREATE TEMP VIEW {ident(name)} AS SELECT {select}, {local} FROM {ident(raw_name)} AS raw "
                 f"WHERE {row} NOT IN (SELECT row FROM {ident(bad_name)})")
-    if not raw.by_file:
-        return [_staged(con, name, table)]
-    return _staged_files(con, name, table, files)
+    return _staged(con, name, table, files if raw.by_file else None)
 
 
-def _staged_files(con: duckdb.DuckDBPyConnection, name: str, table: Table, files: int) -> list[Staged]:
-    """Each file's good rows in the staged view `name` of many files, counted by month in one pass."""
-    month = (f"CAST(date_trunc('month', CAST({ident(table.date_column)} AS DATE)) AS DATE)"
-             if table.date_column else "CAST(NULL AS DATE)")
+def _staged(con: duckdb.DuckDBPyConnection, name: str, table: Table, files: int | None) -> list[Staged]:
+    """The good rows of the staged view `name`, counted by month there in one pass: one `Staged`
+    (`files` None), or one per file of a view of many files."""
     counts: dict[int, dict[dt.date | None, int]] = {}
-    for f, m, n in rows(con, f"SELECT __file, {month}, count(*) FROM temp.{ident(name)} GROUP BY ALL"):
+    for f, m, n in rows(con, f"SELECT {'__file' if files is not None else '0'}, {_month_of(table)}, count(*) "
+                             f"FROM temp.{ident(name)} GROUP BY ALL"):
         counts.setdefault(f, {})[m] = n
 
-    def reader(part: int) -> Callable[[], pa.Table]:
-        return lambda: arrow(con, f"SELECT * EXCLUDE (__row, __file) FROM temp.{ident(name)} "
-                                  "WHERE __file = ? ORDER BY __row", [part])
+    def reader(part: int | None) -> Callable[[], pa.Table]:
+        return lambda: read_staged(con, name, part)
 
+    if files is None:
+        return [Staged(name, sum(counts.get(0, {}).values()), counts.get(0, {}), reader(None))]
     return [Staged(name, sum(counts.get(i, {}).values()), counts.get(i, {}), reader(i), part=i)
             for i in range(files)]
+
+
+def _month_of(table: Table) -> str:
+    """SQL for the first day of a typed row's month by the table's date column (NULL: it has none);
+    `_overlap._month_sql` writes the same (the SQL-text test traces a module's own helpers only)."""
+    return (f"CAST(date_trunc('month', CAST({ident(table.date_column)} AS DATE)) AS DATE)"
+            if table.date_column else "CAST(NULL AS DATE)")
 
 
 def _drop_raw(con: duckdb.DuckDBPyConnection, name: str) -> None:
@@ -670,25 +678,17 @@ def drop_staged(con: duckdb.DuckDBPyConnection) -> None:
             con.execute(f"DROP TABLE IF EXISTS temp.{ident(name)}")
 
 
-def _staged(con: duckdb.DuckDBPyConnection, name: str, table: Table) -> Staged:
-    """The good rows of the staged view `name`, counted by month there."""
-    n = scalar(con, f"SELECT count(*) FROM temp.{ident(name)}")
-    months: dict[dt.date | None, int] = {None: n} if n else {}
-    if n and table.date_column:
-        q = ident(table.date_column)
-        months = dict(rows(con, f"SELECT CAST(date_trunc('month', CAST({q} AS DATE)) AS DATE), count(*) "
-                                f"FROM temp.{ident(name)} GROUP BY ALL"))
-    return Staged(name, n, months, lambda: read_staged(con, name))
-
-
 def bad_rows_of(staged: str) -> str:
     """The temp table of bad-row numbers that the staged view `staged` leaves out."""
     return "_bad_" + staged.removeprefix("_good_")
 
 
-def read_staged(con: duckdb.DuckDBPyConnection, name: str) -> pa.Table:
-    """The good rows of a staged view, in file order, as Arrow."""
-    return arrow(con, f"SELECT * EXCLUDE (__row) FROM temp.{ident(name)} ORDER BY __row")
+def read_staged(con: duckdb.DuckDBPyConnection, name: str, part: int | None = None) -> pa.Table:
+    """The good rows of a staged view, in file order, as Arrow (`part`: one file's, of a view of many)."""
+    if part is None:
+        return arrow(con, f"SELECT * EXCLUDE (__row) FROM temp.{ident(name)} ORDER BY __row")
+    return arrow(con, f"SELECT * EXCLUDE (__row, __file) FROM temp.{ident(name)} WHERE __file = ? ORDER BY __row",
+                 [part])
 
 
 def _quarantine_months(con: duckdb.DuckDBPyConnection, table: Table, present: dict[str, bool],
