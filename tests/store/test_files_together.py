@@ -12,6 +12,7 @@ written against.
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 from pathlib import Path
 
 import pyarrow as pa
@@ -29,9 +30,13 @@ TEXT_COLUMNS = TABLES["crimes"].column_names
 
 
 def _crimes(path: Path, data: list[dict[str, str]], typed: bool) -> Path:
-    """Crimes as CSV, or as Parquet: every column text (an empty value a null), or the contract's own types."""
+    """Crimes as CSV (gzipped by a .csv.gz name), or as Parquet: every column text (an empty value a
+    null), or the contract's own types."""
     if path.suffix == ".csv":
         path.write_text(text("crimes", data), encoding="utf-8")
+        return path
+    if path.name.endswith(".csv.gz"):
+        path.write_bytes(gzip.compress(text("crimes", data).encode("utf-8")))
         return path
     def col(name: str, kind: str) -> pa.Array:
         values = [r.get(name) or None for r in data]
@@ -114,8 +119,8 @@ def _load(tmp_path: Path, name: str, together: bool, monkeypatch: pytest.MonkeyP
     return reports, states
 
 
-FORMS = [(False, ".parquet"), (True, ".parquet"), (False, ".csv")]
-FORM_IDS = ["parquet-text-columns", "parquet-contract-types", "csv"]
+FORMS = [(False, ".parquet"), (True, ".parquet"), (False, ".csv"), (False, ".csv.gz")]
+FORM_IDS = ["parquet-text-columns", "parquet-contract-types", "csv", "csv-gzipped"]
 
 
 @pytest.mark.parametrize(("typed", "suffix"), FORMS, ids=FORM_IDS)
@@ -293,3 +298,43 @@ def test_csv_files_duckdb_cannot_read_together_are_checked_one_by_one(tmp_path: 
     assert [(c.rows_read, c.rows_loaded) for c in report.files] == [(2, 2), (3, 2)]
     line = report.files[1].quarantine.to_pylist()[0]
     assert (line["file"], line["row"]) == (str(broken), 2) and "expected" in line["reason"]
+
+
+def test_csv_files_plain_and_gzipped_together_or_misnamed_are_checked_one_by_one(tmp_path: Path) -> None:
+    """DuckDB decompresses by the name, so only files all plain or all gzipped, each named as it is,
+    are read as one; a plain file beside a gzipped one, or gzip named .csv, is checked alone."""
+    from crimeplan.store._validate import check_files_together
+
+    plain = _crimes(tmp_path / "plain.csv", [_c("C1", 1)], typed=False)
+    zipped = _crimes(tmp_path / "zipped.csv.gz", [_c("C2", 2)], typed=False)
+    misnamed = tmp_path / "misnamed.csv"
+    misnamed.write_bytes(zipped.read_bytes())
+    also_zipped = _crimes(tmp_path / "also.csv.gz", [_c("C3", 3), _c("C1", 3)], typed=False)
+    with Store(tmp_path / "s.duckdb") as store:
+        for pair in ([plain, zipped], [plain, misnamed]):
+            assert check_files_together(pair, TABLES["crimes"], extract_date=EXTRACT, stage_in=store.con) is None
+        both = check_files_together([zipped, also_zipped], TABLES["crimes"], extract_date=EXTRACT,
+                                    stage_in=store.con)
+        assert both is not None and [(c.rows_read, c.rows_loaded) for c in both] == [(1, 1), (2, 2)]
+        report = store.load({"crimes": [plain, misnamed, also_zipped]}, extract_date=EXTRACT,
+                            accept_quarantine=True)
+        assert store.arrow("crimes").column("crime_id").to_pylist() == ["C1", "C2", "C3"]
+    assert [(c.rows_read, c.rows_loaded, c.rows_quarantined) for c in report.files] == [(1, 1, 0), (1, 1, 0), (2, 1, 1)]
+
+
+def test_many_gzipped_csv_files_are_read_as_one_within_the_ceiling(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Six small gzipped files go through the one pass: DuckDB's default read buffer (305 MiB for
+    each gzipped file read at once) ran out of the 1 GiB ceiling, and the load fell back to
+    checking them one by one (twice as slow: 16.4 s against 8.0 s for 30 national files)."""
+    import crimeplan.store.duck as duck
+
+    def refuse(*_: object, **__: object) -> None:
+        raise AssertionError("a file was checked alone")
+
+    monkeypatch.setattr(duck, "check_file", refuse)
+    paths = [_crimes(tmp_path / f"m{month}.csv.gz", [_c(f"C{month}", month)], typed=False) for month in range(1, 7)]
+    with Store(tmp_path / "s.duckdb") as store:
+        report = store.load({"crimes": paths}, extract_date=EXTRACT, accept_quarantine=True)
+        assert store.arrow("crimes").column("crime_id").to_pylist() == [f"C{m}" for m in range(1, 7)]
+    assert [c.rows_loaded for c in report.files] == [1] * 6

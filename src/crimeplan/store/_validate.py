@@ -42,9 +42,11 @@ STAGE_MEMORY = 1 << 30  # a streaming load's DuckDB: past this it spills to disk
 # many files read as one (`check_files_together`): a row's place as one number, file × 2^40 + row
 FILE_SHIFT = "1099511627776"  # 2^40
 FILE_ROW = f"(__file * {FILE_SHIFT} + __row)"
-# a CSV read as DuckDB's strict reader reads it, every value text (one file, or a list of them)
+# a CSV read as DuckDB's strict reader reads it, every value text (one file, or a list of them).
+# The buffer is twice the longest line: DuckDB's default, 16 times it (305 MiB), is allocated for
+# each gzipped file it reads at once, so five of them outgrew a 1 GiB ceiling
 _READ_CSV = ("read_csv(?, header=true, all_varchar=true, delim=',', quote='\"', escape='\"', strict_mode=true, "
-             "null_padding=false, max_line_size=20000000)")
+             "null_padding=false, max_line_size=20000000, buffer_size=40000000)")
 _WITH_VALUE = {"too_long", "not_whole", "not_date", "not_timestamp", "not_one_of", "below", "above",
                "date_below", "date_above"}
 
@@ -408,7 +410,7 @@ def check_files_together(
     reads the files as one: each query scans them together, not one file at a time (430 Parquet
     files took twice as long as one file of the same rows, checked one by one).  The good rows
     wait in one staged view, each file's `Staged.part` its number there.  None when the files are
-    not all Parquet of one schema, or all plain CSV of one header, holding the required columns, or
+    not all Parquet of one schema, or all CSV (plain, or all gzipped) of one header, holding the required columns, or
     when checking them together fails (a record DuckDB's strict reader refuses, the memory
     ceiling): check them one by one then, which names the file and row at fault.
     """
@@ -417,9 +419,10 @@ def check_files_together(
         return None
     con, names = stage_in, [str(p) for p in paths]
     try:
+        csv_kinds = {_csv_kind(p) for p in paths}
         if all(_plain_parquet(p) for p in paths):
             raw = _parquet_files_raw(con, names, table)
-        elif all(_plain_csv(p) for p in paths):
+        elif len(csv_kinds) == 1 and None not in csv_kinds:  # all plain CSV, or all gzipped
             raw = _csv_files_raw(con, paths, table)
         else:
             return None
@@ -519,9 +522,16 @@ def _csv_files_raw(con: duckdb.DuckDBPyConnection, paths: list[Path], table: Tab
     return _Raw(cols, numbered=True, by_file=True)
 
 
-def _plain_csv(path: Path) -> bool:
-    """A non-empty, uncompressed CSV file by its name (anything else is checked alone)."""
-    return path.name.lower().endswith(".csv") and path.is_file() and path.stat().st_size > 0 and not _is_gzip(path)
+def _csv_kind(path: Path) -> str | None:
+    """'csv' or 'csv.gz' for a non-empty CSV file whose name says truly whether it is gzipped (DuckDB
+    decompresses by the name); None for anything else, which is checked alone."""
+    name = path.name.lower()
+    if not (name.endswith((".csv", ".csv.gz")) and path.is_file() and path.stat().st_size > 0):
+        return None
+    gzipped = _is_gzip(path)
+    if gzipped != name.endswith(".gz"):
+        return None
+    return "csv.gz" if gzipped else "csv"
 
 
 def _plain_parquet(path: Path) -> bool:
