@@ -32,8 +32,9 @@ CASES: dict[str, tuple[object, str | None, list[tuple[str | None, str | None]]]]
     "date_above": (dt.date(2024, 12, 31), None, [("2024-12-31T23:00", None), ("2025-01-01", None)]),
     "before_other": (None, "w", [("2024-01-02", "2024-01-01"), ("2024-01-01", "2024-01-02T00:01")]),
     "unknown_district": (None, None, [("A", None), ("Z", None)]),
-    "duplicate_key": (("v",), None, [("a", None), ("a", None)]),
-    "id_in_store": (None, None, [("new", None), ("old", None)]),
+    # ids compared as stored (trimmed): ' a ' repeats 'a', ' old' is the stored 'old'
+    "duplicate_key": (("v",), None, [("a", None), (" a ", None)]),
+    "id_in_store": (None, None, [("new", None), (" old", None)]),
 }
 
 
