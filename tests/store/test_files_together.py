@@ -21,6 +21,7 @@ import pytest
 
 from crimeplan.contract.loss import tally_checked
 from crimeplan.contract.schema import TABLES
+from crimeplan.contract.validate import Staged
 from crimeplan.store import Store
 from crimeplan.store._duck import arrow
 from tests.robustness._cases import text
@@ -338,3 +339,37 @@ def test_many_gzipped_csv_files_are_read_as_one_within_the_ceiling(
         report = store.load({"crimes": paths}, extract_date=EXTRACT, accept_quarantine=True)
         assert store.arrow("crimes").column("crime_id").to_pylist() == [f"C{m}" for m in range(1, 7)]
     assert [c.rows_loaded for c in report.files] == [1] * 6
+
+
+@pytest.mark.parametrize("suffix", [".parquet", ".csv"])
+def test_files_read_as_one_compare_across_files_only_the_rows_whose_id_hash_is_in_two(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, suffix: str) -> None:
+    """The one pass groups the ids' hashes (as stored) over all its files and keeps the rows whose
+    hash is in two of them: the comparison across files reads only those (none: it stops), never
+    hashing every row again; an id in two files spelt with spaces is one of them."""
+    import crimeplan.store._overlap as overlap
+    from crimeplan.store._duck import rows
+    from crimeplan.store._validate import check_files_together
+
+    def refuse(*_: object, **__: object) -> int:
+        raise AssertionError("every row's id hashed again")
+
+    monkeypatch.setattr(overlap, "_candidate_rows", refuse)
+    a = _crimes(tmp_path / f"a{suffix}", [_c("C1", 1), _c("C2", 1), _c("C2", 2)], typed=False)
+    b = _crimes(tmp_path / f"b{suffix}", [_c("C3", 2), _c("C4", 3)], typed=False)
+    c = _crimes(tmp_path / f"c{suffix}", [_c("C5", 3), _c(" C1 ", 4)], typed=False)
+    with Store(tmp_path / "s.duckdb") as store:
+        for files, expected in (([a, b], []), ([a, b, c], [1, 2 * 2**40 + 2])):  # file × 2^40 + row
+            parts = check_files_together(files, TABLES["crimes"], extract_date=EXTRACT, stage_in=store.con)
+            assert parts is not None and isinstance(parts[0].rows, Staged)
+            key_rows = parts[0].rows.key_rows
+            assert key_rows and sorted(r for (r,) in rows(store.con, f"SELECT row FROM temp.{key_rows}")) == expected
+    with Store(tmp_path / "apart.duckdb") as store:
+        report = store.load({"crimes": [a, b]}, extract_date=EXTRACT, accept_quarantine=True)
+        assert store.arrow("crimes").column("crime_id").to_pylist() == ["C1", "C2", "C3", "C4"]
+    assert [c.rows_quarantined for c in report.files] == [1, 0]  # C2 again within a
+    with Store(tmp_path / "shared.duckdb") as store:
+        report = store.load({"crimes": [a, b, c]}, extract_date=EXTRACT, accept_quarantine=True)
+        assert store.arrow("crimes").column("crime_id").to_pylist() == ["C1", "C2", "C3", "C4", "C5"]
+    assert [(q["row"], q["reason"]) for q in report.files[2].quarantine.to_pylist()] == \
+        [(2, f"duplicate id: also in {a} row 1")]

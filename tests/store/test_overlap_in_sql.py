@@ -108,25 +108,31 @@ def test_ids_repeated_across_three_files_go_to_the_later_files_quarantine(
         dt.date(2024, 4, 1): (1, 0), dt.date(2024, 5, 1): (1, 0), None: (6, 6)}
 
 
-def test_ids_compared_in_several_passes_give_the_same_lines(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("together", [False, True], ids=["checked-one-by-one", "checked-together"])
+def test_ids_compared_in_several_passes_give_the_same_lines(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, together: bool) -> None:
     """A load too big to group at once is split by id hash into passes: the outcome is the same."""
     import crimeplan.store._overlap as overlap_sql
+    import crimeplan.store.duck as duck
 
     paths = _three_files(tmp_path, ".parquet")
     with Store(tmp_path / "once.duckdb") as store:
         once = store.load({"crimes": paths}, extract_date=EXTRACT, accept_quarantine=True)
         loaded_once = store.arrow("crimes").to_pylist()
     asked: list[object] = []
-    # 12 good rows: 4 passes of the hashes; 9 rows have an id another file has (C1 ×3, C2, C4 and
-    # C5 ×2): 5 passes of those
+    # one by one: 12 good rows, 4 passes of the hashes; 9 rows have an id another file has (C1 ×3,
+    # C2, C4 and C5 ×2): 5 passes of those.  Together, the one pass already found the rows whose
+    # id hash is in two files, so the comparison has no hashing step, only passes over those
     monkeypatch.setattr(overlap_sql, "hashes_per_pass", lambda: asked.append("hashes") or 3)
     monkeypatch.setattr(overlap_sql, "rows_per_pass", lambda: asked.append("ids") or 2)
     candidates = overlap_sql._candidate_rows
     monkeypatch.setattr(overlap_sql, "_candidate_rows", lambda *a: asked.append(candidates(*a)) or asked[-1])
+    if not together:
+        monkeypatch.setattr(duck, "check_files_together", lambda *_, **__: None)
     with Store(tmp_path / "passes.duckdb") as store:
         passes = store.load({"crimes": paths}, extract_date=EXTRACT, accept_quarantine=True)
         assert store.arrow("crimes").to_pylist() == loaded_once
-    assert asked == ["hashes", 9, "ids"]
+    assert asked == (["ids"] if together else ["hashes", 9, "ids"])
     assert _lines(passes.files) == _lines(once.files) and len(_lines(once.files)) == 7
 
 

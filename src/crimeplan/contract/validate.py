@@ -58,6 +58,9 @@ class Staged:
     # many files staged as one table (one pass over them all): this file's number there (its
     # rows have it in column __file); None: the table holds this file's rows alone
     part: int | None = None
+    # many files staged as one: the engine's table of the rows whose key's hash is in two of them
+    # (only these can repeat an id across the files); None: not known
+    key_rows: str | None = None
 
 
 @dataclass

@@ -29,7 +29,7 @@ from crimeplan.contract.schema import Table
 from crimeplan.contract.validate import Checked, Staged
 from crimeplan.errors import BadInput
 from crimeplan.store._duck import arrow, ident, scalar
-from crimeplan.store._validate import FILE_SHIFT, STAGE_MEMORY, bad_rows_of
+from crimeplan.store._validate import FILE_ROW, FILE_SHIFT, STAGE_MEMORY, bad_rows_of
 
 # a staged row's number of file in the load: its view's first file's (the parameter), plus the
 # row's __file in a view of many files (`Staged.part`)
@@ -82,13 +82,20 @@ def dedupe_staged(con: duckdb.DuckDBPyConnection, parts: list[Checked], table: T
     sources = _sources(staged)
     month = (_month_sql(table.date_column) if table.date_column else "CAST(NULL AS DATE)")
     hashed = _hash_sql(key)
+    # every file of the load read as one: that pass found the rows whose key is in two of them
+    key_rows = staged[0].key_rows if len(sources) == 1 and staged[0] is not None else None
     try:
-        candidates = _candidate_rows(con, sources, key, sum(c.rows_loaded for c in parts))
+        if key_rows is not None:
+            candidates = int(scalar(con, f"SELECT count(*) FROM temp.{ident(key_rows)}"))
+            wanted = f"{FILE_ROW} IN (SELECT row FROM temp.{ident(key_rows)})"
+        else:
+            candidates = _candidate_rows(con, sources, key, sum(c.rows_loaded for c in parts))
+            wanted = f"{hashed} IN (SELECT h FROM {_CANDIDATES})"
         if not candidates:
             return parts
         each = " UNION ALL ".join(
             f"SELECT {_MANY_FILES if many else _ONE_FILE} AS f, __row AS r, {_key_sql(key)} AS k, {month} AS m "
-            f"FROM temp.{ident(v)} WHERE {hashed} IN (SELECT h FROM {_CANDIDATES})" for v, _, many in sources)
+            f"FROM temp.{ident(v)} WHERE {wanted}" for v, _, many in sources)
         # the candidates' (file, row, id, month) are read into a temp table (DuckDB spills it past
         # the ceiling), each row given a pass by its id's hash: when files share many ids, grouping
         # them all at once could outgrow the ceiling, so each pass groups a bounded share

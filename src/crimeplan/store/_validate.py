@@ -17,13 +17,14 @@ import re
 import uuid
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 
 from crimeplan._limits import check_parquet_size, check_text_size, memory_limit, read_bounded
+from crimeplan.contract.overlap import key_of
 from crimeplan.contract.schema import Column, Table
 from crimeplan.contract.validate import MIN_DATE, Checked, Rule, Staged, rules, sha256_of
 from crimeplan.errors import BadInput
@@ -42,6 +43,8 @@ STAGE_MEMORY = 1 << 30  # a streaming load's DuckDB: past this it spills to disk
 # many files read as one (`check_files_together`): a row's place as one number, file × 2^40 + row
 FILE_SHIFT = "1099511627776"  # 2^40
 FILE_ROW = f"(__file * {FILE_SHIFT} + __row)"
+KEY_GROUPS = "_key_groups"  # many files read as one: the key hashes seen twice (`_group_keys`)
+KEY_ROWS = "_key_rows"  # and the rows whose key hash is in two files, kept as `key_rows_of` the view
 # a CSV read as DuckDB's strict reader reads it, every value text (one file, or a list of them).
 # The buffer is twice the longest line: DuckDB's default, 16 times it (305 MiB), is allocated for
 # each gzipped file it reads at once, so five of them outgrew a 1 GiB ceiling
@@ -287,24 +290,43 @@ def _condition(rule: Rule, native: frozenset[str] = frozenset(), numbered: bool 
         parts = [_as_stored(k, native, True) for k in key]
         partition = ", ".join((["r.__file"] if by_file else []) + parts)
         r_row = f"(r.__file * {FILE_SHIFT} + r.__row)" if by_file else "r.__row" if numbered else "r.rowid + 1"
+        # many files: the hashes seen twice were grouped beforehand (`_group_keys`), for this and
+        # to tell whether any key is in two files
+        repeated = (f"{KEY_GROUPS}" if by_file else
+                    f"(SELECT {_key_hash(key, native, False)} AS h FROM raw WHERE {_as_stored(key[0], native)} "
+                    "IS NOT NULL GROUP BY ALL HAVING count(*) > 1)")
         # rows after the first of each repeated key; the window runs only over keys whose hash is
         # seen twice (found by grouping 8-byte hashes, not the keys' text), not over the whole
         # file, and numbers the rows of each key itself: two keys sharing a hash stay apart
         return (f"{row} IN (SELECT rid FROM (SELECT {r_row} AS rid, row_number() OVER "
                 f"(PARTITION BY {partition} ORDER BY {r_row}) AS n "
-                f"FROM raw AS r JOIN (SELECT {_key_hash(key, native, by_file, False)} AS h FROM raw "
-                f"WHERE {_as_stored(key[0], native)} IS NOT NULL GROUP BY ALL HAVING count(*) > 1) AS d "
-                f"ON {_key_hash(key, native, by_file, True)} = d.h AND {_as_stored(key[0], native, True)} IS NOT NULL) "
-                "WHERE n > 1)")
+                f"FROM raw AS r JOIN {repeated} AS d ON {_key_hash(key, native, True)} = d.h "
+                f"AND {_as_stored(key[0], native, True)} IS NOT NULL) WHERE n > 1)")
     if check == "id_in_store":  # the stored ids are as the store keeps them: compared so
         return f"{_as_stored(rule.field, native)} IN (SELECT i FROM existing_ids)"
     raise ValueError(f"no query for the check {check!r}")
 
 
-def _key_hash(key: tuple[str, ...], native: frozenset[str], by_file: bool, of_r: bool) -> str:
-    """SQL hashing a row's key as stored (and its file, when raw is many files), from raw or its alias r."""
-    parts = ([("r." if of_r else "") + "__file"] if by_file else []) + [_as_stored(k, native, of_r) for k in key]
-    return "hash(" + ", ".join(parts) + ")"
+def _key_hash(key: tuple[str, ...], native: frozenset[str], of_r: bool) -> str:
+    """SQL hashing a row's key as stored, from raw or its alias r."""
+    return "hash(" + ", ".join(_as_stored(k, native, of_r) for k in key) + ")"
+
+
+def _group_keys(con: duckdb.DuckDBPyConnection, raw: _Raw, table: Table) -> bool:
+    """Many files read as one: temp table KEY_GROUPS of the key hashes raw has more than once, and
+    temp table KEY_ROWS of the rows whose key hash is in two of its files (the only rows the
+    comparison across files need read); whether the table has a key and raw holds it."""
+    key = key_of(table)
+    if not key or any(k not in raw.cols for k in key):
+        return False
+    # counted alone, not with the files each hash is in: at 100 million rows, a grouping that also
+    # kept each hash's first and last file spilled, and took 18 s more
+    con.execute(f"CREATE TEMP TABLE {KEY_GROUPS} AS SELECT {_key_hash(key, raw.native, False)} AS h FROM raw "
+                f"WHERE {_as_stored(key[0], raw.native)} IS NOT NULL GROUP BY 1 HAVING count(*) > 1")
+    con.execute(f"CREATE TEMP TABLE {KEY_ROWS} AS SELECT row FROM (SELECT (r.__file * {FILE_SHIFT} + r.__row) AS row, "
+                "min(r.__file) OVER (PARTITION BY g.h) < max(r.__file) OVER (PARTITION BY g.h) AS across "
+                f"FROM raw AS r JOIN {KEY_GROUPS} AS g ON {_key_hash(key, raw.native, True)} = g.h) WHERE across")
+    return True
 
 
 def _as_stored(column: str, native: frozenset[str], of_r: bool = False) -> str:
@@ -440,6 +462,7 @@ def check_files_together(
             return None
         if raw is None:
             return None
+        keyed = _group_keys(con, raw, table)
         present = _find_all_bad(con, raw, table, names[0], extract_date=extract_date, min_date=min_date,
                                 known_districts=known_districts, existing_ids=None, ids_in=ids_in)
         read = dict(rows(con, "SELECT __file, count(*) FROM raw GROUP BY ALL"))
@@ -449,6 +472,10 @@ def check_files_together(
             [names])
         qmonths = _quarantine_months(con, table, present, raw, quarantine.num_rows)
         staged = _stage(con, raw, table, present, files=len(paths))
+        if keyed:  # kept with the view: `_overlap` compares only these rows across files
+            view = staged[0].table
+            con.execute(f"ALTER TABLE temp.{KEY_ROWS} RENAME TO {ident(key_rows_of(view))}")
+            staged = [replace(s, key_rows=key_rows_of(view)) for s in staged]
     except duckdb.Error:  # past the memory ceiling, or a file DuckDB reads alone but not with the
         return None  # others: one by one, then (anything staged so far is unreferenced; the load's end drops it)
     finally:
@@ -597,6 +624,8 @@ def _leave_only_staged(con: duckdb.DuckDBPyConnection) -> None:
     _drop_raw(con, "raw")
     con.execute("DROP TABLE IF EXISTS temp.bad")
     con.execute("DROP TABLE IF EXISTS temp.bad_rule")
+    con.execute(f"DROP TABLE IF EXISTS temp.{KEY_GROUPS}")
+    con.execute(f"DROP TABLE IF EXISTS temp.{KEY_ROWS}")
     for view in ("known_districts", "existing_ids"):
         con.unregister(view)
     con.execute("DROP VIEW IF EXISTS temp.existing_ids")
@@ -693,7 +722,8 @@ def drop_staged(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"DROP VIEW IF EXISTS temp.{ident(name)}")
     for (name,) in rows(con, "SELECT view_name FROM duckdb_views() WHERE temporary AND starts_with(view_name, '_raw_') "
                              "UNION SELECT table_name FROM duckdb_tables() WHERE temporary "
-                             "AND (starts_with(table_name, '_raw_') OR starts_with(table_name, '_bad_'))"):
+                             "AND (starts_with(table_name, '_raw_') OR starts_with(table_name, '_bad_') "
+                             "OR starts_with(table_name, '_keyrows_'))"):
         if name.startswith("_raw_"):
             _drop_raw(con, name)
         else:
@@ -703,6 +733,11 @@ def drop_staged(con: duckdb.DuckDBPyConnection) -> None:
 def bad_rows_of(staged: str) -> str:
     """The temp table of bad-row numbers that the staged view `staged` leaves out."""
     return "_bad_" + staged.removeprefix("_good_")
+
+
+def key_rows_of(staged: str) -> str:
+    """The temp table of the rows of a staged view of many files whose key hash is in two of them."""
+    return "_keyrows_" + staged.removeprefix("_good_")
 
 
 def read_staged(con: duckdb.DuckDBPyConnection, name: str, part: int | None = None) -> pa.Table:
