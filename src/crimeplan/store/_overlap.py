@@ -11,7 +11,8 @@ rows whose hash is in two files (the repeats, and any other id sharing a hash wi
 hash, when they are many); a row whose id an earlier file has is a repeat.  Its row number joins
 the file's bad rows (so the staged view no longer yields it) and its quarantine line is the one
 `contract.overlap` writes, naming the first file and row with that id.  Only the repeats come
-back into Python.
+back into Python.  When all the load's files were checked in one pass, that pass already found
+the rows whose id hash is in two files (`Staged.key_rows`): the first step is skipped.
 """
 
 from __future__ import annotations

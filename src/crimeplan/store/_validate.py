@@ -292,7 +292,7 @@ def _condition(rule: Rule, native: frozenset[str] = frozenset(), numbered: bool 
         r_row = f"(r.__file * {FILE_SHIFT} + r.__row)" if by_file else "r.__row" if numbered else "r.rowid + 1"
         # many files: the hashes seen twice were grouped beforehand (`_group_keys`), for this and
         # to tell whether any key is in two files
-        repeated = (f"{KEY_GROUPS}" if by_file else
+        repeated = (KEY_GROUPS if by_file else
                     f"(SELECT {_key_hash(key, native, False)} AS h FROM raw WHERE {_as_stored(key[0], native)} "
                     "IS NOT NULL GROUP BY ALL HAVING count(*) > 1)")
         # rows after the first of each repeated key; the window runs only over keys whose hash is
@@ -443,8 +443,9 @@ def check_files_together(
     within a file is quarantined here, one repeated across files by `store._overlap`), but DuckDB
     reads the files as one: each query scans them together, not one file at a time (430 Parquet
     files took twice as long as one file of the same rows, checked one by one).  The good rows
-    wait in one staged view, each file's `Staged.part` its number there.  None when the files are
-    not all Parquet of one schema, or all CSV (plain, or all gzipped) of one header, holding the required columns, or
+    wait in one staged view, each file's `Staged.part` its number there, with the rows whose id
+    hash is in two of the files (`Staged.key_rows`).  None when the files are not all Parquet of
+    one schema, or all CSV (plain, or all gzipped) of one header, holding the required columns, or
     when checking them together fails (a record DuckDB's strict reader refuses, the memory
     ceiling): check them one by one then, which names the file and row at fault.
     """
