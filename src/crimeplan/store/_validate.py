@@ -239,7 +239,7 @@ def _condition(rule: Rule, native: frozenset[str] = frozenset(), numbered: bool 
     rows carry their number in column __row (`_Raw.numbered`); `by_file`: raw is many files, a
     row's file in column __file (`_Raw.by_file`), and a key repeats only within its own file.
     """
-    row = FILE_ROW if by_file else "__row" if numbered else "rowid + 1"
+    row = _row_of(by_file, numbered)
     if rule.field in native:
         typed = _native_condition(rule, native)
         if typed:
@@ -289,12 +289,10 @@ def _condition(rule: Rule, native: frozenset[str] = frozenset(), numbered: bool 
         # many files: a key repeats only within its own file (`_overlap` finds it in another)
         parts = [_as_stored(k, native, True) for k in key]
         partition = ", ".join((["r.__file"] if by_file else []) + parts)
-        r_row = f"(r.__file * {FILE_SHIFT} + r.__row)" if by_file else "r.__row" if numbered else "r.rowid + 1"
+        r_row = _row_of(by_file, numbered, "r")
         # many files: the hashes seen twice were grouped beforehand (`_group_keys`), for this and
         # to tell whether any key is in two files
-        repeated = (KEY_GROUPS if by_file else
-                    f"(SELECT {_key_hash(key, native, False)} AS h FROM raw WHERE {_as_stored(key[0], native)} "
-                    "IS NOT NULL GROUP BY ALL HAVING count(*) > 1)")
+        repeated = KEY_GROUPS if by_file else f"({_hashes_seen_twice(key, native)})"
         # rows after the first of each repeated key; the window runs only over keys whose hash is
         # seen twice (found by grouping 8-byte hashes, not the keys' text), not over the whole
         # file, and numbers the rows of each key itself: two keys sharing a hash stay apart
@@ -312,6 +310,12 @@ def _key_hash(key: tuple[str, ...], native: frozenset[str], of_r: bool) -> str:
     return "hash(" + ", ".join(_as_stored(k, native, of_r) for k in key) + ")"
 
 
+def _hashes_seen_twice(key: tuple[str, ...], native: frozenset[str]) -> str:
+    """SQL selecting (as h) each hash of a key as stored that raw has more than once."""
+    return (f"SELECT {_key_hash(key, native, False)} AS h FROM raw WHERE {_as_stored(key[0], native)} IS NOT NULL "
+            "GROUP BY 1 HAVING count(*) > 1")
+
+
 def _group_keys(con: duckdb.DuckDBPyConnection, raw: _Raw, table: Table) -> bool:
     """Many files read as one: temp table KEY_GROUPS of the key hashes raw has more than once, and
     temp table KEY_ROWS of the rows whose key hash is in two of its files (the only rows the
@@ -321,9 +325,8 @@ def _group_keys(con: duckdb.DuckDBPyConnection, raw: _Raw, table: Table) -> bool
         return False
     # counted alone, not with the files each hash is in: at 100 million rows, a grouping that also
     # kept each hash's first and last file spilled, and took 18 s more
-    con.execute(f"CREATE TEMP TABLE {KEY_GROUPS} AS SELECT {_key_hash(key, raw.native, False)} AS h FROM raw "
-                f"WHERE {_as_stored(key[0], raw.native)} IS NOT NULL GROUP BY 1 HAVING count(*) > 1")
-    con.execute(f"CREATE TEMP TABLE {KEY_ROWS} AS SELECT row FROM (SELECT (r.__file * {FILE_SHIFT} + r.__row) AS row, "
+    con.execute(f"CREATE TEMP TABLE {KEY_GROUPS} AS {_hashes_seen_twice(key, raw.native)}")
+    con.execute(f"CREATE TEMP TABLE {KEY_ROWS} AS SELECT row FROM (SELECT {_row_of(True, True, 'r')} AS row, "
                 "min(r.__file) OVER (PARTITION BY g.h) < max(r.__file) OVER (PARTITION BY g.h) AS across "
                 f"FROM raw AS r JOIN {KEY_GROUPS} AS g ON {_key_hash(key, raw.native, True)} = g.h) WHERE across")
     return True
@@ -360,15 +363,23 @@ def _typed(col: Column, present: bool, native: frozenset[str] = frozenset()) -> 
     return f"CAST({q} AS {_SQL_TYPES[col.type]}) AS {name}"
 
 
+def _row_of(by_file: bool, numbered: bool, alias: str = "") -> str:
+    """SQL for a row of raw's data-row number (many files: file and row as one number, `FILE_ROW`),
+    its columns unqualified or read through the alias 'r' or 'raw' (in a join)."""
+    p = "raw." if alias == "raw" else "r." if alias == "r" else ""
+    if by_file:
+        return f"({p}__file * {FILE_SHIFT} + {p}__row)"
+    return f"{p}__row" if numbered else f"{p}rowid + 1"
+
+
 def _raw_row(raw: _Raw) -> str:
     """`_row_sql` with its columns read from the table named raw (in a join)."""
-    return f"(raw.__file * {FILE_SHIFT} + raw.__row)" if raw.by_file else "raw.__row" if raw.numbered \
-        else "raw.rowid + 1"
+    return _row_of(raw.by_file, raw.numbered, "raw")
 
 
 def _row_sql(raw: _Raw) -> str:
     """The SQL giving each row of raw its data-row number (many files: file and row as one number)."""
-    return FILE_ROW if raw.by_file else "__row" if raw.numbered else "rowid + 1"
+    return _row_of(raw.by_file, raw.numbered)
 
 
 def check_file(
@@ -454,10 +465,9 @@ def check_files_together(
         return None
     con, names = stage_in, [str(p) for p in paths]
     try:
-        csv_kinds = {_csv_kind(p) for p in paths}
         if all(_plain_parquet(p) for p in paths):
             raw = _parquet_files_raw(con, names, table)
-        elif len(csv_kinds) == 1 and None not in csv_kinds:  # all plain CSV, or all gzipped
+        elif len(kinds := {_csv_kind(p) for p in paths}) == 1 and None not in kinds:  # all plain, or all gzipped
             raw = _csv_files_raw(con, paths, table)
         else:
             return None
