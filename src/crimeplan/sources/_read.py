@@ -17,6 +17,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
+
 from crimeplan._limits import read_bounded
 from crimeplan.errors import BadInput
 from crimeplan.sources._result import QRow, printable
@@ -24,6 +28,8 @@ from crimeplan.sources._result import QRow, printable
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 MAX_FIELD = 10_000  # characters; no field of these public formats comes near it
 _SURROGATE = re.compile("[\udc80-\udcff]")
+# a field quoted as RFC 4180 has it: a quote at its start and end, quotes inside doubled
+_QUOTED_FIELD = re.compile(r'(?<![^,\r\n])"(?:[^"]|"")*"(?![^,\r\n])')
 
 
 def expand(paths: list[Path], pattern: str, what: str) -> list[Path]:
@@ -102,14 +108,22 @@ class CsvReader:
         self.label = self.label or str(self.path)
         self.text = decode(read_bytes(self.path), self.path)
         self.ends_with_newline = self.text.endswith(("\n", "\r"))
-        self.has_bad_bytes = _SURROGATE.search(self.text) is not None
-        last = re.split(r"\r\n|\n|\r", self.text)[-1]
+        self.has_bad_bytes = (not self.text.isascii()  # ASCII text has none: no search
+                              and _SURROGATE.search(self.text) is not None)
+        last = self.text[max(self.text.rfind("\n"), self.text.rfind("\r")) + 1:]
         self.cut_short = bool(last) and last.count('"') % 2 == 1  # ends inside a quoted field
         self._buf = io.StringIO(self.text, newline="")
         self._reader = csv.reader(self._buf, strict=False)
         self.header = self._read_header()
+        self._at_top = True  # no record read yet
         self.names = [h.strip() or f"column {i + 1}" for i, h in enumerate(self.header)]
         self.index = self._match_columns()
+
+    def _start(self) -> None:
+        """Read from the top: past the title lines and the header."""
+        self._buf = io.StringIO(self.text, newline="")
+        self._reader = csv.reader(self._buf, strict=False)
+        self._read_header()
 
     def _read_header(self) -> list[str]:
         try:
@@ -148,6 +162,9 @@ class CsvReader:
         The caller counts what it receives; `self.rows_read` and `self.rows_faulty` count what
         this reader saw, so read = received + faulty.
         """
+        if not self._at_top:
+            self._start()
+        self._at_top = False
         self.rows_read = 0
         self.rows_faulty = 0
         width = len(self.header)
@@ -171,6 +188,64 @@ class CsvReader:
                 quarantine.append(QRow(self.label, row, fault[0], printable(fault[1]), fault[2]))
                 continue
             yield row, {c: rec[i] for c, i in self.index.items()}
+
+    def table(self, quarantine: list[QRow]) -> tuple[pa.Array, pa.Table]:
+        """The sound records' row numbers and wanted columns (text); faults to quarantine.
+
+        The same rows and values as `records`, as Arrow columns. A file in which no record has a
+        fault and every quote is a field's RFC 4180 quoting (every real export seen) is parsed
+        by Arrow's CSV reader; any other file goes record by record.
+        """
+        whole = self._arrow_table()
+        if whole is not None:
+            return whole
+        rows: list[int] = []
+        values: dict[str, list[str]] = {c: [] for c in self.index}
+        for row, rec in self.records(quarantine):
+            rows.append(row)
+            for c, v in rec.items():
+                values[c].append(v)
+        return pa.array(rows, pa.int64()), pa.table(
+            {c: pa.array(v, pa.string()) for c, v in values.items()})
+
+    def _arrow_table(self) -> tuple[pa.Array, pa.Table] | None:
+        """Every record parsed by Arrow, or None when `records` must look at them one by one."""
+        width = len(self.header)
+        if (self.has_bad_bytes or self.cut_short or "\x00" in self.text or self.header_row
+                or width < 2 or self._reader.line_num != 1
+                or ('"' in self.text and '"' in _QUOTED_FIELD.sub("", self.text))):
+            return None
+        invalid: list[object] = []
+
+        def refuse(row: object) -> str:
+            invalid.append(row)  # a record of another width: `records` quarantines it
+            return "skip"
+
+        names = [f"f{i}" for i in range(width)]
+        try:
+            t = pa_csv.read_csv(
+                pa.py_buffer(self.text.encode("utf-8")),
+                read_options=pa_csv.ReadOptions(column_names=names, skip_rows=1),
+                parse_options=pa_csv.ParseOptions(newlines_in_values=True,
+                                                  invalid_row_handler=refuse),
+                convert_options=pa_csv.ConvertOptions(
+                    column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False,
+                    quoted_strings_can_be_null=False))
+        except pa.ArrowInvalid:
+            return None
+        if invalid:
+            return None
+        for col in t.columns if t.num_rows else ():  # record checks: a line break inside a
+            # field (only a quoted one can hold it), a field too long (its bytes bound its length)
+            if (('"' in self.text and pc.any(pc.match_substring_regex(col, "[\r\n]")).as_py())
+                    or (pc.max(pc.binary_length(col)).as_py() > MAX_FIELD
+                        and pc.max(pc.utf8_length(col)).as_py() > MAX_FIELD)):
+                return None
+        self._at_top = False
+        self.rows_read = t.num_rows
+        self.rows_faulty = 0
+        wanted = pa.table({c: t.column(i).combine_chunks() for c, i in self.index.items()})
+        return pa.array(range(1, t.num_rows + 1), pa.int64()), wanted
 
     def _fault(self, rec: list[str], width: int, start_line: int) -> tuple[str, str, str] | None:
         """(field, value, reason) for the first thing wrong with a record, or None."""

@@ -92,7 +92,7 @@ class ImportResult:
                 raise AssertionError(f"reconciliation failed: {f.line()}")
 
 
-def canonical(name: str, columns: dict[str, list[Any]]) -> pa.Table:
+def canonical(name: str, columns: dict[str, list[Any] | pa.Array]) -> pa.Table:
     """An Arrow table with exactly the contract's columns and types (absent columns empty)."""
     tdef = canonical_table(name)
     lengths = {len(v) for v in columns.values()}
@@ -102,7 +102,11 @@ def canonical(name: str, columns: dict[str, list[Any]]) -> pa.Table:
     unknown = set(columns) - set(tdef.column_names)
     if unknown:
         raise AssertionError(f"not contract columns of {name}: {sorted(unknown)}")
-    arrays = [pa.array(columns.get(c.name, [None] * n), type=_ARROW[c.type]) for c in tdef.columns]
+    arrays = [_column(columns[c.name], _ARROW[c.type]) if c.name in columns
+              else pa.nulls(n, _ARROW[c.type]) for c in tdef.columns]
     return pa.table(arrays, names=tdef.column_names)
 
 
+def _column(values: list[Any] | pa.Array, type_: pa.DataType) -> pa.Array:
+    """Values (a list, or an Arrow array already built) as an Arrow array of the contract's type."""
+    return values.cast(type_) if isinstance(values, pa.Array) else pa.array(values, type=type_)

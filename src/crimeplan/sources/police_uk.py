@@ -24,11 +24,17 @@ Mapping (documented in docs/importers.md):
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections import Counter
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from crimeplan.errors import BadInput
 from crimeplan.periods import month_label
@@ -208,14 +214,15 @@ class _State:
         self.geo = geo
         self.placed: dict[str, _forces.District | None] = {}  # district name in a file → stored as
         self.renamed: Counter[tuple[str, str]] = Counter()
-        self.crimes: dict[str, list[Any]] = {k: [] for k in (
+        # each file's rows, column by column (Arrow arrays), joined when the import ends
+        self.crimes: dict[str, list[pa.Array]] = {k: [] for k in (
             "crime_id", "recorded_date", "offence_group", "district", "outcome_type", "outcome_date")}
         self.crime_src: list[tuple[str, int]] = []
-        self.crime_at: dict[str, tuple[int, str, int]] = {}  # id → (index, file, row)
-        self.incidents: dict[str, list[Any]] = {k: [] for k in (
+        self.crime_at: dict[str, int] = {}  # id → index of its row in crimes (and crime_src)
+        self.incidents: dict[str, list[pa.Array]] = {k: [] for k in (
             "incident_id", "opened_at", "category", "district")}
         self.incident_src: list[tuple[str, int]] = []
-        self.incident_ids: dict[str, tuple[str, int]] = {}
+        self.incident_at: dict[str, int] = {}  # id → index of its row in incidents
         self.months: set[dt.date] = set()
         self.out_of_area: Counter[str] = Counter()
         self.no_location = 0
@@ -225,7 +232,14 @@ class _State:
         self.file_months: dict[str, dt.date] = {}
 
 
+def _per_value(column: pa.Array, fn: Callable[[str], Any], type_: pa.DataType) -> pa.Array:
+    """fn of each value, worked out once per distinct value (a month, a force, a crime type)."""
+    enc = column.dictionary_encode()
+    return pa.array([fn(v) for v in enc.dictionary.to_pylist()], type_).take(enc.indices)
+
+
 def _read_street(path: Path, st: _State, q: list[QRow]) -> FileCount:
+    """One street file's rows into st, column by column; rows at fault to q, in row order."""
     label = str(path)
     reader = CsvReader(path, STREET_COLUMNS, STREET_OPTIONAL)
     m = _FILE_MONTH.match(path.name)
@@ -235,84 +249,152 @@ def _read_street(path: Path, st: _State, q: list[QRow]) -> FileCount:
         st.file_months[label] = file_month
     stem = re.sub(r"\.csv(\.gz)?$", "", path.name, flags=re.IGNORECASE)
     before = len(q)
-    n_crimes = n_asb = out = noloc = no_id = 0
-
-    def bad(row: int, fld: str, value: str, reason: str) -> None:
-        q.append(QRow(label, row, fld, value, reason))
-
-    for row, r in reader.records(q):
-        month = parse_month(r["Month"])
+    rows, read = reader.table(q)
+    raw = {c: read.column(c).combine_chunks() for c in read.column_names}
+    months = _per_value(raw["Month"], parse_month, pa.date32())
+    ours = _per_value(raw["Falls within"], lambda v: _forces.find(v) == st.force, pa.bool_())
+    ctypes = _per_value(raw["Crime type"], str.strip, pa.string())
+    month_ok = pc.is_valid(months)
+    if file_month:
+        month_ok = pc.and_(month_ok, pc.fill_null(pc.equal(months, file_month), False))
+    sound = pc.and_(pc.and_(month_ok, ours), pc.is_in(ctypes, pa.array(sorted(CRIME_TYPES))))
+    # the row checks, the first failed one quarantining the row (as a row-by-row reading would)
+    for i in pc.indices_nonzero(pc.invert(sound)).to_pylist():
+        row, month = rows[i].as_py(), months[i].as_py()
         if month is None:
-            bad(row, "Month", r["Month"], "not a month YYYY-MM")
-            continue
-        if file_month and month != file_month:
-            bad(row, "Month", r["Month"], f"the file is for {month_label(file_month)}")
-            continue
-        if _forces.find(r["Falls within"]) != st.force:
-            bad(row, "Falls within", r["Falls within"],
-                f"not a row of {st.force.police_uk} (the force being imported)")
-            continue
-        ctype = r["Crime type"].strip()
-        if ctype not in CRIME_TYPES:
-            bad(row, "Crime type", r["Crime type"], "not a police.uk crime type")
-            continue
-        cid = r["Crime ID"].strip()
-        if ctype != ASB and not cid:  # British Transport Police publish none, Dorset some
-            cid = f"{stem}:{row}"
-            no_id += 1
-        seen = st.crime_at.get(cid) if ctype != ASB else None
-        iid = cid or f"{stem}:{row}"
-        seen_i = st.incident_ids.get(iid) if ctype == ASB else None
-        if seen or seen_i:
-            where = seen[1:] if seen else seen_i
-            bad(row, "Crime ID", cid, f"duplicate id (first seen in {where[0]} row {where[1]})")  # type: ignore[index]
-            continue
-        if not file_month:
-            st.months.add(month)
-        lsoa = r["LSOA name"].strip()
-        district = district_of(lsoa) if lsoa else None
-        if district is None:
-            noloc += 1
+            q.append(QRow(label, row, "Month", raw["Month"][i].as_py(), "not a month YYYY-MM"))
+        elif file_month and month != file_month:
+            q.append(QRow(label, row, "Month", raw["Month"][i].as_py(),
+                          f"the file is for {month_label(file_month)}"))
+        elif not ours[i].as_py():
+            q.append(QRow(label, row, "Falls within", raw["Falls within"][i].as_py(),
+                          f"not a row of {st.force.police_uk} (the force being imported)"))
         else:
-            if district not in st.placed:
-                st.placed[district] = st.geo.place(district)
-            placed = st.placed[district]
-            if placed is None:
-                st.out_of_area[district] += 1
-                out += 1
-                district = None
-            else:
-                if placed.name != district:
-                    st.renamed[(district, placed.name)] += 1
-                district = placed.name
-        if ctype == ASB:
-            st.incident_ids[iid] = (label, row)
-            st.incidents["incident_id"].append(iid)
-            st.incidents["opened_at"].append(dt.datetime(month.year, month.month, 1))
-            st.incidents["category"].append("asb")
-            st.incidents["district"].append(district)
-            st.incident_src.append((label, row))
-            n_asb += 1
-            continue
-        outcome = r["Last outcome category"].strip()
-        if outcome not in OUTCOME_TYPES:
-            st.unknown_outcomes[outcome] += 1
-        st.crime_at[cid] = (len(st.crime_src), label, row)
-        c = st.crimes
-        c["crime_id"].append(cid)
-        c["recorded_date"].append(month)
-        c["offence_group"].append(st.groups[ctype])
-        c["district"].append(district)
-        c["outcome_type"].append(OUTCOME_TYPES.get(outcome))
-        c["outcome_date"].append(None)
-        st.crime_src.append((label, row))
-        n_crimes += 1
+            q.append(QRow(label, row, "Crime type", raw["Crime type"][i].as_py(),
+                          "not a police.uk crime type"))
+    raw = {c: v.filter(sound) for c, v in raw.items()}
+    rows, months, ctypes = rows.filter(sound), months.filter(sound), ctypes.filter(sound)
+    given = [v.strip() for v in raw["Crime ID"].to_pylist()]
+    is_asb = pc.equal(ctypes, ASB)
+    asb_list = is_asb.to_pylist()
+    row_list = rows.to_pylist()
+    # British Transport Police publish no Crime ID, Dorset leave some out: <file>:<row> instead
+    no_id = sum(1 for cid, asb in zip(given, asb_list) if not cid and not asb)
+    ids = [cid or f"{stem}:{row}" for cid, row in zip(given, row_list)]
+    first = _first_of_each_id(ids, asb_list, given, row_list, label, st, q)
+    if first is not None:
+        mask = pa.array(first)
+        raw = {c: v.filter(mask) for c, v in raw.items()}
+        months, ctypes, is_asb = months.filter(mask), ctypes.filter(mask), is_asb.filter(mask)
+        ids = [x for x, keep in zip(ids, first) if keep]
+        row_list = [x for x, keep in zip(row_list, first) if keep]
+    if not file_month:
+        st.months.update(pc.unique(months).to_pylist())
+    lsoas = raw["LSOA name"].dictionary_encode()
+    out, noloc = _place(lsoas, st)
+    districts = pa.array([_stored_district(v, st) for v in lsoas.dictionary.to_pylist()],
+                         pa.string()).take(lsoas.indices)
+    is_crime = pc.invert(is_asb)
+    asb_now = is_asb.to_pylist()
+    asb_ids = [x for x, asb in zip(ids, asb_now) if asb]
+    crime_ids = [x for x, asb in zip(ids, asb_now) if not asb]
+    n_asb, n_crimes = len(asb_ids), len(crime_ids)
+    inc = st.incidents
+    st.incident_at.update(zip(asb_ids, itertools.count(len(st.incident_src))))
+    st.incident_src.extend((label, r) for r, asb in zip(row_list, asb_now) if asb)
+    inc["incident_id"].append(pa.array(asb_ids, pa.string()))
+    inc["opened_at"].append(months.filter(is_asb).cast(pa.timestamp("s")))
+    inc["category"].append(pa.array(["asb"] * n_asb, pa.string()))
+    inc["district"].append(districts.filter(is_asb))
+    outcomes = raw["Last outcome category"].filter(is_crime).dictionary_encode()
+    _count_unknown(outcomes, st)
+    c = st.crimes
+    st.crime_at.update(zip(crime_ids, itertools.count(len(st.crime_src))))
+    st.crime_src.extend((label, r) for r, asb in zip(row_list, asb_now) if not asb)
+    c["crime_id"].append(pa.array(crime_ids, pa.string()))
+    c["recorded_date"].append(months.filter(is_crime))
+    c["offence_group"].append(_per_value(ctypes.filter(is_crime), st.groups.__getitem__, pa.string()))
+    c["district"].append(districts.filter(is_crime))
+    c["outcome_type"].append(pa.array([OUTCOME_TYPES.get(v.strip()) for v in
+                                       outcomes.dictionary.to_pylist()], pa.int64())
+                             .take(outcomes.indices))
+    c["outcome_date"].append(pa.nulls(n_crimes, pa.date32()))
     st.no_location += noloc
+    q[before:] = sorted(q[before:], key=lambda bad: bad.row)  # the reader's faults among them
     return FileCount(label, read=reader.rows_read, mapped=n_crimes + n_asb,
                      quarantined=len(q) - before,
                      detail=f"{n_crimes} crimes + {n_asb} ASB incidents; {out} outside the "
                             f"force's districts, {noloc} with no location"
                             + (f"; {no_id} crimes with no Crime ID given <file>:<row>" if no_id else ""))
+
+
+def _first_of_each_id(ids: list[str], is_asb: list[bool], given: list[str], rows: list[int],
+                      label: str, st: _State, q: list[QRow]) -> list[bool] | None:
+    """Which rows no earlier row (of this file or one before) has the id of; repeats to q.
+
+    None when every id is new (the usual case). Crimes and ASB incidents are apart: an incident
+    may carry a crime's id.
+    """
+    crime_ids = [x for x, asb in zip(ids, is_asb) if not asb]
+    asb_ids = [x for x, asb in zip(ids, is_asb) if asb]
+    if (len(set(crime_ids)) == len(crime_ids) and st.crime_at.keys().isdisjoint(crime_ids)
+            and len(set(asb_ids)) == len(asb_ids) and st.incident_at.keys().isdisjoint(asb_ids)):
+        return None
+    first: list[bool] = []
+    here: tuple[dict[str, int], dict[str, int]] = ({}, {})  # id → row: crimes, incidents
+    for j, (key, asb) in enumerate(zip(ids, is_asb)):
+        before, src = (st.incident_at, st.incident_src) if asb else (st.crime_at, st.crime_src)
+        if key in before:
+            seen = src[before[key]]
+        elif key in here[asb]:
+            seen = (label, here[asb][key])
+        else:
+            here[asb][key] = rows[j]
+            first.append(True)
+            continue
+        first.append(False)
+        q.append(QRow(label, rows[j], "Crime ID", given[j] if asb else key,
+                      f"duplicate id (first seen in {seen[0]} row {seen[1]})"))
+    return first
+
+
+def _stored_district(lsoa_name: str, st: _State) -> str | None:
+    """The district a row of this LSOA is stored under; None at force level."""
+    name = district_of(lsoa_name.strip()) if lsoa_name.strip() else None
+    placed = st.placed.get(name) if name is not None else None
+    return placed.name if placed is not None else None
+
+
+def _place(lsoas: pa.DictionaryArray, st: _State) -> tuple[int, int]:
+    """Place the district each LSOA name names; count renames and rows out of the force's area.
+
+    Returns the rows outside the force's districts and the rows with no location.
+    """
+    out = noloc = 0
+    counts = np.bincount(lsoas.indices.to_numpy(), minlength=len(lsoas.dictionary))
+    # the dictionary is in order of first appearance, as a row-by-row count would meet them
+    for lsoa, n in zip(lsoas.dictionary.to_pylist(), counts.tolist()):
+        name = district_of(lsoa.strip()) if lsoa.strip() else None
+        if name is None:
+            noloc += n
+            continue
+        if name not in st.placed:
+            st.placed[name] = st.geo.place(name)
+        placed = st.placed[name]
+        if placed is None:
+            st.out_of_area[name] += n
+            out += n
+        elif placed.name != name:
+            st.renamed[(name, placed.name)] += n
+    return out, noloc
+
+
+def _count_unknown(outcomes: pa.DictionaryArray, st: _State) -> None:
+    """Count the crimes whose Last outcome category is not one police.uk publishes."""
+    counts = np.bincount(outcomes.indices.to_numpy(), minlength=len(outcomes.dictionary))
+    for value, n in zip(outcomes.dictionary.to_pylist(), counts.tolist()):
+        if value.strip() not in OUTCOME_TYPES:
+            st.unknown_outcomes[value.strip()] += n
 
 
 def _read_outcomes(path: Path, order: int, st: _State, q: list[QRow]) -> FileCount:
@@ -343,7 +425,12 @@ def _read_outcomes(path: Path, order: int, st: _State, q: list[QRow]) -> FileCou
 
 def _apply_outcomes(st: _State, res: ImportResult) -> None:
     """Give each crime its latest outcome; older, duplicate and unmatched rows go to quarantine."""
+    if not st.outcomes:
+        return
     counts = {f.file: f for f in res.files}
+    recorded = _joined(st.crimes["recorded_date"], pa.date32()).to_pylist()
+    types = _joined(st.crimes["outcome_type"], pa.int64()).to_pylist()
+    dates = _joined(st.crimes["outcome_date"], pa.date32()).to_pylist()
     for cid, found in st.outcomes.items():
         found.sort()
         latest = found[-1]
@@ -357,17 +444,24 @@ def _apply_outcomes(st: _State, res: ImportResult) -> None:
         hit = st.crime_at.get(cid)
         if hit is None:
             rejects.append((latest, "crime not in the street files imported", False))
-        elif latest[0] < st.crimes["recorded_date"][hit[0]]:
+        elif latest[0] < recorded[hit]:
             rejects.append((latest, "outcome month before the crime's month "
-                                    f"{month_label(st.crimes['recorded_date'][hit[0]])}", True))
+                                    f"{month_label(recorded[hit])}", True))
         else:
             otype = OUTCOME_TYPES[latest[4]]
-            st.crimes["outcome_type"][hit[0]] = otype
-            st.crimes["outcome_date"][hit[0]] = latest[0] if otype is not None else None
+            types[hit] = otype
+            dates[hit] = latest[0] if otype is not None else None
         for o, why, lost in rejects:
             res.quarantine.append(QRow(o[3], o[2], "Crime ID", cid, why, lost=lost))
             counts[o[3]].mapped -= 1
             counts[o[3]].quarantined += 1
+    st.crimes["outcome_type"] = [pa.array(types, pa.int64())]
+    st.crimes["outcome_date"] = [pa.array(dates, pa.date32())]
+
+
+def _joined(chunks: list[pa.Array], type_: pa.DataType) -> pa.Array:
+    """One file's arrays after another's, as one array."""
+    return pa.concat_arrays(chunks) if chunks else pa.array([], type_)
 
 
 def _populations(path: Path) -> dict[str, int]:
@@ -390,9 +484,13 @@ def _finish(res: ImportResult, st: _State, pops: dict[str, int], lookup: Path | 
     dists.update({d.name: d for d in st.placed.values() if d is not None and d.name not in dists})
     extra = sorted(set(dists) - {d.name for d in st.geo.current})
     districts = [dists[k] for k in sorted(dists)]
-    res.tables["crimes"] = canonical("crimes", st.crimes)
+    types = {"recorded_date": pa.date32(), "outcome_type": pa.int64(), "outcome_date": pa.date32(),
+             "opened_at": pa.timestamp("s")}
+    res.tables["crimes"] = canonical("crimes", {
+        k: _joined(v, types.get(k, pa.string())) for k, v in st.crimes.items()})
     res.provenance["crimes"] = st.crime_src
-    res.tables["incidents"] = canonical("incidents", st.incidents)
+    res.tables["incidents"] = canonical("incidents", {
+        k: _joined(v, types.get(k, pa.string())) for k, v in st.incidents.items()})
     res.provenance["incidents"] = st.incident_src
     src = str(lookup) if lookup else "shipped LAD16→CSP16→PFA16 lookup"
     res.tables["areas"] = canonical("areas", {
@@ -403,7 +501,8 @@ def _finish(res: ImportResult, st: _State, pops: dict[str, int], lookup: Path | 
     months = sorted(st.months)
     res.file_months = dict(st.file_months)
     res.carried = {k: set(v) for k, v in CARRIED.items()}
-    if any(d is not None for d in st.crimes["outcome_date"]):
+    dated = res.tables["crimes"].column("outcome_date")
+    if dated.null_count < len(dated):
         res.carried["crimes"].add("outcome_date")
     if pops:
         res.carried["areas"].add("population")
