@@ -45,3 +45,20 @@ def test_an_outcome_before_its_crime_is_a_loss_of_the_whole_load(tmp_path):
     with pytest.raises(BadInput, match=r"the whole load: 9\.1% \(2\) of its 22 rows") as err:
         run_import("police-uk", [raw], tmp_path / "s.duckdb", force="Essex", options={})
     assert "outcomes.csv" in str(err.value) and "outcome month before the crime's month" in str(err.value)
+
+
+def test_a_file_of_no_one_month_counts_its_rows_by_their_own_month(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    # a street file whose name gives no month: 20 March rows and 20 April rows, one bad type
+    rows = [street_row(f"m{i}", month="2024-03") for i in range(19)]
+    rows += [street_row("bad", month="2024-03", ctype="Not a crime type")]
+    rows += [street_row(f"a{i}", month="2024-04") for i in range(20)]
+    write_street(raw / "essex-street.csv", rows)
+    # the rule counts the 39 kept rows in their months and the bad one against the whole load:
+    # 1 of 40 rows (2.5%) is within the 5% allowed; were the kept rows not counted, 1 of 1 lost
+    lines = run_import("police-uk", [raw], tmp_path / "s.duckdb", force="Essex", options={})
+    assert any(x.endswith("essex-street.csv: 40 rows read = 39 mapped + 1 quarantined (39 crimes + 0 ASB "
+                          "incidents; 0 outside the force's districts, 0 with no location)") for x in lines), lines
+    with Store(tmp_path / "s.duckdb", read_only=True) as st:
+        assert st.arrow("crimes").num_rows == 39

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Callable
+from operator import itemgetter
 from typing import Any
 
 import pyarrow as pa
@@ -43,17 +44,21 @@ def loss_check(result: ImportResult, tables: dict[str, pa.Table],
             if m is None:
                 t.add(1)
             t.add(0, q.file, [(q.row, q.field, q.value, q.reason)])
-        staged: Counter[str] = Counter()
+        staged: set[str] = set()
         for name, t in tables.items():  # rows of other files: by the month of their date
             col = MONTH_COLUMNS.get(name) or ("period_end" if name in ("peers", "aggregates") else None)
             src = prov.get(name, [])
             if len(src) != t.num_rows:
                 continue
-            ms = (month_array(t.column(col)).to_pylist() if col and t.num_rows else [None] * t.num_rows)
-            counted = Counter(m for (f, _), m in zip(src, ms) if f in raw and f not in months)
-            staged.update(f for f, _ in src)
-            for m, n in counted.items():
-                tally(m).add(n)
+            files = set(map(itemgetter(0), src))
+            staged |= files
+            undated = {f for f in files if f in raw and f not in months}
+            if undated:  # row by row only when a file's rows are not all of its month
+                ms = (month_array(t.column(col)).to_pylist() if col and t.num_rows
+                      else [None] * t.num_rows)
+                counted = Counter(m for (f, _), m in zip(src, ms) if f in undated)
+                for m, n in counted.items():
+                    tally(m).add(n)
             for c in checked.get(name, []):
                 qm = list(getattr(c, "quarantine_months", None) or [None] * c.quarantine.num_rows)
                 for bad, qmonth in zip(c.quarantine.to_pylist(), qm):
@@ -63,7 +68,7 @@ def loss_check(result: ImportResult, tables: dict[str, pa.Table],
                     tally(m).add(0, f, [(r, bad["field"], bad["value"],
                                          f"refused by the store: {bad['reason']}")])
         for f in result.files:  # files whose rows change others' (outcomes): the whole load's
-            if f.file not in months and not staged[f.file]:
+            if f.file not in months and f.file not in staged:
                 tally(None).add(f.mapped)
         judge(tallies, max_share=max_share, what=f"import {source}")
 

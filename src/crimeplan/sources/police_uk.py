@@ -24,7 +24,6 @@ Mapping (documented in docs/importers.md):
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -218,11 +217,11 @@ class _State:
         self.crimes: dict[str, list[pa.Array]] = {k: [] for k in (
             "crime_id", "recorded_date", "offence_group", "district", "outcome_type", "outcome_date")}
         self.crime_src: list[tuple[str, int]] = []
-        self.crime_at: dict[str, int] = {}  # id → index of its row in crimes (and crime_src)
+        self.crime_ids: set[str] = set()  # the ids in crimes
         self.incidents: dict[str, list[pa.Array]] = {k: [] for k in (
             "incident_id", "opened_at", "category", "district")}
         self.incident_src: list[tuple[str, int]] = []
-        self.incident_at: dict[str, int] = {}  # id → index of its row in incidents
+        self.incident_ids: set[str] = set()  # the ids in incidents
         self.months: set[dt.date] = set()
         self.out_of_area: Counter[str] = Counter()
         self.no_location = 0
@@ -300,7 +299,7 @@ def _read_street(path: Path, st: _State, q: list[QRow]) -> FileCount:
     crime_ids = [x for x, asb in zip(ids, asb_now) if not asb]
     n_asb, n_crimes = len(asb_ids), len(crime_ids)
     inc = st.incidents
-    st.incident_at.update(zip(asb_ids, itertools.count(len(st.incident_src))))
+    st.incident_ids.update(asb_ids)
     st.incident_src.extend((label, r) for r, asb in zip(row_list, asb_now) if asb)
     inc["incident_id"].append(pa.array(asb_ids, pa.string()))
     inc["opened_at"].append(months.filter(is_asb).cast(pa.timestamp("s")))
@@ -309,7 +308,7 @@ def _read_street(path: Path, st: _State, q: list[QRow]) -> FileCount:
     outcomes = raw["Last outcome category"].filter(is_crime).dictionary_encode()
     _count_unknown(outcomes, st)
     c = st.crimes
-    st.crime_at.update(zip(crime_ids, itertools.count(len(st.crime_src))))
+    st.crime_ids.update(crime_ids)
     st.crime_src.extend((label, r) for r, asb in zip(row_list, asb_now) if not asb)
     c["crime_id"].append(pa.array(crime_ids, pa.string()))
     c["recorded_date"].append(months.filter(is_crime))
@@ -337,15 +336,16 @@ def _first_of_each_id(ids: list[str], is_asb: list[bool], given: list[str], rows
     """
     crime_ids = [x for x, asb in zip(ids, is_asb) if not asb]
     asb_ids = [x for x, asb in zip(ids, is_asb) if asb]
-    if (len(set(crime_ids)) == len(crime_ids) and st.crime_at.keys().isdisjoint(crime_ids)
-            and len(set(asb_ids)) == len(asb_ids) and st.incident_at.keys().isdisjoint(asb_ids)):
+    if (len(set(crime_ids)) == len(crime_ids) and st.crime_ids.isdisjoint(crime_ids)
+            and len(set(asb_ids)) == len(asb_ids) and st.incident_ids.isdisjoint(asb_ids)):
         return None
     first: list[bool] = []
     here: tuple[dict[str, int], dict[str, int]] = ({}, {})  # id → row: crimes, incidents
+    before = (_rows_with(st, st.crime_ids.intersection(crime_ids), False),
+              _rows_with(st, st.incident_ids.intersection(asb_ids), True))
     for j, (key, asb) in enumerate(zip(ids, is_asb)):
-        before, src = (st.incident_at, st.incident_src) if asb else (st.crime_at, st.crime_src)
-        if key in before:
-            seen = src[before[key]]
+        if key in before[asb]:
+            seen = before[asb][key]
         elif key in here[asb]:
             seen = (label, here[asb][key])
         else:
@@ -356,6 +356,19 @@ def _first_of_each_id(ids: list[str], is_asb: list[bool], given: list[str], rows
         q.append(QRow(label, rows[j], "Crime ID", given[j] if asb else key,
                       f"duplicate id (first seen in {seen[0]} row {seen[1]})"))
     return first
+
+
+def _rows_with(st: _State, keys: set[str], asb: bool) -> dict[str, tuple[str, int]]:
+    """The file and row of the kept row with each of these ids: one pass over the kept ids."""
+    ids, src = (st.incidents["incident_id"], st.incident_src) if asb else (st.crimes["crime_id"], st.crime_src)
+    found: dict[str, tuple[str, int]] = {}
+    offset = 0
+    wanted = pa.array(sorted(keys), pa.string())
+    for chunk in ids if keys else ():
+        for i in pc.indices_nonzero(pc.is_in(chunk, value_set=wanted)).to_pylist():
+            found.setdefault(chunk[i].as_py(), src[offset + i])
+        offset += len(chunk)
+    return found
 
 
 def _stored_district(lsoa_name: str, st: _State) -> str | None:
@@ -428,6 +441,7 @@ def _apply_outcomes(st: _State, res: ImportResult) -> None:
     if not st.outcomes:
         return
     counts = {f.file: f for f in res.files}
+    at = {cid: i for i, cid in enumerate(_joined(st.crimes["crime_id"], pa.string()).to_pylist())}
     recorded = _joined(st.crimes["recorded_date"], pa.date32()).to_pylist()
     types = _joined(st.crimes["outcome_type"], pa.int64()).to_pylist()
     dates = _joined(st.crimes["outcome_date"], pa.date32()).to_pylist()
@@ -441,7 +455,7 @@ def _apply_outcomes(st: _State, res: ImportResult) -> None:
             same = o[0] == latest[0] and o[4] == latest[4]
             rejects.append((o, f"{'duplicate of' if same else 'superseded by'} the outcome in "
                                f"{latest[3]} row {latest[2]} (the latest outcome is kept)", False))
-        hit = st.crime_at.get(cid)
+        hit = at.get(cid)
         if hit is None:
             rejects.append((latest, "crime not in the street files imported", False))
         elif latest[0] < recorded[hit]:
