@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup assets demo lint test test-slow bench bench-dashboard bench-national lock clean real-demo essex-msg system-deps axe
+.PHONY: setup assets demo lint test test-slow bench bench-import bench-dashboard bench-national lock clean real-demo essex-msg system-deps axe
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -107,6 +107,11 @@ NATIONAL_DIR ?= build/bench-national
 bench: $(STAMP)
 	$(BIN)/python benchmarks/engine_vs_expert.py --scale $(BENCH_SCALES) --workdir $(BENCH_DIR)
 	$(BIN)/python benchmarks/national.py --workdir $(NATIONAL_DIR) --no-spark --files-load
+
+# `crimeplan import police-uk` of 120 months of street files made from the real Essex ones (1.9M
+# rows) against DuckDB's raw read of them (docs/performance.md, "Importing police.uk files")
+bench-import: $(STAMP)
+	$(BIN)/python benchmarks/police_uk_import.py --months 120 --workdir build/bench-police-uk $(DATA_OPT)
 
 # the national plan at 100M crime rows on DuckDB within CRIMEPLAN_MEMORY_LIMIT=2GB, then a tenth of it on
 # DuckDB and on Spark local, the two exports compared (docs/scaling.md); the data is kept in NATIONAL_DIR

@@ -1,6 +1,7 @@
 """Time `crimeplan import police-uk` on years of one force's street files, against DuckDB's raw read.
 
-The files are made from the real Essex street files (../shared/data/real/police_uk_street/essex):
+The files are made from the real Essex street files (police_uk_street/essex in the real data
+folder: --data DIR, else $CRIMEPLAN_REAL_DATA, else ../shared/data/real):
 `--months` monthly files, each a copy of one real month in turn with its Month set to the file's
 month and its Crime IDs made unique, so the importer finds no repeat. Then, in one run:
 
@@ -9,6 +10,7 @@ month and its Crime IDs made unique, so the importer finds no repeat. Then, in o
 - the whole command, `crimeplan import police-uk FOLDER --force Essex --store S`, in a fresh
   process (start-up, the importer, staging, the store's checks and writing).
 
+    make bench-import            # or:
     python benchmarks/police_uk_import.py --months 120 --workdir build/bench-police-uk
 
 A script, not a test. Figures: docs/performance.md ("Importing police.uk files").
@@ -27,8 +29,9 @@ import sys
 import time
 from pathlib import Path
 
+from crimeplan.sources.real_data import add_data_option, real_folder
+
 ROOT = Path(__file__).resolve().parents[1]
-REAL = ROOT.parent / "shared" / "data" / "real" / "police_uk_street" / "essex"
 
 
 def _peak_mb() -> float:
@@ -122,14 +125,14 @@ def main() -> None:
         (child_raw if sys.argv[1] == "--raw" else child_import)(Path(sys.argv[2]), Path(sys.argv[3]))
         return
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--real", type=Path, default=REAL, help="the real Essex street files")
+    add_data_option(ap, ROOT)
     ap.add_argument("--months", type=int, default=120)
     ap.add_argument("--workdir", type=Path, default=ROOT / "build" / "bench-police-uk")
     args = ap.parse_args()
     data = args.workdir / f"street-{args.months}"
     if not data.exists():
         t = time.perf_counter()
-        rows = make_files(args.real, data, args.months)
+        rows = make_files(real_folder(args.data, "police_uk_street", "essex"), data, args.months)
         print(f"{args.months} street files, {rows:,} rows, written in {time.perf_counter() - t:.0f} s to {data}")
     raw = _child("raw", data, args.workdir / "raw.duckdb")
     imp = _child("import", data, args.workdir / "-")
