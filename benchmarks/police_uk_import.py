@@ -76,6 +76,40 @@ def make_files(real: Path, out: Path, months: int) -> int:
     return rows
 
 
+def make_outcomes(street: Path, out: Path) -> int:
+    """Street files and, beside them, an outcomes file a month: the rows written to outcomes.
+
+    Each crime with an id and a last outcome gets that outcome in its own month's file, and every
+    third one a later outcome in the next month's file (which supersedes the first).
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    head = ["Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Latitude", "Location",
+            "LSOA code", "LSOA name", "Outcome type"]
+    months: dict[str, list[list[str]]] = {}
+    for path in sorted(street.glob("*-street.csv")):
+        target = out / path.name
+        if not target.exists():
+            target.symlink_to(path.resolve())
+        with path.open(newline="", encoding="utf-8") as fh:
+            records = list(csv.DictReader(fh))
+        for k, r in enumerate(r for r in records if r["Crime ID"] and r["Last outcome category"]):
+            base = [r["Crime ID"], r["Month"], r["Reported by"], r["Falls within"], r["Longitude"],
+                    r["Latitude"], r["Location"], r["LSOA code"], r["LSOA name"]]
+            months.setdefault(r["Month"], []).append([*base, r["Last outcome category"]])
+            if k % 3 == 0:
+                year, month = map(int, r["Month"].split("-"))
+                later = f"{year + month // 12}-{month % 12 + 1:02d}"
+                base[1] = later
+                months.setdefault(later, []).append([*base, "Investigation complete; no suspect identified"])
+    rows = 0
+    for month, body in months.items():
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator="\n").writerows([head, *body])
+        (out / f"{month}-essex-outcomes.csv").write_text(buf.getvalue(), encoding="utf-8")
+        rows += len(body)
+    return rows
+
+
 def child_raw(data: Path, store: Path) -> None:
     """(child) DuckDB's raw read of the files into a new DuckDB file, every column as text."""
     import duckdb
@@ -83,8 +117,11 @@ def child_raw(data: Path, store: Path) -> None:
     store.unlink(missing_ok=True)
     t, c = time.perf_counter(), time.process_time()
     con = duckdb.connect(str(store))
-    files = [str(p) for p in sorted(data.glob("*.csv"))]
-    con.execute("CREATE TABLE street AS SELECT * FROM read_csv(?, header=true, all_varchar=true)", [files])
+    for kind in ("street", "outcomes"):
+        files = [str(p) for p in sorted(data.glob(f"*-{kind}.csv"))]
+        if files:
+            con.execute(f"CREATE TABLE {kind} AS SELECT * FROM read_csv(?, header=true, all_varchar=true)",
+                        [files])
     con.close()
     print(_usage(t, c))
 
@@ -128,16 +165,24 @@ def main() -> None:
     add_data_option(ap, ROOT)
     ap.add_argument("--months", type=int, default=120)
     ap.add_argument("--workdir", type=Path, default=ROOT / "build" / "bench-police-uk")
+    ap.add_argument("--outcomes", action="store_true",
+                    help="import an outcomes file a month as well (made from the street files)")
     args = ap.parse_args()
     data = args.workdir / f"street-{args.months}"
     if not data.exists():
         t = time.perf_counter()
         rows = make_files(real_folder(args.data, "police_uk_street", "essex"), data, args.months)
         print(f"{args.months} street files, {rows:,} rows, written in {time.perf_counter() - t:.0f} s to {data}")
+    if args.outcomes:
+        street, data = data, args.workdir / f"street-and-outcomes-{args.months}"
+        if not data.exists():
+            rows = make_outcomes(street, data)
+            print(f"outcomes files beside them, {rows:,} rows, in {data}")
     raw = _child("raw", data, args.workdir / "raw.duckdb")
     imp = _child("import", data, args.workdir / "-")
     cmd = _command(data, args.workdir / "store" / "s.duckdb")
-    print(f"police.uk street files, {args.months} months of Essex, {imp['rows']:,.0f} rows:")
+    print(f"police.uk street files{' and outcomes files' if args.outcomes else ''}, {args.months} months "
+          f"of Essex, {imp['rows']:,.0f} crimes and ASB incidents:")
     print(f"  DuckDB raw read (read_csv, all text): {raw['seconds']:.1f} s wall, {raw['cpu']:.1f} s CPU, "
           f"peak {raw['peak_mb']:,.0f} MB")
     print(f"  importer alone (import_files)      : {imp['seconds']:.1f} s wall, {imp['cpu']:.1f} s CPU, "

@@ -9,6 +9,7 @@ counts and the notes. The figures of the sound files are worked out by hand as w
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import tempfile
 from pathlib import Path
@@ -150,3 +151,42 @@ def test_damaged_files_give_the_same_result_either_way(monkeypatch, edits):
         path = Path(d) / "2024-01-essex-street.csv"
         path.write_bytes(damage(_VALID.encode("utf-8"), edits))
         _both_ways([path], "Essex", monkeypatch)
+
+
+def _outcome(cid: str, month: str, outcome: str) -> str:
+    return ",".join([cid, month, "Essex Police", "Essex Police", "", "", "On or near", "", "", outcome])
+
+
+def test_outcomes_files_read_both_ways_give_each_crime_its_latest_outcome(tmp_path, monkeypatch):
+    from tests.sources.conftest import OUTCOMES_HEADER, write_street
+
+    write_street(tmp_path / "2024-01-essex-street.csv", [street_row(c) for c in ("c1", "c2", "c3")])
+    write_street(tmp_path / "2024-02-essex-street.csv", [street_row("c4", month="2024-02")])
+    a = tmp_path / "2024-02-essex-outcomes.csv"
+    a.write_text("\n".join([OUTCOMES_HEADER, _outcome("c1", "2024-02", "Local resolution"),
+                            _outcome("zz", "2024-02", "Suspect charged"),
+                            _outcome("c2", "2024-02", "Under investigation"),
+                            _outcome("c4", "2024-01", "Suspect charged")]) + "\n")
+    b = tmp_path / "2024-03-essex-outcomes.csv"
+    b.write_text("\n".join([OUTCOMES_HEADER, _outcome("c1", "2024-03", "Suspect charged"),
+                            _outcome("c2", "2024-02", "Under investigation"),
+                            _outcome("c3", "2024-03", "Investigation complete; no suspect identified"),
+                            _outcome("c1", "2024-03", "Suspect charged")]) + "\n")
+    out, parsed = _both_ways([tmp_path], "Essex", monkeypatch)
+    assert parsed == [True, True, True, True]
+    # by hand: a crime's rows ordered by month, then file, then row; the last is its latest
+    crimes = {c["crime_id"]: (c["outcome_type"], c["outcome_date"]) for c in out["tables"]["crimes"]}
+    assert crimes == {"c1": (1, dt.date(2024, 3, 1)), "c2": (None, None), "c3": (18, dt.date(2024, 3, 1)),
+                      "c4": (None, None)}
+    lines = [(Path(q[0]).name, q[1], q[3], q[4], q[5]) for q in out["quarantine"]]
+    # crime by crime, in the order their ids first appear: c1, zz, c2, c4
+    assert lines[:4] == [
+        (a.name, 1, "c1", f"superseded by the outcome in {b} row 4 (the latest outcome is kept)", False),
+        (b.name, 1, "c1", f"duplicate of the outcome in {b} row 4 (the latest outcome is kept)", False),
+        (a.name, 2, "zz", "crime not in the street files imported", False),
+        (a.name, 3, "c2", f"duplicate of the outcome in {b} row 2 (the latest outcome is kept)", False)]
+    assert lines[4][:3] == (a.name, 4, "c4") and lines[4][4] is True
+    assert lines[4][3].startswith("outcome month before the crime's month")
+    assert len(lines) == 5
+    assert out["files"][2].endswith("outcomes.csv: 4 rows read = 0 mapped + 4 quarantined (outcome rows)")
+    assert out["files"][3].endswith("outcomes.csv: 4 rows read = 3 mapped + 1 quarantined (outcome rows)")

@@ -14,12 +14,15 @@ from crimeplan.contract.schema import table as canonical_table
 QUARANTINE_COLUMNS = ["file", "row", "field", "value", "reason"]
 _ARROW = {"str": pa.string(), "int": pa.int64(), "float": pa.float64(), "date": pa.date32(),
           "timestamp": pa.timestamp("s"), "bool": pa.bool_()}
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")  # bytes decoded with surrogateescape
 VALUE_LIMIT = 200  # characters of a bad value kept in the quarantine
 
 
 def printable(value: str) -> str:
     """A value safe to write back out (bytes that were not UTF-8 shown as \\xNN)."""
-    return re.sub("[\udc80-\udcff]", lambda m: f"\\x{ord(m.group()) - 0xDC00:02X}", value)
+    if value.isascii():  # no byte that was not UTF-8 (and no search: most values are ASCII)
+        return value
+    return _NOT_UTF8.sub(lambda m: f"\\x{ord(m.group()) - 0xDC00:02X}", value)
 
 
 @dataclass(frozen=True)

@@ -125,6 +125,8 @@ CARRIED = {"crimes": {"crime_id", "recorded_date", "offence_group", "district", 
            # anti-social behaviour is the only category of incident police.uk publishes
            "incidents": {"incident_id", "opened_at", "category=asb", "district"},
            "areas": {"district", "lpa", "force"}}
+# the outcomes an outcomes file may give; a kept outcome row holds its outcome's position here
+_OUTCOME_NAMES = pa.array(sorted(k for k in OUTCOME_TYPES if k), pa.string())
 _FILE_MONTH = re.compile(r"^(\d{4})-(\d{2})-(.+?)-(street|outcomes)\.csv(\.gz)?$", re.IGNORECASE)
 _LSOA = re.compile(r"^(.+?)\s+[0-9]{3}[A-Z]$")
 
@@ -226,7 +228,10 @@ class _State:
         self.out_of_area: Counter[str] = Counter()
         self.no_location = 0
         self.unknown_outcomes: Counter[str] = Counter()
-        self.outcomes: dict[str, list[tuple[dt.date, int, int, str, str]]] = {}
+        # each outcomes file's kept rows: crime id, month, file (its order), row, outcome (its
+        # position in OUTCOME_NAMES); and each file's name by its order
+        self.outcomes: list[pa.Table] = []
+        self.outcome_files: dict[int, str] = {}
         self.groups = ONS_GROUPS
         self.file_months: dict[str, dt.date] = {}
 
@@ -411,66 +416,125 @@ def _count_unknown(outcomes: pa.DictionaryArray, st: _State) -> None:
 
 
 def _read_outcomes(path: Path, order: int, st: _State, q: list[QRow]) -> FileCount:
+    """One outcomes file's rows into st, column by column; rows at fault to q, in row order."""
     label = str(path)
     reader = CsvReader(path, OUTCOME_COLUMNS, OUTCOME_OPTIONAL)
     before = len(q)
-    kept = 0
-    for row, r in reader.records(q):
-        month = parse_month(r["Month"])
-        outcome = r["Outcome type"].strip()
-        cid = r["Crime ID"].strip()
-        if not cid:
+    rows, read = reader.table(q)
+    raw = {c: read.column(c).combine_chunks() for c in read.column_names}
+    cids = pa.array([v.strip() for v in raw["Crime ID"].to_pylist()], pa.string())
+    months = _per_value(raw["Month"], parse_month, pa.date32())
+    outcomes = _per_value(raw["Outcome type"], str.strip, pa.string())
+    known = pc.is_in(outcomes, _OUTCOME_NAMES)
+    ours = (_per_value(raw["Falls within"], lambda v: _forces.find(v) == st.force, pa.bool_())
+            if "Falls within" in raw else pa.array([True] * len(cids), pa.bool_()))
+    sound = pc.and_(pc.and_(pc.not_equal(cids, ""), pc.is_valid(months)), pc.and_(known, ours))
+    for i in pc.indices_nonzero(pc.invert(sound)).to_pylist():  # the first failed check
+        row = rows[i].as_py()
+        if not cids[i].as_py():
             q.append(QRow(label, row, "Crime ID", "", "required value is missing"))
-        elif month is None:
-            q.append(QRow(label, row, "Month", r["Month"], "not a month YYYY-MM"))
-        elif outcome not in OUTCOME_TYPES or not outcome:
-            q.append(QRow(label, row, "Outcome type", outcome, "not a known police.uk outcome"))
-        elif "Falls within" in r and _forces.find(r["Falls within"]) != st.force:
-            q.append(QRow(label, row, "Falls within", r["Falls within"],
-                          f"not a row of {st.force.police_uk} (the force being imported)"))
+        elif not months[i].is_valid:
+            q.append(QRow(label, row, "Month", raw["Month"][i].as_py(), "not a month YYYY-MM"))
+        elif not known[i].as_py():
+            q.append(QRow(label, row, "Outcome type", outcomes[i].as_py(), "not a known police.uk outcome"))
         else:
-            st.outcomes.setdefault(cid, []).append((month, order, row, label, outcome))
-            kept += 1
+            q.append(QRow(label, row, "Falls within", raw["Falls within"][i].as_py(),
+                          f"not a row of {st.force.police_uk} (the force being imported)"))
+    kept = pc.sum(sound).as_py() or 0
+    st.outcome_files[order] = label
+    st.outcomes.append(pa.table({
+        "cid": cids.filter(sound), "month": months.filter(sound),
+        "order": pa.array([order] * kept, pa.int32()), "row": rows.filter(sound),
+        "outcome": pc.index_in(outcomes.filter(sound), value_set=_OUTCOME_NAMES)}))
+    q[before:] = sorted(q[before:], key=lambda bad: bad.row)  # the reader's faults among them
     # rows kept here are provisional: _apply_outcomes may quarantine some, and fixes the count
     return FileCount(label, read=reader.rows_read, mapped=kept, quarantined=len(q) - before,
                      detail="outcome rows")
 
 
 def _apply_outcomes(st: _State, res: ImportResult) -> None:
-    """Give each crime its latest outcome; older, duplicate and unmatched rows go to quarantine."""
+    """Give each crime its latest outcome; older, duplicate and unmatched rows go to quarantine.
+
+    A crime's outcome rows are ordered by month, then file, then row; the last is its latest.
+    The quarantine lines come crime by crime, in the order their ids first appear.
+    """
     if not st.outcomes:
         return
-    counts = {f.file: f for f in res.files}
-    at = {cid: i for i, cid in enumerate(_joined(st.crimes["crime_id"], pa.string()).to_pylist())}
-    recorded = _joined(st.crimes["recorded_date"], pa.date32()).to_pylist()
-    types = _joined(st.crimes["outcome_type"], pa.int64()).to_pylist()
-    dates = _joined(st.crimes["outcome_date"], pa.date32()).to_pylist()
-    for cid, found in st.outcomes.items():
-        found.sort()
-        latest = found[-1]
-        # (row, reason, lost): superseded outcomes and outcomes of crimes from other months are
-        # not rows lost from a month (the quarantine share rule does not count them)
-        rejects: list[tuple[tuple[dt.date, int, int, str, str], str, bool]] = []
-        for o in found[:-1]:
-            same = o[0] == latest[0] and o[4] == latest[4]
-            rejects.append((o, f"{'duplicate of' if same else 'superseded by'} the outcome in "
-                               f"{latest[3]} row {latest[2]} (the latest outcome is kept)", False))
-        hit = at.get(cid)
-        if hit is None:
-            rejects.append((latest, "crime not in the street files imported", False))
-        elif latest[0] < recorded[hit]:
-            rejects.append((latest, "outcome month before the crime's month "
-                                    f"{month_label(recorded[hit])}", True))
+    t = pa.concat_tables(st.outcomes)
+    st.outcomes = []  # their rows are in t
+    if not t.num_rows:
+        return
+    ids = t.column("cid").combine_chunks().dictionary_encode()  # codes in order of first appearance
+    t = pa.table({"code": ids.indices, "month": t["month"], "order": t["order"], "row": t["row"],
+                  "outcome": t["outcome"]})
+    t = t.take(pc.sort_indices(t, sort_keys=[("code", "ascending"), ("month", "ascending"),
+                                             ("order", "ascending"), ("row", "ascending")]))
+    code = t["code"].to_numpy()
+    month = t["month"].cast(pa.int32()).to_numpy()
+    n = len(code)
+    last = np.ones(n, dtype=bool)
+    last[:-1] = code[:-1] != code[1:]
+    latest = np.flatnonzero(last)[np.cumsum(np.r_[True, last[:-1]]) - 1]  # each row's latest
+    crime_ids = _joined(st.crimes["crime_id"], pa.string())
+    recorded = _joined(st.crimes["recorded_date"], pa.date32())
+    hit = pc.index_in(ids.dictionary.take(pa.array(code[last])), value_set=crime_ids)
+    hit_at = pc.fill_null(hit, -1).to_numpy()
+    rec_days = recorded.cast(pa.int32()).to_numpy(zero_copy_only=False)
+    found = hit_at >= 0
+    early = np.zeros(len(hit_at), dtype=bool)
+    early[found] = month[last][found] < rec_days[hit_at[found]]
+    applied = found & ~early
+    kind = t["outcome"].to_numpy()
+    _set_outcomes(st, hit_at[applied], kind[last][applied],
+                  t["month"].filter(pa.array(last)).filter(pa.array(applied)))
+    # the quarantine: every row but a crime's latest, and latests with no crime or too early
+    rejected = ~last
+    rejected[np.flatnonzero(last)[~applied]] = True
+    why_latest = {int(j): ("crime not in the street files imported", False) for j in
+                  np.flatnonzero(last)[~found]}
+    too_early = np.flatnonzero(last)[early]
+    for j, d in zip(too_early.tolist(), recorded.take(pa.array(hit_at[early])).to_pylist()):
+        why_latest[j] = (f"outcome month before the crime's month {month_label(d)}", True)
+    at = np.flatnonzero(rejected)
+    its_latest = latest[at]
+    same = (month[at] == month[its_latest]) & (kind[at] == kind[its_latest])
+    names = ids.dictionary.take(pa.array(code[at])).to_pylist()
+    file_of = t["order"].to_numpy()
+    files = [st.outcome_files[x] for x in file_of[at].tolist()]
+    latest_files = [st.outcome_files[x] for x in file_of[its_latest].tolist()]
+    row_of = t["row"].to_numpy()
+    rows, latest_rows = row_of[at].tolist(), row_of[its_latest].tolist()
+    for k, (i, j, alike) in enumerate(zip(at.tolist(), its_latest.tolist(), same.tolist())):
+        if i == j:
+            why, lost = why_latest[i]
         else:
-            otype = OUTCOME_TYPES[latest[4]]
-            types[hit] = otype
-            dates[hit] = latest[0] if otype is not None else None
-        for o, why, lost in rejects:
-            res.quarantine.append(QRow(o[3], o[2], "Crime ID", cid, why, lost=lost))
-            counts[o[3]].mapped -= 1
-            counts[o[3]].quarantined += 1
-    st.crimes["outcome_type"] = [pa.array(types, pa.int64())]
-    st.crimes["outcome_date"] = [pa.array(dates, pa.date32())]
+            why, lost = (f"{'duplicate of' if alike else 'superseded by'} the outcome in "
+                         f"{latest_files[k]} row {latest_rows[k]} (the latest outcome is kept)", False)
+        res.quarantine.append(QRow(files[k], rows[k], "Crime ID", names[k], why, lost=lost))
+    counts = {f.file: f for f in res.files}
+    for file, n in Counter(files).items():
+        counts[file].mapped -= n
+        counts[file].quarantined += n
+
+
+def _set_outcomes(st: _State, at: np.ndarray, outcomes: np.ndarray, months: pa.ChunkedArray) -> None:
+    """Give the crimes at these positions these outcomes (positions in OUTCOME_NAMES), dated by
+    these months (no date when the outcome leaves the crime open)."""
+    types = _joined(st.crimes["outcome_type"], pa.int64())
+    dates = _joined(st.crimes["outcome_date"], pa.date32())
+    type_value = pc.fill_null(types, 0).to_numpy().copy()
+    type_known = types.is_valid().to_numpy(zero_copy_only=False).copy()
+    date_value = pc.fill_null(dates.cast(pa.int32()), 0).to_numpy().copy()
+    date_known = dates.is_valid().to_numpy(zero_copy_only=False).copy()
+    code = np.array([OUTCOME_TYPES[o] or 0 for o in _OUTCOME_NAMES.to_pylist()], dtype=np.int64)
+    closed = np.array([OUTCOME_TYPES[o] is not None for o in _OUTCOME_NAMES.to_pylist()])
+    type_value[at] = code[outcomes]
+    dated = closed[outcomes]
+    type_known[at] = dated
+    date_value[at] = months.cast(pa.int32()).to_numpy()
+    date_known[at] = dated
+    st.crimes["outcome_type"] = [pa.array(type_value, pa.int64(), mask=~type_known)]
+    st.crimes["outcome_date"] = [pa.array(date_value, pa.int32(), mask=~date_known).cast(pa.date32())]
 
 
 def _joined(chunks: list[pa.Array], type_: pa.DataType) -> pa.Array:
