@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
@@ -29,7 +30,7 @@ csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 MAX_FIELD = 10_000  # characters; no field of these public formats comes near it
 _SURROGATE = re.compile("[\udc80-\udcff]")
 # a field quoted as RFC 4180 has it: a quote at its start and end, quotes inside doubled
-_QUOTED_FIELD = re.compile(r'(?<![^,\r\n])"(?:[^"]|"")*"(?![^,\r\n])')
+_QUOTED_FIELD = re.compile(r'(?<![^,\r\n])"[^"]*(?:""[^"]*)*"(?![^,\r\n])')
 
 
 def expand(paths: list[Path], pattern: str, what: str) -> list[Path]:
@@ -245,7 +246,7 @@ class CsvReader:
         self.rows_read = t.num_rows
         self.rows_faulty = 0
         wanted = pa.table({c: t.column(i).combine_chunks() for c, i in self.index.items()})
-        return pa.array(range(1, t.num_rows + 1), pa.int64()), wanted
+        return pa.array(np.arange(1, t.num_rows + 1, dtype=np.int64)), wanted
 
     def _fault(self, rec: list[str], width: int, start_line: int) -> tuple[str, str, str] | None:
         """(field, value, reason) for the first thing wrong with a record, or None."""

@@ -518,8 +518,11 @@ def _apply_outcomes(st: _State, res: ImportResult) -> None:
 
 
 def _set_outcomes(st: _State, at: np.ndarray, outcomes: np.ndarray, months: pa.ChunkedArray) -> None:
-    """Give the crimes at these positions these outcomes (positions in OUTCOME_NAMES), dated by
-    these months (no date when the outcome leaves the crime open)."""
+    """Give the crimes at these positions these outcomes, dated by these months.
+
+    An outcome is its position in _OUTCOME_NAMES; one that leaves the crime open (under
+    investigation) gives no type and no date.
+    """
     types = _joined(st.crimes["outcome_type"], pa.int64())
     dates = _joined(st.crimes["outcome_date"], pa.date32())
     type_value = pc.fill_null(types, 0).to_numpy().copy()
