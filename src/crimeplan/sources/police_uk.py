@@ -203,6 +203,7 @@ def import_files(paths: list[Path], *, force: str | None = None,
     for order, p in enumerate(outcomes):
         res.files.append(_read_outcomes(p, order, state, res.quarantine))
     _apply_outcomes(state, res)
+    state.crime_ids, state.incident_ids = set(), set()  # every repeat found: their memory back
     _finish(res, state, pops, lookup)
     return res
 
@@ -567,11 +568,12 @@ def _finish(res: ImportResult, st: _State, pops: dict[str, int], lookup: Path | 
     districts = [dists[k] for k in sorted(dists)]
     types = {"recorded_date": pa.date32(), "outcome_type": pa.int64(), "outcome_date": pa.date32(),
              "opened_at": pa.timestamp("s")}
+    # each column's files joined in turn, their arrays let go as they are (memory at its peak)
     res.tables["crimes"] = canonical("crimes", {
-        k: _joined(v, types.get(k, pa.string())) for k, v in st.crimes.items()})
+        k: _joined(st.crimes.pop(k), types.get(k, pa.string())) for k in list(st.crimes)})
     res.provenance["crimes"] = st.crime_src
     res.tables["incidents"] = canonical("incidents", {
-        k: _joined(v, types.get(k, pa.string())) for k, v in st.incidents.items()})
+        k: _joined(st.incidents.pop(k), types.get(k, pa.string())) for k in list(st.incidents)})
     res.provenance["incidents"] = st.incident_src
     src = str(lookup) if lookup else "shipped LAD16→CSP16→PFA16 lookup"
     res.tables["areas"] = canonical("areas", {
