@@ -503,6 +503,34 @@ def check_files_together(
     return out
 
 
+def alike_runs(paths: list[Path], con: duckdb.DuckDBPyConnection) -> list[list[Path]]:
+    """The files in their order, cut into runs of files alike (Parquet of one schema, or CSV of
+    one header, all plain or all gzipped) that `check_files_together` can read as one.
+
+    A run keeps the load's order (a staged view of many files numbers them one after another);
+    a file of no such kind, or unreadable (its check names it), is a run of its own.
+    """
+    def signature(path: Path) -> tuple[object, ...] | None:
+        try:
+            if _plain_parquet(path):
+                return ("parquet", tuple(_parquet_types(con, str(path)).items()))
+            kind = _csv_kind(path)
+            return ("csv", kind, tuple(_csv_header(path))) if kind else None
+        except (BadInput, duckdb.Error):
+            return None
+
+    runs: list[list[Path]] = []
+    last: tuple[object, ...] | None = None
+    for path in paths:
+        mark = signature(path)
+        if runs and mark is not None and mark == last:
+            runs[-1].append(path)
+        else:
+            runs.append([path])
+        last = mark
+    return runs
+
+
 def _parquet_files_raw(con: duckdb.DuckDBPyConnection, names: list[str], table: Table) -> _Raw | None:
     """View raw over many Parquet files of one schema, read in place; None when their schemas differ."""
     schemas = {tuple(_parquet_types(con, n).items()) for n in names}

@@ -11,6 +11,7 @@ import contextlib
 import datetime as dt
 import re
 from collections.abc import Callable, Iterator
+from functools import partial
 from itertools import accumulate
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,7 @@ from crimeplan.errors import BadInput, StoreBusy
 from crimeplan.store._duck import arrow, ident, rows, scalar
 from crimeplan.store._month_sums import MONTH_SUMS_META, MonthSumsMixin, record_month_sums
 from crimeplan.store._overlap import dedupe_staged
-from crimeplan.store._validate import STAGE_MEMORY, check_file, check_files_together, drop_staged
+from crimeplan.store._validate import STAGE_MEMORY, alike_runs, check_file, check_files_together, drop_staged
 from crimeplan.store.interface import LoadReport, Snapshot
 from crimeplan.store.quality import (
     DEFAULT_MAX_SHARE,
@@ -207,19 +208,29 @@ class Store(QualityMixin, ResultsMixin, MonthSumsMixin):
                     existing = arrow(self.con, f"SELECT {ident(stored[1])} FROM {ident(stored[0])}").column(0)
                 if tdef.has_district and known is None:
                     known = self._districts(checked, prev_tables)
-                together = check_files_together(
-                    [Path(p) for p in files[name]], tdef, extract_date=extract, stage_in=self.con,
-                    known_districts=known if tdef.has_district else None, min_date=min_date or MIN_DATE,
-                    ids_in=stored) if self.streams else None
-                if together is not None:  # many files of one schema: checked in one pass
-                    checked[name] = together
-                for path in files[name] if together is None else []:
-                    c = check_file(Path(path), tdef, extract_date=extract,
+                # a run of files checked in one pass (None: check them one by one)
+                together = partial(check_files_together, table=tdef, extract_date=extract, stage_in=self.con,
                                    known_districts=known if tdef.has_district else None,
-                                   existing_ids=existing, min_date=min_date or MIN_DATE,
-                                   ids_in=stored if self.streams else None,
-                                   stage_in=self.con if self.streams else None)
-                    checked.setdefault(name, []).append(c)
+                                   min_date=min_date or MIN_DATE, ids_in=stored)
+                paths = [Path(p) for p in files[name]]
+                whole = together(paths) if self.streams else None
+                groups: list[tuple[list[Path], list[Checked] | None]] = [(paths, whole)]
+                if whole is None and self.streams and len(paths) > 2:
+                    # files that differ (a column added one year): each run of alike files in one
+                    # pass; a single run failed for another reason (the ceiling, a strict reader)
+                    runs = alike_runs(paths, self.con)
+                    if len(runs) > 1:
+                        groups = [(run, together(run)) for run in runs]
+                for run, part in groups:
+                    if part is not None:  # many files alike: checked in one pass
+                        checked.setdefault(name, []).extend(part)
+                    for path in run if part is None else []:
+                        c = check_file(path, tdef, extract_date=extract,
+                                       known_districts=known if tdef.has_district else None,
+                                       existing_ids=existing, min_date=min_date or MIN_DATE,
+                                       ids_in=stored if self.streams else None,
+                                       stage_in=self.con if self.streams else None)
+                        checked.setdefault(name, []).append(c)
                 appending = stored is not None
                 if all(c.staged is not None for c in checked[name]):  # compared where they wait
                     try:
