@@ -504,10 +504,10 @@ def check_files_together(
 
 
 def alike_runs(paths: list[Path], con: duckdb.DuckDBPyConnection) -> list[list[Path]]:
-    """The files in their order, cut into runs of files alike (Parquet of one schema, or CSV of
-    one header, all plain or all gzipped) that `check_files_together` can read as one.
+    """The files in their order, cut into runs that `check_files_together` can read as one.
 
-    A run keeps the load's order (a staged view of many files numbers them one after another);
+    Files are alike when they are Parquet of one schema, or CSV of one header, all plain or all
+    gzipped. A run keeps the load's order (a staged view of many files numbers them one after another);
     a file of no such kind, or unreadable (its check names it), is a run of its own.
     """
     def signature(path: Path) -> tuple[object, ...] | None:
