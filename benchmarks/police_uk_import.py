@@ -29,6 +29,7 @@ import sys
 import time
 from pathlib import Path
 
+from crimeplan.errors import BadInput
 from crimeplan.sources.real_data import add_data_option, real_folder
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -171,7 +172,11 @@ def main() -> None:
     data = args.workdir / f"street-{args.months}"
     if not data.exists():
         t = time.perf_counter()
-        rows = make_files(real_folder(args.data, "police_uk_street", "essex"), data, args.months)
+        try:
+            real = real_folder(args.data, "police_uk_street", "essex")
+        except BadInput as exc:
+            raise SystemExit(str(exc)) from None
+        rows = make_files(real, data, args.months)
         print(f"{args.months} street files, {rows:,} rows, written in {time.perf_counter() - t:.0f} s to {data}")
     if args.outcomes:
         street, data = data, args.workdir / f"street-and-outcomes-{args.months}"
