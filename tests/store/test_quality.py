@@ -244,3 +244,47 @@ def _results_tables(st: Store) -> int:
     found = st.con.execute("SELECT count(*) FROM information_schema.tables "
                            "WHERE table_name LIKE '\\_results\\_%' ESCAPE '\\'").fetchone()
     return int(found[0])
+
+
+def test_the_reference_months_are_those_within_twelve_either_side():
+    from crimeplan.store.alarms import assess_series
+
+    # by hand: January 2020, then January to June 2021 (a gap of 11 months between)
+    months = [dt.date(2020, 1, 1)] + [dt.date(2021, m, 1) for m in range(1, 7)]
+    counts = {m: 10.0 * _days(m) for m in months}
+    refs = {m: n for m, _, _, _, _, n in assess_series(counts, months)}
+    # January 2021 is 12 months from January 2020 (counted), February 13 (not)
+    assert refs[dt.date(2021, 1, 1)] == 6 and refs[dt.date(2021, 2, 1)] == 5
+    assert dt.date(2020, 1, 1) not in refs  # only January 2021 is near it: too little history
+
+
+def test_the_alarm_method_equals_its_definition_on_series_with_gaps():
+    import random
+    import statistics
+
+    from crimeplan.store.alarms import assess_series
+
+    def by_definition(counts, months):
+        supplied = sorted(set(months))
+        out = []
+        for m in supplied:
+            ref = [counts.get(o, 0.0) / _days(o) for o in supplied
+                   if o != m and abs((o.year - m.year) * 12 + o.month - m.month) <= 12]
+            if len(ref) < 3:
+                continue
+            med = statistics.median(ref)
+            if med * _days(m) < 30:
+                continue
+            mad = statistics.median(abs(r - med) for r in ref)
+            sigma = max(1.4826 * mad, (med / _days(m)) ** 0.5, 0.08 * med)
+            out.append((m, counts.get(m, 0.0), med * _days(m), max(0.0, (med - 5 * sigma) * _days(m)),
+                        (med + 5 * sigma) * _days(m), len(ref)))
+        return out
+
+    rng = random.Random(3)
+    for _ in range(200):
+        every = [dt.date(2015 + k // 12, k % 12 + 1, 1) for k in range(rng.randint(1, 60))]
+        months = [m for m in every if rng.random() < 0.8]
+        counts = {m: float(rng.choice([0, rng.randint(0, 40), rng.randint(500, 1500)])) for m in months
+                  if rng.random() < 0.9}
+        assert assess_series(counts, months) == by_definition(counts, months)

@@ -21,6 +21,7 @@ Method (docs/loading-data.md, "Data-quality alarms"):
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import datetime as dt
 import math
@@ -80,12 +81,15 @@ def assess_series(counts: dict[dt.date, float], months: Iterable[dt.date],
     """(month, observed, expected, low, high, reference months) for every month big enough
     and with history enough to be judged; `months` are the supplied months (missing count = 0)."""
     supplied = sorted(set(months))
-    rates = {m: counts.get(m, 0.0) / _days(m) for m in supplied}
+    at = [_index(m) for m in supplied]
+    rates = [counts.get(m, 0.0) / _days(m) for m in supplied]
     out = []
-    for m in supplied:
+    for i, m in enumerate(supplied):
         if only is not None and m not in only:
             continue
-        ref = [rates[o] for o in supplied if o != m and abs(_index(o) - _index(m)) <= WINDOW]
+        # the other supplied months within WINDOW either side: a slice of the sorted months
+        first, end = bisect.bisect_left(at, at[i] - WINDOW), bisect.bisect_right(at, at[i] + WINDOW)
+        ref = rates[first:i] + rates[i + 1:end]
         if len(ref) < MIN_HISTORY:
             continue
         med = statistics.median(ref)
