@@ -70,11 +70,16 @@ def make_files(real: Path, out: Path, months: int) -> int:
             r[at_month] = f"{year}-{month:02d}"
             if r[at_id]:
                 r[at_id] = f"{year}{month:02d}{r[at_id]}"
-        buf = io.StringIO()
-        csv.writer(buf, lineterminator="\n").writerows([head, *body])
-        (out / f"{year}-{month:02d}-essex-street.csv").write_text(buf.getvalue(), encoding="utf-8")
-        rows += len(body)
+        rows += _write_csv(out / f"{year}-{month:02d}-essex-street.csv", head, body)
     return rows
+
+
+def _write_csv(path: Path, head: list[str], body: list[list[str]]) -> int:
+    """Write a CSV file (header and rows); the rows written."""
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows([head, *body])
+    path.write_text(buf.getvalue(), encoding="utf-8")
+    return len(body)
 
 
 def make_outcomes(street: Path, out: Path) -> int:
@@ -102,13 +107,7 @@ def make_outcomes(street: Path, out: Path) -> int:
                 later = f"{year + month // 12}-{month % 12 + 1:02d}"
                 base[1] = later
                 months.setdefault(later, []).append([*base, "Investigation complete; no suspect identified"])
-    rows = 0
-    for month, body in months.items():
-        buf = io.StringIO()
-        csv.writer(buf, lineterminator="\n").writerows([head, *body])
-        (out / f"{month}-essex-outcomes.csv").write_text(buf.getvalue(), encoding="utf-8")
-        rows += len(body)
-    return rows
+    return sum(_write_csv(out / f"{month}-essex-outcomes.csv", head, body) for month, body in months.items())
 
 
 def child_raw(data: Path, store: Path) -> None:
