@@ -116,15 +116,8 @@ class CsvReader:
         self._buf = io.StringIO(self.text, newline="")
         self._reader = csv.reader(self._buf, strict=False)
         self.header = self._read_header()
-        self._at_top = True  # no record read yet
         self.names = [h.strip() or f"column {i + 1}" for i, h in enumerate(self.header)]
         self.index = self._match_columns()
-
-    def _start(self) -> None:
-        """Read from the top: past the title lines and the header."""
-        self._buf = io.StringIO(self.text, newline="")
-        self._reader = csv.reader(self._buf, strict=False)
-        self._read_header()
 
     def _read_header(self) -> list[str]:
         try:
@@ -163,9 +156,6 @@ class CsvReader:
         The caller counts what it receives; `self.rows_read` and `self.rows_faulty` count what
         this reader saw, so read = received + faulty.
         """
-        if not self._at_top:
-            self._start()
-        self._at_top = False
         self.rows_read = 0
         self.rows_faulty = 0
         width = len(self.header)
@@ -242,7 +232,6 @@ class CsvReader:
                     or (pc.max(pc.binary_length(col)).as_py() > MAX_FIELD
                         and pc.max(pc.utf8_length(col)).as_py() > MAX_FIELD)):
                 return None
-        self._at_top = False
         self.rows_read = t.num_rows
         self.rows_faulty = 0
         wanted = pa.table({c: t.column(i).combine_chunks() for c, i in self.index.items()})

@@ -243,6 +243,17 @@ def _per_value(column: pa.Array, fn: Callable[[str], Any], type_: pa.DataType) -
     return pa.array([fn(v) for v in enc.dictionary.to_pylist()], type_).take(enc.indices)
 
 
+def _ours(column: pa.Array, st: _State) -> pa.Array:
+    """Whether each row's Falls within names the force being imported."""
+    return _per_value(column, lambda v: _forces.find(v) == st.force, pa.bool_())
+
+
+def _counted(values: pa.DictionaryArray) -> list[tuple[str, int]]:
+    """Each distinct value and its rows, in order of first appearance (as a row-by-row count meets them)."""
+    counts = np.bincount(values.indices.to_numpy(), minlength=len(values.dictionary))
+    return list(zip(values.dictionary.to_pylist(), counts.tolist()))
+
+
 def _read_street(path: Path, st: _State, q: list[QRow]) -> FileCount:
     """One street file's rows into st, column by column; rows at fault to q, in row order."""
     label = str(path)
@@ -257,7 +268,7 @@ def _read_street(path: Path, st: _State, q: list[QRow]) -> FileCount:
     rows, read = reader.table(q)
     raw = {c: read.column(c).combine_chunks() for c in read.column_names}
     months = _per_value(raw["Month"], parse_month, pa.date32())
-    ours = _per_value(raw["Falls within"], lambda v: _forces.find(v) == st.force, pa.bool_())
+    ours = _ours(raw["Falls within"], st)
     ctypes = _per_value(raw["Crime type"], str.strip, pa.string())
     month_ok = pc.is_valid(months)
     if file_month:
@@ -293,20 +304,19 @@ def _read_street(path: Path, st: _State, q: list[QRow]) -> FileCount:
         months, ctypes, is_asb = months.filter(mask), ctypes.filter(mask), is_asb.filter(mask)
         ids = [x for x, keep in zip(ids, first) if keep]
         row_list = [x for x, keep in zip(row_list, first) if keep]
+        asb_list = [x for x, keep in zip(asb_list, first) if keep]
     if not file_month:
         st.months.update(pc.unique(months).to_pylist())
     lsoas = raw["LSOA name"].dictionary_encode()
-    out, noloc = _place(lsoas, st)
-    districts = pa.array([_stored_district(v, st) for v in lsoas.dictionary.to_pylist()],
-                         pa.string()).take(lsoas.indices)
+    out, noloc, stored = _place(lsoas, st)
+    districts = pa.array(stored, pa.string()).take(lsoas.indices)
     is_crime = pc.invert(is_asb)
-    asb_now = is_asb.to_pylist()
-    asb_ids = [x for x, asb in zip(ids, asb_now) if asb]
-    crime_ids = [x for x, asb in zip(ids, asb_now) if not asb]
+    asb_ids = [x for x, asb in zip(ids, asb_list) if asb]
+    crime_ids = [x for x, asb in zip(ids, asb_list) if not asb]
     n_asb, n_crimes = len(asb_ids), len(crime_ids)
     inc = st.incidents
     st.incident_ids.update(asb_ids)
-    st.incident_src.extend((label, r) for r, asb in zip(row_list, asb_now) if asb)
+    st.incident_src.extend((label, r) for r, asb in zip(row_list, asb_list) if asb)
     inc["incident_id"].append(pa.array(asb_ids, pa.string()))
     inc["opened_at"].append(months.filter(is_asb).cast(pa.timestamp("s")))
     inc["category"].append(pa.array(["asb"] * n_asb, pa.string()))
@@ -315,7 +325,7 @@ def _read_street(path: Path, st: _State, q: list[QRow]) -> FileCount:
     _count_unknown(outcomes, st)
     c = st.crimes
     st.crime_ids.update(crime_ids)
-    st.crime_src.extend((label, r) for r, asb in zip(row_list, asb_now) if not asb)
+    st.crime_src.extend((label, r) for r, asb in zip(row_list, asb_list) if not asb)
     c["crime_id"].append(pa.array(crime_ids, pa.string()))
     c["recorded_date"].append(months.filter(is_crime))
     c["offence_group"].append(_per_value(ctypes.filter(is_crime), st.groups.__getitem__, pa.string()))
@@ -377,41 +387,35 @@ def _rows_with(st: _State, keys: set[str], asb: bool) -> dict[str, tuple[str, in
     return found
 
 
-def _stored_district(lsoa_name: str, st: _State) -> str | None:
-    """The district a row of this LSOA is stored under; None at force level."""
-    name = district_of(lsoa_name.strip()) if lsoa_name.strip() else None
-    placed = st.placed.get(name) if name is not None else None
-    return placed.name if placed is not None else None
-
-
-def _place(lsoas: pa.DictionaryArray, st: _State) -> tuple[int, int]:
+def _place(lsoas: pa.DictionaryArray, st: _State) -> tuple[int, int, list[str | None]]:
     """Place the district each LSOA name names; count renames and rows out of the force's area.
 
-    Returns the rows outside the force's districts and the rows with no location.
+    Returns the rows outside the force's districts, the rows with no location, and the district
+    each LSOA name's rows are stored under (None: force level), in the dictionary's order.
     """
     out = noloc = 0
-    counts = np.bincount(lsoas.indices.to_numpy(), minlength=len(lsoas.dictionary))
-    # the dictionary is in order of first appearance, as a row-by-row count would meet them
-    for lsoa, n in zip(lsoas.dictionary.to_pylist(), counts.tolist()):
+    stored: list[str | None] = []
+    for lsoa, n in _counted(lsoas):
         name = district_of(lsoa.strip()) if lsoa.strip() else None
+        placed = None
         if name is None:
             noloc += n
-            continue
-        if name not in st.placed:
-            st.placed[name] = st.geo.place(name)
-        placed = st.placed[name]
-        if placed is None:
-            st.out_of_area[name] += n
-            out += n
-        elif placed.name != name:
-            st.renamed[(name, placed.name)] += n
-    return out, noloc
+        else:
+            if name not in st.placed:
+                st.placed[name] = st.geo.place(name)
+            placed = st.placed[name]
+            if placed is None:
+                st.out_of_area[name] += n
+                out += n
+            elif placed.name != name:
+                st.renamed[(name, placed.name)] += n
+        stored.append(placed.name if placed is not None else None)
+    return out, noloc, stored
 
 
 def _count_unknown(outcomes: pa.DictionaryArray, st: _State) -> None:
     """Count the crimes whose Last outcome category is not one police.uk publishes."""
-    counts = np.bincount(outcomes.indices.to_numpy(), minlength=len(outcomes.dictionary))
-    for value, n in zip(outcomes.dictionary.to_pylist(), counts.tolist()):
+    for value, n in _counted(outcomes):
         if value.strip() not in OUTCOME_TYPES:
             st.unknown_outcomes[value.strip()] += n
 
@@ -426,9 +430,9 @@ def _read_outcomes(path: Path, order: int, st: _State, q: list[QRow]) -> FileCou
     cids = pa.array([v.strip() for v in raw["Crime ID"].to_pylist()], pa.string())
     months = _per_value(raw["Month"], parse_month, pa.date32())
     outcomes = _per_value(raw["Outcome type"], str.strip, pa.string())
-    known = pc.is_in(outcomes, _OUTCOME_NAMES)
-    ours = (_per_value(raw["Falls within"], lambda v: _forces.find(v) == st.force, pa.bool_())
-            if "Falls within" in raw else pa.array([True] * len(cids), pa.bool_()))
+    code = pc.index_in(outcomes, value_set=_OUTCOME_NAMES)  # null: not a known outcome
+    known = pc.is_valid(code)
+    ours = (_ours(raw["Falls within"], st) if "Falls within" in raw else pa.array([True] * len(cids), pa.bool_()))
     sound = pc.and_(pc.and_(pc.not_equal(cids, ""), pc.is_valid(months)), pc.and_(known, ours))
     for i in pc.indices_nonzero(pc.invert(sound)).to_pylist():  # the first failed check
         row = rows[i].as_py()
@@ -446,7 +450,7 @@ def _read_outcomes(path: Path, order: int, st: _State, q: list[QRow]) -> FileCou
     st.outcomes.append(pa.table({
         "cid": cids.filter(sound), "month": months.filter(sound),
         "order": pa.array([order] * kept, pa.int32()), "row": rows.filter(sound),
-        "outcome": pc.index_in(outcomes.filter(sound), value_set=_OUTCOME_NAMES)}))
+        "outcome": code.filter(sound)}))
     q[before:] = sorted(q[before:], key=lambda bad: bad.row)  # the reader's faults among them
     # rows kept here are provisional: _apply_outcomes may quarantine some, and fixes the count
     return FileCount(label, read=reader.rows_read, mapped=kept, quarantined=len(q) - before,
@@ -475,7 +479,8 @@ def _apply_outcomes(st: _State, res: ImportResult) -> None:
     n = len(code)
     last = np.ones(n, dtype=bool)
     last[:-1] = code[:-1] != code[1:]
-    latest = np.flatnonzero(last)[np.cumsum(np.r_[True, last[:-1]]) - 1]  # each row's latest
+    latests = np.flatnonzero(last)  # each crime's latest row
+    latest = latests[np.cumsum(np.r_[True, last[:-1]]) - 1]  # each row's crime's latest
     crime_ids = _joined(st.crimes["crime_id"], pa.string())
     recorded = _joined(st.crimes["recorded_date"], pa.date32())
     hit = pc.index_in(ids.dictionary.take(pa.array(code[last])), value_set=crime_ids)
@@ -490,10 +495,10 @@ def _apply_outcomes(st: _State, res: ImportResult) -> None:
                   t["month"].filter(pa.array(last)).filter(pa.array(applied)))
     # the quarantine: every row but a crime's latest, and latests with no crime or too early
     rejected = ~last
-    rejected[np.flatnonzero(last)[~applied]] = True
+    rejected[latests[~applied]] = True
     why_latest = {int(j): ("crime not in the street files imported", False) for j in
-                  np.flatnonzero(last)[~found]}
-    too_early = np.flatnonzero(last)[early]
+                  latests[~found]}
+    too_early = latests[early]
     for j, d in zip(too_early.tolist(), recorded.take(pa.array(hit_at[early])).to_pylist()):
         why_latest[j] = (f"outcome month before the crime's month {month_label(d)}", True)
     at = np.flatnonzero(rejected)

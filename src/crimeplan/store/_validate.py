@@ -19,6 +19,7 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pyarrow as pa
@@ -372,14 +373,10 @@ def _row_of(by_file: bool, numbered: bool, alias: str = "") -> str:
     return f"{p}__row" if numbered else f"{p}rowid + 1"
 
 
-def _raw_row(raw: _Raw) -> str:
-    """`_row_sql` with its columns read from the table named raw (in a join)."""
-    return _row_of(raw.by_file, raw.numbered, "raw")
-
-
-def _row_sql(raw: _Raw) -> str:
-    """The SQL giving each row of raw its data-row number (many files: file and row as one number)."""
-    return _row_of(raw.by_file, raw.numbered)
+def _row_sql(raw: _Raw, alias: str = "") -> str:
+    """The SQL giving each row of raw its data-row number (many files: file and row as one number),
+    its columns unqualified or read through the table named raw (alias 'raw', in a join)."""
+    return _row_of(raw.by_file, raw.numbered, alias)
 
 
 def check_file(
@@ -464,13 +461,13 @@ def check_files_together(
     if len(paths) < 2:
         return None
     con, names = stage_in, [str(p) for p in paths]
+    forms = {_alike_form(con, p) for p in paths}
+    form = forms.pop() if len(forms) == 1 else None
+    if form is None:
+        return None
     try:
-        if all(_plain_parquet(p) for p in paths):
-            raw = _parquet_files_raw(con, names, table)
-        elif len(kinds := {_csv_kind(p) for p in paths}) == 1 and None not in kinds:  # all plain, or all gzipped
-            raw = _csv_files_raw(con, paths, table)
-        else:
-            return None
+        raw = (_parquet_files_raw(con, names, table, dict(form.columns)) if form.kind == "parquet"
+               else _csv_files_raw(con, paths, table, list(form.columns)))
         if raw is None:
             return None
         keyed = _group_keys(con, raw, table)
@@ -510,19 +507,10 @@ def alike_runs(paths: list[Path], con: duckdb.DuckDBPyConnection) -> list[list[P
     gzipped. A run keeps the load's order (a staged view of many files numbers them one after another);
     a file of no such kind, or unreadable (its check names it), is a run of its own.
     """
-    def signature(path: Path) -> tuple[object, ...] | None:
-        try:
-            if _plain_parquet(path):
-                return ("parquet", tuple(_parquet_types(con, str(path)).items()))
-            kind = _csv_kind(path)
-            return ("csv", kind, tuple(_csv_header(path))) if kind else None
-        except (BadInput, duckdb.Error):
-            return None
-
     runs: list[list[Path]] = []
-    last: tuple[object, ...] | None = None
+    last: _Form | None = None
     for path in paths:
-        mark = signature(path)
+        mark = _alike_form(con, path)
         if runs and mark is not None and mark == last:
             runs[-1].append(path)
         else:
@@ -531,12 +519,30 @@ def alike_runs(paths: list[Path], con: duckdb.DuckDBPyConnection) -> list[list[P
     return runs
 
 
-def _parquet_files_raw(con: duckdb.DuckDBPyConnection, names: list[str], table: Table) -> _Raw | None:
-    """View raw over many Parquet files of one schema, read in place; None when their schemas differ."""
-    schemas = {tuple(_parquet_types(con, n).items()) for n in names}
-    if len(schemas) != 1:
+@dataclass(frozen=True)
+class _Form:
+    """What files read as one must share: Parquet's columns and their types, or CSV's header."""
+
+    kind: str  # 'parquet', 'csv' or 'csv.gz'
+    columns: tuple[Any, ...]  # Parquet: (name, DuckDB type) pairs; CSV: the header's names
+
+
+def _alike_form(con: duckdb.DuckDBPyConnection, path: Path) -> _Form | None:
+    """A file's form; None for a file checked alone (of no such kind, or unreadable: its own check
+    names it)."""
+    try:
+        if _plain_parquet(path):
+            return _Form("parquet", tuple(_parquet_types(con, str(path)).items()))
+        kind = _csv_kind(path)
+        return _Form(kind, tuple(_csv_header(path))) if kind else None
+    except (BadInput, duckdb.Error):
         return None
-    types = dict(next(iter(schemas)))
+
+
+def _parquet_files_raw(con: duckdb.DuckDBPyConnection, names: list[str], table: Table,
+                       types: dict[str, str]) -> _Raw | None:
+    """View raw over many Parquet files of one schema (`types`), read in place; None when they lack
+    a required column."""
     if any(c.required and c.name not in types for c in table.columns):
         return None
     return _parquet_raw(con, names, table, types, by_file=True)
@@ -567,18 +573,15 @@ def _header_read_as_is(header: list[str], cols: list[str]) -> bool:
     return len(cols) == len(header) and [c.strip() for c in cols] == [h or c.strip() for h, c in zip(header, cols)]
 
 
-def _csv_files_raw(con: duckdb.DuckDBPyConnection, paths: list[Path], table: Table) -> _Raw | None:
+def _csv_files_raw(con: duckdb.DuckDBPyConnection, paths: list[Path], table: Table,
+                   header: list[str]) -> _Raw | None:
     """Temp table raw of many CSV files of one header, as text, each row's file and row in it; None
-    when the headers differ or DuckDB's reading of them is not the files' own."""
+    when they lack a required column, or DuckDB's reading of them is not the files' own."""
     try:
         for path in paths:
             check_text_size(path)
-        headers = {tuple(_csv_header(path)) for path in paths}
     except BadInput:  # checked alone, the file is named
         return None
-    if len(headers) != 1:
-        return None
-    header = list(next(iter(headers)))
     if any(c.required and c.name not in header for c in table.columns):
         return None
     con.execute(f"CREATE TEMP TABLE raw AS SELECT *, CAST(file_index AS BIGINT) AS __file FROM {_READ_CSV}",
@@ -691,7 +694,7 @@ def _find_bad(con: duckdb.DuckDBPyConnection, checks: list[Rule], raw: _Raw) -> 
     con.execute(
         "INSERT INTO bad SELECT __r, list_extract(?, __rule + 1), "
         f"CASE __rule {values} END, list_extract(?, __rule + 1) FROM bad_rule "
-        f"JOIN raw ON {_raw_row(raw)} = bad_rule.__r",
+        f"JOIN raw ON {_row_sql(raw, 'raw')} = bad_rule.__r",
         [[r.field for r in checks], *range(len(checks)), [r.reason for r in checks]])
     con.execute("DROP TABLE bad_rule")
 
@@ -794,6 +797,6 @@ def _quarantine_months(con: duckdb.DuckDBPyConnection, table: Table, present: di
     if not total or not dc or not present.get(dc):
         return [None] * total
     found = rows(con, f"SELECT TRY_CAST(left(trim(CAST(raw.{ident(dc)} AS VARCHAR)), 7) || '-01' AS DATE) FROM bad "
-                      f"LEFT JOIN raw ON {_raw_row(raw)} = bad.row ORDER BY bad.row")
+                      f"LEFT JOIN raw ON {_row_sql(raw, 'raw')} = bad.row ORDER BY bad.row")
     # a year DuckDB holds but Python cannot (0000-01-01) comes back as text: no month then
     return [r[0] if isinstance(r[0], dt.date) else None for r in found]
