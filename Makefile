@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup assets demo lint test test-slow bench bench-import bench-dashboard bench-national lock clean real-demo essex-msg system-deps axe
+.PHONY: setup assets demo lint test test-slow bench bench-import bench-dashboard bench-national lock clean clean-bench real-demo essex-msg system-deps axe
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -127,3 +127,7 @@ lock:
 
 clean:
 	rm -rf $(VENV) demo-output $(WEB_BUILD) build/axe test-artifacts
+
+# the benchmarks' generated data and stores (build/bench*: several GB at scale 10 and national volume)
+clean-bench:
+	rm -rf $(BENCH_DIR) $(NATIONAL_DIR) build/bench-police-uk
