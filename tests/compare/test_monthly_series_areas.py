@@ -74,3 +74,42 @@ def test_a_rate_divides_by_each_areas_own_population(tmp_path):
     assert rate[("North", 1)][0] == 3000.0 and abs(rate[("North", 1)][1] - 2 / 3) < 1e-12
     assert rate[("C", 1)][0] == 3000.0 and abs(rate[("C", 1)][1] - 1 / 3) < 1e-12
     assert rate[("B", 3)] == (2000.0, 0.0)  # no rows in March: a true zero over its 2000 people
+
+
+# Solved rate, outcomes counted within 6 months of a month's end; extract 31 Jul 2024.
+# January (6 months to 31 Jul) is mature; February (to 31 Aug) is provisional.
+SOLVED = [crime("S1", "2024-01-05", 1, "2024-02-01"), crime("S2", "2024-01-10", district="B"),
+          crime("S3", "2024-01-20", 1, "2024-03-10", district="C"), crime("S6", "2024-01-25", 1, "2024-07-20"),
+          crime("F1", "2024-02-03", 1, "2024-02-20"), crime("F2", "2024-02-11", district="C"),
+          crime("F3", "2024-02-17", 1, "2024-07-15", district="C")]
+SOLVED_PLAN = {"id": "s", "title": "S", "areas_of_focus": [{"id": "a", "title": "A", "measures": [
+    {"id": "solved_rate", "label": "Solved rate", "source": "crimes", "aggregation": "proportion",
+     "numerator": "solved", "unit": "percent", "decimals": 1, "polarity": "up"}]}]}
+
+
+def test_a_mature_month_is_a_rate_and_a_young_one_carries_its_count_so_far_in_each_area(tmp_path):
+    files = {"areas": [write_csv(tmp_path / "areas.csv", "areas", AREAS)],
+             "crimes": [write_csv(tmp_path / "crimes.csv", "crimes", SOLVED)]}
+    path = tmp_path / "plan.yaml"
+    path.write_text(yaml.safe_dump(SOLVED_PLAN))
+    with Store(tmp_path / "s.duckdb") as store:
+        store.load(files, extract_date=D(2024, 7, 31))
+        monthly = compute(store, load_plan(path), D(2024, 2, 1)).monthly
+    got = {(r.area, r.month.month): (r.state, r.numerator, r.denominator, r.value) for r in monthly.itertuples()}
+    nan = float("nan")
+    want = {
+        # January: S1, S3 and S6 solved within 6 months (S6 on 20 Jul); S2 open
+        ("Testshire", 1): ("value", 3.0, 4.0, 75.0), ("North", 1): ("value", 2.0, 3.0, 200 / 3),
+        ("South", 1): ("value", 1.0, 1.0, 100.0), ("A", 1): ("value", 2.0, 2.0, 100.0),
+        ("B", 1): ("value", 0.0, 1.0, 0.0), ("C", 1): ("value", 1.0, 1.0, 100.0),
+        # February: F1 and F3 solved so far, F2 open; no rate until the month is 6 months old
+        ("Testshire", 2): ("provisional", 2.0, 3.0, nan), ("North", 2): ("provisional", 1.0, 1.0, nan),
+        ("South", 2): ("provisional", 1.0, 2.0, nan), ("A", 2): ("provisional", 1.0, 1.0, nan),
+        ("B", 2): ("provisional", 0.0, nan, nan), ("C", 2): ("provisional", 1.0, 2.0, nan),
+    }
+    assert got.keys() == want.keys()
+    for key, (state, num, den, value) in want.items():
+        g_state, g_num, g_den, g_value = got[key]
+        assert g_state == state and g_num == num, key
+        assert (g_den == den) or (den != den and g_den != g_den), key  # NaN: no row to count
+        assert (abs(g_value - value) < 1e-12) or (value != value and g_value != g_value), key

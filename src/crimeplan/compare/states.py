@@ -13,9 +13,9 @@ from collections.abc import Mapping, Set
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+import numpy as np
 import pandas as pd
 
-from crimeplan.compare.values import missing, value_of
 from crimeplan.contract.schema import reader_name, reader_table_name, reader_value
 from crimeplan.contract.schema import table as canonical_table
 from crimeplan.engine.series import SeriesSet
@@ -162,18 +162,16 @@ def _populations(series: SeriesSet) -> dict[tuple[str, str], float]:
     return out
 
 
-def _sums(monthly: pd.DataFrame, key: str | None) -> dict[tuple[str, str, dt.date], tuple[Any, Any, Any]]:
-    """(measure, area, month) → sums of num, num_so_far, denominator (NaN where every row is
-    missing), from one groupby over every measure and area of a level (None: the force)."""
+def _sums(monthly: pd.DataFrame, key: str | None) -> dict[str, pd.DataFrame]:
+    """Measure → its rows of (area, month, num, num_so_far, denominator) sums at one area level
+    (None: the force, area ""), NaN where every row is missing; one groupby for every measure."""
     keys = ["measure_id", "month"] if key is None else ["measure_id", key, "month"]
     rows = monthly if key is None else monthly[monthly[key].notna()]
     if rows.empty:
         return {}
-    g = rows.groupby(keys, sort=False)[["num", "num_so_far", "denominator"]].sum(min_count=1)
-    index = (zip(g.index.get_level_values(0), [""] * len(g), g.index.get_level_values(1)) if key is None
-             else zip(g.index.get_level_values(0), map(str, g.index.get_level_values(1)),
-                      g.index.get_level_values(2)))
-    return dict(zip(index, zip(g["num"].tolist(), g["num_so_far"].tolist(), g["denominator"].tolist())))
+    g = rows.groupby(keys, sort=False)[["num", "num_so_far", "denominator"]].sum(min_count=1).reset_index()
+    g["area"] = "" if key is None else g[key].astype(str)
+    return {str(mid): part for mid, part in g.groupby("measure_id", sort=False)}
 
 
 def monthly_series(series: SeriesSet, plan: Plan, to_month: dt.date) -> pd.DataFrame:
@@ -183,7 +181,7 @@ def monthly_series(series: SeriesSet, plan: Plan, to_month: dt.date) -> pd.DataF
     age (`mature_after_months`); younger months are provisional and carry the count so far.
     """
     to = month_start(to_month)
-    rows: list[tuple[Any, ...]] = []
+    blocks: list[dict[str, Any]] = []
     lpa_of = dict(zip(series.areas.district, series.areas.lpa)) if not series.areas.empty else {}
     pops = _populations(series)
     # every measure and area at once: one groupby per area level, not one per measure × area
@@ -218,38 +216,65 @@ def monthly_series(series: SeriesSet, plan: Plan, to_month: dt.date) -> pd.DataF
                 seen = sorted(str(a) for a in present[key].get(m.id, []))
                 found = set(seen)  # areas with rows first, then the rest (each a row of zeros or states)
                 areas = [(a, a) for a in seen + [n for n in every[key] if n not in found]]
-            for area, lookup in areas:
-                figures = [sums[level].get((m.id, lookup, mo)) for mo in months]
-                rows += _rows(m, level, area, months, states, ages, figures, pops.get((level, area)))
-    return pd.DataFrame(rows, columns=SERIES_COLUMNS)
+            blocks.append(_block(m, level, areas, months, states, ages, sums[level].get(m.id), pops))
+    return _frame(blocks)
 
 
-def _float_or_none(x: Any) -> float | None:
-    return None if missing(x) else float(x)
+def _block(m: Measure, level: str, areas: list[tuple[str, str]], months: list[dt.date],
+           states: list[MonthState], ages: list[int | None], sums: pd.DataFrame | None,
+           pops: Mapping[tuple[str, str], float]) -> dict[str, Any]:
+    """The rows of one measure at one level as columns, area by area then month by month;
+    `sums` holds the level's (area, month) sums of the measure (None: no rows at all)."""
+    n_areas, n_months = len(areas), len(months)
+    shape = n_areas * n_months
+    num, so_far, den = np.full(shape, np.nan), np.full(shape, np.nan), np.full(shape, np.nan)
+    if sums is not None:  # each summed row's place: its area's block, then its month within it
+        area_at = pd.Index([lookup for _, lookup in areas]).get_indexer(pd.Index(sums["area"]))
+        month_at = pd.Index(months).get_indexer(pd.Index(sums["month"]))
+        ok = (area_at >= 0) & (month_at >= 0)
+        at = area_at[ok] * n_months + month_at[ok]
+        num[at] = sums["num"].to_numpy(float)[ok]
+        so_far[at] = sums["num_so_far"].to_numpy(float)[ok]
+        den[at] = sums["denominator"].to_numpy(float)[ok]
+    state = np.tile(np.array([s.state for s in states], dtype=object), n_areas)
+    provisional = state == "provisional"
+    num = np.where(provisional, so_far, num)
+    num[((state == "value") | provisional) & np.isnan(num)] = 0.0  # a supplied month with no rows: a true zero
+    if m.unit == "rate_per_1000" or m.kind.denominator == "population":
+        population = [pops.get((level, area)) for area, _ in areas]
+        den = np.repeat(np.array([np.nan if p is None else p for p in population], dtype=float), n_months)
+    elif m.kind.denominator == "none":  # a total: its months carry no denominator
+        den = np.full(shape, np.nan)
+    breaks = np.isin(state, BREAKS_WINDOW)
+    num[breaks] = np.nan
+    den[breaks] = np.nan
+    value = np.full(shape, np.nan)
+    form = m.kind.value  # what value_of calls, looked up once for the block
+    assert form is not None
+    valued = np.flatnonzero(state == "value")
+    figures = zip(num[valued].tolist(), den[valued].tolist())
+    found = [form(m, None if n != n else n, None if d != d else d, 1, None) for n, d in figures]  # x != x: NaN
+    value[valued] = [np.nan if v is None else v for v in found]
+    return {"measure_id": [m.id] * shape, "area_level": [level] * shape,
+            "area": [area for area, _ in areas for _ in range(n_months)], "month": months * n_areas,
+            "numerator": num, "denominator": den, "value": value, "state": list(state),
+            "reason": [s.reason for s in states] * n_areas, "age_months": ages * n_areas}
 
 
-def _rows(m: Measure, level: str, area: str, months: list[dt.date], states: list[MonthState],
-          ages: list[int | None], figures: list[tuple[Any, Any, Any] | None],
-          population: float | None) -> list[tuple[Any, ...]]:
-    """The rows of one measure and area (tuples: one frame is made of them all at the end);
-    `figures` holds each month's (num, num_so_far, denominator) sums, None for a month with no rows."""
-    out = []
-    for month, s, age, fig in zip(months, states, ages, figures):
-        num = den = None
-        if fig is not None:
-            num = _float_or_none(fig[1] if s.state == "provisional" else fig[0])
-            den = _float_or_none(fig[2])
-        if s.state in ("value", "provisional") and num is None:
-            num = 0.0  # a supplied month with no rows: a true zero
-        if m.unit == "rate_per_1000" or m.kind.denominator == "population":
-            den = population
-        elif m.kind.denominator == "none":  # a total: its months carry no denominator
-            den = None
-        if s.state in BREAKS_WINDOW:
-            num = den = None
-        value = value_of(m, num, den, 1) if s.state == "value" else None
-        out.append((m.id, level, area, month, num, den, value, s.state, s.reason, age))
-    return out
+def _frame(blocks: list[dict[str, Any]]) -> pd.DataFrame:
+    """One frame of the blocks' columns, typed as a frame of the same rows as tuples would be."""
+    if not blocks:
+        return pd.DataFrame([], columns=SERIES_COLUMNS)
+    columns: dict[str, Any] = {}
+    for col in SERIES_COLUMNS:
+        parts = [b[col] for b in blocks]
+        if isinstance(parts[0], np.ndarray):
+            joined = np.concatenate(parts)
+            # a column with no figure at all is of None, as pandas makes it from tuples
+            columns[col] = [None] * len(joined) if np.isnan(joined).all() else joined
+        else:
+            columns[col] = [x for part in parts for x in part]
+    return pd.DataFrame(columns, columns=SERIES_COLUMNS)
 
 
 def force_values(frame: pd.DataFrame, measure_id: str, area_level: str = "force",
