@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable
 
@@ -16,8 +17,10 @@ def check_confidence(confidence: float) -> float:
     return c
 
 
+@functools.lru_cache(maxsize=64)
 def z_for(confidence: float) -> float:
     """Return the two-sided standard normal critical value for a confidence level."""
+    # kept per level: a compute asks for the same one or two thousands of times (0.1 ms a call)
     from scipy import stats  # heavy: imported when first used
     return float(stats.norm.isf((1.0 - check_confidence(confidence)) / 2.0))
 
