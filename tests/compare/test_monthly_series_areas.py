@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 import yaml
 
 from crimeplan.plans import load_plan
@@ -113,3 +114,28 @@ def test_a_mature_month_is_a_rate_and_a_young_one_carries_its_count_so_far_in_ea
         assert g_state == state and g_num == num, key
         assert (g_den == den) or (den != den and g_den != g_den), key  # NaN: no row to count
         assert (abs(g_value - value) < 1e-12) or (value != value and g_value != g_value), key
+
+
+def test_a_rate_in_the_results_divides_each_area_by_its_own_population(tmp_path):
+    rows = [crime("a1", "2023-03-02"), crime("c1", "2023-03-05", district="C"), crime("c2", "2023-03-09", district="C"),
+            crime("a2", "2024-03-01"), crime("a3", "2024-03-04"), crime("b1", "2024-03-11", district="B"),
+            crime("c3", "2024-03-20", district="C")]
+    plan = {"id": "r", "title": "R", "areas_of_focus": [{"id": "a", "title": "A", "measures": [
+        {"id": "rate", "label": "Crime rate", "source": "crimes", "unit": "rate_per_1000", "decimals": 2,
+         "windows": ["month"]}]}]}
+    files = {"areas": [write_csv(tmp_path / "areas.csv", "areas", AREAS)],
+             "crimes": [write_csv(tmp_path / "crimes.csv", "crimes", rows)]}
+    path = tmp_path / "plan.yaml"
+    path.write_text(yaml.safe_dump(plan))
+    with Store(tmp_path / "s.duckdb") as store:
+        store.load(files, extract_date=D(2024, 3, 31))
+        table = compute(store, load_plan(path), D(2024, 3, 1)).table
+    got = {r.area: (r.current_numerator, r.current_denominator, r.current_value, r.previous_numerator,
+                    r.previous_denominator, r.previous_value) for r in table.itertuples()}
+    # March 2024 against March 2023; populations A 1000, B 2000, C 3000 (North = A + B)
+    want = {"Testshire": (4, 6000, 4 / 6, 3, 6000, 0.5), "North": (3, 3000, 1.0, 1, 3000, 1 / 3),
+            "South": (1, 3000, 1 / 3, 2, 3000, 2 / 3), "A": (2, 1000, 2.0, 1, 1000, 1.0),
+            "B": (1, 2000, 0.5, 0, 2000, 0.0), "C": (1, 3000, 1 / 3, 2, 3000, 2 / 3)}
+    assert got.keys() == want.keys()
+    for area, figures in want.items():
+        assert got[area] == pytest.approx(figures, abs=1e-12), area

@@ -161,6 +161,7 @@ def compare(series: SeriesSet, plan: Plan, to_month: str | dt.date) -> pd.DataFr
     # split the monthly series by measure once, not once per area and window
     by_measure = dict(tuple(series.monthly.groupby("measure_id"))) if not series.monthly.empty else {}
     windows = _Windows(series.windows)
+    populations = _Populations(series.areas)
     for aof, m in plan.measures():
         mine = _Months(by_measure.get(m.id, series.monthly.iloc[0:0]))
         base = {"measure_id": m.id, "label": m.label, "area_of_focus": aof.id, "unit": m.unit,
@@ -205,7 +206,7 @@ def compare(series: SeriesSet, plan: Plan, to_month: str | dt.date) -> pd.DataFr
                         pn = pd_ = pr = None
                         why_p = "no figure for the same period a year earlier"
                 if m.unit == "rate_per_1000" or m.kind.denominator == "population":
-                    pop = _population(series, districts)
+                    pop = populations.of(districts)
                     cd = pd_ = pop
                 cv = value_of(m, cn, cd, cur_used.months, cr)
                 pv = value_of(m, pn, pd_, prev_used.months, pr)
@@ -239,10 +240,23 @@ def compare(series: SeriesSet, plan: Plan, to_month: str | dt.date) -> pd.DataFr
     return pd.DataFrame(rows, columns=RESULT_COLUMNS)
 
 
-def _population(series: SeriesSet, districts: list[str] | None) -> float | None:
-    a = series.areas
-    if a.empty:
-        return None
-    if districts is not None:
-        a = a[a.district.isin(districts)]
-    return float(a.population.sum())
+class _Populations:
+    """Each area's population, the sum over its districts, worked out once an area (a frame filter
+    per figure was a third of the national plan's comparison)."""
+
+    def __init__(self, areas: pd.DataFrame) -> None:
+        empty = areas.empty  # an empty frame may have no columns at all
+        self.district = np.array([], dtype=object) if empty else areas.district.to_numpy(dtype=object)
+        self.population = np.array([]) if empty else areas.population.to_numpy(dtype=float, na_value=np.nan)
+        self.found: dict[tuple[str, ...] | None, float | None] = {}
+
+    def of(self, districts: list[str] | None) -> float | None:
+        """The population of the districts (None: every district); None without an areas table."""
+        key = None if districts is None else tuple(districts)
+        if key not in self.found:
+            if not len(self.district):
+                self.found[key] = None
+            else:
+                inside = self.population if districts is None else self.population[np.isin(self.district, districts)]
+                self.found[key] = float(np.nansum(inside))
+        return self.found[key]
