@@ -128,6 +128,6 @@ lock:
 clean:
 	rm -rf $(VENV) demo-output $(WEB_BUILD) build/axe test-artifacts
 
-# the benchmarks' generated data and stores (build/bench*: several GB at scale 10 and national volume)
+# the benchmarks' generated data and stores (build/bench*: 8.8 GB after a whole make bench)
 clean-bench:
 	rm -rf $(BENCH_DIR) $(NATIONAL_DIR) build/bench-police-uk
