@@ -20,7 +20,7 @@ def check_confidence(confidence: float) -> float:
 @functools.lru_cache(maxsize=64)
 def z_for(confidence: float) -> float:
     """Return the two-sided standard normal critical value for a confidence level."""
-    # kept per level: a compute asks for the same one or two thousands of times (0.1 ms a call)
+    # kept per level: a compute asks for the same level thousands of times (0.1 ms a call)
     from scipy import stats  # heavy: imported when first used
     return float(stats.norm.isf((1.0 - check_confidence(confidence)) / 2.0))
 
