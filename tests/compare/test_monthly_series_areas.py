@@ -31,14 +31,19 @@ PLAN = {"id": "m", "title": "M", "areas_of_focus": [{"id": "a", "title": "A", "m
     {"id": "rate", "label": "Crime rate", "source": "crimes", "unit": "rate_per_1000", "decimals": 2}]}]}
 
 
-def _series(tmp_path):
+def _computed(tmp_path, rows, plan, extract, to):
+    """The results of a plan computed to `to` on a store of the areas and these crimes."""
     files = {"areas": [write_csv(tmp_path / "areas.csv", "areas", AREAS)],
-             "crimes": [write_csv(tmp_path / "crimes.csv", "crimes", ROWS)]}
+             "crimes": [write_csv(tmp_path / "crimes.csv", "crimes", rows)]}
     path = tmp_path / "plan.yaml"
-    path.write_text(yaml.safe_dump(PLAN))
+    path.write_text(yaml.safe_dump(plan))
     with Store(tmp_path / "s.duckdb") as store:
-        store.load(files, extract_date=D(2024, 3, 31))
-        return compute(store, load_plan(path), D(2024, 3, 1)).monthly
+        store.load(files, extract_date=extract)
+        return compute(store, load_plan(path), to)
+
+
+def _series(tmp_path):
+    return _computed(tmp_path, ROWS, PLAN, D(2024, 3, 31), D(2024, 3, 1)).monthly
 
 
 def test_each_area_and_month_counts_its_own_rows(tmp_path):
@@ -89,13 +94,7 @@ SOLVED_PLAN = {"id": "s", "title": "S", "areas_of_focus": [{"id": "a", "title": 
 
 
 def test_a_mature_month_is_a_rate_and_a_young_one_carries_its_count_so_far_in_each_area(tmp_path):
-    files = {"areas": [write_csv(tmp_path / "areas.csv", "areas", AREAS)],
-             "crimes": [write_csv(tmp_path / "crimes.csv", "crimes", SOLVED)]}
-    path = tmp_path / "plan.yaml"
-    path.write_text(yaml.safe_dump(SOLVED_PLAN))
-    with Store(tmp_path / "s.duckdb") as store:
-        store.load(files, extract_date=D(2024, 7, 31))
-        monthly = compute(store, load_plan(path), D(2024, 2, 1)).monthly
+    monthly = _computed(tmp_path, SOLVED, SOLVED_PLAN, D(2024, 7, 31), D(2024, 2, 1)).monthly
     got = {(r.area, r.month.month): (r.state, r.numerator, r.denominator, r.value) for r in monthly.itertuples()}
     nan = float("nan")
     want = {
@@ -123,13 +122,7 @@ def test_a_rate_in_the_results_divides_each_area_by_its_own_population(tmp_path)
     plan = {"id": "r", "title": "R", "areas_of_focus": [{"id": "a", "title": "A", "measures": [
         {"id": "rate", "label": "Crime rate", "source": "crimes", "unit": "rate_per_1000", "decimals": 2,
          "windows": ["month"]}]}]}
-    files = {"areas": [write_csv(tmp_path / "areas.csv", "areas", AREAS)],
-             "crimes": [write_csv(tmp_path / "crimes.csv", "crimes", rows)]}
-    path = tmp_path / "plan.yaml"
-    path.write_text(yaml.safe_dump(plan))
-    with Store(tmp_path / "s.duckdb") as store:
-        store.load(files, extract_date=D(2024, 3, 31))
-        table = compute(store, load_plan(path), D(2024, 3, 1)).table
+    table = _computed(tmp_path, rows, plan, D(2024, 3, 31), D(2024, 3, 1)).table
     got = {r.area: (r.current_numerator, r.current_denominator, r.current_value, r.previous_numerator,
                     r.previous_denominator, r.previous_value) for r in table.itertuples()}
     # March 2024 against March 2023; populations A 1000, B 2000, C 3000 (North = A + B)
