@@ -242,7 +242,7 @@ def compare(series: SeriesSet, plan: Plan, to_month: str | dt.date) -> pd.DataFr
 
 class _Populations:
     """Each area's population, the sum over its districts, worked out once an area (a frame filter
-    per figure was a third of the national plan's comparison)."""
+    per figure was about half of the national plan's comparison)."""
 
     def __init__(self, areas: pd.DataFrame) -> None:
         empty = areas.empty  # an empty frame may have no columns at all
