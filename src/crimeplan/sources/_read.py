@@ -202,9 +202,10 @@ class CsvReader:
     def _arrow_table(self) -> tuple[pa.Array, pa.Table] | None:
         """Every record parsed by Arrow, or None when `records` must look at them one by one."""
         width = len(self.header)
+        quoted = '"' in self.text
         if (self.has_bad_bytes or self.cut_short or "\x00" in self.text or self.header_row
                 or width < 2 or self._reader.line_num != 1
-                or ('"' in self.text and '"' in _QUOTED_FIELD.sub("", self.text))):
+                or (quoted and '"' in _QUOTED_FIELD.sub("", self.text))):
             return None
         invalid: list[object] = []
 
@@ -228,7 +229,7 @@ class CsvReader:
             return None
         for col in t.columns if t.num_rows else ():  # record checks: a line break inside a
             # field (only a quoted one can hold it), a field too long (its bytes bound its length)
-            if (('"' in self.text and pc.any(pc.match_substring_regex(col, "[\r\n]")).as_py())
+            if ((quoted and pc.any(pc.match_substring_regex(col, "[\r\n]")).as_py())
                     or (pc.max(pc.binary_length(col)).as_py() > MAX_FIELD
                         and pc.max(pc.utf8_length(col)).as_py() > MAX_FIELD)):
                 return None

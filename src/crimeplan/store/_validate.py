@@ -444,6 +444,7 @@ def check_files_together(
     known_districts: set[str] | None = None,
     min_date: dt.date = MIN_DATE,
     ids_in: tuple[str, str] | None = None,
+    forms: dict[Path, _Form | None] | None = None,
 ) -> list[Checked] | None:
     """Validate many files of one table in one pass over them all (a streaming load).
 
@@ -455,14 +456,15 @@ def check_files_together(
     hash is in two of the files (`Staged.key_rows`).  None when the files are not all Parquet of
     one schema, or all CSV (plain, or all gzipped) of one header, holding the required columns, or
     when checking them together fails (a record DuckDB's strict reader refuses, the memory
-    ceiling): check them one by one then, which names the file and row at fault.
+    ceiling): check them one by one then, which names the file and row at fault. `forms` keeps
+    each file's form between this and `alike_runs` in one load (read once a file).
     """
     paths = [Path(p) for p in paths]
     if len(paths) < 2:
         return None
     con, names = stage_in, [str(p) for p in paths]
-    forms = {_alike_form(con, p) for p in paths}
-    form = forms.pop() if len(forms) == 1 else None
+    found = {_form_of(con, p, forms) for p in paths}
+    form = found.pop() if len(found) == 1 else None
     if form is None:
         return None
     try:
@@ -500,7 +502,8 @@ def check_files_together(
     return out
 
 
-def alike_runs(paths: list[Path], con: duckdb.DuckDBPyConnection) -> list[list[Path]]:
+def alike_runs(paths: list[Path], con: duckdb.DuckDBPyConnection,
+               forms: dict[Path, _Form | None] | None = None) -> list[list[Path]]:
     """The files in their order, cut into runs that `check_files_together` can read as one.
 
     Files are alike when they are Parquet of one schema, or CSV of one header, all plain or all
@@ -510,7 +513,7 @@ def alike_runs(paths: list[Path], con: duckdb.DuckDBPyConnection) -> list[list[P
     runs: list[list[Path]] = []
     last: _Form | None = None
     for path in paths:
-        mark = _alike_form(con, path)
+        mark = _form_of(con, path, forms)
         if runs and mark is not None and mark == last:
             runs[-1].append(path)
         else:
@@ -525,6 +528,15 @@ class _Form:
 
     kind: str  # 'parquet', 'csv' or 'csv.gz'
     columns: tuple[Any, ...]  # Parquet: (name, DuckDB type) pairs; CSV: the header's names
+
+
+def _form_of(con: duckdb.DuckDBPyConnection, path: Path, forms: dict[Path, _Form | None] | None) -> _Form | None:
+    """The file's form, from `forms` when it holds it (else read, and kept there)."""
+    if forms is None:
+        return _alike_form(con, path)
+    if path not in forms:
+        forms[path] = _alike_form(con, path)
+    return forms[path]
 
 
 def _alike_form(con: duckdb.DuckDBPyConnection, path: Path) -> _Form | None:

@@ -208,17 +208,19 @@ class Store(QualityMixin, ResultsMixin, MonthSumsMixin):
                     existing = arrow(self.con, f"SELECT {ident(stored[1])} FROM {ident(stored[0])}").column(0)
                 if tdef.has_district and known is None:
                     known = self._districts(checked, prev_tables)
-                # a run of files checked in one pass (None: check them one by one)
+                # a run of files checked in one pass (None: check them one by one); each file's
+                # form (schema or header) read once for both the whole and the runs
+                forms: dict[Path, Any] = {}
                 together = partial(check_files_together, table=tdef, extract_date=extract, stage_in=self.con,
                                    known_districts=known if tdef.has_district else None,
-                                   min_date=min_date or MIN_DATE, ids_in=stored)
+                                   min_date=min_date or MIN_DATE, ids_in=stored, forms=forms)
                 paths = [Path(p) for p in files[name]]
                 whole = together(paths) if self.streams else None
                 groups: list[tuple[list[Path], list[Checked] | None]] = [(paths, whole)]
                 if whole is None and self.streams and len(paths) > 2:
                     # files that differ (a column added one year): each run of alike files in one
                     # pass; a single run failed for another reason (the ceiling, a strict reader)
-                    runs = alike_runs(paths, self.con)
+                    runs = alike_runs(paths, self.con, forms)
                     if len(runs) > 1:
                         groups = [(run, together(run)) for run in runs]
                 for run, part in groups:
