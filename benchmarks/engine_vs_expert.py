@@ -47,27 +47,18 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import expert_sql  # noqa: E402  (beside this script)
+from _memory import own_peak_mb  # noqa: E402  (beside this script)
 
 TO = dt.date(2026, 9, 1)
 EXTRACT = dt.date(2026, 9, 30)
 PLAN = "monthly-performance"
 
 
-def _peak_mb() -> float:
-    """This process's own peak resident memory (VmHWM). Not getrusage's ru_maxrss: Linux carries
-    that across fork and exec, so a child would report this benchmark's size when it was started
-    (after generating scale 10 in-process, 2.3 GB for a child that used far less)."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 def _usage(started: float) -> str:
     """A child's wall time, CPU time (every thread) and peak memory, as JSON."""
     use = resource.getrusage(resource.RUSAGE_SELF)
     return json.dumps({"seconds": time.perf_counter() - started, "cpu": use.ru_utime + use.ru_stime,
-                       "peak_mb": _peak_mb()})
+                       "peak_mb": own_peak_mb()})
 
 
 def _files(data: Path) -> dict[str, list[Path]]:

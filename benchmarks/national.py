@@ -34,6 +34,8 @@ import sys
 import time
 from pathlib import Path
 
+from _memory import own_peak_mb  # beside this script
+
 TO = "2026-09"
 EXTRACT = "2026-10-05"
 YEARS = 9
@@ -50,16 +52,7 @@ def _usage(started: float) -> str:
     use, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     return json.dumps({"seconds": time.perf_counter() - started,
                        "cpu": use.ru_utime + use.ru_stime + kids.ru_utime + kids.ru_stime,
-                       "peak_mb": max(_own_peak_kb(), kids.ru_maxrss) / 1024})
-
-
-def _own_peak_kb() -> int:
-    """This process's own peak resident memory in kB (VmHWM): getrusage's ru_maxrss carries the
-    parent's size across fork and exec, so it would count the benchmark's generator."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1])
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+                       "peak_mb": max(own_peak_mb(), kids.ru_maxrss / 1024)})
 
 
 def scale_for(rows: float) -> float:

@@ -29,24 +29,18 @@ import sys
 import time
 from pathlib import Path
 
+from _memory import own_peak_mb  # beside this script
+
 from crimeplan.errors import BadInput
 from crimeplan.sources.real_data import add_data_option, real_folder
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _peak_mb() -> float:
-    """This process's own peak resident memory (VmHWM; ru_maxrss carries across exec)."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 def _usage(started: float, cpu_started: float, **more: float) -> str:
     """Wall and CPU time (every thread) since the start, and the peak memory, as JSON."""
     return json.dumps({"seconds": time.perf_counter() - started,
-                       "cpu": time.process_time() - cpu_started, "peak_mb": _peak_mb(), **more})
+                       "cpu": time.process_time() - cpu_started, "peak_mb": own_peak_mb(), **more})
 
 
 def make_files(real: Path, out: Path, months: int) -> int:
