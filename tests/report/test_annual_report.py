@@ -11,6 +11,7 @@ import subprocess
 from decimal import ROUND_HALF_UP, Decimal
 
 import docx
+import duckdb
 import openpyxl
 import pytest
 
@@ -286,3 +287,41 @@ def test_a_non_march_to_is_refused_naming_the_latest_march(annual, capsys, tmp_p
     assert not (tmp_path / "a.html").exists()
     assert [last_march(dt.date(2026, m, 1)) for m in (2, 3, 9)] == [dt.date(2025, 3, 1), dt.date(2026, 3, 1),
                                                                      dt.date(2026, 3, 1)]
+
+
+def test_every_priority_has_a_row_and_one_with_no_indicator_says_so(annual):
+    # seed 004 prints every priority; one left out would read as dropped from the plan
+    results, out, _, _ = annual
+    plan = results.plan
+    for rows in (_html(out[("internal", ".html")]).rows[1:], _docx_rows(out[("internal", ".docx")])[1:]):
+        assert [r[0] for r in rows if r[0]] == [f"Priority {a.number} – {a.title}" for a in plan.areas_of_focus]
+    dog = next(a for a in plan.areas_of_focus if a.id == "dog_theft")
+    assert dog.measures == []
+    row = next(r for r in _html(out[("internal", ".html")]).rows if r[0].startswith(f"Priority {dog.number} "))
+    assert row[1:7] == ["No indicator", "n/a", "n/a", "-", "-", dog.further_info]
+    notes = re.findall(r'<li id="cp-note-\d+">(.*?)</li>', out[("internal", ".html")].read_text(encoding="utf-8"))
+    assert any(n.startswith(f"Priority {dog.number} – {dog.title}: the plan has no indicator") for n in notes)
+
+
+def test_a_month_end_figure_is_the_march_count_from_the_records_with_its_note(annual):
+    # the Special Constables' headcount has no 12-month figure: the columns hold the distinct
+    # specials at the end of March 2025 and March 2026, counted here from the stored records
+    results, out, _, store_path = annual
+    m = results.plan.measure("specials_headcount")
+    assert m.windows == ["month"]
+    with Store(store_path, read_only=True) as store:
+        workforce = store.arrow("workforce")
+    con = duckdb.connect()
+    con.register("workforce", workforce)
+    counted = dict(con.sql(
+        "SELECT strftime(month_end, '%Y-%m'), count(DISTINCT person_id) FROM workforce "
+        "WHERE staff_group = 'special' GROUP BY 1").fetchall())
+    last, this = counted[f"{TO.year - 1}-03"], counted[f"{TO.year}-03"]
+    assert last > 0 and this > 0
+    html = out[("internal", ".html")].read_text(encoding="utf-8")
+    row = {r[1]: r for r in _html(out[("internal", ".html")]).rows}[m.label]
+    assert [printed_number(c) for c in row[2:5]] == [last, this, this - last]
+    assert row[5] == f"{_half_up(100 * (this - last) / last, 1)}%"
+    note = re.findall(r'<li id="cp-note-\d+">(.*?)</li>', html)
+    assert f"A month-end figure (a headcount, a share of the workforce), not a 12-month one: Mar {TO.year} " \
+           f"against Mar {TO.year - 1}." in note

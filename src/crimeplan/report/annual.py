@@ -1,9 +1,11 @@
 """The annual report's performance data table (seed 004) as a Document.
 
-One row per Police and Crime Plan indicator with a rolling-year figure: the 12 months to March
-last year and this year, the number and % difference worked from the printed figures, and the
-plan's Further Info (where to read more). Every row's notes (definitions, periods, figures that
-cannot be produced and why, withheld figures) are numbered in order of first appearance.
+One row per Police and Crime Plan indicator: the 12 months to March last year and this year (a
+month-end figure, such as a headcount, at the end of each March), the number and % difference
+worked from the printed figures, and the plan's Further Info (where to read more). Every priority
+has a row, as in seed 004: one with no indicator says so. Every row's notes (definitions, periods,
+figures that cannot be produced and why, withheld figures) are numbered in order of first
+appearance.
 """
 
 from __future__ import annotations
@@ -52,12 +54,27 @@ def _why(note: Any) -> str:
     return "; ".join(dict.fromkeys(parts)) or "no figure for that period"
 
 
+def _year_row(table: Any, m: Measure) -> tuple[dict[str, Any] | None, bool]:
+    """The measure's force row for the year: its rolling 12 months, else (a stock such as a
+    headcount, counted at a month's end) its month; and whether it is the month's."""
+    at_force = table[(table.measure_id == m.id) & (table.area_level == "force")]
+    for window, month_end in (("12m", False), ("month", True)):
+        sel = at_force[at_force.window == window]
+        if not sel.empty:
+            return {str(k): v for k, v in sel.iloc[0].to_dict().items()}, month_end
+    return None, False
+
+
 def _row_notes(results: Results, m: Measure, r: dict[str, Any], notes: Footnotes, *,
-               public: bool, this_year: str) -> list[int]:
+               public: bool, this_year: str, month_end: bool = False) -> list[int]:
     """The row's footnotes: definitions, its period when not the year's, why a figure is n/a,
     withheld figures, context events; data-quality alarms in the internal edition only."""
     refs = [notes.ref(t) for t in m.footnotes]
-    if r.get("period_end") != results.to_month.strftime("%Y-%m") and r.get("current_period"):
+    if month_end and r.get("current_period"):
+        refs.append(notes.ref(f"A month-end figure (a headcount, a share of the workforce), not a 12-month "
+                              f"one: {r['current_period']} against {r.get('previous_period')}."))
+        this_year = f"month of {r['current_period']}"
+    elif r.get("period_end") != results.to_month.strftime("%Y-%m") and r.get("current_period"):
         refs.append(notes.ref(f"{m.label}: the latest figures available, for {r['current_period']} against "
                               f"{r.get('previous_period')}."))
     hidden = r.get("suppressed") is True
@@ -102,9 +119,18 @@ def _differences(r: dict[str, Any], m: Measure) -> list[Cell]:
     return [number, share]
 
 
-def _further(area: AreaOfFocus, m: Measure, first: bool) -> str:
+def _further(area: AreaOfFocus, m: Measure | None, first: bool) -> str:
     """What the plan says a reader can turn to: the priority's on its first row, the measure's own."""
-    return "; ".join(t for t in ((area.further_info if first else None), m.further_info) if t)
+    return "; ".join(t for t in ((area.further_info if first else None), m and m.further_info) if t)
+
+
+def _no_indicator_row(area: AreaOfFocus, number: int, notes: Footnotes) -> list[Cell]:
+    """A priority with no figure in the plan still has its row, saying so (seed 004 prints every
+    priority), so a reader does not take it for one left out."""
+    ref = notes.ref(f"Priority {number} – {area.title}: the plan has no indicator with figures for it; "
+                    "its commitments are reported in the quarterly update.")
+    return [Cell(f"Priority {number} – {area.title}"), Cell("No indicator", footnotes=[ref]),
+            Cell(NOT_AVAILABLE), Cell(NOT_AVAILABLE), Cell("-"), Cell("-"), Cell(_further(area, None, True))]
 
 
 def annual_document(results: Results, *, edition: str = "internal",
@@ -123,12 +149,11 @@ def annual_document(results: Results, *, edition: str = "internal",
     for i, area in enumerate(plan.areas_of_focus):
         first = True
         for m in area.measures:
-            sel = table[(table.measure_id == m.id) & (table.area_level == "force") & (table.window == "12m")]
-            if sel.empty:
+            r, month_end = _year_row(table, m)
+            if r is None:
                 continue
-            r = {str(k): v for k, v in sel.iloc[0].to_dict().items()}
             refs = _row_notes(results, m, r, notes, public=edition == "public",
-                              this_year=f"12 months to {month:%B %Y}")
+                              this_year=f"12 months to {month:%B %Y}", month_end=month_end)
             rows.append([
                 Cell(f"Priority {area.number or i + 1} – {area.title}" if first else ""),
                 Cell(m.label, footnotes=refs, measure_id=m.id, field="label"),
@@ -138,6 +163,8 @@ def annual_document(results: Results, *, edition: str = "internal",
                 Cell(_further(area, m, first)),
             ])
             first = False
+        if first:
+            rows.append(_no_indicator_row(area, area.number or i + 1, notes))
     blocks: list[Block] = [
         Heading("Performance data", 1, "performance"),
         Paragraph(f"Police and Crime Plan indicators for the 12 months to {month:%B %Y} against the 12 months "
