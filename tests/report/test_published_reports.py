@@ -345,3 +345,37 @@ def test_xlsx_sheet_names_say_which_group_each_sickness_table_is(published):
     assert "Hours lost per officer" in names and "Hours lost per member of staff" in names
     assert "Average hours lost" not in names
     assert len(set(n.lower() for n in names)) == len(names)
+
+
+def test_quarterly_year_columns_say_12m_only_over_rolling_years(published):
+    # a headcount at the month's end under "12m This Year" would tell the reader it was a year's
+    # total: a table with any row of another span heads its columns "Last Year" / "This Year"
+    from tests.report_render.test_html import parse
+
+    results, out, _ = published
+    t = results.table
+    force = t[t.area_level == "force"]
+    page, _ = parse(out[("quarterly", ".html")])
+    seen = set()
+    for table in page.tables:
+        if [h["text"] for h in table["header"]][3:4] != ["Better/ Worse"]:
+            continue
+        measures = {c["data-measure"] for row in table["rows"] for c in row[:1] if c.get("data-measure")}
+        windows = set(force[force.measure_id.isin(measures)].window)
+        rolling = windows == {"12m"}
+        expected = ["12m Last Year", "12m This Year"] if rolling else ["Last Year", "This Year"]
+        assert [h["text"] for h in table["header"]][1:3] == expected, (measures, windows)
+        seen.add(rolling)
+    assert seen == {True, False}
+
+
+def test_breakdown_columns_say_12m_only_for_a_rolling_year(published):
+    from crimeplan.report.monthly_doc import breakdown_table
+
+    results, _, _ = published
+    plan = results.plan
+    assert breakdown_table(results.table, plan.measure("all_crime")).header[1:3] == ["12m Last Year",
+                                                                                     "12m This Year"]
+    headcount = plan.measure("specials_headcount")
+    assert headcount.windows == ["month"]
+    assert breakdown_table(results.table, headcount).header[1:3] == ["Last Year", "This Year"]

@@ -88,14 +88,17 @@ def breakdown_table(table: pd.DataFrame, m: Measure) -> Table:
     """A measure by Local Policing Area: counts, or % within standard with the numbers behind it."""
     sel = table[(table.measure_id == m.id) & (table.area_level.isin(["force", "lpa"]))
                 & (table.window == m.windows[0])]
+    # "12m" only over a rolling year: another window's columns are its period against last year's
+    span = "12m " if m.windows[0] == "12m" else ""
+    last, this = f"{span}Last Year", f"{span}This Year"
     if m.is_percent:
         # the kind's word for its numerator ("Meeting" for a standard), else the numerator's ("Solved")
         word = m.kind.numerator_word or (
             m.numerator.replace("_", " ").capitalize() if m.numerator and m.numerator.isidentifier()
             else "Counted")
-        header = ["Area", "12m Last Year", "12m This Year", "% pt. diff.", f"{word} (this year)", "Total (this year)"]
+        header = ["Area", last, this, "% pt. diff.", f"{word} (this year)", "Total (this year)"]
     else:
-        header = ["Area", "12m Last Year", "12m This Year", "Difference", "% diff."]
+        header = ["Area", last, this, "Difference", "% diff."]
     rows = []
     for rec in records(sel):
         hidden = rec.get("suppressed") is True

@@ -80,7 +80,7 @@ def quarterly_document(results: Results, *, edition: str = "internal",
             for note in area.notes:
                 blocks.append(Paragraph(note, style="note"))
         table = performance_table(results, area, notes, name=f"P{number} performance",
-                                  previous_label="12m Last Year", current_label="12m This Year")
+                                  name_rolling_year=True)
         if table is not None:
             blocks.append(Heading("Performance", 2))
             blocks.append(table)
