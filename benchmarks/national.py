@@ -9,6 +9,8 @@ In one run:
    time and peak memory (its maximum resident set: DuckDB's buffers are in it);
 2. on the same store, the incremental compute: the last month's compute after the month before
    it cached every earlier month, against one with nothing cached (time, peak, exports equal);
+   then both again in one process that stays up between computes (imports done, compiled SQL
+   kept: what a long-running server would see), at this size and at the tenth;
    with --files-load, the load again from the generator's 430 crimes files (one per force and
    year, as a national unit would receive them), ids compared across the files;
 3. the same at a tenth of the rows on DuckDB and on a Spark store (`spark:` folder, local[2]),
@@ -149,6 +151,50 @@ def incremental(store: str, work: Path, memory: str) -> None:
           f"(wall), {inc['cpu'] / full['cpu']:.2f} (CPU)", flush=True)
 
 
+def child_resident(store: str, work: Path) -> None:
+    """(child) The incremental compute in one process that stays up between computes (imports
+    done, the plan's SQL compiled and kept, as a long-running server would hold them): the
+    compute of the last month after the month before's, against one with nothing cached, best of
+    two each; print the times as JSON."""
+    from crimeplan.periods import add_months, month_start
+    from crimeplan.store import Store
+
+    previous = add_months(month_start(TO), -1).strftime("%Y-%m")
+
+    def compute(to: str, out: Path) -> tuple[float, float]:
+        t, c = time.perf_counter(), time.process_time()
+        _cli("compute", "--store", store, "--plan", "national", "--to", to, "--out", str(out))
+        return time.perf_counter() - t, time.process_time() - c
+
+    def forget() -> None:
+        with Store(store) as s:
+            s.forget_scans()
+
+    forget()
+    compute(previous, work / "resident-warm-up.csv")  # imports, and the plan's SQL kept
+    fulls, incs = [], []
+    for _ in range(2):
+        forget()
+        fulls.append(compute(TO, work / "resident-full.csv"))
+        forget()
+        compute(previous, work / "resident-before.csv")
+        incs.append(compute(TO, work / "resident-incremental.csv"))
+    full, inc = min(fulls), min(incs)
+    figures = same_exports(work / "resident-incremental.csv", work / "resident-full.csv")
+    print(json.dumps({"full_s": full[0], "full_cpu": full[1], "inc_s": inc[0], "inc_cpu": inc[1],
+                      "figures": figures}))
+
+
+def resident(name: str, store: str, work: Path, memory: str) -> None:
+    """Print the incremental ratio in a process that stays up (`child_resident`)."""
+    r = _child(memory, "--child-resident", store, str(work))
+    print(f"[{name}] in one process that stays up (imports done, compiled SQL kept): compute of {TO} with "
+          f"every earlier month cached {r['inc_s']:.2f} s wall, {r['inc_cpu']:.2f} s CPU; with nothing "
+          f"cached {r['full_s']:.2f} s, {r['full_cpu']:.2f} s CPU; incremental / full: "
+          f"{r['inc_s'] / r['full_s']:.2f} (wall), {r['inc_cpu'] / r['full_cpu']:.2f} (CPU); exports equal on "
+          f"{r['figures']:,} figures", flush=True)
+
+
 def _cli(*args: str) -> None:
     from crimeplan.cli import main
 
@@ -219,8 +265,11 @@ def main() -> None:
     p.add_argument("--files-load", action="store_true",
                    help="also time the full size's load of the crimes as the 430 files the generator writes")
     p.add_argument("--child-compute", nargs="+", help=argparse.SUPPRESS)
-    p.add_argument("--no-incremental", action="store_true", help="leave out the incremental step")
+    p.add_argument("--no-incremental", action="store_true", help="leave out the incremental steps")
+    p.add_argument("--child-resident", nargs=2, help=argparse.SUPPRESS)
     a = p.parse_args()
+    if a.child_resident:
+        return child_resident(a.child_resident[0], Path(a.child_resident[1]))
     if a.child_load:
         return child_load(Path(a.child_load[0]), *a.child_load[1:])
     if a.child_compute:
@@ -250,6 +299,8 @@ def main() -> None:
         print(f"[{name}] DuckDB {_line('compute', compute)}", flush=True)
         if name == "full" and not a.no_incremental:
             incremental(str(work / f"{name}.duckdb"), work, a.memory)
+        if not a.no_incremental:
+            resident(name, str(work / f"{name}.duckdb"), work, a.memory)
         if name == "full" and a.files_load:
             files = work / "full-files.duckdb"
             _fresh(str(files))

@@ -138,6 +138,26 @@ def test_frames_keep_each_cells_python_type() -> None:
     assert back["value"][0] == 1.25 and math.isnan(back["value"][1])
 
 
+def test_frames_settle_mixed_and_empty_columns_as_cell_by_cell() -> None:
+    """Ints with floats are floats; pd.NA is missing; an all-missing column is empty; bools with
+    ints keep each cell's type (JSON), whether pandas or the cell-by-cell reading decides."""
+    frame = pd.DataFrame({
+        "rate": pd.Series([1, 2.5, None], dtype=object),
+        "count": pd.Series([1, pd.NA, 4], dtype=object),
+        "nothing": pd.Series([None, float("nan"), pd.NA], dtype=object),
+        "flag_or_n": pd.Series([True, 1, None], dtype=object),
+        "label": pd.Series(["a", pd.NA, "c"], dtype=object),
+    })
+    table, kinds = to_arrow(frame)
+    assert kinds == {"rate": "float", "count": "int", "nothing": "null", "flag_or_n": "json", "label": "str"}
+    back = from_arrow(table, kinds)
+    assert back["rate"].tolist() == [1.0, 2.5, None] and type(back["rate"][0]) is float
+    assert back["count"].tolist() == [1, None, 4] and type(back["count"][2]) is int
+    assert back["nothing"].tolist() == [None, None, None]
+    assert back["flag_or_n"].tolist() == [True, 1, None] and type(back["flag_or_n"][1]) is int
+    assert back["label"].tolist() == ["a", None, "c"]
+
+
 def _export(path: Path) -> dict[tuple[str, str, str, str], dict[str, str]]:
     return {(r["measure_id"], r["window"], r["area_level"], r["area"]): r for r in csv.DictReader(path.open())}
 
