@@ -180,3 +180,40 @@ def test_footnote_markers_read_apart(built):
                 several += 1
                 assert text(sup).replace(" ", "") == ",".join(numbers), (page, text(sup))
     assert several > 0  # the site has figures with more than one note
+
+
+def test_a_figure_with_no_monthly_series_is_not_called_no_data(built):
+    # repeat and distinct ids are counted per window and aggregates arrive as totals: their
+    # priority page has the figure in its table, so "No data" beside it would be false
+    site, results = built.public_site, built.results
+    force = results.table[results.table.area_level == "force"]
+    monthly = set(results.monthly.measure_id[results.monthly.area_level == "force"])
+    said = {}
+    for area in results.plan.areas_of_focus:
+        page = parse(site / "priority" / f"{area.id}.html")
+        status = next(t for t in page.iter("table") if "state of the latest month" in text(t.find("caption")))
+        for tr in list(status.iter("tr"))[1:]:
+            cells = [text(c) for c in tr]
+            said[cells[0]] = cells[2]
+    checked = set()
+    for _, m in results.plan.measures():
+        if m.id in monthly or m.id in results.context.unavailable or not (force.measure_id == m.id).any():
+            continue
+        expected = ("Arrives as a total for its period, not by month" if m.kind.arrives_counted
+                    else "Counted for each period as a whole (no monthly series)")
+        assert said[m.label] == expected, (m.id, said[m.label])
+        checked.add("aggregate" if m.kind.arrives_counted else "per window")
+    assert checked == {"aggregate", "per window"}
+    assert "No data" not in said.values()
+
+
+def test_a_priority_with_no_measure_says_so_instead_of_an_empty_table(built):
+    from crimeplan.plans.model import AreaOfFocus
+    from crimeplan.report.document import Paragraph, Table
+    from crimeplan.web.site import NO_MEASURE, _priority
+
+    area = AreaOfFocus(id="dog_theft", title="Preventing dog theft", objective="Protect our pets.")
+    page = _priority(built.results, area, 7)
+    assert not [b for b in page.blocks if isinstance(b, Table)]
+    assert any(isinstance(b, Paragraph) and b.text == NO_MEASURE for b in page.blocks)
+    assert {"kind": "link", "text": "Downloads", "path": "downloads.html"} in page.blocks

@@ -188,6 +188,11 @@ def lpas(results: Results) -> list[str]:
     return list(dict.fromkeys(str(a) for a in table.area[table.area_level == "lpa"]))
 
 
+# a priority the plan gives no measure (the shipped plan's dog theft): said, not an empty table
+NO_MEASURE = ("This priority has no measure with figures in the plan: its progress is reported against "
+              "its commitments in the quarterly update.")
+
+
 def _link(text: str, path: str) -> dict[str, Any]:
     """A link block (root-relative path; block_views makes it relative to the page)."""
     return {"kind": "link", "text": text, "path": path}
@@ -207,6 +212,8 @@ def _index(results: Results) -> Page:
         overview = overview_table(results, area, notes)
         if overview is not None:
             blocks.append(overview)
+        elif not area.measures:
+            blocks.append(Paragraph(NO_MEASURE))
     if plan.msg is not None:
         blocks.append(Heading("Compared with similar forces", 2))
         blocks.append(_link("Most Similar Group comparison", "msg.html"))
@@ -333,7 +340,10 @@ def _priority(results: Results, area: AreaOfFocus, number: int) -> Page:
         table.caption = f"{area.title}: this year against last year (12 months to {results.to_month:%B %Y} " \
                         "unless stated)"
         blocks.append(table)
-    blocks.append(_status_table(results, area))
+    if area.measures:
+        blocks.append(_status_table(results, area))
+    else:
+        blocks += [Paragraph(NO_MEASURE), _link("Downloads", "downloads.html")]
     blocks += unavailable_notes(results, area.measures)
     points = headline_key_points(results, area, notes)
     if points:
@@ -365,7 +375,14 @@ def _latest_state(results: Results, m: Measure) -> str:
     """The force's latest month for a measure and its state, in words."""
     mv = _force_months(results, m)
     if mv.empty:
-        return results.context.unavailable.get(m.id, "No data")
+        # a figure with no monthly series is not "no data": say why it has no months
+        if m.id in results.context.unavailable:
+            return results.context.unavailable[m.id]
+        if m.kind.arrives_counted:
+            return "Arrives as a total for its period, not by month"
+        if not m.decomposable:
+            return "Counted for each period as a whole (no monthly series)"
+        return "No data"
     last = mv.iloc[-1]
     return f"{pd.Timestamp(last['month']):%b %Y}: {STATE_WORDS.get(str(last['state']), str(last['state']))}"
 
