@@ -323,5 +323,4 @@ def test_a_month_end_figure_is_the_march_count_from_the_records_with_its_note(an
     assert [printed_number(c) for c in row[2:5]] == [last, this, this - last]
     assert row[5] == f"{_half_up(100 * (this - last) / last, 1)}%"
     note = re.findall(r'<li id="cp-note-\d+">(.*?)</li>', html)
-    assert f"A month-end figure (a headcount, a share of the workforce), not a 12-month one: Mar {TO.year} " \
-           f"against Mar {TO.year - 1}." in note
+    assert f"A figure for the month, not the 12 months: Mar {TO.year} against Mar {TO.year - 1}." in note

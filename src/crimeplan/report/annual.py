@@ -1,7 +1,7 @@
 """The annual report's performance data table (seed 004) as a Document.
 
 One row per Police and Crime Plan indicator: the 12 months to March last year and this year (a
-month-end figure, such as a headcount, at the end of each March), the number and % difference
+measure with no rolling year, such as a headcount, for the month of March), the number and % difference
 worked from the printed figures, and the plan's Further Info (where to read more). Every priority
 has a row, as in seed 004: one with no indicator says so. Every row's notes (definitions, periods,
 figures that cannot be produced and why, withheld figures) are numbered in order of first
@@ -55,8 +55,8 @@ def _why(note: Any) -> str:
 
 
 def _year_row(table: Any, m: Measure) -> tuple[dict[str, Any] | None, bool]:
-    """The measure's force row for the year: its rolling 12 months, else (a stock such as a
-    headcount, counted at a month's end) its month; and whether it is the month's."""
+    """The measure's force row for the year: its rolling 12 months, else (a measure with no rolling
+    year, such as a headcount at the month's end) its month; and whether it is the month's."""
     at_force = table[(table.measure_id == m.id) & (table.area_level == "force")]
     for window, month_end in (("12m", False), ("month", True)):
         sel = at_force[at_force.window == window]
@@ -71,8 +71,8 @@ def _row_notes(results: Results, m: Measure, r: dict[str, Any], notes: Footnotes
     withheld figures, context events; data-quality alarms in the internal edition only."""
     refs = [notes.ref(t) for t in m.footnotes]
     if month_end and r.get("current_period"):
-        refs.append(notes.ref(f"A month-end figure (a headcount, a share of the workforce), not a 12-month "
-                              f"one: {r['current_period']} against {r.get('previous_period')}."))
+        refs.append(notes.ref(f"A figure for the month, not the 12 months: {r['current_period']} against "
+                              f"{r.get('previous_period')}."))
         this_year = f"month of {r['current_period']}"
     elif r.get("period_end") != results.to_month.strftime("%Y-%m") and r.get("current_period"):
         refs.append(notes.ref(f"{m.label}: the latest figures available, for {r['current_period']} against "
