@@ -216,4 +216,4 @@ def test_a_priority_with_no_measure_says_so_instead_of_an_empty_table(built):
     page = _priority(built.results, area, 7)
     assert not [b for b in page.blocks if isinstance(b, Table)]
     assert any(isinstance(b, Paragraph) and b.text == NO_MEASURE for b in page.blocks)
-    assert {"kind": "link", "text": "Downloads", "path": "downloads.html"} in page.blocks
+    assert {"kind": "link", "text": "Reports to download", "path": "downloads.html"} in page.blocks

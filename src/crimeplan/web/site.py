@@ -343,7 +343,7 @@ def _priority(results: Results, area: AreaOfFocus, number: int) -> Page:
     if area.measures:
         blocks.append(_status_table(results, area))
     else:
-        blocks += [Paragraph(NO_MEASURE), _link("Downloads", "downloads.html")]
+        blocks += [Paragraph(NO_MEASURE), _link("Reports to download", "downloads.html")]
     blocks += unavailable_notes(results, area.measures)
     points = headline_key_points(results, area, notes)
     if points:
