@@ -46,6 +46,8 @@ def annual(tmp_path_factory):
         # a Further Info of the plan's on the last row
         plan.measure("da_incidents").not_comparable_before = dt.date(2024, 10, 1)
         plan.measure("rape_offences").not_comparable_before = dt.date(2026, 1, 1)
+        # a measure the plan counts by quarter only: no rolling year, no month
+        plan.measure("weapons_possession").windows = ["quarter"]
         savings = plan.measure("savings_gbp_m")
         savings.footnotes = ["Savings: cashable savings against the financial year's budget."]
         savings.further_info = "Statement of accounts"
@@ -324,3 +326,14 @@ def test_a_month_end_figure_is_the_march_count_from_the_records_with_its_note(an
     assert row[5] == f"{_half_up(100 * (this - last) / last, 1)}%"
     note = re.findall(r'<li id="cp-note-\d+">(.*?)</li>', html)
     assert f"A figure for the month, not the 12 months: Mar {TO.year} against Mar {TO.year - 1}." in note
+
+
+def test_a_measure_with_no_year_or_month_figure_keeps_its_row_and_says_why(annual):
+    results, out, _, _ = annual
+    m = results.plan.measure("weapons_possession")
+    rows = {r[1]: r for r in _html(out[("internal", ".html")]).rows[1:]}
+    assert rows[m.label][2:6] == ["n/a", "n/a", "-", "-"]
+    notes = re.findall(r'<li id="cp-note-\d+">(.*?)</li>', out[("internal", ".html")].read_text(encoding="utf-8"))
+    assert f"{m.label}: data are not currently available (the plan gives it no 12-month or monthly " \
+           "figure, only quarter)." in notes
+    assert {r[1] for r in _docx_rows(out[("internal", ".docx")])} >= {m.label}

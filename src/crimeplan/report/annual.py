@@ -124,6 +124,19 @@ def _further(area: AreaOfFocus, m: Measure | None, first: bool) -> str:
     return "; ".join(t for t in ((area.further_info if first else None), m and m.further_info) if t)
 
 
+def _no_figure_row(results: Results, area: AreaOfFocus, m: Measure, first: bool, number: int,
+                   notes: Footnotes) -> list[Cell]:
+    """A measure with neither a rolling-year nor a month figure still has its row (seed 004 prints
+    "data are not currently available"), with the reason: the store cannot compute it, or the
+    plan gives it only other periods."""
+    reason = results.context.unavailable.get(m.id) or (
+        f"the plan gives it no 12-month or monthly figure, only {', '.join(m.windows)}")
+    ref = notes.ref(f"{m.label}: data are not currently available ({reason}).")
+    return [Cell(f"Priority {number} – {area.title}" if first else ""),
+            Cell(m.label, footnotes=[ref], measure_id=m.id, field="label"),
+            Cell(NOT_AVAILABLE), Cell(NOT_AVAILABLE), Cell("-"), Cell("-"), Cell(_further(area, m, first))]
+
+
 def _no_indicator_row(area: AreaOfFocus, number: int, notes: Footnotes) -> list[Cell]:
     """A priority with no figure in the plan still has its row, saying so (seed 004 prints every
     priority), so a reader does not take it for one left out."""
@@ -151,6 +164,8 @@ def annual_document(results: Results, *, edition: str = "internal",
         for m in area.measures:
             r, month_end = _year_row(table, m)
             if r is None:
+                rows.append(_no_figure_row(results, area, m, first, area.number or i + 1, notes))
+                first = False
                 continue
             refs = _row_notes(results, m, r, notes, public=edition == "public",
                               this_year=f"12 months to {month:%B %Y}", month_end=month_end)
