@@ -128,19 +128,29 @@ def child_compute(store: str, out: Path, to: str = TO) -> None:
     print(_usage(started))
 
 
+def _month_before() -> str:
+    """The month before TO, as --to takes it: the compute that fills the cache an incremental one uses."""
+    from crimeplan.periods import add_months, month_start
+
+    return add_months(month_start(TO), -1).strftime("%Y-%m")
+
+
+def _forget_scans(store: str) -> None:
+    """Empty the store's cache of month sums and windows: the next compute is a full one."""
+    from crimeplan.store import Store
+
+    with Store(store) as s:
+        s.forget_scans()
+
+
 def incremental(store: str, work: Path, memory: str) -> None:
     """On the loaded store: the compute of the last month after one of the month before it had
     cached every earlier month (incremental: the last month is scanned alone, as after `load
     --append` of it), against a compute with nothing cached (full); the exports compared."""
-    from crimeplan.periods import add_months, month_start
-    from crimeplan.store import Store
-
-    previous = add_months(month_start(TO), -1).strftime("%Y-%m")
-    with Store(store) as s:
-        s.forget_scans()
+    previous = _month_before()
+    _forget_scans(store)
     full = _child(memory, "--child-compute", store, str(work / "incremental-full.csv"))
-    with Store(store) as s:
-        s.forget_scans()
+    _forget_scans(store)
     _child(memory, "--child-compute", store, str(work / "incremental-before.csv"), previous)
     inc = _child(memory, "--child-compute", store, str(work / "incremental.csv"))
     n = same_exports(work / "incremental.csv", work / "incremental-full.csv")
@@ -156,27 +166,20 @@ def child_resident(store: str, work: Path) -> None:
     done, the plan's SQL compiled and kept, as a long-running server would hold them): the
     compute of the last month after the month before's, against one with nothing cached, best of
     two each; print the times as JSON."""
-    from crimeplan.periods import add_months, month_start
-    from crimeplan.store import Store
-
-    previous = add_months(month_start(TO), -1).strftime("%Y-%m")
+    previous = _month_before()
 
     def compute(to: str, out: Path) -> tuple[float, float]:
         t, c = time.perf_counter(), time.process_time()
         _cli("compute", "--store", store, "--plan", "national", "--to", to, "--out", str(out))
         return time.perf_counter() - t, time.process_time() - c
 
-    def forget() -> None:
-        with Store(store) as s:
-            s.forget_scans()
-
-    forget()
+    _forget_scans(store)
     compute(previous, work / "resident-warm-up.csv")  # imports, and the plan's SQL kept
     fulls, incs = [], []
     for _ in range(2):
-        forget()
+        _forget_scans(store)
         fulls.append(compute(TO, work / "resident-full.csv"))
-        forget()
+        _forget_scans(store)
         compute(previous, work / "resident-before.csv")
         incs.append(compute(TO, work / "resident-incremental.csv"))
     full, inc = min(fulls), min(incs)

@@ -54,12 +54,14 @@ def _why(note: Any) -> str:
     return "; ".join(dict.fromkeys(parts)) or "no figure for that period"
 
 
-def _year_row(table: Any, m: Measure) -> tuple[dict[str, Any] | None, bool]:
-    """The measure's force row for the year: its rolling 12 months, else (a measure with no rolling
-    year, such as a headcount at the month's end) its month; and whether it is the month's."""
-    at_force = table[(table.measure_id == m.id) & (table.area_level == "force")]
+def _year_row(force_rows: Any) -> tuple[dict[str, Any] | None, bool]:
+    """A measure's row for the year from its force rows (None: it has none): its rolling 12
+    months, else (a measure with no rolling year, such as a headcount at the month's end) its
+    month; and whether it is the month's."""
+    if force_rows is None:
+        return None, False
     for window, month_end in (("12m", False), ("month", True)):
-        sel = at_force[at_force.window == window]
+        sel = force_rows[force_rows.window == window]
         if not sel.empty:
             return {str(k): v for k, v in sel.iloc[0].to_dict().items()}, month_end
     return None, False
@@ -124,26 +126,19 @@ def _further(area: AreaOfFocus, m: Measure | None, first: bool) -> str:
     return "; ".join(t for t in ((area.further_info if first else None), m and m.further_info) if t)
 
 
-def _no_figure_row(results: Results, area: AreaOfFocus, m: Measure, first: bool, number: int,
-                   notes: Footnotes) -> list[Cell]:
-    """A measure with neither a rolling-year nor a month figure still has its row (seed 004 prints
-    "data are not currently available"), with the reason: the store cannot compute it, or the
-    plan gives it only other periods."""
+def _not_available_row(priority: str, indicator: Cell, further: str) -> list[Cell]:
+    """A row with no figure to print: n/a for both years, "-" for the differences; its indicator
+    cell's note says why (seed 004 prints every priority and indicator, so none reads as left out)."""
+    return [Cell(priority), indicator, Cell(NOT_AVAILABLE), Cell(NOT_AVAILABLE), Cell("-"), Cell("-"),
+            Cell(further)]
+
+
+def _no_figure_note(results: Results, m: Measure, notes: Footnotes) -> int:
+    """Why a measure has neither a rolling-year nor a month figure: the store cannot compute it,
+    or the plan gives it only other periods."""
     reason = results.context.unavailable.get(m.id) or (
         f"the plan gives it no 12-month or monthly figure, only {', '.join(m.windows)}")
-    ref = notes.ref(f"{m.label}: data are not currently available ({reason}).")
-    return [Cell(f"Priority {number} – {area.title}" if first else ""),
-            Cell(m.label, footnotes=[ref], measure_id=m.id, field="label"),
-            Cell(NOT_AVAILABLE), Cell(NOT_AVAILABLE), Cell("-"), Cell("-"), Cell(_further(area, m, first))]
-
-
-def _no_indicator_row(area: AreaOfFocus, number: int, notes: Footnotes) -> list[Cell]:
-    """A priority with no figure in the plan still has its row, saying so (seed 004 prints every
-    priority), so a reader does not take it for one left out."""
-    ref = notes.ref(f"Priority {number} – {area.title}: the plan has no indicator with figures for it; "
-                    "its commitments are reported in the quarterly update.")
-    return [Cell(f"Priority {number} – {area.title}"), Cell("No indicator", footnotes=[ref]),
-            Cell(NOT_AVAILABLE), Cell(NOT_AVAILABLE), Cell("-"), Cell("-"), Cell(_further(area, None, True))]
+    return notes.ref(f"{m.label}: data are not currently available ({reason}).")
 
 
 def annual_document(results: Results, *, edition: str = "internal",
@@ -159,18 +154,21 @@ def annual_document(results: Results, *, edition: str = "internal",
     force = force_name(results)
     year = _year_label(month)
     rows: list[list[Cell]] = []
+    at_force = {str(mid): part for mid, part in table[table.area_level == "force"].groupby("measure_id", sort=False)}
     for i, area in enumerate(plan.areas_of_focus):
+        heading = f"Priority {area.number or i + 1} – {area.title}"
         first = True
         for m in area.measures:
-            r, month_end = _year_row(table, m)
+            r, month_end = _year_row(at_force.get(m.id))
             if r is None:
-                rows.append(_no_figure_row(results, area, m, first, area.number or i + 1, notes))
+                label = Cell(m.label, footnotes=[_no_figure_note(results, m, notes)], measure_id=m.id, field="label")
+                rows.append(_not_available_row(heading if first else "", label, _further(area, m, first)))
                 first = False
                 continue
             refs = _row_notes(results, m, r, notes, public=edition == "public",
                               this_year=f"12 months to {month:%B %Y}", month_end=month_end)
             rows.append([
-                Cell(f"Priority {area.number or i + 1} – {area.title}" if first else ""),
+                Cell(heading if first else ""),
                 Cell(m.label, footnotes=refs, measure_id=m.id, field="label"),
                 _figure(r, "previous_value", m),
                 _figure(r, "current_value", m),
@@ -178,8 +176,10 @@ def annual_document(results: Results, *, edition: str = "internal",
                 Cell(_further(area, m, first)),
             ])
             first = False
-        if first:
-            rows.append(_no_indicator_row(area, area.number or i + 1, notes))
+        if first:  # a priority with no measure
+            ref = notes.ref(f"{heading}: the plan has no indicator with figures for it; its commitments are "
+                            "reported in the quarterly update.")
+            rows.append(_not_available_row(heading, Cell("No indicator", footnotes=[ref]), _further(area, None, True)))
     blocks: list[Block] = [
         Heading("Performance data", 1, "performance"),
         Paragraph(f"Police and Crime Plan indicators for the 12 months to {month:%B %Y} against the 12 months "

@@ -83,14 +83,19 @@ def number_cell(value: Any, decimals: int, *, measure_id: str | None = None, fie
                 measure_id=measure_id, field=field, row=row)
 
 
+def year_headings(windows: Iterable[str]) -> tuple[str, str]:
+    """The last-year and this-year column headings: "12m" in them only when every row is a rolling
+    year (a row of another span names its own in its label, so "12m" over it would be false)."""
+    span = "12m " if set(windows) == {"12m"} else ""
+    return f"{span}Last Year", f"{span}This Year"
+
+
 def performance_table(results: Results, area: AreaOfFocus, notes: Footnotes, *,
-                      name: str, previous_label: str = "Last Year",
-                      current_label: str = "This Year", level: str = "force",
-                      place: str | None = None, name_rolling_year: bool = False) -> Table | None:
+                      name: str, level: str = "force", place: str | None = None,
+                      name_rolling_year: bool = False) -> Table | None:
     """Measure | last year | this year | Better/Worse | % or % pt. diff. for one area of focus, at
     force level or for one place at another level (an LPA's scorecard); with `name_rolling_year`,
-    the year columns say "12m" when every row is a rolling year (a row of another span says its
-    own in its label, so a header naming 12m over it would be false)."""
+    the year columns say "12m" when every row is a rolling year (`year_headings`)."""
     table = results.table
     ids = [m.id for m in area.measures]
     chosen = (table.area_level == level) & table.measure_id.isin(ids)
@@ -137,8 +142,8 @@ def performance_table(results: Results, area: AreaOfFocus, notes: Footnotes, *,
                 ])
     if not rows:
         return None
-    if name_rolling_year and all(r["window"] == "12m" for r in force_rows):
-        previous_label, current_label = f"12m {previous_label}", f"12m {current_label}"
+    previous_label, current_label = (year_headings(r["window"] for r in force_rows) if name_rolling_year
+                                     else ("Last Year", "This Year"))
     return Table(name=name, header=["Measure", previous_label, current_label, "Better/ Worse",
                                     "% or % pt. diff."], rows=rows, widths=[4.5, 1.3, 1.3, 1.8, 1.3])
 

@@ -21,6 +21,7 @@ from crimeplan.report.common import (
     row_of,
     spc_figure,
     unavailable_notes,
+    year_headings,
 )
 from crimeplan.report.document import Block, BulletList, Cell, Contents, Document, Footnotes, Heading, Paragraph, Table
 from crimeplan.report.sections import msg_blocks
@@ -88,9 +89,7 @@ def breakdown_table(table: pd.DataFrame, m: Measure) -> Table:
     """A measure by Local Policing Area: counts, or % within standard with the numbers behind it."""
     sel = table[(table.measure_id == m.id) & (table.area_level.isin(["force", "lpa"]))
                 & (table.window == m.windows[0])]
-    # "12m" only over a rolling year: another window's columns are its period against last year's
-    span = "12m " if m.windows[0] == "12m" else ""
-    last, this = f"{span}Last Year", f"{span}This Year"
+    last, this = year_headings([m.windows[0]])
     if m.is_percent:
         # the kind's word for its numerator ("Meeting" for a standard), else the numerator's ("Solved")
         word = m.kind.numerator_word or (
